@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { ChatPayload, JoinPayload, LoginPayload } from "./client-events.js";
+import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
+
+describe("LoginPayload", () => {
+  it("accepts the seed's bare name and the object form, giving one shape", () => {
+    expect(LoginPayload.parse("alice")).toEqual({ name: "alice" });
+    expect(LoginPayload.parse({ name: " alice " })).toEqual({ name: "alice" });
+  });
+
+  it.each([
+    ["an empty name", ""],
+    ["a blank name", "   "],
+    ["a number", 42],
+    ["null", null],
+    ["an array", ["alice"]],
+    ["a name over the limit", "a".repeat(MAX_NAME_LENGTH + 1)],
+    ["a control character", "ali\u0000ce"],
+    ["a leading symbol", "*alice"],
+    ["unknown keys", { name: "alice", admin: true }],
+    ["a nested object", { name: { name: "alice" } }],
+  ])("rejects %s", (_label, input) => {
+    expect(LoginPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("JoinPayload", () => {
+  it("accepts a bare room and { room }", () => {
+    expect(JoinPayload.parse("test")).toEqual({ room: "test" });
+    expect(JoinPayload.parse({ room: "dev-ops.2" })).toEqual({ room: "dev-ops.2" });
+  });
+
+  it.each([
+    ["a room with spaces", "two words"],
+    ["a room over the limit", "r".repeat(MAX_ROOM_LENGTH + 1)],
+    ["a missing room", {}],
+    ["unknown keys", { room: "test", extra: 1 }],
+  ])("rejects %s", (_label, input) => {
+    expect(JoinPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("ChatPayload", () => {
+  it("takes a bare text as meant for the last joined room", () => {
+    expect(ChatPayload.parse("hello")).toEqual({ room: undefined, text: "hello" });
+  });
+
+  it("keeps text exactly as typed in the object form", () => {
+    expect(ChatPayload.parse({ room: "test", text: "  hi  " })).toEqual({ room: "test", text: "  hi  " });
+  });
+
+  it("accepts text at the limit and rejects one character more", () => {
+    expect(ChatPayload.safeParse("x".repeat(MAX_TEXT_LENGTH)).success).toBe(true);
+    const tooLong = ChatPayload.safeParse("x".repeat(MAX_TEXT_LENGTH + 1));
+    expect(tooLong.success).toBe(false);
+    expect(tooLong.error?.issues[0]?.code).toBe("too_big");
+  });
+
+  it.each([
+    ["empty text", ""],
+    ["text without a room in object form", { text: "hi" }],
+    ["a number as text", { room: "test", text: 5 }],
+    ["unknown keys", { room: "test", text: "hi", user: "mallory" }],
+  ])("rejects %s", (_label, input) => {
+    expect(ChatPayload.safeParse(input).success).toBe(false);
+  });
+});

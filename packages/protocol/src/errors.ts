@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+/**
+ * The closed set of error codes a client can receive, by ack or by `error` event.
+ *
+ * @example
+ * if (!result.ok && result.error.code === ErrorCode.NAME_TAKEN) askForAnotherName();
+ */
+export const ErrorCode = {
+  /** The payload did not match the event's schema. */
+  BAD_REQUEST: "BAD_REQUEST",
+  /** A string or array was longer than the protocol allows. */
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** The event needs a login first. */
+  NOT_LOGGED_IN: "NOT_LOGGED_IN",
+  /** The connection is already logged in under another name. */
+  ALREADY_LOGGED_IN: "ALREADY_LOGGED_IN",
+  /** The event needs the connection to be in the room (join first). */
+  NOT_IN_ROOM: "NOT_IN_ROOM",
+  /** Someone else holds that name. */
+  NAME_TAKEN: "NAME_TAKEN",
+  /** The identity proof did not check out. */
+  UNAUTHORIZED: "UNAUTHORIZED",
+  /** The room only accepts end-to-end encrypted messages. */
+  E2E_REQUIRED: "E2E_REQUIRED",
+  /** Too many events in too short a time; slow down and retry. */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** A per-connection or per-room bound (rooms joined, entries held) was reached. */
+  QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
+  /** The server cannot serve this now (its store is unreachable, or it is shutting down). */
+  UNAVAILABLE: "UNAVAILABLE",
+  /** Something failed inside the server; the details stay in its logs. */
+  INTERNAL: "INTERNAL",
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The error part of a failed ack.
+ *
+ * @example
+ * const error: PigeonErrorBody = { code: "NOT_IN_ROOM", message: "join lobby first" };
+ */
+export const PigeonErrorBody = z.looseObject({
+  code: z.enum(ErrorCode),
+  message: z.string(),
+});
+/** The error part of a failed ack. */
+export type PigeonErrorBody = z.infer<typeof PigeonErrorBody>;
+
+/**
+ * The `error` event, sent when a client event failed and the client gave no ack callback,
+ * so that nothing fails silently. `event` names the client event that failed.
+ *
+ * @example
+ * socket.on("error", (e) => console.error(`${e.event} failed: ${e.code} ${e.message}`));
+ */
+export const ErrorEvent = PigeonErrorBody.extend({ event: z.string() });
+/** The `error` event payload. */
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+
+/**
+ * An ack: `{ ok: true, data }` or `{ ok: false, error }`. Every client event that takes an ack
+ * callback is answered with exactly one of these.
+ *
+ * @example
+ * const LoginResult = AckResult(LoginAck);
+ */
+export const AckResult = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion("ok", [
+    z.looseObject({ ok: z.literal(true), data }),
+    z.looseObject({ ok: z.literal(false), error: PigeonErrorBody }),
+  ]);
+
+/** The ack a client receives for an event whose success data is `T`. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: PigeonErrorBody };
+
+/** The callback a client passes as the last argument of an event to receive its ack. */
+export type AckCallback<T> = (result: AckResult<T>) => void;

@@ -1,0 +1,50 @@
+import type { Socket as ClientSocket } from "socket.io-client";
+import type { Server } from "socket.io";
+import { describe, expectTypeOf, it } from "vitest";
+import type { AckResult } from "./errors.js";
+import type {
+  AckData,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from "./events.js";
+
+declare const socket: ClientSocket<ServerToClientEvents, ClientToServerEvents>;
+declare const io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+describe("event maps", () => {
+  it("accept the seed's string forms and the object forms", () => {
+    socket.emit("login", "alice");
+    socket.emit("join", { room: "test" });
+    socket.emit("chat", "hello");
+    socket.emit("chat", { room: "test", text: "hello" }, (result) => {
+      expectTypeOf(result).toEqualTypeOf<AckResult<AckData<"chat">>>();
+      if (result.ok) expectTypeOf(result.data.seq).toBeNumber();
+    });
+  });
+
+  it("refuse wrong payloads at compile time", () => {
+    // @ts-expect-error a number is not a name
+    socket.emit("login", 42);
+    // @ts-expect-error object-form chat needs text
+    socket.emit("chat", { room: "test" });
+    // @ts-expect-error unknown event
+    socket.emit("shout", "hi");
+    // @ts-expect-error the server never sends `message` without seq
+    io.emit("message", { user: "a", message: "b", room: "r", id: "i", sentAt: 0 });
+  });
+
+  it("type what the client receives", () => {
+    socket.on("message", (message) => {
+      expectTypeOf(message.user).toBeString();
+      expectTypeOf(message.seq).toBeNumber();
+    });
+    socket.on("error", (error) => {
+      expectTypeOf(error.code).toEqualTypeOf<
+        "BAD_REQUEST" | "PAYLOAD_TOO_LARGE" | "NOT_LOGGED_IN" | "ALREADY_LOGGED_IN" | "NOT_IN_ROOM" | "NAME_TAKEN"
+        | "UNAUTHORIZED" | "E2E_REQUIRED" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "UNAVAILABLE" | "INTERNAL"
+      >();
+    });
+  });
+});

@@ -1,0 +1,97 @@
+import type { z } from "zod";
+import {
+  ChatAck,
+  ChatPayload,
+  JoinAck,
+  JoinPayload,
+  LeaveAck,
+  LeavePayload,
+  LoginAck,
+  LoginPayload,
+} from "./client-events.js";
+import { ErrorEvent, type AckCallback } from "./errors.js";
+import { ChatMessage, Hello, MembersEvent } from "./server-events.js";
+
+/**
+ * Every event a client may send: its payload schema and the schema of its ack data. The
+ * server parses each payload with it before any handler runs; the SDK parses acks with it.
+ *
+ * @example
+ * const result = clientEvents.join.payload.safeParse(raw);
+ */
+export const clientEvents = {
+  login: { payload: LoginPayload, ack: LoginAck },
+  join: { payload: JoinPayload, ack: JoinAck },
+  leave: { payload: LeavePayload, ack: LeaveAck },
+  chat: { payload: ChatPayload, ack: ChatAck },
+} as const;
+
+/** The name of an event a client may send. */
+export type ClientEventName = keyof typeof clientEvents;
+
+/** What a client may send with event `E`. */
+export type ClientPayloadInput<E extends ClientEventName> = z.input<(typeof clientEvents)[E]["payload"]>;
+/** What a handler of event `E` receives, after parsing. */
+export type ClientPayload<E extends ClientEventName> = z.output<(typeof clientEvents)[E]["payload"]>;
+/** The data of a successful ack to event `E`. */
+export type AckData<E extends ClientEventName> = z.output<(typeof clientEvents)[E]["ack"]>;
+
+/**
+ * Every event the server sends, with its payload schema. The SDK parses each one with it and
+ * drops (with a warning) what does not match.
+ *
+ * @example
+ * const parsed = serverEvents.message.safeParse(raw);
+ */
+export const serverEvents = {
+  hello: Hello,
+  message: ChatMessage,
+  members: MembersEvent,
+  error: ErrorEvent,
+} as const;
+
+/** The name of an event the server sends. */
+export type ServerEventName = keyof typeof serverEvents;
+
+/**
+ * socket.io's map of client-to-server events, for `Server<ClientToServerEvents, …>` and
+ * `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ *
+ * @example
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url);
+ * socket.emit("chat", { room: "lobby", text: "hi" }, (result) => console.log(result.ok));
+ */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientPayloadInput<E>, ack?: AckCallback<AckData<E>>) => void;
+};
+
+/**
+ * socket.io's map of server-to-client events.
+ *
+ * @example
+ * socket.on("message", (message) => console.log(message.seq));
+ */
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: z.output<(typeof serverEvents)[E]>) => void;
+};
+
+/**
+ * Events between server nodes (through the socket.io adapter). None yet: nodes share state
+ * through the store, not through messages to each other.
+ */
+export type InterServerEvents = Record<string, never>;
+
+/**
+ * What the server keeps on each socket (`socket.data`).
+ *
+ * @example
+ * socket.data.rooms.at(-1) // the room a bare `chat` string goes to
+ */
+export interface SocketData {
+  /** Set by a successful login. */
+  name?: string;
+  /** Set with `name`. */
+  kind?: LoginAck["kind"];
+  /** Rooms joined, oldest first; a bare `chat` string goes to the last one. */
+  rooms: string[];
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
+
+// Names may hold letters, digits, spaces and a little punctuation, but must start with a
+// letter or digit so that they read well in a member list and cannot imitate a system line.
+const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u;
+// Rooms are identifiers: no spaces, so `/join lobby` on a command line is unambiguous.
+const ROOM_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+
+/**
+ * A user name as a client sends it: trimmed, 1 to {@link MAX_NAME_LENGTH} characters.
+ *
+ * @example
+ * Name.parse("  alice ") // "alice"
+ */
+export const Name = z
+  .string()
+  .trim()
+  .min(1, "name must not be empty")
+  .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
+  .regex(NAME_PATTERN, "name must start with a letter or digit and hold only letters, digits, spaces and _ . ' -");
+/** A valid user name. */
+export type Name = z.infer<typeof Name>;
+
+/**
+ * A room name as a client sends it: trimmed, 1 to {@link MAX_ROOM_LENGTH} characters,
+ * letters, digits and `_ . -`.
+ *
+ * @example
+ * Room.parse("lobby") // "lobby"
+ */
+export const Room = z
+  .string()
+  .trim()
+  .min(1, "room must not be empty")
+  .max(MAX_ROOM_LENGTH, `room must be at most ${MAX_ROOM_LENGTH} characters`)
+  .regex(ROOM_PATTERN, "room must start with a letter or digit and hold only letters, digits and _ . -");
+/** A valid room name. */
+export type Room = z.infer<typeof Room>;
+
+/**
+ * Chat text: 1 to {@link MAX_TEXT_LENGTH} characters, sent as typed (not trimmed).
+ *
+ * @example
+ * Text.parse("hello")
+ */
+export const Text = z
+  .string()
+  .min(1, "message must not be empty")
+  .max(MAX_TEXT_LENGTH, `message must be at most ${MAX_TEXT_LENGTH} characters`);
+/** Valid chat text. */
+export type Text = z.infer<typeof Text>;
+
+/**
+ * A per-room sequence number, from 1, given by the server to each accepted message.
+ *
+ * @example
+ * Seq.parse(42)
+ */
+export const Seq = z.int().min(1);
+/** A per-room sequence number. */
+export type Seq = z.infer<typeof Seq>;
+
+/**
+ * A time as milliseconds since the Unix epoch.
+ *
+ * @example
+ * EpochMs.parse(Date.now())
+ */
+export const EpochMs = z.int().nonnegative();
+/** Milliseconds since the Unix epoch. */
+export type EpochMs = z.infer<typeof EpochMs>;

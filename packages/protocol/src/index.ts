@@ -1,0 +1,45 @@
+export {
+  AckResult,
+  ErrorCode,
+  ErrorEvent,
+  PigeonErrorBody,
+  type AckCallback,
+} from "./errors.js";
+export { EpochMs, Name, Room, Seq, Text } from "./fields.js";
+export {
+  LIMITS,
+  MAX_NAME_LENGTH,
+  MAX_PACKET_BYTES,
+  MAX_ROOM_LENGTH,
+  MAX_ROOMS_PER_CONNECTION,
+  MAX_TEXT_LENGTH,
+} from "./limits.js";
+export { PROTOCOL_VERSION } from "./version.js";
+export {
+  ChatAck,
+  ChatPayload,
+  JoinAck,
+  JoinPayload,
+  LeaveAck,
+  LeavePayload,
+  LoginAck,
+  LoginPayload,
+  type ChatPayloadInput,
+  type JoinPayloadInput,
+  type LeavePayloadInput,
+  type LoginPayloadInput,
+} from "./client-events.js";
+export { ChatMessage, Hello, Member, MembersEvent, RetentionPolicy } from "./server-events.js";
+export {
+  clientEvents,
+  serverEvents,
+  type AckData,
+  type ClientEventName,
+  type ClientPayload,
+  type ClientPayloadInput,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerEventName,
+  type ServerToClientEvents,
+  type SocketData,
+} from "./events.js";

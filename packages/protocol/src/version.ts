@@ -1,0 +1,9 @@
+/**
+ * The version of the wire protocol this package describes. The server sends it in `hello`;
+ * it changes only when an existing event changes incompatibly (new events and new optional
+ * fields do not bump it).
+ *
+ * @example
+ * if (hello.protocolVersion !== PROTOCOL_VERSION) console.warn("server speaks another version");
+ */
+export const PROTOCOL_VERSION = 1;
