@@ -94,4 +94,6 @@ export interface SocketData {
   kind?: LoginAck["kind"];
   /** Rooms joined, oldest first; a bare `chat` string goes to the last one. */
   rooms: string[];
+  /** The challenge sent in this connection's `hello`, for a keyed login to sign. */
+  challenge: string;
 }

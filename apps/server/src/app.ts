@@ -1,0 +1,70 @@
+import type { Server as HttpServer } from "node:http";
+import { MAX_PACKET_BYTES } from "@pigeon/protocol";
+import { Server } from "socket.io";
+import type { Config } from "./config.js";
+import { onConnection } from "./connection.js";
+import type { RelayContext, RelayServer } from "./context.js";
+import { httpRoutes } from "./http-routes.js";
+import type { Logger } from "./logger.js";
+import type { SerialQueue } from "./serial-queue.js";
+import type { RelayStore } from "./store/relay-store.js";
+
+/** A running relay, attached to an HTTP server that its creator listens on. */
+export interface Relay {
+  readonly io: RelayServer;
+  readonly context: RelayContext;
+  /**
+   * Graceful shutdown: stops accepting connections, closes every transport (so clients
+   * reconnect, to another node behind a load balancer), lets queued events finish, then
+   * closes the store. Resolves when done.
+   */
+  close(): Promise<void>;
+}
+
+/** What `createApp` needs. */
+export interface AppOptions {
+  readonly config: Config;
+  readonly store: RelayStore;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds the relay on an HTTP server. Never calls `listen`: the caller decides the port.
+ *
+ * @example
+ * const httpServer = createServer();
+ * const relay = createApp(httpServer, { config, store: new MemoryStore(), logger });
+ * httpServer.listen(config.port);
+ */
+export function createApp(httpServer: HttpServer, { config, store, logger }: AppOptions): Relay {
+  // socket.io answers /socket.io/ and hands every other request to the listeners that were
+  // there before it attached, so the routes go on first.
+  let routes: ReturnType<typeof httpRoutes> | undefined;
+  httpServer.on("request", (request, response) => routes?.(request, response));
+  const io: RelayServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+    serveClient: false,
+    // The seed's clients may not send an Origin we know; nothing here relies on cookies.
+    cors: { origin: true },
+  });
+  const context: RelayContext = { io, store, config, logger };
+  const queues = new Set<SerialQueue>();
+  routes = httpRoutes(context);
+  io.on("connection", (socket) => {
+    onConnection(context, socket, queues);
+  });
+
+  return {
+    io,
+    context,
+    async close() {
+      await new Promise<void>((resolve) => {
+        void io.close(() => {
+          resolve();
+        });
+      });
+      await Promise.all([...queues].map((queue) => queue.drain()));
+      await store.close();
+    },
+  };
+}

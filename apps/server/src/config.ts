@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+// The one place that reads flags and environment. Flags win over environment variables,
+// which win over defaults; every default runs on a laptop with nothing else installed.
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * The relay's configuration, validated.
+ *
+ * @example
+ * const config = Config.parse({ port: 0 });
+ */
+export const Config = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Unset: every interface, IPv6 and IPv4 alike (so `localhost` works whichever it resolves to). */
+  host: z.string().min(1).optional(),
+  logLevel: z.enum(LOG_LEVELS).default("info"),
+  store: z.enum(["memory"]).default("memory"),
+  /** Names this node in logs, `hello` and `/healthz`; random unless set. */
+  nodeId: z.string().min(1).max(64).default(() => `node-${randomBytes(3).toString("hex")}`),
+  /** How long shutdown waits for in-flight work before exiting anyway. */
+  shutdownGraceMs: z.coerce.number().int().min(0).default(5_000),
+  /** Events one connection may have waiting; past it new events are refused with RATE_LIMITED. */
+  maxPendingEvents: z.coerce.number().int().min(1).default(256),
+});
+/** The relay's configuration, validated. */
+export type Config = z.infer<typeof Config>;
+/** Configuration before defaults are applied, as tests and callers pass it. */
+export type ConfigInput = z.input<typeof Config>;
+
+const FLAGS = {
+  port: { type: "string", env: "PORT" },
+  host: { type: "string", env: "HOST" },
+  "log-level": { type: "string", env: "LOG_LEVEL", key: "logLevel" },
+  store: { type: "string", env: "PIGEON_STORE" },
+  "node-id": { type: "string", env: "PIGEON_NODE_ID", key: "nodeId" },
+  "shutdown-grace-ms": { type: "string", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
+} as const;
+
+/** The usage text `--help` prints: every flag with its environment variable. */
+export const USAGE = [
+  "Usage: pigeon-server [options]",
+  "",
+  ...Object.entries(FLAGS).map(([flag, spec]) => `  --${flag.padEnd(20)} env ${spec.env}`),
+  "  --help               print this help",
+].join("\n");
+
+/**
+ * Reads configuration from command-line flags and environment variables.
+ * Throws a ZodError (or a TypeError for an unknown flag) that names what is wrong.
+ *
+ * @example
+ * const config = loadConfig(process.argv.slice(2), process.env);
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([flag, spec]) => [flag, { type: spec.type }]));
+  const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+  const raw: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const key = "key" in spec ? spec.key : flag;
+    const value = values[flag] ?? env[spec.env];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  return Config.parse(raw);
+}

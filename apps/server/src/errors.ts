@@ -1,0 +1,51 @@
+import { ErrorCode } from "@pigeon/protocol";
+import type { z } from "zod";
+
+/**
+ * An error meant for the client: its code and message go into the ack or error event as is.
+ *
+ * @example
+ * throw new RelayError("NOT_IN_ROOM", "join lobby before chatting there");
+ */
+export class RelayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RelayError";
+  }
+
+  /**
+   * Turns anything thrown into a RelayError. A RelayError passes through; anything else
+   * becomes INTERNAL with a generic message, so no detail of the server leaks to a client.
+   */
+  static fromUnknown(cause: unknown): RelayError {
+    if (cause instanceof RelayError) return cause;
+    return new RelayError(ErrorCode.INTERNAL, "internal server error");
+  }
+
+  /** Describes why a payload failed its schema, in the words of the branch the client meant. */
+  static fromZod(error: z.ZodError): RelayError {
+    const issue = meantIssue(error.issues);
+    const path = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    const code = issue?.code === "too_big" ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST;
+    return new RelayError(code, `${path}${issue?.message ?? "invalid payload"}`);
+  }
+}
+
+// Every payload is "a string or an object"; when both branches fail, report the branch
+// whose type matched what the client sent, which is the one it meant.
+function meantIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
+  const first = issues[0];
+  if (first?.code !== "invalid_union") return first;
+  const branches = first.errors.filter((branch) => !isTypeMismatch(branch));
+  const meant = branches[0];
+  if (branches.length === 1 && meant) return meantIssue(meant);
+  return { ...first, message: "expected a string or an object of the documented shape" };
+}
+
+function isTypeMismatch(issues: readonly z.core.$ZodIssue[]): boolean {
+  const [only] = issues;
+  return issues.length === 1 && only?.code === "invalid_type" && only.path.length === 0;
+}

@@ -1,0 +1,14 @@
+import type { RelayContext, RelaySocket } from "../context.js";
+import { publishMembers } from "./publish-members.js";
+
+/** Forgets a closed connection: its presence in each room, then its name. */
+export async function disconnect(context: RelayContext, socket: RelaySocket): Promise<void> {
+  const { name, rooms } = socket.data;
+  if (name === undefined) return;
+  socket.data.rooms = [];
+  for (const room of rooms) {
+    await context.store.removePresence(room, name, socket.id);
+    await publishMembers(context, room);
+  }
+  await context.store.releaseName(name, socket.id);
+}

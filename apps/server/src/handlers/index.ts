@@ -1,0 +1,11 @@
+import { chat } from "./chat.js";
+import type { Handler } from "./define-handler.js";
+import { join } from "./join.js";
+import { leave } from "./leave.js";
+import { login } from "./login.js";
+
+/** Every client event the relay answers, registered on each connection in this order. */
+export const handlers: readonly Handler[] = [login, join, leave, chat];
+
+export { disconnect } from "./disconnect.js";
+export type { Handler } from "./define-handler.js";

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RelayContext } from "./context.js";
+
+/**
+ * Plain HTTP beside socket.io (which answers /socket.io/ itself): `/healthz` for load
+ * balancers and orchestrators.
+ */
+export function httpRoutes(context: RelayContext) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+      sendJson(response, 200, {
+        status: "ok",
+        node: context.config.nodeId,
+        store: context.store.kind,
+        connections: context.io.engine.clientsCount,
+      });
+      return;
+    }
+    sendJson(response, 404, { error: "not found" });
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  response.end(text);
+}

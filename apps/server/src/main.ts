@@ -1,0 +1,62 @@
+// The only file with side effects: read configuration, listen, handle signals.
+import { createServer } from "node:http";
+import { ZodError } from "zod";
+import { createApp } from "./app.js";
+import { loadConfig, USAGE, type Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createStore } from "./store/create-store.js";
+
+function readConfig(): Config {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  try {
+    return loadConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    const detail =
+      error instanceof ZodError
+        ? error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
+        : String(error);
+    process.stderr.write(`pigeon-server: bad configuration: ${detail}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config);
+const httpServer = createServer();
+const relay = createApp(httpServer, { config, store: createStore(config), logger });
+
+httpServer.on("error", (error) => {
+  logger.fatal({ err: error }, "server failed to start");
+  process.exit(1);
+});
+httpServer.listen(config.port, config.host, () => {
+  const shown = config.host === undefined || config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  logger.info({ port: config.port, host: config.host, store: config.store }, `Pigeon listening on http://${shown}:${config.port}`);
+});
+
+let stopping = false;
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  const timer = setTimeout(() => {
+    logger.warn({ graceMs: config.shutdownGraceMs }, "shutdown grace period over; exiting");
+    process.exit(1);
+  }, config.shutdownGraceMs);
+  timer.unref();
+  relay.close().then(
+    () => {
+      logger.info("stopped");
+      process.exit(0);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    },
+  );
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

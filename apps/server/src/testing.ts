@@ -1,0 +1,39 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp, type Relay } from "./app.js";
+import { Config, type ConfigInput } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createStore } from "./store/create-store.js";
+import type { RelayStore } from "./store/relay-store.js";
+
+/** A relay listening on 127.0.0.1 on a free port, for tests. */
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly relay: Relay;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real relay on a free port of 127.0.0.1, quiet unless LOG_LEVEL says otherwise.
+ *
+ * @example
+ * const server = await startTestServer();
+ * const socket = io(server.url);
+ * await server.close();
+ */
+export async function startTestServer(
+  overrides: ConfigInput = {},
+  store?: RelayStore,
+): Promise<TestServer> {
+  const config = Config.parse({ logLevel: process.env.LOG_LEVEL ?? "silent", ...overrides, port: 0 });
+  const httpServer = createServer();
+  const relay = createApp(httpServer, {
+    config,
+    store: store ?? createStore(config),
+    logger: createLogger(config),
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };
+}

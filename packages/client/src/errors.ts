@@ -1,0 +1,63 @@
+import type { ErrorCode } from "@pigeon/protocol";
+
+/**
+ * Error codes the SDK raises itself, beside the protocol's {@link ErrorCode}s that come from
+ * the server.
+ *
+ * @example
+ * if (error instanceof PigeonError && error.code === ClientErrorCode.UNREACHABLE) retryLater();
+ */
+export const ClientErrorCode = {
+  /** The server did not answer within the client's `timeoutMs`. */
+  TIMEOUT: "TIMEOUT",
+  /** The first connect found no server to talk to. */
+  UNREACHABLE: "UNREACHABLE",
+  /** The connection is closed, or was lost before the server answered. */
+  DISCONNECTED: "DISCONNECTED",
+  /** The server answered with something the protocol does not allow. */
+  BAD_RESPONSE: "BAD_RESPONSE",
+} as const;
+
+/** One of the {@link ClientErrorCode} values. */
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/** Any code a {@link PigeonError} may carry: the server's or the SDK's own. */
+export type PigeonErrorCode = ErrorCode | ClientErrorCode;
+
+/**
+ * The one error type the SDK rejects with. `code` is closed, so callers can switch on it.
+ *
+ * @example
+ * try {
+ *   await client.login("alice");
+ * } catch (error) {
+ *   if (error instanceof PigeonError && error.code === "NAME_TAKEN") askForAnotherName();
+ *   else throw error;
+ * }
+ */
+export class PigeonError extends Error {
+  override readonly name = "PigeonError";
+
+  constructor(
+    /** What went wrong, as a closed code. */
+    readonly code: PigeonErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  /**
+   * Turns anything thrown into a PigeonError: a PigeonError passes through, anything else
+   * becomes `INTERNAL` with the original kept as `cause`.
+   *
+   * @example
+   * const error = PigeonError.fromUnknown(thrown);
+   * console.error(`${error.code}: ${error.message}`);
+   */
+  static fromUnknown(cause: unknown): PigeonError {
+    if (cause instanceof PigeonError) return cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new PigeonError("INTERNAL", message, { cause });
+  }
+}
