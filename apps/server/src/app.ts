@@ -39,8 +39,8 @@ export interface AppOptions {
 export function createApp(httpServer: HttpServer, { config, store, logger }: AppOptions): Relay {
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
-  let routes: ReturnType<typeof httpRoutes> | undefined;
-  httpServer.on("request", (request, response) => routes?.(request, response));
+  const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
+  httpServer.on("request", (request, response) => routes.handle?.(request, response));
   const io: RelayServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     serveClient: false,
@@ -49,7 +49,7 @@ export function createApp(httpServer: HttpServer, { config, store, logger }: App
   });
   const context: RelayContext = { io, store, config, logger };
   const queues = new Set<SerialQueue>();
-  routes = httpRoutes(context);
+  routes.handle = httpRoutes(context);
   io.on("connection", (socket) => {
     onConnection(context, socket, queues);
   });

@@ -13,7 +13,9 @@ const CHALLENGE_BYTES = 32;
 export function onConnection(context: RelayContext, socket: RelaySocket, queues: Set<SerialQueue>): void {
   const challenge = randomBytes(CHALLENGE_BYTES).toString("base64url");
   socket.data = { rooms: [], challenge };
-  const queue = new SerialQueue(context.config.maxPendingEvents);
+  const queue = new SerialQueue(context.config.maxPendingEvents, (error: unknown) => {
+    context.logger.error({ err: error, socket: socket.id }, "event failed outside its handler");
+  });
   queues.add(queue);
 
   for (const handler of handlers) {
@@ -34,8 +36,6 @@ export function onConnection(context: RelayContext, socket: RelaySocket, queues:
     queue.pushAlways(async () => {
       try {
         await disconnect(context, socket);
-      } catch (cause) {
-        context.logger.error({ err: cause, socket: socket.id }, "cleanup after disconnect failed");
       } finally {
         queues.delete(queue);
       }

@@ -1,5 +1,6 @@
 // The only file with side effects: read configuration, listen, handle signals.
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ZodError } from "zod";
 import { createApp } from "./app.js";
 import { loadConfig, USAGE, type Config } from "./config.js";
@@ -33,8 +34,10 @@ httpServer.on("error", (error) => {
   process.exit(1);
 });
 httpServer.listen(config.port, config.host, () => {
+  // With port 0 the OS picks the port: report the one actually bound.
+  const { port } = httpServer.address() as AddressInfo;
   const shown = config.host === undefined || config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  logger.info({ port: config.port, host: config.host, store: config.store }, `Pigeon listening on http://${shown}:${config.port}`);
+  logger.info({ port, host: config.host, store: config.store }, `Pigeon listening on http://${shown}:${port}`);
 });
 
 let stopping = false;

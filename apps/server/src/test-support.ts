@@ -1,5 +1,5 @@
 // Fixtures for the server's own tests: real socket.io clients against a real relay.
-import type { ClientToServerEvents, ServerToClientEvents } from "@pigeon/protocol";
+import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterEach } from "vitest";
 import { startTestServer, type TestServer } from "./testing.js";
@@ -12,6 +12,14 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/**
+ * The socket as the seed tutorial's plain JavaScript client sees it: no event typing, so it
+ * can emit without acks and send payloads the protocol's types would refuse.
+ */
+export function untyped(socket: TestSocket): Socket {
+  return socket;
+}
 
 /** A relay that is closed after the current test. */
 export async function useServer(config: ConfigInput = {}, store?: RelayStore): Promise<TestServer> {
@@ -26,13 +34,19 @@ export async function useSocket(server: TestServer, transports = ["websocket"]):
   cleanups.push(() => {
     socket.close();
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("hello", () => {
-      resolve();
-    });
+  const hello = await new Promise<Hello>((resolve, reject) => {
+    socket.once("hello", resolve);
     socket.once("connect_error", reject);
   });
+  hellos.set(socket, hello);
   return socket;
+}
+
+const hellos = new WeakMap<TestSocket, Hello>();
+
+/** The `hello` a socket from `useSocket` was greeted with. */
+export function helloOf(socket: TestSocket): Hello | undefined {
+  return hellos.get(socket);
 }
 
 /** Resolves with the next `event` whose payload satisfies `accept`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collect, nextEvent, useServer, useSocket } from "./test-support.js";
+import { collect, nextEvent, untyped, useServer, useSocket } from "./test-support.js";
 
 // The seed tutorial's client: string login/join/chat, no acks, listening for `message`,
 // on socket.io's default transports (long-polling, then upgrade).
@@ -12,20 +12,20 @@ describe("tutorial protocol", () => {
     const two = await useSocket(server, SEED_TRANSPORTS);
     const errors = [...collect(one, "error"), ...collect(two, "error")];
 
-    one.emit("login", "one");
-    one.emit("join", "test");
-    two.emit("login", "two");
-    two.emit("join", "test");
+    untyped(one).emit("login", "one");
+    untyped(one).emit("join", "test");
+    untyped(two).emit("login", "two");
+    untyped(two).emit("join", "test");
     await nextEvent(one, "members", ({ members }) => members.length === 2);
 
     const atOne = nextEvent(one, "message");
     const atTwo = nextEvent(two, "message");
-    two.emit("chat", "hello");
+    untyped(two).emit("chat", "hello");
     expect(await atOne).toMatchObject({ user: "two", message: "hello", room: "test", seq: 1 });
     expect(await atTwo).toMatchObject({ user: "two", message: "hello" });
 
     const reply = nextEvent(two, "message");
-    one.emit("chat", "hi two");
+    untyped(one).emit("chat", "hi two");
     expect(await reply).toMatchObject({ user: "one", message: "hi two", seq: 2 });
     expect(errors).toEqual([]);
   });
@@ -34,14 +34,14 @@ describe("tutorial protocol", () => {
     const server = await useServer();
     const alice = await useSocket(server);
     const bob = await useSocket(server);
-    alice.emit("login", "alice");
-    alice.emit("join", "a");
-    bob.emit("login", "bob");
-    bob.emit("join", "b");
+    untyped(alice).emit("login", "alice");
+    untyped(alice).emit("join", "a");
+    untyped(bob).emit("login", "bob");
+    untyped(bob).emit("join", "b");
     const atBob = collect(bob, "message");
     await alice.emitWithAck("chat", "only for a");
     const marker = nextEvent(bob, "message");
-    bob.emit("chat", "in b");
+    untyped(bob).emit("chat", "in b");
     await marker;
     expect(atBob.map((message) => message.message)).toEqual(["in b"]);
   });

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@pigeon/protocol";
+import { ErrorCode } from "@pigeon/protocol";
 
 /**
  * Error codes the SDK raises itself, beside the protocol's {@link ErrorCode}s that come from
@@ -60,4 +60,14 @@ export class PigeonError extends Error {
     const message = cause instanceof Error ? cause.message : String(cause);
     return new PigeonError("INTERNAL", message, { cause });
   }
+}
+
+/**
+ * Whether a code is one of the protocol's (sent by the server) rather than the SDK's own.
+ *
+ * @example
+ * if (isProtocolErrorCode(error.code)) showServerRefusal(error.code);
+ */
+export function isProtocolErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ErrorCode, code);
 }

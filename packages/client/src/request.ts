@@ -6,7 +6,15 @@ import {
   type ClientPayloadInput,
 } from "@pigeon/protocol";
 import { PigeonError } from "./errors.js";
-import type { RawSocket } from "./socket.js";
+import type { RawSocket, Schema } from "./socket.js";
+
+// One parser per event, in a mapped type, so that `ackSchemas[event]` keeps its event's type.
+const ackSchemas: { [E in ClientEventName]: Schema<AckResult<AckData<E>>> } = {
+  login: AckResult(clientEvents.login.ack),
+  join: AckResult(clientEvents.join.ack),
+  leave: AckResult(clientEvents.leave.ack),
+  chat: AckResult(clientEvents.chat.ack),
+};
 
 /**
  * Emits `event` and waits for its ack, at most `timeoutMs`. Resolves with the ack's data,
@@ -19,9 +27,10 @@ export async function request<E extends ClientEventName>(
   payload: ClientPayloadInput<E>,
   timeoutMs: number,
 ): Promise<AckData<E>> {
+  const name: ClientEventName = event;
   let raw: unknown;
   try {
-    raw = await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    raw = await socket.timeout(timeoutMs).emitWithAck(name, payload);
   } catch (cause) {
     // socket.io rejects both when the timer runs out and when the connection drops (an ack
     // can no longer come); which one it was is told by the socket's state now.
@@ -30,11 +39,9 @@ export async function request<E extends ClientEventName>(
     }
     throw new PigeonError("TIMEOUT", `${event}: no answer from the server within ${timeoutMs} ms`, { cause });
   }
-  const result = AckResult(clientEvents[event].ack).safeParse(raw);
+  const result = ackSchemas[event].safeParse(raw);
   if (!result.success) {
-    throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol`, {
-      cause: result.error,
-    });
+    throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol (${result.error.message})`);
   }
   if (!result.data.ok) throw new PigeonError(result.data.error.code, result.data.error.message);
   return result.data.data;

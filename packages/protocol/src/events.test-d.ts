@@ -14,14 +14,20 @@ declare const socket: ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 declare const io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 describe("event maps", () => {
-  it("accept the seed's string forms and the object forms", () => {
-    socket.emit("login", "alice");
-    socket.emit("join", { room: "test" });
-    socket.emit("chat", "hello");
+  it("accept the seed's string forms and the object forms", async () => {
+    socket.emit("login", "alice", () => {});
+    socket.emit("join", { room: "test" }, () => {});
     socket.emit("chat", { room: "test", text: "hello" }, (result) => {
       expectTypeOf(result).toEqualTypeOf<AckResult<AckData<"chat">>>();
       if (result.ok) expectTypeOf(result.data.seq).toBeNumber();
     });
+    const joined = await socket.emitWithAck("join", "test");
+    expectTypeOf(joined).toEqualTypeOf<AckResult<AckData<"join">>>();
+  });
+
+  it("make typed clients take the ack (untyped seed clients may omit it)", () => {
+    // @ts-expect-error a typed client handles the result
+    socket.emit("chat", "hello");
   });
 
   it("refuse wrong payloads at compile time", () => {

@@ -57,12 +57,16 @@ export type ServerEventName = keyof typeof serverEvents;
  * socket.io's map of client-to-server events, for `Server<ClientToServerEvents, …>` and
  * `Socket<ServerToClientEvents, ClientToServerEvents>`.
  *
+ * The ack callback is required here so that typed clients handle every result and so that
+ * socket.io's `emitWithAck` infers the result type. The server also accepts events without
+ * one (the seed tutorial's clients send none) and reports failures as `error` events.
+ *
  * @example
  * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url);
- * socket.emit("chat", { room: "lobby", text: "hi" }, (result) => console.log(result.ok));
+ * const result = await socket.emitWithAck("chat", { room: "lobby", text: "hi" });
  */
 export type ClientToServerEvents = {
-  [E in ClientEventName]: (payload: ClientPayloadInput<E>, ack?: AckCallback<AckData<E>>) => void;
+  [E in ClientEventName]: (payload: ClientPayloadInput<E>, ack: AckCallback<AckData<E>>) => void;
 };
 
 /**

@@ -1,0 +1,67 @@
+import { MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
+import { describe, expect, it } from "vitest";
+import { nextEvent, useMember, useServer } from "../test-support.js";
+
+describe("join and leave", () => {
+  it("answers with the member list and tells the room", async () => {
+    const server = await useServer();
+    const alice = await useMember(server, "alice", ["lobby"]);
+    const told = nextEvent(alice, "members", ({ members }) => members.length === 2);
+    const bob = await useMember(server, "bob");
+    const joined = await bob.emitWithAck("join", { room: "lobby" });
+    const members = [
+      { name: "alice", online: true },
+      { name: "bob", online: true },
+    ];
+    expect(joined).toEqual({ ok: true, data: { room: "lobby", members } });
+    expect(await told).toEqual({ room: "lobby", members });
+  });
+
+  it("lets one connection be in several rooms", async () => {
+    const server = await useServer();
+    const alice = await useMember(server, "alice", ["a", "b"]);
+    const bob = await useMember(server, "bob", ["a"]);
+    const carol = await useMember(server, "carol", ["b"]);
+    const atBob = nextEvent(bob, "message");
+    const atCarol = nextEvent(carol, "message");
+    await alice.emitWithAck("chat", { room: "a", text: "to a" });
+    await alice.emitWithAck("chat", { room: "b", text: "to b" });
+    expect(await atBob).toMatchObject({ room: "a", message: "to a" });
+    expect(await atCarol).toMatchObject({ room: "b", message: "to b" });
+  });
+
+  it("tells those who stay when someone leaves or disconnects", async () => {
+    const server = await useServer();
+    const alice = await useMember(server, "alice", ["lobby"]);
+    const bob = await useMember(server, "bob", ["lobby"]);
+    const carol = await useMember(server, "carol", ["lobby"]);
+
+    const afterLeave = nextEvent(alice, "members", ({ members }) => members.length === 2);
+    expect(await bob.emitWithAck("leave", "lobby")).toEqual({ ok: true, data: { room: "lobby" } });
+    expect((await afterLeave).members.map((member) => member.name)).toEqual(["alice", "carol"]);
+
+    const afterDisconnect = nextEvent(alice, "members", ({ members }) => members.length === 1);
+    carol.disconnect();
+    expect(await afterDisconnect).toEqual({ room: "lobby", members: [{ name: "alice", online: true }] });
+  });
+
+  it("stops delivering a room's messages after leaving it", async () => {
+    const server = await useServer();
+    const alice = await useMember(server, "alice", ["lobby", "side"]);
+    const bob = await useMember(server, "bob", ["lobby", "side"]);
+    await bob.emitWithAck("leave", "lobby");
+    const next = nextEvent(bob, "message");
+    await alice.emitWithAck("chat", { room: "lobby", text: "gone" });
+    await alice.emitWithAck("chat", { room: "side", text: "here" });
+    expect(await next).toMatchObject({ room: "side", message: "here" });
+    expect(await bob.emitWithAck("leave", "lobby")).toMatchObject({ ok: false, error: { code: "NOT_IN_ROOM" } });
+  });
+
+  it(`caps a connection at ${MAX_ROOMS_PER_CONNECTION} rooms`, async () => {
+    const server = await useServer();
+    const rooms = Array.from({ length: MAX_ROOMS_PER_CONNECTION }, (_, index) => `room-${index}`);
+    const alice = await useMember(server, "alice", rooms);
+    expect(await alice.emitWithAck("join", "one-too-many")).toMatchObject({ ok: false, error: { code: "QUOTA_EXCEEDED" } });
+    expect(await alice.emitWithAck("join", "room-0")).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,74 @@
+import { PROTOCOL_VERSION, type ChatMessage } from "@pigeon/protocol";
+import { describe, expect, it } from "vitest";
+import { record, nextEvent } from "./testing/next-event.js";
+import { useServer } from "./testing/fixtures.js";
+
+describe("PigeonClient", () => {
+  const { client, user } = useServer();
+
+  it("connects, resolves with the server's hello and reports each state", async () => {
+    const alice = client();
+    const states = record(alice, "state");
+    const hello = await alice.connect();
+    expect(hello.protocolVersion).toBe(PROTOCOL_VERSION);
+    expect(alice.hello).toEqual(hello);
+    expect(states).toEqual(["connecting", "connected"]);
+    alice.close();
+    expect(states.at(-1)).toBe("disconnected");
+  });
+
+  it("delivers a message sent by one client to another in the room, acked with its seq", async () => {
+    const alice = await user("alice", "lobby");
+    const bob = await user("bob", "lobby");
+    const received = nextEvent(bob, "message");
+    const ack = await alice.send("lobby", "hello bob");
+    const message = await received;
+    expect(message).toMatchObject({ user: "alice", message: "hello bob", room: "lobby", id: ack.id, seq: ack.seq });
+    expect(ack.seq).toBe(1);
+  });
+
+  it("gives the sender its own message, once", async () => {
+    const alice = await user("alice", "lobby");
+    const seen = record(alice, "message");
+    const second = nextEvent(alice, "message", (m) => m.message === "two");
+    await alice.send("lobby", "one");
+    await alice.send("lobby", "two");
+    await second;
+    expect(seen.map((m: ChatMessage) => m.message)).toEqual(["one", "two"]);
+  });
+
+  it("keeps messages of different rooms apart", async () => {
+    const alice = await user("alice", "lobby", "dev");
+    const bob = await user("bob", "dev");
+    const seen = record(bob, "message");
+    const forBob = nextEvent(bob, "message", (m) => m.message === "for bob");
+    await alice.send("lobby", "not for bob");
+    await alice.send("dev", "for bob");
+    await forBob;
+    expect(seen.map((m) => [m.room, m.message])).toEqual([["dev", "for bob"]]);
+  });
+
+  it("tracks its name, rooms and member lists through join, members and leave", async () => {
+    const alice = await user("alice", "lobby", "dev");
+    expect(alice.name).toBe("alice");
+    expect(alice.rooms).toEqual(["lobby", "dev"]);
+    expect(alice.members("lobby")).toEqual([{ name: "alice", online: true }]);
+
+    const bobJoined = nextEvent(alice, "members", (e) => e.room === "lobby" && e.members.length === 2);
+    await user("bob", "lobby");
+    await bobJoined;
+    expect(alice.members("lobby")?.map((m) => m.name).sort()).toEqual(["alice", "bob"]);
+
+    await expect(alice.leave("lobby")).resolves.toMatchObject({ room: "lobby" });
+    expect(alice.rooms).toEqual(["dev"]);
+    expect(alice.members("lobby")).toBeUndefined();
+  });
+
+  it("holds a request made during connect until the connection is up", async () => {
+    const alice = client();
+    const connected = alice.connect();
+    const login = alice.login("alice");
+    await expect(login).resolves.toMatchObject({ name: "alice", kind: "guest" });
+    await connected;
+  });
+});

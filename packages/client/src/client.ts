@@ -1,0 +1,284 @@
+import { serverEvents, type ChatAck, type Hello, type JoinAck, type LeaveAck, type LoginAck, type Member } from "@pigeon/protocol";
+import { isProtocolErrorCode, PigeonError } from "./errors.js";
+import { DEFAULT_DEDUP_WINDOW, DEFAULT_TIMEOUT_MS, type ClientEventMap, type ClientOptions, type ConnectionState, type Logger } from "./options.js";
+import { RecentIds } from "./recent-ids.js";
+import { request } from "./request.js";
+import { resync } from "./resync.js";
+import { TypedEmitter } from "./typed-emitter.js";
+import { createSocket, onParsed, type RawSocket } from "./socket.js";
+import { checkName, checkRoom, checkText } from "./validate.js";
+import { waitForState } from "./wait-for-state.js";
+
+/**
+ * A connection to a Pigeon server. It remembers its name and rooms, and after socket.io
+ * reconnects it logs in and rejoins by itself before reporting `connected` again.
+ *
+ * @example
+ * const client = createClient({ url: "http://localhost:3000" });
+ * client.on("message", (m) => console.log(`[${m.room}] ${m.user}: ${m.message}`));
+ * await client.connect();
+ * await client.login("alice");
+ * await client.join("lobby");
+ * await client.send("lobby", "hello");
+ */
+export class PigeonClient extends TypedEmitter<ClientEventMap> {
+  readonly #options: ClientOptions;
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+  readonly #recent: RecentIds;
+  readonly #rooms: string[] = [];
+  readonly #members = new Map<string, readonly Member[]>();
+  #socket: RawSocket | undefined;
+  #state: ConnectionState = "disconnected";
+  #hello: Hello | undefined;
+  #name: string | undefined;
+  #connecting: Promise<Hello> | undefined;
+  #lastConnectError: Error | undefined;
+  #closed = false;
+
+  constructor(options: ClientOptions) {
+    const logger = options.logger ?? console;
+    super((event, error) => {
+      logger.warn(`pigeon: a "${event}" listener threw`, error);
+    });
+    this.#options = options;
+    this.#logger = logger;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#recent = new RecentIds(options.dedupWindow ?? DEFAULT_DEDUP_WINDOW);
+  }
+
+  /** Where the connection stands now. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The name logged in with, once `login` succeeded. */
+  get name(): string | undefined {
+    return this.#name;
+  }
+
+  /** The rooms joined, oldest first. */
+  get rooms(): readonly string[] {
+    return [...this.#rooms];
+  }
+
+  /** The latest `hello` from the server. */
+  get hello(): Hello | undefined {
+    return this.#hello;
+  }
+
+  /**
+   * The latest known member list of a joined room.
+   *
+   * @example
+   * client.members("lobby")?.filter((m) => m.online).map((m) => m.name)
+   */
+  members(room: string): readonly Member[] | undefined {
+    return this.#members.get(room);
+  }
+
+  /**
+   * Connects and resolves with the server's `hello`. Rejects with `UNREACHABLE` when no
+   * connection could be made within `connectTimeoutMs`, `TIMEOUT` when the server connected
+   * but did not greet in time.
+   *
+   * @example
+   * const hello = await client.connect();
+   * console.log(`server keeps state in ${hello.retention.store}`);
+   */
+  connect(): Promise<Hello> {
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  /**
+   * Logs in as a guest under `name`. Rejects with `NAME_TAKEN` when someone online holds it.
+   *
+   * @example
+   * const { name } = await client.login("alice");
+   */
+  async login(name: string): Promise<LoginAck> {
+    const data = await request(await this.#ready(), "login", { name: checkName(name) }, this.#timeoutMs);
+    this.#name = data.name;
+    return data;
+  }
+
+  /**
+   * Joins a room and resolves with its members. The client rejoins it after reconnects.
+   *
+   * @example
+   * const { members } = await client.join("lobby");
+   */
+  async join(room: string): Promise<JoinAck> {
+    const data = await request(await this.#ready(), "join", { room: checkRoom(room) }, this.#timeoutMs);
+    this.#trackJoin(data);
+    return data;
+  }
+
+  /**
+   * Leaves a room. Rejects with `NOT_IN_ROOM` when the connection is not in it.
+   *
+   * @example
+   * await client.leave("lobby");
+   */
+  async leave(room: string): Promise<LeaveAck> {
+    const data = await request(await this.#ready(), "leave", { room: checkRoom(room) }, this.#timeoutMs);
+    this.#forget(data.room);
+    return data;
+  }
+
+  /**
+   * Sends `text` to a joined room; resolves once the server accepted it, with its `seq`.
+   *
+   * @example
+   * const { seq } = await client.send("lobby", "hello");
+   */
+  async send(room: string, text: string): Promise<ChatAck> {
+    const payload = { room: checkRoom(room), text: checkText(text) };
+    return await request(await this.#ready(), "chat", payload, this.#timeoutMs);
+  }
+
+  /**
+   * Closes the connection for good; pending and later requests reject with `DISCONNECTED`.
+   *
+   * @example
+   * process.on("SIGINT", () => client.close());
+   */
+  close(): void {
+    this.#closed = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.disconnect();
+    this.#setState("disconnected");
+  }
+
+  async #connect(): Promise<Hello> {
+    if (this.#closed) throw new PigeonError("DISCONNECTED", "the client is closed");
+    const socket = this.#socket ?? this.#createSocket();
+    if (this.#state === "disconnected") {
+      this.#setState("connecting");
+      socket.connect();
+    }
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? this.#timeoutMs;
+    try {
+      await waitForState(this, "connected", connectTimeoutMs);
+    } catch (cause) {
+      const reached = socket.connected;
+      const lastError = this.#lastConnectError;
+      socket.disconnect();
+      this.#setState("disconnected");
+      if (!reached && lastError !== undefined) {
+        throw new PigeonError("UNREACHABLE", `cannot reach ${this.#options.url}: ${lastError.message}`, { cause });
+      }
+      throw PigeonError.fromUnknown(cause);
+    }
+    if (this.#hello === undefined) throw new PigeonError("BAD_RESPONSE", "connected without a hello");
+    return this.#hello;
+  }
+
+  // Requests wait while (re)connecting, so that nothing is sent before the session is restored.
+  async #ready(): Promise<RawSocket> {
+    const socket = this.#socket;
+    if (this.#closed || socket === undefined || this.#state === "disconnected") {
+      throw new PigeonError("DISCONNECTED", this.#closed ? "the client is closed" : "not connected; call connect() first");
+    }
+    if (this.#state !== "connected") await waitForState(this, "connected", this.#timeoutMs);
+    return socket;
+  }
+
+  #createSocket(): RawSocket {
+    const socket = createSocket(this.#options);
+    this.#socket = socket;
+    const malformed = (event: string, reason: string): void => {
+      this.#logger.warn(`pigeon: dropped a malformed "${event}" event from the server`, reason);
+    };
+    onParsed(socket, "hello", serverEvents.hello, (hello) => {
+      this.#onHello(socket, hello);
+    }, malformed);
+    onParsed(socket, "message", serverEvents.message, (message) => {
+      if (this.#recent.add(message.id)) this.emit("message", message);
+    }, malformed);
+    onParsed(socket, "members", serverEvents.members, (event) => {
+      if (this.#rooms.includes(event.room)) this.#members.set(event.room, event.members);
+      this.emit("members", event);
+    }, malformed);
+    onParsed(socket, "error", serverEvents.error, (event) => {
+      this.emit("error", event);
+    }, malformed);
+    socket.on("connect", () => {
+      this.#lastConnectError = undefined;
+    });
+    socket.on("connect_error", (error) => {
+      this.#lastConnectError = error;
+      if (!socket.active && this.#state !== "connecting") this.#setState("disconnected");
+    });
+    socket.on("disconnect", () => {
+      if (this.#socket !== socket) return;
+      // `active` tells whether socket.io will reconnect: not after the server kicked us out.
+      this.#setState(socket.active ? "reconnecting" : "disconnected");
+    });
+    return socket;
+  }
+
+  #onHello(socket: RawSocket, hello: Hello): void {
+    this.#hello = hello;
+    this.emit("hello", hello);
+    void this.#restore(socket);
+  }
+
+  async #restore(socket: RawSocket): Promise<void> {
+    const outcome = await resync(socket, { name: this.#name, rooms: [...this.#rooms] }, this.#timeoutMs);
+    // The connection may have dropped (and a newer hello started another resync) meanwhile.
+    if (this.#socket !== socket || !socket.connected) return;
+    if (outcome.kind === "done") {
+      for (const joined of outcome.joined) this.#trackJoin(joined);
+      for (const { room, error } of outcome.dropped) {
+        this.#forget(room);
+        this.#report("join", error);
+      }
+      this.#setState("connected");
+      return;
+    }
+    this.#report(outcome.event, outcome.error);
+    if (outcome.kind === "retry") socket.io.engine.close();
+    else {
+      socket.disconnect();
+      this.#setState("disconnected");
+    }
+  }
+
+  #report(event: string, error: PigeonError): void {
+    this.#logger.warn(`pigeon: could not restore the session after reconnecting (${event})`, error);
+    // Only the protocol's codes fit the `error` event; the SDK's own (TIMEOUT, …) go to the log.
+    if (isProtocolErrorCode(error.code)) this.emit("error", { event, code: error.code, message: error.message });
+  }
+
+  #trackJoin({ room, members }: JoinAck): void {
+    if (!this.#rooms.includes(room)) this.#rooms.push(room);
+    this.#members.set(room, members);
+  }
+
+  #forget(room: string): void {
+    const index = this.#rooms.indexOf(room);
+    if (index !== -1) this.#rooms.splice(index, 1);
+    this.#members.delete(room);
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit("state", state);
+  }
+}
+
+/**
+ * Creates a client; call `connect()` next.
+ *
+ * @example
+ * const client = createClient({ url: "http://localhost:3000", timeoutMs: 5_000 });
+ */
+export function createClient(options: ClientOptions): PigeonClient {
+  return new PigeonClient(options);
+}

@@ -1,0 +1,59 @@
+import type { JoinAck, LoginAck } from "@pigeon/protocol";
+import { PigeonError, type PigeonErrorCode } from "./errors.js";
+import { request } from "./request.js";
+import type { RawSocket } from "./socket.js";
+
+/** What a client had before its connection dropped. */
+export interface Session {
+  readonly name: string | undefined;
+  readonly rooms: readonly string[];
+}
+
+/** How a resync ended. */
+export type ResyncOutcome =
+  | { kind: "done"; login: LoginAck | undefined; joined: JoinAck[]; dropped: { room: string; error: PigeonError }[] }
+  /** Worth another try on a fresh connection (the server may still hold our old one). */
+  | { kind: "retry"; event: "login" | "join"; error: PigeonError }
+  /** Will not get better by retrying. */
+  | { kind: "fatal"; event: "login"; error: PigeonError };
+
+// Failures that a fresh connection may cure. NAME_TAKEN is among them for a re-login: after a
+// silent drop the server may not have noticed yet that our old connection is gone.
+const TRANSIENT: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
+  "TIMEOUT",
+  "DISCONNECTED",
+  "BAD_RESPONSE",
+  "RATE_LIMITED",
+  "UNAVAILABLE",
+  "INTERNAL",
+]);
+
+/**
+ * Restores a session on a new connection: logs in under the same name, then rejoins every
+ * room in the order they were joined. A room the server now refuses for good is dropped and
+ * reported; any other failure ends the resync.
+ */
+export async function resync(socket: RawSocket, session: Session, timeoutMs: number): Promise<ResyncOutcome> {
+  let login: LoginAck | undefined;
+  if (session.name !== undefined) {
+    try {
+      login = await request(socket, "login", { name: session.name }, timeoutMs);
+    } catch (cause) {
+      const error = PigeonError.fromUnknown(cause);
+      const transient = TRANSIENT.has(error.code) || error.code === "NAME_TAKEN";
+      return transient ? { kind: "retry", event: "login", error } : { kind: "fatal", event: "login", error };
+    }
+  }
+  const joined: JoinAck[] = [];
+  const dropped: { room: string; error: PigeonError }[] = [];
+  for (const room of session.rooms) {
+    try {
+      joined.push(await request(socket, "join", { room }, timeoutMs));
+    } catch (cause) {
+      const error = PigeonError.fromUnknown(cause);
+      if (TRANSIENT.has(error.code)) return { kind: "retry", event: "join", error };
+      dropped.push({ room, error });
+    }
+  }
+  return { kind: "done", login, joined, dropped };
+}
