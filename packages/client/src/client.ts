@@ -1,11 +1,12 @@
-import { serverEvents, type ChatAck, type Hello, type JoinAck, type LeaveAck, type LoginAck, type Member } from "@pigeon/protocol";
+import type { ChatAck, Hello, JoinAck, LeaveAck, LoginAck, Member } from "@pigeon/protocol";
 import { isProtocolErrorCode, PigeonError } from "./errors.js";
 import { DEFAULT_DEDUP_WINDOW, DEFAULT_TIMEOUT_MS, type ClientEventMap, type ClientOptions, type ConnectionState, type Logger } from "./options.js";
 import { RecentIds } from "./recent-ids.js";
 import { request } from "./request.js";
 import { resync } from "./resync.js";
 import { TypedEmitter } from "./typed-emitter.js";
-import { createSocket, onParsed, type RawSocket } from "./socket.js";
+import { SessionState } from "./session-state.js";
+import { createSocket, type RawSocket } from "./socket.js";
 import { checkName, checkRoom, checkText } from "./validate.js";
 import { waitForState } from "./wait-for-state.js";
 
@@ -26,12 +27,10 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   readonly #timeoutMs: number;
   readonly #logger: Logger;
   readonly #recent: RecentIds;
-  readonly #rooms: string[] = [];
-  readonly #members = new Map<string, readonly Member[]>();
+  readonly #session = new SessionState();
   #socket: RawSocket | undefined;
   #state: ConnectionState = "disconnected";
   #hello: Hello | undefined;
-  #name: string | undefined;
   #connecting: Promise<Hello> | undefined;
   #lastConnectError: Error | undefined;
   #closed = false;
@@ -54,12 +53,12 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
 
   /** The name logged in with, once `login` succeeded. */
   get name(): string | undefined {
-    return this.#name;
+    return this.#session.name;
   }
 
   /** The rooms joined, oldest first. */
   get rooms(): readonly string[] {
-    return [...this.#rooms];
+    return this.#session.rooms;
   }
 
   /** The latest `hello` from the server. */
@@ -74,7 +73,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    * client.members("lobby")?.filter((m) => m.online).map((m) => m.name)
    */
   members(room: string): readonly Member[] | undefined {
-    return this.#members.get(room);
+    return this.#session.members(room);
   }
 
   /**
@@ -101,7 +100,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    */
   async login(name: string): Promise<LoginAck> {
     const data = await request(await this.#ready(), "login", { name: checkName(name) }, this.#timeoutMs);
-    this.#name = data.name;
+    this.#session.name = data.name;
     return data;
   }
 
@@ -113,7 +112,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    */
   async join(room: string): Promise<JoinAck> {
     const data = await request(await this.#ready(), "join", { room: checkRoom(room) }, this.#timeoutMs);
-    this.#trackJoin(data);
+    this.#session.joined(data);
     return data;
   }
 
@@ -125,7 +124,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    */
   async leave(room: string): Promise<LeaveAck> {
     const data = await request(await this.#ready(), "leave", { room: checkRoom(room) }, this.#timeoutMs);
-    this.#forget(data.room);
+    this.#session.left(data.room);
     return data;
   }
 
@@ -189,59 +188,58 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   #createSocket(): RawSocket {
-    const socket = createSocket(this.#options);
+    const socket = createSocket(this.#options, {
+      hello: (hello) => {
+        this.#hello = hello;
+        this.emit("hello", hello);
+        void this.#restore(socket);
+      },
+      message: (message) => {
+        if (this.#recent.add(message.id)) this.emit("message", message);
+      },
+      members: (event) => {
+        this.#session.membersChanged(event);
+        this.emit("members", event);
+      },
+      error: (event) => {
+        this.emit("error", event);
+      },
+      malformed: (event, reason) => {
+        this.#logger.warn(`pigeon: dropped a malformed "${event}" event from the server`, reason);
+      },
+      connected: () => {
+        this.#lastConnectError = undefined;
+      },
+      connectFailed: (error) => {
+        this.#lastConnectError = error;
+        if (!socket.active && this.#state !== "connecting") this.#setState("disconnected");
+      },
+      disconnected: () => {
+        if (this.#socket !== socket) return;
+        // `active` tells whether socket.io will reconnect: not after the server kicked us out.
+        this.#setState(socket.active ? "reconnecting" : "disconnected");
+      },
+    });
     this.#socket = socket;
-    const malformed = (event: string, reason: string): void => {
-      this.#logger.warn(`pigeon: dropped a malformed "${event}" event from the server`, reason);
-    };
-    onParsed(socket, "hello", serverEvents.hello, (hello) => {
-      this.#onHello(socket, hello);
-    }, malformed);
-    onParsed(socket, "message", serverEvents.message, (message) => {
-      if (this.#recent.add(message.id)) this.emit("message", message);
-    }, malformed);
-    onParsed(socket, "members", serverEvents.members, (event) => {
-      if (this.#rooms.includes(event.room)) this.#members.set(event.room, event.members);
-      this.emit("members", event);
-    }, malformed);
-    onParsed(socket, "error", serverEvents.error, (event) => {
-      this.emit("error", event);
-    }, malformed);
-    socket.on("connect", () => {
-      this.#lastConnectError = undefined;
-    });
-    socket.on("connect_error", (error) => {
-      this.#lastConnectError = error;
-      if (!socket.active && this.#state !== "connecting") this.#setState("disconnected");
-    });
-    socket.on("disconnect", () => {
-      if (this.#socket !== socket) return;
-      // `active` tells whether socket.io will reconnect: not after the server kicked us out.
-      this.#setState(socket.active ? "reconnecting" : "disconnected");
-    });
     return socket;
   }
 
-  #onHello(socket: RawSocket, hello: Hello): void {
-    this.#hello = hello;
-    this.emit("hello", hello);
-    void this.#restore(socket);
-  }
-
+  // Runs on every hello: a no-op on the first connect, the session's restoration after others.
   async #restore(socket: RawSocket): Promise<void> {
-    const outcome = await resync(socket, { name: this.#name, rooms: [...this.#rooms] }, this.#timeoutMs);
+    const outcome = await resync(socket, this.#session, this.#timeoutMs);
     // The connection may have dropped (and a newer hello started another resync) meanwhile.
     if (this.#socket !== socket || !socket.connected) return;
     if (outcome.kind === "done") {
-      for (const joined of outcome.joined) this.#trackJoin(joined);
+      for (const joined of outcome.joined) this.#session.joined(joined);
       for (const { room, error } of outcome.dropped) {
-        this.#forget(room);
+        this.#session.left(room);
         this.#report("join", error);
       }
       this.#setState("connected");
       return;
     }
     this.#report(outcome.event, outcome.error);
+    // A fresh connection (socket.io's backoff) may cure a transient failure; nothing cures the rest.
     if (outcome.kind === "retry") socket.io.engine.close();
     else {
       socket.disconnect();
@@ -253,17 +251,6 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#logger.warn(`pigeon: could not restore the session after reconnecting (${event})`, error);
     // Only the protocol's codes fit the `error` event; the SDK's own (TIMEOUT, …) go to the log.
     if (isProtocolErrorCode(error.code)) this.emit("error", { event, code: error.code, message: error.message });
-  }
-
-  #trackJoin({ room, members }: JoinAck): void {
-    if (!this.#rooms.includes(room)) this.#rooms.push(room);
-    this.#members.set(room, members);
-  }
-
-  #forget(room: string): void {
-    const index = this.#rooms.indexOf(room);
-    if (index !== -1) this.#rooms.splice(index, 1);
-    this.#members.delete(room);
   }
 
   #setState(state: ConnectionState): void {

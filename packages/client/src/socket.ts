@@ -1,4 +1,12 @@
-import type { ClientEventName, ServerEventName } from "@pigeon/protocol";
+import {
+  serverEvents,
+  type ChatMessage,
+  type ClientEventName,
+  type ErrorEvent,
+  type Hello,
+  type MembersEvent,
+  type ServerEventName,
+} from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import type { ClientOptions } from "./options.js";
 
@@ -15,30 +23,48 @@ export interface Schema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } };
 }
 
-/** Creates the socket without connecting it. */
-export function createSocket({ url, socketOptions }: ClientOptions): RawSocket {
-  return io(url, {
+/** What a client does with each server event (already parsed) and connection change. */
+export interface SocketHandlers {
+  hello: (hello: Hello) => void;
+  message: (message: ChatMessage) => void;
+  members: (event: MembersEvent) => void;
+  error: (event: ErrorEvent) => void;
+  /** A server event that failed its schema; it was dropped. */
+  malformed: (event: ServerEventName, reason: string) => void;
+  connected: () => void;
+  connectFailed: (error: Error) => void;
+  disconnected: () => void;
+}
+
+/** Creates the socket, not yet connected, with every handler in place. */
+export function createSocket({ url, socketOptions }: ClientOptions, handlers: SocketHandlers): RawSocket {
+  const socket: RawSocket = io(url, {
     transports: ["websocket"],
     forceNew: true,
     ...socketOptions,
     autoConnect: false,
   });
+  onParsed(socket, "hello", serverEvents.hello, handlers.hello, handlers.malformed);
+  onParsed(socket, "message", serverEvents.message, handlers.message, handlers.malformed);
+  onParsed(socket, "members", serverEvents.members, handlers.members, handlers.malformed);
+  onParsed(socket, "error", serverEvents.error, handlers.error, handlers.malformed);
+  socket.on("connect", handlers.connected);
+  socket.on("connect_error", handlers.connectFailed);
+  socket.on("disconnect", handlers.disconnected);
+  return socket;
 }
 
-/**
- * Listens to a server event, passing on only payloads that match `schema`; anything else is
- * dropped and reported through `onMalformed`, never thrown.
- */
-export function onParsed<T>(
+// Passes on only payloads that match the schema; anything else is reported, never thrown.
+function onParsed<T>(
   socket: RawSocket,
   event: ServerEventName,
   schema: Schema<T>,
   handle: (payload: T) => void,
-  onMalformed: (event: ServerEventName, reason: string) => void,
+  malformed: (event: ServerEventName, reason: string) => void,
 ): void {
   socket.on(event, (payload: unknown) => {
     const parsed = schema.safeParse(payload);
     if (parsed.success) handle(parsed.data);
-    else onMalformed(event, parsed.error.message);
+    else malformed(event, parsed.error.message);
   });
 }

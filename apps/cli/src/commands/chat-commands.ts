@@ -1,0 +1,99 @@
+import { PigeonError, type PigeonClient } from "@pigeon/client";
+import { CliError } from "../exit-codes.js";
+import { formatMembers } from "../format.js";
+import { checkRoom, checkText } from "../options.js";
+import type { Terminal } from "../terminal.js";
+
+/** The help text of the interactive chat. */
+export const CHAT_HELP = `Type a line to send it to the current room. Commands:
+  /join ROOM    join ROOM and make it the current room
+  /leave [ROOM] leave ROOM (default: the current room)
+  /rooms        list the rooms you are in (* marks the current one)
+  /who          list the members of the current room and whether they are online
+  /help         show this help
+  /quit         leave the chat (so does end of input, e.g. Ctrl-D)`;
+
+/** What a chat session keeps between lines. */
+export interface ChatState {
+  readonly client: PigeonClient;
+  readonly terminal: Terminal;
+  /** Where a typed line goes. */
+  current: string | undefined;
+}
+
+/**
+ * Handles one line of input: a slash command or a message for the current room. Returns
+ * false when the user asked to quit. Failures are printed, never thrown: one bad line must
+ * not end the session.
+ */
+export async function handleLine(state: ChatState, line: string): Promise<boolean> {
+  const trimmed = line.trim();
+  if (trimmed === "") return true;
+  try {
+    if (!trimmed.startsWith("/")) {
+      await say(state, line);
+      return true;
+    }
+    const [command = "", ...args] = trimmed.split(/\s+/u);
+    return await runCommand(state, command, args);
+  } catch (error) {
+    if (error instanceof PigeonError || error instanceof CliError) state.terminal.error(error.message);
+    else throw error;
+    return true;
+  }
+}
+
+async function say({ client, terminal, current }: ChatState, line: string): Promise<void> {
+  if (current === undefined) {
+    terminal.error("you are in no room: /join ROOM first");
+    return;
+  }
+  await client.send(current, checkText(line));
+}
+
+async function runCommand(state: ChatState, command: string, args: string[]): Promise<boolean> {
+  const { client, terminal } = state;
+  switch (command) {
+    case "/quit":
+    case "/exit":
+      return false;
+    case "/help":
+      terminal.print(CHAT_HELP);
+      return true;
+    case "/join": {
+      const [room] = args;
+      if (room === undefined || args.length > 1) return usage(terminal, "/join ROOM");
+      const { room: joined, members } = await client.join(checkRoom(room));
+      state.current = joined;
+      terminal.print(`joined ${joined}: ${formatMembers(members)}`);
+      return true;
+    }
+    case "/leave": {
+      const room = args[0] ?? state.current;
+      if (room === undefined || args.length > 1) return usage(terminal, "/leave [ROOM]");
+      const { room: left } = await client.leave(checkRoom(room));
+      if (state.current === left) state.current = client.rooms.at(-1);
+      terminal.print(`left ${left}${state.current === undefined ? "" : `; now in ${state.current}`}`);
+      return true;
+    }
+    case "/rooms":
+      terminal.print(
+        client.rooms.length === 0 ? "you are in no room" : client.rooms.map((room) => (room === state.current ? `* ${room}` : `  ${room}`)).join("\n"),
+      );
+      return true;
+    case "/who": {
+      const members = state.current === undefined ? undefined : client.members(state.current);
+      if (state.current === undefined || members === undefined) terminal.error("you are in no room: /join ROOM first");
+      else terminal.print(`${state.current}: ${formatMembers(members)}`);
+      return true;
+    }
+    default:
+      terminal.error(`unknown command ${command}; /help lists them`);
+      return true;
+  }
+}
+
+function usage(terminal: Terminal, form: string): true {
+  terminal.error(`usage: ${form}`);
+  return true;
+}

@@ -1,0 +1,77 @@
+import type { ChatMessage } from "@pigeon/protocol";
+import { Command } from "commander";
+import { createInterface } from "node:readline";
+import { interactive } from "../env.js";
+import { CliError, ExitCode } from "../exit-codes.js";
+import { formatMessage } from "../format.js";
+import { checkName, checkRoom, checkServer, withConnectionOptions, type ConnectionOptions } from "../options.js";
+import { openSession } from "../session.js";
+import { Terminal } from "../terminal.js";
+import { CHAT_HELP, handleLine, type ChatState } from "./chat-commands.js";
+
+interface ChatOptions extends ConnectionOptions {
+  name: string;
+  room?: string;
+}
+
+/** `pigeon chat`: the interactive client. Reads lines from stdin, a terminal or a pipe. */
+export function chatCommand(): Command {
+  return withConnectionOptions(new Command("chat"))
+    .description("chat interactively: type to send, /help for commands")
+    .requiredOption("--name <name>", "your name")
+    .option("--room <room>", "a room to join at once")
+    .addHelpText("after", `\n${CHAT_HELP}\n\nExample:\n  pigeon chat --name alice --room lobby`)
+    .action(async (options: ChatOptions) => {
+      await chat(options);
+    });
+}
+
+async function chat(options: ChatOptions): Promise<void> {
+  const server = checkServer(options.server);
+  const name = checkName(options.name);
+  const rooms = options.room === undefined ? [] : [checkRoom(options.room)];
+  const terminal = new Terminal();
+  const client = await openSession({ ...options, server, name, rooms }, terminal);
+  const state: ChatState = { client, terminal, current: client.rooms.at(-1) };
+
+  const input = createInterface({
+    input: process.stdin,
+    output: interactive() ? process.stdout : undefined,
+    terminal: interactive(),
+    crlfDelay: Infinity,
+  });
+  const showPrompt = (): void => {
+    input.setPrompt(`[${state.current ?? "no room"}] `);
+    input.prompt();
+  };
+  if (interactive()) terminal.attachPrompt(input);
+  // Without a listener readline would only pause on Ctrl-C; here it leaves, like /quit.
+  input.on("SIGINT", () => {
+    input.close();
+  });
+  client.on("message", (message: ChatMessage) => {
+    terminal.print(formatMessage(message));
+  });
+  // Reconnects are the SDK's business; only a final disconnect (the server kicked us out) ends the chat.
+  const kickedOut = new AbortController();
+  const stopWatching = client.on("state", (connection) => {
+    if (connection !== "disconnected") return;
+    kickedOut.abort();
+    input.close();
+  });
+  if (state.current === undefined) terminal.status("type /join ROOM to enter a room, /help for commands");
+
+  try {
+    showPrompt();
+    for await (const line of input) {
+      if (!(await handleLine(state, line))) break;
+      showPrompt();
+    }
+  } finally {
+    stopWatching();
+    terminal.detachPrompt();
+    input.close();
+    client.close();
+  }
+  if (kickedOut.signal.aborted) throw new CliError(ExitCode.FAILURE, "the server closed the connection");
+}

@@ -1,0 +1,48 @@
+import { createClient, type PigeonClient } from "@pigeon/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { startCli } from "../../test/cli-process.js";
+import { useServer } from "../../test/fixtures.js";
+
+describe("pigeon listen", () => {
+  const server = useServer();
+  const clients: PigeonClient[] = [];
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  async function sender(name: string, room: string): Promise<PigeonClient> {
+    const client = createClient({ url: server().url, logger: { warn: () => undefined } });
+    clients.push(client);
+    await client.connect();
+    await client.login(name);
+    await client.join(room);
+    return client;
+  }
+
+  it("prints messages of its room as readable lines, nothing else on stdout", async () => {
+    const listener = startCli(["listen", "--server", server().url, "--name", "bob", "--room", "lobby", "--count", "2"]);
+    await listener.waitForStderr(/listening to lobby/);
+    const alice = await sender("alice", "lobby");
+    await alice.join("elsewhere");
+    await alice.send("lobby", "first");
+    await alice.send("elsewhere", "not for bob");
+    await alice.send("lobby", "second \u001b[31mred\u001b[0m");
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(listener.stdout).toMatch(/^\d\d:\d\d \[lobby\] alice: first\n\d\d:\d\d \[lobby\] alice: second \uFFFD\[31mred\uFFFD\[0m\n$/);
+  });
+
+  it("exits 0 when its timeout ends", async () => {
+    const listener = startCli(["listen", "--server", server().url, "--name", "bob", "--room", "lobby", "--timeout", "0.3"]);
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(listener.stdout).toBe("");
+    expect(listener.stderr).toContain("listening to lobby");
+  });
+
+  it("exits 1 when the server closes the connection", async () => {
+    const listener = startCli(["listen", "--server", server().url, "--name", "bob", "--room", "lobby"]);
+    await listener.waitForStderr(/listening to lobby/);
+    for (const socket of server().relay.io.sockets.sockets.values()) socket.disconnect(true);
+    expect((await listener.exit()).code).toBe(1);
+    expect(listener.stderr).toMatch(/^pigeon: the server closed the connection$/m);
+  });
+});

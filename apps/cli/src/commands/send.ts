@@ -1,0 +1,63 @@
+import { Command } from "commander";
+import { CliError, ExitCode } from "../exit-codes.js";
+import { readLines } from "../lines.js";
+import { checkName, checkRoom, checkServer, checkText, withConnectionOptions, type ConnectionOptions } from "../options.js";
+import { openSession } from "../session.js";
+import { Terminal } from "../terminal.js";
+
+interface SendOptions extends ConnectionOptions {
+  name: string;
+  room: string;
+  stdin?: true;
+}
+
+/** `pigeon send`: one message from the arguments, or one per line of stdin, each acked. */
+export function sendCommand(): Command {
+  return withConnectionOptions(new Command("send"))
+    .description("send a message to a room and exit once the server accepted it")
+    .argument("[text...]", "the message (words are joined by spaces)")
+    .requiredOption("--name <name>", "your name")
+    .requiredOption("--room <room>", "the room to send to")
+    .option("--stdin", "send each line of stdin as one message, in order")
+    .addHelpText("after", "\nExamples:\n  pigeon send --name alice --room lobby hello everyone\n  seq 3 | pigeon send --name alice --room lobby --stdin")
+    .action(async (words: string[], options: SendOptions) => {
+      await send(words, options);
+    });
+}
+
+async function send(words: string[], options: SendOptions): Promise<void> {
+  if (options.stdin && words.length > 0) throw new CliError(ExitCode.USAGE, "give the message as arguments or with --stdin, not both");
+  if (!options.stdin && words.length === 0) throw new CliError(ExitCode.USAGE, "nothing to send: give the message as arguments, or use --stdin");
+  const server = checkServer(options.server);
+  const name = checkName(options.name);
+  const room = checkRoom(options.room);
+  const text = options.stdin ? undefined : checkText(words.join(" "));
+
+  const terminal = new Terminal();
+  const client = await openSession({ ...options, server, name, rooms: [room] }, terminal);
+  try {
+    if (text !== undefined) {
+      const { seq } = await client.send(room, text);
+      terminal.status(`sent to ${room} (seq ${seq})`);
+      return;
+    }
+    let sent = 0;
+    let lineNumber = 0;
+    // One at a time: each ack arrives before the next line goes, so the room sees stdin's order.
+    for await (const line of readLines(process.stdin)) {
+      lineNumber += 1;
+      if (line === "") continue;
+      let checked: string;
+      try {
+        checked = checkText(line);
+      } catch (error) {
+        throw error instanceof CliError ? new CliError(error.exitCode, `line ${lineNumber}: ${error.message}`) : error;
+      }
+      await client.send(room, checked);
+      sent += 1;
+    }
+    terminal.status(`sent ${sent} message${sent === 1 ? "" : "s"} to ${room}`);
+  } finally {
+    client.close();
+  }
+}

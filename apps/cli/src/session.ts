@@ -1,0 +1,52 @@
+import { createClient, type PigeonClient } from "@pigeon/client";
+import type { ConnectionOptions } from "./options.js";
+import type { Terminal } from "./terminal.js";
+
+/** Who to be and where, once connected. */
+export interface SessionOptions extends ConnectionOptions {
+  name: string;
+  rooms: readonly string[];
+}
+
+/**
+ * Connects, logs in and joins, reporting progress and connection changes on stderr. The caller
+ * closes the returned client.
+ */
+export async function openSession(options: SessionOptions, terminal: Terminal): Promise<PigeonClient> {
+  const client = createClient({
+    url: options.server,
+    timeoutMs: options.ackTimeout * 1000,
+    connectTimeoutMs: options.connectTimeout * 1000,
+    logger: { warn: (message) => { terminal.error(message); } },
+  });
+  try {
+    terminal.status(`connecting to ${options.server}…`);
+    await client.connect();
+    await client.login(options.name);
+    for (const room of options.rooms) await client.join(room);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  terminal.status(`connected as ${options.name}${options.rooms.length > 0 ? ` in ${options.rooms.join(", ")}` : ""}`);
+  client.on("state", (state) => {
+    if (state === "reconnecting") terminal.status("connection lost; reconnecting…");
+    else if (state === "connected") terminal.status(`reconnected${client.rooms.length > 0 ? `; rejoined ${client.rooms.join(", ")}` : ""}`);
+  });
+  client.on("error", ({ event, code, message }) => {
+    terminal.error(`${event} failed: ${message} (${code})`);
+  });
+  return client;
+}
+
+/**
+ * Resolves when the server has closed the session for good (socket.io will not reconnect),
+ * so that long-running commands can stop instead of hanging.
+ */
+export function closedByServer(client: PigeonClient): Promise<void> {
+  return new Promise((resolve) => {
+    client.on("state", (state) => {
+      if (state === "disconnected") resolve();
+    });
+  });
+}
