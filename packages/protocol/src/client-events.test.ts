@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChatPayload, JoinPayload, LoginPayload } from "./client-events.js";
+import { AckPayload, ChatPayload, JoinPayload, LoginPayload } from "./client-events.js";
 import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
 
 describe("LoginPayload", () => {
@@ -21,6 +21,34 @@ describe("LoginPayload", () => {
     ["a nested object", { name: { name: "alice" } }],
   ])("rejects %s", (_label, input) => {
     expect(LoginPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("LoginPayload, keyed", () => {
+  const publicKey = "A".repeat(43);
+  const signature = "b".repeat(86);
+
+  it("accepts a name with a public key and a signature", () => {
+    expect(LoginPayload.parse({ name: "alice", publicKey, signature })).toEqual({ name: "alice", publicKey, signature });
+  });
+
+  it.each([
+    ["a key without a signature", { name: "alice", publicKey }],
+    ["a signature without a key", { name: "alice", signature }],
+    ["a short key", { name: "alice", publicKey: "A".repeat(42), signature }],
+    ["a key with padding", { name: "alice", publicKey: `${"A".repeat(42)}=`, signature }],
+    ["a long signature", { name: "alice", publicKey, signature: "b".repeat(87) }],
+  ])("rejects %s", (_label, input) => {
+    expect(LoginPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("AckPayload", () => {
+  it("takes a room and a non-negative integer seq, nothing else", () => {
+    expect(AckPayload.parse({ room: "lobby", seq: 3 })).toEqual({ room: "lobby", seq: 3 });
+    expect(AckPayload.safeParse({ room: "lobby", seq: -1 }).success).toBe(false);
+    expect(AckPayload.safeParse({ room: "lobby", seq: 1.5 }).success).toBe(false);
+    expect(AckPayload.safeParse({ room: "lobby", seq: 1, extra: 1 }).success).toBe(false);
   });
 });
 

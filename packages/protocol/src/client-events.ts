@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EpochMs, Name, Room, Seq, Text } from "./fields.js";
+import { PublicKey, Signature } from "./identity.js";
 import { Member } from "./server-events.js";
 
 // What clients send. Every event takes the seed tutorial's bare string or a strict object
@@ -7,14 +8,20 @@ import { Member } from "./server-events.js";
 // transforms give handlers one object shape either way.
 
 /**
- * `login`: a name (the seed form) or `{ name }`.
+ * `login`: a name (the seed form: a guest), `{ name }` (a guest), or
+ * `{ name, publicKey, signature }` (a keyed identity: `signature` signs
+ * {@link loginProof} of this connection's `hello.challenge` and the name).
  *
  * @example
  * socket.emit("login", "alice");
- * socket.emit("login", { name: "alice" }, (result) => console.log(result));
+ * socket.emit("login", { name: "alice", publicKey, signature }, (result) => console.log(result));
  */
 export const LoginPayload = z
-  .union([Name, z.strictObject({ name: Name })])
+  .union([
+    Name,
+    z.strictObject({ name: Name }),
+    z.strictObject({ name: Name, publicKey: PublicKey, signature: Signature }),
+  ])
   .transform((value) => (typeof value === "string" ? { name: value } : value));
 /** `login` as handlers see it. */
 export type LoginPayload = z.output<typeof LoginPayload>;
@@ -22,14 +29,27 @@ export type LoginPayload = z.output<typeof LoginPayload>;
 export type LoginPayloadInput = z.input<typeof LoginPayload>;
 
 /**
- * Data of a successful `login` ack.
+ * A room a keyed identity is a member of, with the last seq it acknowledged there.
  *
  * @example
- * { name: "alice", kind: "guest" }
+ * { room: "lobby", acked: 41 }
+ */
+export const Membership = z.looseObject({ room: z.string(), acked: z.int().nonnegative() });
+/** A room a keyed identity is a member of. */
+export type Membership = z.infer<typeof Membership>;
+
+/**
+ * Data of a successful `login` ack. A keyed login resumes the identity: `rooms` lists its
+ * memberships, and after the ack the server replays each room's messages after `acked`, then
+ * sends `caughtUp` for it.
+ *
+ * @example
+ * { name: "alice", kind: "keyed", rooms: [{ room: "lobby", acked: 41 }] }
  */
 export const LoginAck = z.looseObject({
   name: z.string(),
   kind: z.enum(["guest", "keyed"]),
+  rooms: z.array(Membership).default([]),
 });
 /** Data of a successful `login` ack. */
 export type LoginAck = z.infer<typeof LoginAck>;
@@ -50,14 +70,16 @@ export type JoinPayload = z.output<typeof JoinPayload>;
 export type JoinPayloadInput = z.input<typeof JoinPayload>;
 
 /**
- * Data of a successful `join` ack: the room and who is in it.
+ * Data of a successful `join` ack: the room, who is in it, and its latest seq (a keyed member
+ * receives everything after it; nothing from before it joined).
  *
  * @example
- * { room: "lobby", members: [{ name: "alice", online: true }] }
+ * { room: "lobby", members: [{ name: "alice", online: true }], seq: 41 }
  */
 export const JoinAck = z.looseObject({
   room: z.string(),
   members: z.array(Member),
+  seq: z.int().nonnegative().default(0),
 });
 /** Data of a successful `join` ack. */
 export type JoinAck = z.infer<typeof JoinAck>;
@@ -113,3 +135,27 @@ export const ChatAck = z.looseObject({
 });
 /** Data of a successful `chat` ack. */
 export type ChatAck = z.infer<typeof ChatAck>;
+
+/**
+ * `ack`: a keyed member confirms it has every message of `room` up to and including `seq`.
+ * Cumulative, so one ack covers a batch. Once every member has confirmed a message, the
+ * server deletes it. Guests need not ack (nothing is held for them).
+ *
+ * @example
+ * socket.emit("ack", { room: "lobby", seq: 57 }, () => {});
+ */
+export const AckPayload = z.strictObject({ room: Room, seq: z.int().nonnegative() });
+/** `ack` as handlers see it. */
+export type AckPayload = z.output<typeof AckPayload>;
+/** `ack` as clients may send it. */
+export type AckPayloadInput = z.input<typeof AckPayload>;
+
+/**
+ * Data of a successful `ack` ack: the member's cursor after it.
+ *
+ * @example
+ * { room: "lobby", acked: 57 }
+ */
+export const AckReply = z.looseObject({ room: z.string(), acked: z.int().nonnegative() });
+/** Data of a successful `ack` ack. */
+export type AckReply = z.infer<typeof AckReply>;

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import {
+  AckPayload,
+  AckReply,
   ChatAck,
   ChatPayload,
   JoinAck,
@@ -10,7 +12,14 @@ import {
   LoginPayload,
 } from "./client-events.js";
 import { ErrorEvent, type AckCallback } from "./errors.js";
-import { ChatMessage, Hello, MembersEvent } from "./server-events.js";
+import {
+  CaughtUpEvent,
+  ChatMessage,
+  ExpiredEvent,
+  Hello,
+  MembersEvent,
+  ReceiptsEvent,
+} from "./server-events.js";
 
 /**
  * Every event a client may send: its payload schema and the schema of its ack data. The
@@ -24,6 +33,7 @@ export const clientEvents = {
   join: { payload: JoinPayload, ack: JoinAck },
   leave: { payload: LeavePayload, ack: LeaveAck },
   chat: { payload: ChatPayload, ack: ChatAck },
+  ack: { payload: AckPayload, ack: AckReply },
 } as const;
 
 /** The name of an event a client may send. */
@@ -48,6 +58,9 @@ export const serverEvents = {
   message: ChatMessage,
   members: MembersEvent,
   error: ErrorEvent,
+  caughtUp: CaughtUpEvent,
+  expired: ExpiredEvent,
+  receipts: ReceiptsEvent,
 } as const;
 
 /** The name of an event the server sends. */
@@ -100,4 +113,6 @@ export interface SocketData {
   rooms: string[];
   /** The challenge sent in this connection's `hello`, for a keyed login to sign. */
   challenge: string;
+  /** The keyed identity's public key (base64url), once logged in with one. */
+  publicKey?: string;
 }

@@ -10,12 +10,18 @@ export {
   LIMITS,
   MAX_NAME_LENGTH,
   MAX_PACKET_BYTES,
+  MAX_RECEIPTS_PER_EVENT,
   MAX_ROOM_LENGTH,
   MAX_ROOMS_PER_CONNECTION,
   MAX_TEXT_LENGTH,
 } from "./limits.js";
 export { PROTOCOL_VERSION } from "./version.js";
+export { loginProof, PublicKey, Signature } from "./identity.js";
 export {
+  AckPayload,
+  AckReply,
+  Membership,
+  type AckPayloadInput,
   ChatAck,
   ChatPayload,
   JoinAck,
@@ -29,7 +35,17 @@ export {
   type LeavePayloadInput,
   type LoginPayloadInput,
 } from "./client-events.js";
-export { ChatMessage, Hello, Member, MembersEvent, RetentionPolicy } from "./server-events.js";
+export {
+  CaughtUpEvent,
+  ChatMessage,
+  ExpiredEvent,
+  Hello,
+  Member,
+  MembersEvent,
+  Receipt,
+  ReceiptsEvent,
+  RetentionPolicy,
+} from "./server-events.js";
 export {
   clientEvents,
   serverEvents,

@@ -30,3 +30,6 @@ export const LIMITS = {
   maxRoomsPerConnection: MAX_ROOMS_PER_CONNECTION,
   maxPacketBytes: MAX_PACKET_BYTES,
 } as const;
+
+/** Most receipts one `receipts` event carries; older undelivered ones wait for the next. */
+export const MAX_RECEIPTS_PER_EVENT = 500;

@@ -20,7 +20,7 @@ describe("server events", () => {
       protocolVersion: 1,
       serverId: "n1",
       limits: { maxNameLength: 1, maxRoomLength: 1, maxTextLength: 1, maxRoomsPerConnection: 1, maxPacketBytes: 1 },
-      retention: { store: "memory" },
+      retention: { store: "memory", messageTtlMs: 1, memberTtlMs: 1, maxRoomEntries: 1, maxRoomBytes: 1 },
     };
     expect(Hello.safeParse(hello).success).toBe(false);
     expect(Hello.safeParse({ ...hello, challenge: "c" }).success).toBe(true);

@@ -18,6 +18,8 @@ export const ChatMessage = z.looseObject({
   id: z.string(),
   seq: Seq,
   sentAt: EpochMs,
+  /** True when the server held this message while the member was away and replays it now. */
+  replayed: z.boolean().optional(),
 });
 /** A chat message as delivered. */
 export type ChatMessage = z.infer<typeof ChatMessage>;
@@ -50,17 +52,80 @@ export const MembersEvent = z.looseObject({
 export type MembersEvent = z.infer<typeof MembersEvent>;
 
 /**
- * What the server keeps, so that clients can tell their users. `store` is where state lives:
- * `memory` loses it on restart, `redis` keeps it.
+ * What the server keeps, so that clients can tell their users. `store` is where state lives
+ * (`memory` loses held messages if the server restarts; `redis` keeps them). Messages are held
+ * only for keyed members who have not confirmed them, for at most `messageTtlMs`, and a room
+ * holds at most `maxRoomEntries` messages and `maxRoomBytes` bytes; members away longer than
+ * `memberTtlMs` are dropped from their rooms. Guests get live messages only.
  *
  * @example
- * { store: "memory" }
+ * `undelivered messages are kept ${hello.retention.messageTtlMs / 86_400_000} days`
  */
 export const RetentionPolicy = z.looseObject({
   store: z.enum(["memory", "redis"]),
+  messageTtlMs: z.int().positive(),
+  memberTtlMs: z.int().positive(),
+  maxRoomEntries: z.int().positive(),
+  maxRoomBytes: z.int().positive(),
 });
 /** What the server keeps. */
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
+
+/**
+ * `caughtUp`: after a keyed login, every held message of `room` up to `seq` has been sent;
+ * what follows is live.
+ *
+ * @example
+ * socket.on("caughtUp", ({ room, seq }) => markLive(room, seq));
+ */
+export const CaughtUpEvent = z.looseObject({ room: z.string(), seq: z.int().nonnegative() });
+/** The `caughtUp` event payload. */
+export type CaughtUpEvent = z.infer<typeof CaughtUpEvent>;
+
+/**
+ * `expired`: messages `from`..`to` (inclusive) of `room` are gone from the server before
+ * every member had them, because they outlived the TTL (`ttl`) or the room's quota (`quota`).
+ * A member that lacks them will not get them: show the gap rather than a silent hole.
+ *
+ * @example
+ * socket.on("expired", ({ room, from, to }) => showGap(room, from, to));
+ */
+export const ExpiredEvent = z.looseObject({
+  room: z.string(),
+  from: Seq,
+  to: Seq,
+  reason: z.enum(["ttl", "quota"]),
+});
+/** The `expired` event payload. */
+export type ExpiredEvent = z.infer<typeof ExpiredEvent>;
+
+/**
+ * One message's delivery state, for its sender: `delivered` of `total` other members have
+ * confirmed it; `deleted` once every member has it and the server has dropped it.
+ *
+ * @example
+ * { seq: 7, id: "9b1d…", delivered: 2, total: 3, deleted: false }
+ */
+export const Receipt = z.looseObject({
+  seq: Seq,
+  id: z.string(),
+  delivered: z.int().nonnegative(),
+  total: z.int().nonnegative(),
+  deleted: z.boolean(),
+});
+/** One message's delivery state. */
+export type Receipt = z.infer<typeof Receipt>;
+
+/**
+ * `receipts`: delivery progress of the recipient's own messages in `room`, coalesced (at
+ * most a few per second per room, each covering every message that changed).
+ *
+ * @example
+ * socket.on("receipts", ({ room, receipts }) => receipts.forEach(render));
+ */
+export const ReceiptsEvent = z.looseObject({ room: z.string(), receipts: z.array(Receipt) });
+/** The `receipts` event payload. */
+export type ReceiptsEvent = z.infer<typeof ReceiptsEvent>;
 
 /**
  * `hello`: sent once on connect, before anything else.

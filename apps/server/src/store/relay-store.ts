@@ -1,35 +1,138 @@
 import type { Member } from "@pigeon/protocol";
 
+/** How a login claims a name: a guest for this connection, or a keyed identity. */
+export type NameClaim = { readonly kind: "guest" } | { readonly kind: "keyed"; readonly publicKey: string };
+
+/** A message as the store holds it until every member has confirmed it. */
+export interface StoredEntry {
+  readonly seq: number;
+  readonly id: string;
+  readonly user: string;
+  readonly message: string;
+  readonly sentAt: number;
+}
+
+/** A keyed identity's place in a room: the last seq it confirmed. */
+export interface RoomCursor {
+  readonly room: string;
+  readonly acked: number;
+}
+
+/** A range of seqs (inclusive) dropped before every member had them. */
+export interface ExpiredRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** What `sweep` removed from one room. */
+export interface SweepReport {
+  readonly room: string;
+  /** Messages dropped for outliving the TTL. */
+  readonly expired?: ExpiredRange;
+  /** Members dropped for being away longer than the member TTL. */
+  readonly droppedMembers: readonly string[];
+}
+
+/** Where delivery of a room stands, for receipts. */
+export interface DeliveryState {
+  /** Every member's cursor. */
+  readonly cursors: readonly { readonly name: string; readonly acked: number }[];
+  /** The held entries, oldest first (at most `limit`, the newest ones). */
+  readonly entries: readonly Pick<StoredEntry, "seq" | "id" | "user">[];
+}
+
+/** Bounds on what the store holds. */
+export interface RetentionLimits {
+  /** Undelivered messages are dropped after this long. */
+  readonly messageTtlMs: number;
+  /** Members not connected for this long are dropped from their rooms. */
+  readonly memberTtlMs: number;
+  /** Most messages one room holds; past it the oldest go. */
+  readonly maxRoomEntries: number;
+  /** Most bytes of messages one room holds; past it the oldest go. */
+  readonly maxRoomBytes: number;
+}
+
 /**
  * Everything the relay remembers, behind one async interface so that the in-memory store and
  * the Redis store are interchangeable and pass one contract suite (./store-contract.ts).
- * Connection ids are socket.io socket ids: unique across nodes.
+ *
+ * Connection ids are socket.io socket ids, unique across nodes. Names compare by `nameKey`
+ * (case-folded), but are stored and listed as first claimed. Times are passed in (`now`, ms),
+ * never read from a clock here, so tests can move time.
+ *
+ * Delivery model: each room has a sequence counter and a log. Keyed members have a cursor, the
+ * last seq they confirmed (`ack`). An entry is held only while some member's cursor is below
+ * it; it goes the moment the last member confirms it, when it outlives the TTL, or when the
+ * room's quota pushes it out. Guests are live-only: they never pin an entry.
  *
  * @example
- * const store: RelayStore = new MemoryStore();
- * if (!(await store.claimName("alice", socket.id))) throw new RelayError("NAME_TAKEN", "…");
+ * const store: RelayStore = new MemoryStore(limits);
+ * if (!(await store.claimName("alice", { kind: "guest" }, socket.id, Date.now()))) refuse();
  */
 export interface RelayStore {
   /** Where state lives: `memory` loses it on restart, `redis` keeps it. */
   readonly kind: "memory" | "redis";
+  /** The bounds this store enforces. */
+  readonly limits: RetentionLimits;
 
   /**
-   * Claims a name for a connection. True when the name was free or is already this
-   * connection's. Names compare case-insensitively, so "Alice" cannot pose as "alice".
+   * Claims a name for a connection. A guest gets it only if nobody holds it. A keyed identity
+   * gets it if nobody holds it or the same key does (resuming, from any number of connections).
+   * Returns false when taken.
    */
-  claimName(name: string, connectionId: string): Promise<boolean>;
-  /** Releases a name if (and only if) this connection holds it. */
-  releaseName(name: string, connectionId: string): Promise<void>;
+  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<boolean>;
+  /**
+   * A connection that claimed `name` has closed. A guest's name is freed; a keyed identity's
+   * name is freed once it has neither connections nor rooms, and its away-time starts now.
+   */
+  releaseName(name: string, connectionId: string, now: number): Promise<void>;
 
-  /** Marks `name` present in `room` through `connectionId`. */
+  /**
+   * Makes a keyed identity a member of `room`; returns its cursor, which for a new member is
+   * the room's latest seq (so it gets nothing from before it joined). Idempotent.
+   */
+  addMember(room: string, name: string, now: number): Promise<number>;
+  /** Ends a membership; entries that only this member was missing are deleted. */
+  removeMember(room: string, name: string): Promise<void>;
+  /** A keyed identity's rooms and cursors. */
+  memberships(name: string): Promise<RoomCursor[]>;
+
+  /** Marks `name` online in `room` through `connectionId`. */
   addPresence(room: string, name: string, connectionId: string): Promise<void>;
-  /** Removes one connection's presence; the member goes when its last connection does. */
+  /** Removes one connection's presence; a guest leaves the list with its last connection. */
   removePresence(room: string, name: string, connectionId: string): Promise<void>;
-  /** The room's members, sorted by name. */
+  /** Keyed members (online or not) and online guests, sorted by name. */
   members(room: string): Promise<Member[]>;
 
-  /** The next sequence number of `room`, from 1. */
-  nextSeq(room: string): Promise<number>;
+  /**
+   * Gives the entry the room's next seq and, if the room has members, holds it. Pushes out the
+   * oldest entries beyond the quota and reports them.
+   */
+  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<{ seq: number; expired?: ExpiredRange }>;
+  /**
+   * Moves a member's cursor forward to `seq` (never back, never past the room's latest) and
+   * deletes what every member now has. Returns the new cursor and the deleted entries, or
+   * undefined when `name` is not a member.
+   */
+  ack(
+    room: string,
+    name: string,
+    seq: number,
+    now: number,
+  ): Promise<{ acked: number; deleted: Pick<StoredEntry, "seq" | "id" | "user">[] } | undefined>;
+  /**
+   * The held entries after `after`, oldest first, and the room's latest seq. An entry after
+   * `after` that is not there was expired.
+   */
+  entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }>;
+  /** Cursors and the newest `limit` held entries, for receipts. */
+  deliveryState(room: string, limit: number): Promise<DeliveryState>;
+
+  /** Drops entries older than the TTL and members away longer than the member TTL. */
+  sweep(now: number): Promise<SweepReport[]>;
+  /** How many entries the store holds in all, for tests and metrics. */
+  heldEntries(): Promise<number>;
 
   /** Releases connections and timers. */
   close(): Promise<void>;
@@ -38,4 +141,9 @@ export interface RelayStore {
 /** The key a name is held under: case-folded and Unicode-normalised. */
 export function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
+}
+
+/** The bytes an entry counts against a room's quota. */
+export function entryBytes(entry: Pick<StoredEntry, "id" | "user" | "message">): number {
+  return Buffer.byteLength(entry.message) + Buffer.byteLength(entry.user) + entry.id.length;
 }
