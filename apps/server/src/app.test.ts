@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { MemoryStore } from "./store/memory-store.js";
 import { LIMITS } from "@pigeon/protocol";
-import { collect, helloOf, nextEvent, untyped, useMember, useServer, useSocket } from "./test-support.js";
+import { collect, helloOf, memoryStore, nextEvent, untyped, useMember, useServer, useSocket } from "./test-support.js";
 
 describe("relay", () => {
   it("greets each connection with its own challenge, the limits and the retention policy", async () => {
     const server = await useServer({ nodeId: "n1" });
     const [first, second] = [helloOf(await useSocket(server)), helloOf(await useSocket(server, ["polling"]))];
-    expect(first).toMatchObject({ protocolVersion: 1, serverId: "n1", retention: { store: "memory" } });
+    expect(first).toMatchObject({
+      protocolVersion: 1,
+      serverId: "n1",
+      retention: { store: "memory", messageTtlMs: 14 * 86_400_000, maxRoomEntries: 10_000 },
+    });
     expect(first?.limits).toEqual(LIMITS);
     expect(first?.challenge).toMatch(/^[\w-]{43}$/);
     expect(second?.challenge).toMatch(/^[\w-]{43}$/);
@@ -25,15 +28,15 @@ describe("relay", () => {
 
   it("refuses events with RATE_LIMITED once too many wait, and serves the connection again after", async () => {
     // A store that holds every seq back until released makes the backlog deterministic.
-    const store = new MemoryStore();
+    const store = memoryStore();
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const nextSeq = store.nextSeq.bind(store);
-    store.nextSeq = async (room) => {
+    const append = store.append.bind(store);
+    store.append = async (room, entry) => {
       await gate;
-      return nextSeq(room);
+      return append(room, entry);
     };
-    const server = await useServer({ maxPendingEvents: 3 }, store);
+    const server = await useServer({ maxPendingEvents: 3 }, { store });
     const flooder = await useMember(server, "flooder", ["test"]);
     const errors = collect(flooder, "error");
     const refused = nextEvent(flooder, "error", ({ code }) => code === "RATE_LIMITED");
@@ -46,14 +49,14 @@ describe("relay", () => {
   });
 
   it("closes transports on shutdown so clients reconnect elsewhere, cleaning up before the store closes", async () => {
-    const store = new MemoryStore();
+    const store = memoryStore();
     const closeStore = store.close.bind(store);
     let membersAtStoreClose: unknown;
     store.close = async () => {
       membersAtStoreClose = await store.members("lobby");
       await closeStore();
     };
-    const server = await useServer({}, store);
+    const server = await useServer({}, { store });
     const alice = await useMember(server, "alice", ["lobby"]);
     const closed = new Promise<string>((resolve) => alice.once("disconnect", resolve));
     await server.close();

@@ -4,6 +4,8 @@ import { Server } from "socket.io";
 import type { Config } from "./config.js";
 import { onConnection } from "./connection.js";
 import type { RelayContext, RelayServer } from "./context.js";
+import { ReceiptScheduler } from "./delivery/receipts.js";
+import { sweep } from "./delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
 import type { SerialQueue } from "./serial-queue.js";
@@ -13,6 +15,8 @@ import type { RelayStore } from "./store/relay-store.js";
 export interface Relay {
   readonly io: RelayServer;
   readonly context: RelayContext;
+  /** Drops expired messages and members now (it also runs every `sweepIntervalMs`). */
+  sweep(): Promise<void>;
   /**
    * Graceful shutdown: stops accepting connections, closes every transport (so clients
    * reconnect, to another node behind a load balancer), lets queued events finish, then
@@ -26,6 +30,8 @@ export interface AppOptions {
   readonly config: Config;
   readonly store: RelayStore;
   readonly logger: Logger;
+  /** Milliseconds since the epoch; tests pass their own to move time. */
+  readonly clock?: () => number;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface AppOptions {
  * const relay = createApp(httpServer, { config, store: new MemoryStore(), logger });
  * httpServer.listen(config.port);
  */
-export function createApp(httpServer: HttpServer, { config, store, logger }: AppOptions): Relay {
+export function createApp(httpServer: HttpServer, { config, store, logger, clock = Date.now }: AppOptions): Relay {
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
   const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
@@ -47,23 +53,37 @@ export function createApp(httpServer: HttpServer, { config, store, logger }: App
     // The seed's clients may not send an Origin we know; nothing here relies on cookies.
     cors: { origin: true },
   });
-  const context: RelayContext = { io, store, config, logger };
+  const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
+  const context: RelayContext = { io, store, config, logger, clock, receipts };
   const queues = new Set<SerialQueue>();
   routes.handle = httpRoutes(context);
   io.on("connection", (socket) => {
     onConnection(context, socket, queues);
   });
+  const runSweep = () => sweep(context);
+  const sweeper = setInterval(() => {
+    runSweep().catch((error: unknown) => {
+      logger.error({ err: error }, "sweep failed");
+    });
+  }, config.sweepIntervalMs);
+  sweeper.unref();
 
   return {
     io,
     context,
+    sweep: runSweep,
     async close() {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => {
         void io.close(() => {
           resolve();
         });
       });
       await Promise.all([...queues].map((queue) => queue.drain()));
+      await receipts.flushAll().catch((error: unknown) => {
+        logger.warn({ err: error }, "receipts not sent at shutdown");
+      });
+      receipts.stop();
       await store.close();
     },
   };

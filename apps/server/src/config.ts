@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { RetentionLimits } from "./store/relay-store.js";
 
 // The one place that reads flags and environment. Flags win over environment variables,
 // which win over defaults; every default runs on a laptop with nothing else installed.
 
+const DAY_MS = 86_400_000;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /**
@@ -18,7 +20,21 @@ export const Config = z.strictObject({
   /** Unset: every interface, IPv6 and IPv4 alike (so `localhost` works whichever it resolves to). */
   host: z.string().min(1).optional(),
   logLevel: z.enum(LOG_LEVELS).default("info"),
-  store: z.enum(["memory"]).default("memory"),
+  store: z.enum(["memory", "redis"]).default("memory"),
+  /** Where the Redis store lives (with `store: "redis"`). */
+  redisUrl: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  /** Undelivered messages are deleted after this long (default 14 days). */
+  messageTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS),
+  /** Members not connected for this long are dropped from their rooms (default 14 days). */
+  memberTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS),
+  /** Most messages a room holds for members who are away; past it the oldest go. */
+  maxRoomEntries: z.coerce.number().int().positive().default(10_000),
+  /** Most bytes of messages a room holds; past it the oldest go. */
+  maxRoomBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** How often expired messages and members are swept. */
+  sweepIntervalMs: z.coerce.number().int().positive().default(60_000),
+  /** How often, at most, a room's senders get receipts. */
+  receiptIntervalMs: z.coerce.number().int().min(0).default(250),
   /** Names this node in logs, `hello` and `/healthz`; random unless set. */
   nodeId: z.string().min(1).max(64).default(() => `node-${randomBytes(3).toString("hex")}`),
   /** How long shutdown waits for in-flight work before exiting anyway. */
@@ -38,14 +54,21 @@ const FLAGS = {
   store: { type: "string", env: "PIGEON_STORE" },
   "node-id": { type: "string", env: "PIGEON_NODE_ID", key: "nodeId" },
   "shutdown-grace-ms": { type: "string", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
+  "redis-url": { type: "string", env: "REDIS_URL", key: "redisUrl" },
+  "message-ttl-ms": { type: "string", env: "PIGEON_MESSAGE_TTL_MS", key: "messageTtlMs" },
+  "member-ttl-ms": { type: "string", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
+  "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
+  "max-room-bytes": { type: "string", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
+  "sweep-interval-ms": { type: "string", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
+  "receipt-interval-ms": { type: "string", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
 } as const;
 
 /** The usage text `--help` prints: every flag with its environment variable. */
 export const USAGE = [
   "Usage: pigeon-server [options]",
   "",
-  ...Object.entries(FLAGS).map(([flag, spec]) => `  --${flag.padEnd(20)} env ${spec.env}`),
-  "  --help               print this help",
+  ...Object.entries(FLAGS).map(([flag, spec]) => `  --${flag.padEnd(22)} env ${spec.env}`),
+  "  --help                 print this help",
 ].join("\n");
 
 /**
@@ -65,4 +88,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     if (value !== undefined && value !== "") raw[key] = value;
   }
   return Config.parse(raw);
+}
+
+/** The retention limits a configuration sets, as the store enforces them. */
+export function retentionLimits(config: Config): RetentionLimits {
+  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes } = config;
+  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes };
 }

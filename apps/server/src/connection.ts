@@ -22,11 +22,13 @@ export function onConnection(context: RelayContext, socket: RelaySocket, queues:
     socket.on(handler.event, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as (result: AckResult<unknown>) => void) : undefined;
       const accepted = queue.push(async () => {
-        const result =
-          args.length > 1
-            ? refusal(ErrorCode.BAD_REQUEST, "send one payload per event")
-            : await handler.handle(context, socket, args[0]);
+        if (args.length > 1) {
+          reply(socket, handler.event, ack, refusal(ErrorCode.BAD_REQUEST, "send one payload per event"));
+          return;
+        }
+        const { result, followUps } = await handler.handle(context, socket, args[0]);
         reply(socket, handler.event, ack, result);
+        for (const followUp of followUps) await followUp();
       });
       if (!accepted) reply(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
     });
@@ -48,7 +50,7 @@ export function onConnection(context: RelayContext, socket: RelaySocket, queues:
     serverId: context.config.nodeId,
     challenge,
     limits: LIMITS,
-    retention: { store: context.store.kind },
+    retention: { store: context.store.kind, ...context.store.limits },
   });
 }
 

@@ -7,6 +7,7 @@ import type {
 import type { Server, Socket } from "socket.io";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { ReceiptScheduler } from "./delivery/receipts.js";
 import type { RelayStore } from "./store/relay-store.js";
 
 /** The relay's socket.io server, typed with the protocol's event maps. */
@@ -21,4 +22,7 @@ export interface RelayContext {
   readonly store: RelayStore;
   readonly config: Config;
   readonly logger: Logger;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  readonly clock: () => number;
+  readonly receipts: ReceiptScheduler;
 }

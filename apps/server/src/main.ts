@@ -27,7 +27,7 @@ function readConfig(): Config {
 const config = readConfig();
 const logger = createLogger(config);
 const httpServer = createServer();
-const relay = createApp(httpServer, { config, store: createStore(config), logger });
+const relay = createApp(httpServer, { config, store: await createStore(config), logger });
 
 httpServer.on("error", (error) => {
   logger.fatal({ err: error }, "server failed to start");

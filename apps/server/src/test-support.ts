@@ -1,10 +1,11 @@
 // Fixtures for the server's own tests: real socket.io clients against a real relay.
-import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { loginProof, type ClientToServerEvents, type Hello, type ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterEach } from "vitest";
-import { startTestServer, type TestServer } from "./testing.js";
-import type { ConfigInput } from "./config.js";
-import type { RelayStore } from "./store/relay-store.js";
+import { startTestServer, type TestServer, type TestServerOptions } from "./testing.js";
+import { Config, retentionLimits, type ConfigInput } from "./config.js";
+import { MemoryStore } from "./store/memory-store.js";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -22,8 +23,8 @@ export function untyped(socket: TestSocket): Socket {
 }
 
 /** A relay that is closed after the current test. */
-export async function useServer(config: ConfigInput = {}, store?: RelayStore): Promise<TestServer> {
-  const server = await startTestServer(config, store);
+export async function useServer(config: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const server = await startTestServer(config, options);
   cleanups.push(() => server.close());
   return server;
 }
@@ -80,6 +81,45 @@ export async function useMember(server: TestServer, name: string, rooms: string[
   const socket = await useSocket(server);
   const login = await socket.emitWithAck("login", name);
   if (!login.ok) throw new Error(`login failed: ${login.error.code}`);
+  for (const room of rooms) {
+    const joined = await socket.emitWithAck("join", room);
+    if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);
+  }
+  return socket;
+}
+
+/** A memory store with the default limits, for tests that wrap or inspect it. */
+export function memoryStore(config: ConfigInput = {}): MemoryStore {
+  return new MemoryStore(retentionLimits(Config.parse(config)));
+}
+
+/** An Ed25519 identity made with Node's crypto, signing keyed logins like the SDK does. */
+export interface TestIdentity {
+  readonly publicKey: string;
+  /** The login payload for `name` on the connection greeted with `challenge`. */
+  loginPayload(name: string, challenge: string): { name: string; publicKey: string; signature: string };
+}
+
+/** A fresh keyed identity. */
+export function testIdentity(): TestIdentity {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const raw = publicKey.export({ format: "jwk" }).x ?? "";
+  return {
+    publicKey: raw,
+    loginPayload: (name, challenge) => ({
+      name,
+      publicKey: raw,
+      signature: sign(null, Buffer.from(loginProof(challenge, name)), privateKey).toString("base64url"),
+    }),
+  };
+}
+
+/** A connection logged in as `identity` under `name`; its rooms replay after the ack. */
+export async function useKeyed(server: TestServer, identity: TestIdentity, name: string, rooms: string[] = []): Promise<TestSocket> {
+  const socket = await useSocket(server);
+  const challenge = helloOf(socket)?.challenge ?? "";
+  const login = await socket.emitWithAck("login", identity.loginPayload(name, challenge));
+  if (!login.ok) throw new Error(`keyed login failed: ${login.error.code}`);
   for (const room of rooms) {
     const joined = await socket.emitWithAck("join", room);
     if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);

@@ -14,24 +14,30 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What `startTestServer` may be given besides configuration. */
+export interface TestServerOptions {
+  /** A store to use instead of the configured one (a test double, or one to keep across restarts). */
+  readonly store?: RelayStore;
+  /** The relay's clock, so tests can move time. */
+  readonly clock?: () => number;
+}
+
 /**
  * Starts a real relay on a free port of 127.0.0.1, quiet unless LOG_LEVEL says otherwise.
  *
  * @example
- * const server = await startTestServer();
+ * const server = await startTestServer({ store: "redis" });
  * const socket = io(server.url);
  * await server.close();
  */
-export async function startTestServer(
-  overrides: ConfigInput = {},
-  store?: RelayStore,
-): Promise<TestServer> {
+export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = Config.parse({ logLevel: process.env.LOG_LEVEL ?? "silent", ...overrides, port: 0 });
   const httpServer = createServer();
   const relay = createApp(httpServer, {
     config,
-    store: store ?? createStore(config),
+    store: options.store ?? (await createStore(config)),
     logger: createLogger(config),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;

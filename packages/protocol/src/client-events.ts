@@ -19,8 +19,11 @@ import { Member } from "./server-events.js";
 export const LoginPayload = z
   .union([
     Name,
-    z.strictObject({ name: Name }),
-    z.strictObject({ name: Name, publicKey: PublicKey, signature: Signature }),
+    z
+      .strictObject({ name: Name, publicKey: PublicKey.optional(), signature: Signature.optional() })
+      .refine((value) => (value.publicKey === undefined) === (value.signature === undefined), {
+        message: "publicKey and signature go together",
+      }),
   ])
   .transform((value) => (typeof value === "string" ? { name: value } : value));
 /** `login` as handlers see it. */

@@ -85,6 +85,7 @@ export type CaughtUpEvent = z.infer<typeof CaughtUpEvent>;
 /**
  * `expired`: messages `from`..`to` (inclusive) of `room` are gone from the server before
  * every member had them, because they outlived the TTL (`ttl`) or the room's quota (`quota`).
+ * Sent live to the room when it happens, and to a returning member whose replay has the gap.
  * A member that lacks them will not get them: show the gap rather than a silent hole.
  *
  * @example
@@ -94,7 +95,8 @@ export const ExpiredEvent = z.looseObject({
   room: z.string(),
   from: Seq,
   to: Seq,
-  reason: z.enum(["ttl", "quota"]),
+  /** Present on live notices; a gap found while replaying after a login has no reason. */
+  reason: z.enum(["ttl", "quota"]).optional(),
 });
 /** The `expired` event payload. */
 export type ExpiredEvent = z.infer<typeof ExpiredEvent>;

@@ -3,15 +3,17 @@ import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
 /**
- * `chat`: gives the text the room's next seq and broadcasts it to the whole room, sender
- * included, in one encoding for all recipients.
+ * `chat`: the store gives the text the room's next seq and holds it for members who have not
+ * confirmed it; it is broadcast to the whole room, sender included, in one encoding for all
+ * recipients. Entries pushed out by the room's quota are announced as expired.
  */
-export const chat = defineHandler("chat", async ({ io, store }, socket, payload) => {
+export const chat = defineHandler("chat", async ({ io, store, clock }, socket, payload) => {
   const user = requireLogin(socket);
   const room = requireRoom(socket, payload.room);
-  const seq = await store.nextSeq(room);
   const id = randomUUID();
-  const sentAt = Date.now();
+  const sentAt = clock();
+  const { seq, expired } = await store.append(room, { id, user, message: payload.text, sentAt });
   io.to(room).emit("message", { user, message: payload.text, room, id, seq, sentAt });
+  if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota" });
   return { room, id, seq, sentAt };
 });

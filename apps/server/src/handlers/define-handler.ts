@@ -8,24 +8,35 @@ import {
 import type { RelayContext, RelaySocket } from "../context.js";
 import { RelayError } from "../errors.js";
 
+/** Work a handler schedules to run right after its ack has been sent. */
+export type FollowUp = () => Promise<void>;
+
+/** What handling one event produced: the ack result and any follow-up work. */
+export interface Outcome {
+  readonly result: AckResult<unknown>;
+  readonly followUps: readonly FollowUp[];
+}
+
 /** A handler as the registry holds it: the event name and a function of the raw payload. */
 export interface Handler {
   readonly event: ClientEventName;
   /** Parses the raw payload with the event's schema, runs, and never rejects. */
-  handle(context: RelayContext, socket: RelaySocket, payload: unknown): Promise<AckResult<unknown>>;
+  handle(context: RelayContext, socket: RelaySocket, payload: unknown): Promise<Outcome>;
 }
 
 type Run<E extends ClientEventName> = (
   context: RelayContext,
   socket: RelaySocket,
   payload: ClientPayload<E>,
+  after: (followUp: FollowUp) => void,
 ) => Promise<AckData<E>>;
 
 /**
  * Wraps a handler body in the one helper every event goes through: the payload is parsed
  * with the protocol's schema before the body runs, and whatever happens becomes one ack
  * result. A RelayError reaches the client as it is; anything else is logged and becomes
- * INTERNAL, so nothing a client sends can throw past a handler.
+ * INTERNAL, so nothing a client sends can throw past a handler. A body may schedule work
+ * with `after` that must follow its ack (a replay follows the login ack).
  *
  * @example
  * export const leave = defineHandler("leave", async (context, socket, { room }) => ({ room }));
@@ -37,8 +48,10 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
     async handle(context, socket, payload) {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return failure(RelayError.fromZod(parsed.error));
+      const followUps: FollowUp[] = [];
       try {
-        return { ok: true, data: await run(context, socket, parsed.data as ClientPayload<E>) };
+        const data = await run(context, socket, parsed.data as ClientPayload<E>, (followUp) => followUps.push(followUp));
+        return { result: { ok: true, data }, followUps };
       } catch (cause) {
         const error = RelayError.fromUnknown(cause);
         if (error !== cause) context.logger.error({ err: cause, event, socket: socket.id }, "handler failed");
@@ -48,6 +61,6 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
   };
 }
 
-function failure(error: RelayError): AckResult<never> {
-  return { ok: false, error: { code: error.code, message: error.message } };
+function failure(error: RelayError): Outcome {
+  return { result: { ok: false, error: { code: error.code, message: error.message } }, followUps: [] };
 }

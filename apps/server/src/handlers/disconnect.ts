@@ -1,7 +1,10 @@
 import type { RelayContext, RelaySocket } from "../context.js";
 import { publishMembers } from "./publish-members.js";
 
-/** Forgets a closed connection: its presence in each room, then its name. */
+/**
+ * Forgets a closed connection: its presence in each room, then its hold on the name. A keyed
+ * identity stays a member of its rooms; its away-time starts now.
+ */
 export async function disconnect(context: RelayContext, socket: RelaySocket): Promise<void> {
   const { name, rooms } = socket.data;
   if (name === undefined) return;
@@ -10,5 +13,5 @@ export async function disconnect(context: RelayContext, socket: RelaySocket): Pr
     await context.store.removePresence(room, name, socket.id);
     await publishMembers(context, room);
   }
-  await context.store.releaseName(name, socket.id);
+  await context.store.releaseName(name, socket.id, context.clock());
 }

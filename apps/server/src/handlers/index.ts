@@ -1,3 +1,4 @@
+import { ack } from "./ack.js";
 import { chat } from "./chat.js";
 import type { Handler } from "./define-handler.js";
 import { join } from "./join.js";
@@ -5,7 +6,7 @@ import { leave } from "./leave.js";
 import { login } from "./login.js";
 
 /** Every client event the relay answers, registered on each connection in this order. */
-export const handlers: readonly Handler[] = [login, join, leave, chat];
+export const handlers: readonly Handler[] = [login, join, leave, chat, ack];
 
 export { disconnect } from "./disconnect.js";
 export type { Handler } from "./define-handler.js";

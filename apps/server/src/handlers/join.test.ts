@@ -13,7 +13,7 @@ describe("join and leave", () => {
       { name: "alice", online: true },
       { name: "bob", online: true },
     ];
-    expect(joined).toEqual({ ok: true, data: { room: "lobby", members } });
+    expect(joined).toEqual({ ok: true, data: { room: "lobby", members, seq: 0 } });
     expect(await told).toEqual({ room: "lobby", members });
   });
 

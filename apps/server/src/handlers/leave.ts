@@ -1,14 +1,22 @@
+import { userRoom } from "../delivery/user-room.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
 import { publishMembers } from "./publish-members.js";
 
-/** `leave`: leaves a room; those who stay hear the new member list. */
+/**
+ * `leave`: leaves a room; those who stay hear the new member list. A keyed identity stops
+ * being a member (on all its devices), and what was held only for it is deleted.
+ */
 export const leave = defineHandler("leave", async (context, socket, payload) => {
   const name = requireLogin(socket);
   const room = requireRoom(socket, payload.room);
-  await socket.leave(room);
   socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
+  await socket.leave(room);
   await context.store.removePresence(room, name, socket.id);
+  if (socket.data.kind === "keyed") {
+    await context.store.removeMember(room, name);
+    context.io.in(userRoom(name)).socketsLeave(room);
+  }
   await publishMembers(context, room);
   return { room };
 });

@@ -6,8 +6,11 @@ describe("login", () => {
     const server = await useServer();
     const seed = await useSocket(server);
     const modern = await useSocket(server);
-    expect(await seed.emitWithAck("login", "one")).toEqual({ ok: true, data: { name: "one", kind: "guest" } });
-    expect(await modern.emitWithAck("login", { name: " two " })).toEqual({ ok: true, data: { name: "two", kind: "guest" } });
+    expect(await seed.emitWithAck("login", "one")).toEqual({ ok: true, data: { name: "one", kind: "guest", rooms: [] } });
+    expect(await modern.emitWithAck("login", { name: " two " })).toEqual({
+      ok: true,
+      data: { name: "two", kind: "guest", rooms: [] },
+    });
   });
 
   it("refuses a name someone online holds, ignoring case", async () => {

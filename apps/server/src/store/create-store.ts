@@ -1,17 +1,22 @@
-import type { Config } from "../config.js";
+import { retentionLimits, type Config } from "../config.js";
 import { MemoryStore } from "./memory-store.js";
 import type { RelayStore } from "./relay-store.js";
 
-const STORES: Record<Config["store"], () => RelayStore> = {
-  memory: () => new MemoryStore(),
-};
-
 /**
- * The store the configuration names.
+ * The store the configuration names, connected and ready. The Redis client is loaded only
+ * when Redis is configured.
  *
  * @example
- * const store = createStore(loadConfig(argv, env));
+ * const store = await createStore(loadConfig(argv, env));
  */
-export function createStore(config: Pick<Config, "store">): RelayStore {
-  return STORES[config.store]();
+export async function createStore(config: Config): Promise<RelayStore> {
+  const limits = retentionLimits(config);
+  switch (config.store) {
+    case "memory":
+      return new MemoryStore(limits);
+    case "redis": {
+      const { RedisStore } = await import("./redis-store.js");
+      return await RedisStore.connect({ url: config.redisUrl, limits });
+    }
+  }
 }

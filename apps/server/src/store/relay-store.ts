@@ -13,10 +13,10 @@ export interface StoredEntry {
 }
 
 /** A keyed identity's place in a room: the last seq it confirmed. */
-export interface RoomCursor {
+export type RoomCursor = {
   readonly room: string;
   readonly acked: number;
-}
+};
 
 /** A range of seqs (inclusive) dropped before every member had them. */
 export interface ExpiredRange {

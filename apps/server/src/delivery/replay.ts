@@ -1,0 +1,18 @@
+import type { RelayContext, RelaySocket } from "../context.js";
+
+/**
+ * Sends one member what the room holds after its cursor, in order and marked `replayed`,
+ * then `caughtUp`. The socket is already in the socket.io room, so a message accepted while
+ * this runs arrives live as well: the client drops the duplicate by seq, and nothing can fall
+ * between the two. A gap between the cursor and the first held entry was expired: say so.
+ *
+ * @example
+ * await replay(context, socket, "lobby", 41);
+ */
+export async function replay(context: RelayContext, socket: RelaySocket, room: string, acked: number): Promise<void> {
+  const { entries, lastSeq } = await context.store.entriesAfter(room, acked);
+  const firstHeld = entries[0]?.seq ?? lastSeq + 1;
+  if (firstHeld > acked + 1) socket.emit("expired", { room, from: acked + 1, to: firstHeld - 1 });
+  for (const entry of entries) socket.emit("message", { ...entry, room, replayed: true });
+  socket.emit("caughtUp", { room, seq: lastSeq });
+}
