@@ -20,7 +20,7 @@ export interface Relay {
   /**
    * Graceful shutdown: stops accepting connections, closes every transport (so clients
    * reconnect, to another node behind a load balancer), lets queued events finish, then
-   * closes the store. Resolves when done.
+   * closes the store. Resolves when done; calling it again returns the same promise.
    */
   close(): Promise<void>;
 }
@@ -68,23 +68,29 @@ export function createApp(httpServer: HttpServer, { config, store, logger, clock
   }, config.sweepIntervalMs);
   sweeper.unref();
 
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    clearInterval(sweeper);
+    await new Promise<void>((resolve) => {
+      void io.close(() => {
+        resolve();
+      });
+    });
+    await Promise.all([...queues].map((queue) => queue.drain()));
+    await receipts.flushAll().catch((error: unknown) => {
+      logger.warn({ err: error }, "receipts not sent at shutdown");
+    });
+    receipts.stop();
+    await store.close();
+  };
+
   return {
     io,
     context,
     sweep: runSweep,
-    async close() {
-      clearInterval(sweeper);
-      await new Promise<void>((resolve) => {
-        void io.close(() => {
-          resolve();
-        });
-      });
-      await Promise.all([...queues].map((queue) => queue.drain()));
-      await receipts.flushAll().catch((error: unknown) => {
-        logger.warn({ err: error }, "receipts not sent at shutdown");
-      });
-      receipts.stop();
-      await store.close();
+    close() {
+      closing ??= shutdown();
+      return closing;
     },
   };
 }

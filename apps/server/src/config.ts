@@ -23,6 +23,8 @@ export const Config = z.strictObject({
   store: z.enum(["memory", "redis"]).default("memory"),
   /** Where the Redis store lives (with `store: "redis"`). */
   redisUrl: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key, so that several deployments (or test runs) can share a Redis. */
+  redisPrefix: z.string().regex(/^[\w:.-]{1,100}$/).default("pigeon"),
   /** Undelivered messages are deleted after this long (default 14 days). */
   messageTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS),
   /** Members not connected for this long are dropped from their rooms (default 14 days). */
@@ -55,6 +57,7 @@ const FLAGS = {
   "node-id": { type: "string", env: "PIGEON_NODE_ID", key: "nodeId" },
   "shutdown-grace-ms": { type: "string", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
   "redis-url": { type: "string", env: "REDIS_URL", key: "redisUrl" },
+  "redis-prefix": { type: "string", env: "PIGEON_REDIS_PREFIX", key: "redisPrefix" },
   "message-ttl-ms": { type: "string", env: "PIGEON_MESSAGE_TTL_MS", key: "messageTtlMs" },
   "member-ttl-ms": { type: "string", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
   "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },

@@ -6,6 +6,7 @@ import { afterEach } from "vitest";
 import { startTestServer, type TestServer, type TestServerOptions } from "./testing.js";
 import { Config, retentionLimits, type ConfigInput } from "./config.js";
 import { MemoryStore } from "./store/memory-store.js";
+import { deleteKeysWithPrefix, redisUrlForTests, TEST_REDIS_URL, testKeyPrefix } from "./store/redis/test-redis.js";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -22,10 +23,22 @@ export function untyped(socket: TestSocket): Socket {
   return socket;
 }
 
-/** A relay that is closed after the current test. */
+/** The stores a delivery test runs against: memory always, Redis when reachable (in CI: always). */
+export const STORES: readonly ("memory" | "redis")[] =
+  (await redisUrlForTests()) === undefined ? ["memory"] : ["memory", "redis"];
+if (!STORES.includes("redis")) console.warn(`Redis at ${TEST_REDIS_URL} unreachable: Redis variants of delivery tests skipped`);
+
+/**
+ * A relay that is closed after the current test. With `store: "redis"` it gets a key prefix
+ * of its own (unless given one), whose keys are deleted after the test.
+ */
 export async function useServer(config: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const server = await startTestServer(config, options);
-  cleanups.push(() => server.close());
+  const redisPrefix = config.store === "redis" ? (config.redisPrefix ?? testKeyPrefix("server")) : undefined;
+  const server = await startTestServer({ ...config, ...(redisPrefix ? { redisPrefix, redisUrl: TEST_REDIS_URL } : {}) }, options);
+  cleanups.push(async () => {
+    await server.close();
+    if (redisPrefix) await deleteKeysWithPrefix(TEST_REDIS_URL, redisPrefix);
+  });
   return server;
 }
 

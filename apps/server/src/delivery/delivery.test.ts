@@ -9,6 +9,7 @@ import {
   useSocket,
   helloOf,
   type TestSocket,
+  STORES,
 } from "../test-support.js";
 import type { TestServer } from "../testing.js";
 
@@ -21,9 +22,9 @@ async function send(socket: TestSocket, room: string, texts: string[]): Promise<
 
 const held = (server: TestServer) => server.relay.context.store.heldEntries();
 
-describe("store-and-forward delivery", () => {
+describe.each(STORES)("store-and-forward delivery (%s store)", (store) => {
   it("replays what a keyed member missed, marked, in order, then says it is caught up", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const [alice, bob] = [testIdentity(), testIdentity()];
     const aliceSocket = await useKeyed(server, alice, "alice", ["lobby"]);
     const bobSocket = await useKeyed(server, bob, "bob", ["lobby"]);
@@ -46,7 +47,7 @@ describe("store-and-forward delivery", () => {
   });
 
   it("deletes an entry the moment every member has acked it", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bob = await useKeyed(server, testIdentity(), "bob", ["lobby"]);
     await send(alice, "lobby", ["a", "b"]);
@@ -59,7 +60,7 @@ describe("store-and-forward delivery", () => {
   });
 
   it("gives a new member nothing from before it joined", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     await send(alice, "lobby", ["before"]);
     const bob = await useKeyed(server, testIdentity(), "bob");
@@ -67,7 +68,7 @@ describe("store-and-forward delivery", () => {
   });
 
   it("holds nothing for guests, and refuses their acks", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const guest = await useMember(server, "guest", ["lobby"]);
     await send(guest, "lobby", ["live only"]);
     expect(await held(server)).toBe(0);
@@ -75,7 +76,7 @@ describe("store-and-forward delivery", () => {
   });
 
   it("keeps a left member from pinning entries, and stops its replay", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bobIdentity = testIdentity();
     const bob = await useKeyed(server, bobIdentity, "bob", ["lobby"]);
@@ -89,7 +90,7 @@ describe("store-and-forward delivery", () => {
   });
 
   it("tells the sender how many members have its message, then that it is deleted", async () => {
-    const server = await useServer({ receiptIntervalMs: 0 });
+    const server = await useServer({ store, receiptIntervalMs: 0 });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bob = await useKeyed(server, testIdentity(), "bob", ["lobby"]);
     const carol = await useKeyed(server, testIdentity(), "carol", ["lobby"]);
@@ -107,7 +108,7 @@ describe("store-and-forward delivery", () => {
 
   it("coalesces receipts: many acks within an interval make one event", async () => {
     // An interval longer than the test: the flush happens when the test says so.
-    const server = await useServer({ receiptIntervalMs: 600_000 });
+    const server = await useServer({ store, receiptIntervalMs: 600_000 });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const members = await Promise.all(
       Array.from({ length: 10 }, (_, index) => useKeyed(server, testIdentity(), `m${index}`, ["lobby"])),
@@ -122,9 +123,9 @@ describe("store-and-forward delivery", () => {
   });
 });
 
-describe("identities", () => {
+describe.each(STORES)("identities (%s store)", (store) => {
   it("refuses a held name to another key and to a guest, even while its owner is away", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const owner = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     owner.disconnect();
     const impostor = await useSocket(server);
@@ -134,7 +135,7 @@ describe("identities", () => {
   });
 
   it("refuses a signature made for another connection's challenge", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const identity = testIdentity();
     const first = await useSocket(server);
     const payload = identity.loginPayload("alice", helloOf(first)?.challenge ?? "");
@@ -145,7 +146,7 @@ describe("identities", () => {
   });
 
   it("refuses a signature over another name, and a key that is not a curve point", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const identity = testIdentity();
     const socket = await useSocket(server);
     const challenge = helloOf(socket)?.challenge ?? "";
@@ -157,7 +158,7 @@ describe("identities", () => {
   });
 
   it("resumes the same identity from a second connection at once", async () => {
-    const server = await useServer();
+    const server = await useServer({ store });
     const identity = testIdentity();
     const phone = await useKeyed(server, identity, "alice", ["lobby"]);
     const laptop = await useKeyed(server, identity, "alice");

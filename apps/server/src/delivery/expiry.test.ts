@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collect, helloOf, nextEvent, testIdentity, useKeyed, useServer, useSocket, type TestSocket } from "../test-support.js";
+import { collect, helloOf, nextEvent, testIdentity, useKeyed, useServer, useSocket, type TestSocket, STORES } from "../test-support.js";
 
 async function send(socket: TestSocket, room: string, count: number, text = "m"): Promise<void> {
   for (let index = 0; index < count; index += 1) {
@@ -10,10 +10,10 @@ async function send(socket: TestSocket, room: string, count: number, text = "m")
 
 const MINUTE_MS = 60_000;
 
-describe("expiry", () => {
+describe.each(STORES)("expiry (%s store)", (store) => {
   it("drops messages past the TTL, tells the room, and tells a returning laggard the gap", async () => {
     let now = 1_000_000;
-    const server = await useServer({ messageTtlMs: 10 * MINUTE_MS, memberTtlMs: 60 * MINUTE_MS }, { clock: () => now });
+    const server = await useServer({ store, messageTtlMs: 10 * MINUTE_MS, memberTtlMs: 60 * MINUTE_MS }, { clock: () => now });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bobIdentity = testIdentity();
     (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();
@@ -39,7 +39,7 @@ describe("expiry", () => {
   });
 
   it("pushes the oldest messages out past the room quota, keeping the store within it", async () => {
-    const server = await useServer({ maxRoomEntries: 10 });
+    const server = await useServer({ store, maxRoomEntries: 10 });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bobIdentity = testIdentity();
     (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();
@@ -63,7 +63,7 @@ describe("expiry", () => {
 
   it("drops members away longer than the member TTL, freeing what they pinned and their name", async () => {
     let now = 1_000_000;
-    const server = await useServer({ memberTtlMs: 30 * MINUTE_MS }, { clock: () => now });
+    const server = await useServer({ store, memberTtlMs: 30 * MINUTE_MS }, { clock: () => now });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     (await useKeyed(server, testIdentity(), "bob", ["lobby"])).disconnect();
     await nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "bob" && !m.online));
@@ -85,7 +85,7 @@ describe("expiry", () => {
 
   it("never drops a member who is connected, however long", async () => {
     let now = 1_000_000;
-    const server = await useServer({ memberTtlMs: MINUTE_MS }, { clock: () => now });
+    const server = await useServer({ store, memberTtlMs: MINUTE_MS }, { clock: () => now });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     now += 100 * MINUTE_MS;
     await server.relay.sweep();

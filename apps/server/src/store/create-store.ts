@@ -16,7 +16,7 @@ export async function createStore(config: Config): Promise<RelayStore> {
       return new MemoryStore(limits);
     case "redis": {
       const { RedisStore } = await import("./redis-store.js");
-      return await RedisStore.connect({ url: config.redisUrl, limits });
+      return await RedisStore.connect({ url: config.redisUrl, limits, prefix: config.redisPrefix });
     }
   }
 }

@@ -159,7 +159,7 @@ export class MemoryStore implements RelayStore {
     if (!state) return Promise.resolve({ cursors: [], entries: [] });
     return Promise.resolve({
       cursors: [...state.members.values()].map(({ name, acked }) => ({ name, acked })),
-      entries: state.log.slice(-limit).map(({ seq, id, user }) => ({ seq, id, user })),
+      entries: (limit > 0 ? state.log.slice(-limit) : []).map(({ seq, id, user }) => ({ seq, id, user })),
     });
   }
 

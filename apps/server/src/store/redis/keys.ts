@@ -1,0 +1,80 @@
+// Where the Redis store keeps what. Laid out for Redis Cluster: every key of one room shares the
+// hash tag `{r:<room>}` and every key of one identity the tag `{n:<nameKey>}`, so each Lua script
+// touches one slot. Only the two indexes are global keys, and they are only ever written by
+// single-key commands.
+//
+// Keys stay unambiguous for any room or name, braces included: a key is a fixed head, the raw
+// room (or name), then `}:` and a suffix from a fixed set that never contains `}:`. Cluster's
+// tag rule (first `{` to the first `}` after it) then still gives all keys of one room one tag.
+
+/** The keys of one room, in the order every room script takes them as KEYS[1..5]. */
+export interface RoomKeys {
+  /** HASH: seq (latest seq), bytes (held bytes), ix (token under which the room is indexed). */
+  readonly meta: string;
+  /** STREAM: one entry per held message, id `<seq>-0`, fields i, u, m, t, b. */
+  readonly log: string;
+  /** ZSET: nameKey → acked seq of each keyed member. */
+  readonly cursors: string;
+  /** HASH: nameKey → display name of each keyed member. */
+  readonly members: string;
+  /** HASH: connection id → display name of each connection present. */
+  readonly presence: string;
+}
+
+/** The keys of one identity (one case-folded name), as KEYS[1..3] of the identity scripts. */
+export interface IdentityKeys {
+  /** HASH: kind, pk (public key), away (ms, when the last connection closed), gen (join token). */
+  readonly record: string;
+  /** SET: connection ids holding the name. */
+  readonly connections: string;
+  /** SET: rooms the identity is a member of. */
+  readonly rooms: string;
+}
+
+/**
+ * The key layout under one prefix.
+ *
+ * @example
+ * const keys = new KeyLayout("pigeon");
+ * keys.room("lobby").log; // "pigeon:{r:lobby}:log"
+ */
+export class KeyLayout {
+  /** HASH: room → index token, the rooms `sweep` visits (rooms that have or had members). */
+  readonly roomIndex: string;
+  /** ZSET: nameKey → ms after which `sweep` checks the identity again (identities with rooms). */
+  readonly identityIndex: string;
+
+  constructor(readonly prefix: string) {
+    if (!/^[^{}*?[\]\\]+$/.test(prefix)) throw new Error(`invalid Redis key prefix: ${JSON.stringify(prefix)}`);
+    this.roomIndex = `${prefix}:rooms`;
+    this.identityIndex = `${prefix}:identities`;
+  }
+
+  /** The keys of `room`. */
+  room(room: string): RoomKeys {
+    const head = `${this.prefix}:{r:${room}}:`;
+    return {
+      meta: `${head}meta`,
+      log: `${head}log`,
+      cursors: `${head}cursors`,
+      members: `${head}members`,
+      presence: `${head}presence`,
+    };
+  }
+
+  /** The keys of the identity whose `nameKey` is `key`. */
+  identity(key: string): IdentityKeys {
+    const head = `${this.prefix}:{n:${key}}:`;
+    return { record: `${head}id`, connections: `${head}conns`, rooms: `${head}rooms` };
+  }
+}
+
+/** A room's keys as the KEYS list of a room script. */
+export function roomKeyList(keys: RoomKeys): string[] {
+  return [keys.meta, keys.log, keys.cursors, keys.members, keys.presence];
+}
+
+/** An identity's keys as the KEYS list of an identity script. */
+export function identityKeyList(keys: IdentityKeys): string[] {
+  return [keys.record, keys.connections, keys.rooms];
+}

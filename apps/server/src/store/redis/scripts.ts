@@ -1,0 +1,61 @@
+import type { Redis, Result } from "ioredis";
+import * as identity from "./identity-scripts.js";
+import * as room from "./room-scripts.js";
+
+/** A key or an argument of a script call. */
+type ScriptArg = string | number;
+
+declare module "ioredis" {
+  // The store's Lua scripts, registered by `defineScripts`: ioredis sends each as EVALSHA and
+  // falls back to EVAL the first time a connection meets it (or after SCRIPT FLUSH).
+  interface RedisCommander<Context> {
+    pigeonAppend(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonAck(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonAddMember(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonRemoveMember(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonRemovePresence(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonEntriesAfter(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonDeliveryState(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonSweepRoom(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonClaimName(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonReleaseName(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonListRoom(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonInspectAway(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonUnlistRooms(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonUnindexRoom(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonUnindexIdentity(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+  }
+}
+
+const ROOM_KEYS = 5;
+const IDENTITY_KEYS = 3;
+const INDEX_KEYS = 1;
+
+const SCRIPTS = {
+  pigeonAppend: [room.APPEND, ROOM_KEYS],
+  pigeonAck: [room.ACK, ROOM_KEYS],
+  pigeonAddMember: [room.ADD_MEMBER, ROOM_KEYS],
+  pigeonRemoveMember: [room.REMOVE_MEMBER, ROOM_KEYS],
+  pigeonRemovePresence: [room.REMOVE_PRESENCE, ROOM_KEYS],
+  pigeonEntriesAfter: [room.ENTRIES_AFTER, ROOM_KEYS],
+  pigeonDeliveryState: [room.DELIVERY_STATE, ROOM_KEYS],
+  pigeonSweepRoom: [room.SWEEP_ROOM, ROOM_KEYS],
+  pigeonClaimName: [identity.CLAIM_NAME, IDENTITY_KEYS],
+  pigeonReleaseName: [identity.RELEASE_NAME, IDENTITY_KEYS],
+  pigeonListRoom: [identity.LIST_ROOM, IDENTITY_KEYS],
+  pigeonInspectAway: [identity.INSPECT_AWAY, IDENTITY_KEYS],
+  pigeonUnlistRooms: [identity.UNLIST_ROOMS, IDENTITY_KEYS],
+  pigeonUnindexRoom: [identity.UNINDEX_ROOM, INDEX_KEYS],
+  pigeonUnindexIdentity: [identity.UNINDEX_IDENTITY, INDEX_KEYS],
+} as const;
+
+/**
+ * Registers the store's Lua scripts on a connection.
+ *
+ * @example
+ * defineScripts(redis);
+ * await redis.pigeonAck(...roomKeyList(keys.room("lobby")), "alice", 12);
+ */
+export function defineScripts(redis: Redis): void {
+  for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys });
+}

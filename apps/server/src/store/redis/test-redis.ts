@@ -1,0 +1,111 @@
+// Redis for tests: find it, skip without it (fail without it in CI), and clean up after.
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+
+/** The Redis tests use: `PIGEON_TEST_REDIS_URL`, else the local default, shared by parallel test files. */
+export const TEST_REDIS_URL = process.env.PIGEON_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * The URL of a reachable Redis for tests, or undefined when there is none. In CI
+ * (`CI=true`) a missing Redis is an error, so Redis tests never silently stop running.
+ *
+ * @example
+ * const url = await redisUrlForTests();
+ */
+export async function redisUrlForTests(url = TEST_REDIS_URL): Promise<string | undefined> {
+  if (await reachable(url)) return url;
+  if (process.env.CI === "true") throw new Error(`CI=true: the Redis tests need Redis at ${url}, which is unreachable`);
+  return undefined;
+}
+
+/**
+ * `describe(title, body)` when Redis is reachable; otherwise a skipped suite saying why (and,
+ * in CI, a thrown error). Await it at the top level of the test file.
+ *
+ * @example
+ * await describeWithRedis("RedisStore", (url) => {
+ *   it("connects", async () => { ... });
+ * });
+ */
+export async function describeWithRedis(title: string, body: (url: string) => void): Promise<void> {
+  const url = await redisUrlForTests();
+  if (url !== undefined) {
+    describe(title, () => {
+      body(url);
+    });
+    return;
+  }
+  describe.skip(`${title} (skipped: no Redis at ${TEST_REDIS_URL}; with CI=true this fails instead)`, () => {
+    it.skip("needs a reachable Redis", () => undefined);
+  });
+}
+
+/**
+ * A key prefix no other test (or test process) uses, so tests can share one Redis.
+ *
+ * @example
+ * const store = await RedisStore.connect({ url, limits, prefix: testKeyPrefix("restart") });
+ */
+export function testKeyPrefix(label: string): string {
+  return `pigeon-test:${label}:${process.pid}:${randomBytes(6).toString("hex")}`;
+}
+
+/**
+ * The keys under `prefix`, found with SCAN (never KEYS: the Redis is shared).
+ *
+ * @example
+ * expect(await keysWithPrefix(url, prefix)).toEqual([]);
+ */
+export async function keysWithPrefix(url: string, prefix: string): Promise<string[]> {
+  if (!/^[\w:.-]+$/.test(prefix)) throw new Error(`refusing to match keys by a pattern-like prefix: ${prefix}`);
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  const found = new Set<string>();
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) found.add(key);
+    } while (cursor !== "0");
+  } finally {
+    await redis.quit();
+  }
+  return [...found].sort();
+}
+
+/**
+ * Deletes the keys under `prefix` (never FLUSHDB: the Redis is shared). Returns how many.
+ *
+ * @example
+ * afterAll(() => deleteKeysWithPrefix(url, prefix));
+ */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<number> {
+  const keys = await keysWithPrefix(url, prefix);
+  if (keys.length === 0) return 0;
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let deleted = 0;
+    for (let index = 0; index < keys.length; index += 1000) deleted += await redis.unlink(...keys.slice(index, index + 1000));
+    return deleted;
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  // The failed connect() below reports the error; this only keeps ioredis from logging it too.
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
