@@ -22,7 +22,7 @@ describe("relay", () => {
     await useSocket(server);
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", node: "n1", store: "memory", connections: 1 });
+    expect(await response.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, connections: 1 });
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 

@@ -8,6 +8,7 @@ import { ReceiptScheduler } from "./delivery/receipts.js";
 import { sweep } from "./delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
+import type { RedisAdapter } from "./redis-adapter.js";
 import type { SerialQueue } from "./serial-queue.js";
 import type { RelayStore } from "./store/relay-store.js";
 
@@ -32,6 +33,8 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Milliseconds since the epoch; tests pass their own to move time. */
   readonly clock?: () => number;
+  /** socket.io's Redis adapter, so broadcasts reach every node; closed with the relay. */
+  readonly adapter?: RedisAdapter;
 }
 
 /**
@@ -42,13 +45,15 @@ export interface AppOptions {
  * const relay = createApp(httpServer, { config, store: new MemoryStore(), logger });
  * httpServer.listen(config.port);
  */
-export function createApp(httpServer: HttpServer, { config, store, logger, clock = Date.now }: AppOptions): Relay {
+export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
+  const { config, store, logger, clock = Date.now, adapter } = options;
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
   const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
   httpServer.on("request", (request, response) => routes.handle?.(request, response));
   const io: RelayServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
+    ...(adapter ? { adapter: adapter.adapter } : {}),
     serveClient: false,
     // The seed's clients may not send an Origin we know; nothing here relies on cookies.
     cors: { origin: true },
@@ -82,6 +87,7 @@ export function createApp(httpServer: HttpServer, { config, store, logger, clock
     });
     receipts.stop();
     await store.close();
+    await adapter?.close();
   };
 
   return {

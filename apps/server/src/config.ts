@@ -23,6 +23,10 @@ export const Config = z.strictObject({
   store: z.enum(["memory", "redis"]).default("memory"),
   /** Where the Redis store lives (with `store: "redis"`). */
   redisUrl: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  /** `REDIS_URL` names one node of a Redis Cluster rather than a single Redis. */
+  redisCluster: z
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1")])
+    .default(false),
   /** Prefix of every Redis key, so that several deployments (or test runs) can share a Redis. */
   redisPrefix: z.string().regex(/^[\w:.-]{1,100}$/).default("pigeon"),
   /** Undelivered messages are deleted after this long (default 14 days). */
@@ -58,6 +62,7 @@ const FLAGS = {
   "shutdown-grace-ms": { type: "string", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
   "redis-url": { type: "string", env: "REDIS_URL", key: "redisUrl" },
   "redis-prefix": { type: "string", env: "PIGEON_REDIS_PREFIX", key: "redisPrefix" },
+  "redis-cluster": { type: "string", env: "PIGEON_REDIS_CLUSTER", key: "redisCluster" },
   "message-ttl-ms": { type: "string", env: "PIGEON_MESSAGE_TTL_MS", key: "messageTtlMs" },
   "member-ttl-ms": { type: "string", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
   "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },

@@ -2,10 +2,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ZodError } from "zod";
-import { createApp } from "./app.js";
 import { loadConfig, USAGE, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
-import { createStore } from "./store/create-store.js";
+import { createRelay } from "./relay.js";
 
 function readConfig(): Config {
   if (process.argv.includes("--help")) {
@@ -27,7 +26,7 @@ function readConfig(): Config {
 const config = readConfig();
 const logger = createLogger(config);
 const httpServer = createServer();
-const relay = createApp(httpServer, { config, store: await createStore(config), logger });
+const relay = await createRelay(httpServer, config, { logger });
 
 httpServer.on("error", (error) => {
   logger.fatal({ err: error }, "server failed to start");

@@ -1,10 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApp, type Relay } from "./app.js";
+import type { Relay } from "./app.js";
 import { Config, type ConfigInput } from "./config.js";
-import { createLogger } from "./logger.js";
-import { createStore } from "./store/create-store.js";
-import type { RelayStore } from "./store/relay-store.js";
+import { createRelay, type RelayOptions } from "./relay.js";
 
 /** A relay listening on 127.0.0.1 on a free port, for tests. */
 export interface TestServer {
@@ -15,12 +13,7 @@ export interface TestServer {
 }
 
 /** What `startTestServer` may be given besides configuration. */
-export interface TestServerOptions {
-  /** A store to use instead of the configured one (a test double, or one to keep across restarts). */
-  readonly store?: RelayStore;
-  /** The relay's clock, so tests can move time. */
-  readonly clock?: () => number;
-}
+export type TestServerOptions = RelayOptions;
 
 /**
  * Starts a real relay on a free port of 127.0.0.1, quiet unless LOG_LEVEL says otherwise.
@@ -33,12 +26,7 @@ export interface TestServerOptions {
 export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = Config.parse({ logLevel: process.env.LOG_LEVEL ?? "silent", ...overrides, port: 0 });
   const httpServer = createServer();
-  const relay = createApp(httpServer, {
-    config,
-    store: options.store ?? (await createStore(config)),
-    logger: createLogger(config),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const relay = await createRelay(httpServer, config, options);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };

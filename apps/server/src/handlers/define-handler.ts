@@ -1,5 +1,6 @@
 import {
   clientEvents,
+  ErrorCode,
   type AckData,
   type AckResult,
   type ClientEventName,
@@ -53,6 +54,11 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
         const data = await run(context, socket, parsed.data as ClientPayload<E>, (followUp) => followUps.push(followUp));
         return { result: { ok: true, data }, followUps };
       } catch (cause) {
+        if (!(cause instanceof RelayError) && !context.store.healthy()) {
+          // The store went away mid-event: say so plainly; the client may retry once it is back.
+          context.logger.warn({ event, socket: socket.id }, "store unavailable");
+          return failure(new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; try again shortly"));
+        }
         const error = RelayError.fromUnknown(cause);
         if (error !== cause) context.logger.error({ err: cause, event, socket: socket.id }, "handler failed");
         return failure(error);

@@ -16,6 +16,9 @@ import { publishMembers } from "./publish-members.js";
 export const login = defineHandler("login", async (context, socket, payload, after) => {
   const current = socket.data.name;
   if (current !== undefined) return again(socket, current, payload, context);
+  if (!context.store.healthy()) {
+    throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
+  }
   const claim = claimOf(payload, socket.data.challenge);
   if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
     throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);

@@ -16,7 +16,12 @@ export async function createStore(config: Config): Promise<RelayStore> {
       return new MemoryStore(limits);
     case "redis": {
       const { RedisStore } = await import("./redis-store.js");
-      return await RedisStore.connect({ url: config.redisUrl, limits, prefix: config.redisPrefix });
+      return await RedisStore.connect({
+        url: config.redisUrl,
+        limits,
+        prefix: config.redisPrefix,
+        cluster: config.redisCluster,
+      });
     }
   }
 }

@@ -175,6 +175,10 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve(reports);
   }
 
+  healthy(): boolean {
+    return true;
+  }
+
   heldEntries(): Promise<number> {
     let count = 0;
     for (const state of this.#rooms.values()) count += state.log.length;

@@ -25,6 +25,8 @@ export interface RedisStoreOptions {
   readonly limits: RetentionLimits;
   /** Prefix of every key, so several relays (or tests) can share one Redis. Default `pigeon`. */
   readonly prefix?: string;
+  /** `url` names one node of a Redis Cluster. */
+  readonly cluster?: boolean;
 }
 
 const RECONNECT_MAX_DELAY_MS = 2_000;
@@ -169,6 +171,10 @@ export class RedisStore implements RelayStore {
     } while (cursor !== "0");
     const lengths = await Promise.all([...rooms].map((room) => redis.xlen(keys.room(room).log)));
     return lengths.reduce((sum, length) => sum + length, 0);
+  }
+
+  healthy(): boolean {
+    return this.#context.redis.status === "ready";
   }
 
   async close(): Promise<void> {

@@ -131,6 +131,8 @@ export interface RelayStore {
 
   /** Drops entries older than the TTL and members away longer than the member TTL. */
   sweep(now: number): Promise<SweepReport[]>;
+  /** False while the store cannot be reached (Redis down); the relay then refuses new work. */
+  healthy(): boolean;
   /** How many entries the store holds in all, for tests and metrics. */
   heldEntries(): Promise<number>;
 
