@@ -10,11 +10,11 @@ export const ExitCode = {
   FAILURE: 1,
   /** Bad command line: unknown command or option, missing argument. */
   USAGE: 2,
-  /** Invalid name, room, message or server URL. */
+  /** Invalid name, room, message, server URL or identity file. */
   INVALID_INPUT: 3,
   /** No server at the given address. */
   UNREACHABLE: 4,
-  /** Someone online already uses the name. */
+  /** Another key or a guest holds the name. */
   NAME_TAKEN: 5,
   /** The server did not answer in time. */
   TIMEOUT: 6,
@@ -29,13 +29,14 @@ Exit codes:
   0  success
   1  other failure (connection lost, refused by the server)
   2  usage error (unknown command or option, missing argument)
-  3  invalid input (name, room, message or server URL)
+  3  invalid input (name, room, message, server URL or identity file)
   4  server unreachable
-  5  name taken
+  5  name taken (by another key, or by a guest)
   6  timeout (the server did not answer in time)
 
 Environment:
-  PIGEON_SERVER  server URL used when --server is not given (default http://localhost:3000)`;
+  PIGEON_SERVER      server URL used when --server is not given (default http://localhost:3000)
+  PIGEON_CONFIG_DIR  where identity keys are kept (default $XDG_CONFIG_HOME/pigeon, else ~/.config/pigeon)`;
 
 /** A failure with a one-line message and the exit code it ends the process with. */
 export class CliError extends Error {

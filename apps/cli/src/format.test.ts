@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockTime, formatJson, formatMembers, formatMessage, printable } from "./format.js";
+import { clockTime, formatExpired, formatJson, formatMembers, formatMessage, formatReceipts, printable } from "./format.js";
 
 const message = { user: "alice", message: "hi", room: "lobby", id: "m1", seq: 3, sentAt: new Date(2026, 0, 2, 9, 5).getTime() };
 
@@ -22,5 +22,27 @@ describe("format", () => {
   it("lists members with their online state", () => {
     expect(formatMembers([{ name: "alice", online: true }, { name: "bob", online: false }])).toBe("alice (online), bob (offline)");
     expect(formatMembers([])).toBe("nobody");
+  });
+
+  it("marks a message that arrived while you were away, in text and JSON", () => {
+    expect(formatMessage({ ...message, replayed: true })).toBe("09:05 [lobby] alice: hi  (while you were away)");
+    expect(JSON.parse(formatJson({ ...message, replayed: true }))).toMatchObject({ replayed: true });
+    expect(JSON.parse(formatJson({ ...message, replayed: false }))).not.toHaveProperty("replayed");
+  });
+
+  it("describes a gap with its count, its seqs and why", () => {
+    expect(formatExpired({ room: "lobby", from: 4, to: 15, reason: "ttl" })).toBe("[lobby] 12 messages (seq 4-15) expired before you got them");
+    expect(formatExpired({ room: "lobby", from: 4, to: 4, reason: "unspecified" })).toBe("[lobby] 1 message (seq 4) expired before you got it");
+    expect(formatExpired({ room: "lobby", from: 2, to: 3, reason: "quota" })).toBe("[lobby] 2 messages (seq 2-3) were dropped by the room's quota before you got them");
+    expect(formatExpired({ room: "lobby", from: 2, to: 2, reason: "lost" })).toBe("[lobby] 1 message (seq 2) never arrived (the server skipped it)");
+  });
+
+  it("coalesces receipts into one line per run of seqs in the same state, skipping the unconfirmed", () => {
+    const receipt = (seq: number, delivered: number, deleted = false) => ({ seq, id: `m${seq}`, delivered, total: 2, deleted });
+    const lines = formatReceipts("lobby", [receipt(5, 2, true), receipt(3, 2, true), receipt(4, 2, true), receipt(6, 1), receipt(7, 1), receipt(8, 0)]);
+    expect(lines).toEqual(["[lobby] seq 3-5: delivered to all, deleted from the server", "[lobby] seq 6-7: delivered to 1/2"]);
+    expect(formatReceipts("lobby", [{ seq: 1, id: "m1", delivered: 0, total: 0, deleted: true }])).toEqual([
+      "[lobby] seq 1: nobody else to deliver to; deleted from the server",
+    ]);
   });
 });

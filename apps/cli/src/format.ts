@@ -1,4 +1,5 @@
-import type { ChatMessage, Member } from "@pigeon/protocol";
+import type { DeliveredMessage, ExpiredNotice } from "@pigeon/client";
+import type { ChatMessage, Member, Receipt } from "@pigeon/protocol";
 
 // C0 and C1 control characters (tab aside), which could move the cursor or recolour the
 // terminal if another user put them in a name or message.
@@ -17,20 +18,67 @@ export function clockTime(epochMs: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** What a line gets when the message arrived while its reader was away. */
+export const AWAY_MARK = "  (while you were away)";
+
 /**
- * One message as a line: `12:03 [lobby] alice: hi`.
+ * One message as a line: `12:03 [lobby] alice: hi`, marked when it was held for you while
+ * you were away.
  *
  * @example
- * formatMessage(message) // "12:03 [lobby] alice: hi"
+ * formatMessage(message) // "12:03 [lobby] alice: hi  (while you were away)"
  */
-export function formatMessage({ sentAt, room, user, message }: ChatMessage): string {
-  return `${clockTime(sentAt)} [${printable(room)}] ${printable(user)}: ${printable(message)}`;
+export function formatMessage({ sentAt, room, user, message, replayed }: ChatMessage): string {
+  const line = `${clockTime(sentAt)} [${printable(room)}] ${printable(user)}: ${printable(message)}`;
+  return replayed === true ? `${line}${AWAY_MARK}` : line;
 }
 
-/** One message as a JSON line, every field the server sent included. */
-export function formatJson(message: ChatMessage): string {
-  const { room, user, message: text, seq, sentAt, id, ...rest } = message;
-  return JSON.stringify({ room, user, message: text, seq, sentAt, id, ...rest });
+/**
+ * One message as a JSON line, every field the server sent included; `"replayed": true` only
+ * on messages that arrived while you were away.
+ */
+export function formatJson(message: ChatMessage | DeliveredMessage): string {
+  const { room, user, message: text, seq, sentAt, id, replayed, ...rest } = message;
+  return JSON.stringify({ room, user, message: text, seq, sentAt, id, ...rest, ...(replayed === true ? { replayed } : {}) });
+}
+
+/**
+ * A gap: `[lobby] 12 messages (seq 4-15) expired before you got them`.
+ *
+ * @example
+ * formatExpired({ room: "lobby", from: 4, to: 4, reason: "ttl" }) // "[lobby] 1 message (seq 4) expired before you got it"
+ */
+export function formatExpired({ room, from, to, reason }: ExpiredNotice): string {
+  const count = to - from + 1;
+  const what = count === 1 ? `1 message (seq ${from})` : `${count} messages (seq ${from}-${to})`;
+  const them = count === 1 ? "it" : "them";
+  const how = reason === "quota" ? "were dropped by the room's quota" : "expired";
+  if (reason === "lost") return `[${printable(room)}] ${what} never arrived (the server skipped ${them})`;
+  return `[${printable(room)}] ${what} ${how} before you got ${them}`;
+}
+
+/**
+ * Delivery receipts of your own messages, one line per run of seqs in the same state:
+ * `[lobby] seq 3-7: delivered to all, deleted from the server`. Nobody confirmed yet: no line.
+ *
+ * @example
+ * formatReceipts("lobby", receipts) // ["[lobby] seq 7: delivered to 1/2"]
+ */
+export function formatReceipts(room: string, receipts: readonly Receipt[]): string[] {
+  const runs: { from: number; to: number; state: string }[] = [];
+  for (const receipt of [...receipts].sort((a, b) => a.seq - b.seq)) {
+    const state = receiptState(receipt);
+    if (state === undefined) continue;
+    const last = runs.at(-1);
+    if (last?.state === state && last.to === receipt.seq - 1) last.to = receipt.seq;
+    else runs.push({ from: receipt.seq, to: receipt.seq, state });
+  }
+  return runs.map(({ from, to, state }) => `[${printable(room)}] seq ${from === to ? from : `${from}-${to}`}: ${state}`);
+}
+
+function receiptState({ delivered, total, deleted }: Receipt): string | undefined {
+  if (deleted) return total === 0 ? "nobody else to deliver to; deleted from the server" : "delivered to all, deleted from the server";
+  return delivered === 0 ? undefined : `delivered to ${delivered}/${total}`;
 }
 
 /** A member list: `alice (online), bob (offline)`. */

@@ -27,10 +27,10 @@ export function secondsOrZero(value: string): number {
   return parsed;
 }
 
-/** Parses a positive whole number, as commander option values. */
-export function count(value: string): number {
+/** Parses a whole number, zero allowed, as commander option values. */
+export function countOrZero(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError("expected a positive whole number");
+  if (value.trim() === "" || !Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("expected a whole number");
   return parsed;
 }
 
@@ -52,7 +52,7 @@ export function withConnectionOptions(command: Command): Command {
 
 // Input is checked with the protocol's own schemas before anything connects, so a typo fails
 // at once with the server's wording and its own exit code.
-function check(schema: typeof Name    , what: string, value: string): string {
+function check(schema: typeof Name, what: string, value: string): string {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   // Messages can be long; names and rooms are short enough to quote back.

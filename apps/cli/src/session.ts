@@ -1,3 +1,4 @@
+import type { IdentityKey } from "@pigeon/crypto";
 import { createClient, type PigeonClient } from "@pigeon/client";
 import type { ConnectionOptions } from "./options.js";
 import type { Terminal } from "./terminal.js";
@@ -6,6 +7,12 @@ import type { Terminal } from "./terminal.js";
 export interface SessionOptions extends ConnectionOptions {
   name: string;
   rooms: readonly string[];
+  /** The key of a keyed login; a guest without one. */
+  key: IdentityKey | undefined;
+  /** False for send-only sessions: they neither show nor ack the identity's messages. */
+  receive: boolean;
+  /** Called with the client before it connects, so that no replayed message is missed. */
+  listen?: (client: PigeonClient) => void;
 }
 
 /**
@@ -17,18 +24,21 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     url: options.server,
     timeoutMs: options.ackTimeout * 1000,
     connectTimeoutMs: options.connectTimeout * 1000,
+    receive: options.receive,
     logger: { warn: (message) => { terminal.error(message); } },
   });
+  options.listen?.(client);
   try {
     terminal.status(`connecting to ${options.server}…`);
     await client.connect();
-    await client.login(options.name);
+    await client.login(options.name, { identity: options.key });
     for (const room of options.rooms) await client.join(room);
   } catch (error) {
-    client.close();
+    await client.close();
     throw error;
   }
-  terminal.status(`connected as ${options.name}${options.rooms.length > 0 ? ` in ${options.rooms.join(", ")}` : ""}`);
+  const rooms = client.rooms.length > 0 ? ` in ${client.rooms.join(", ")}` : "";
+  terminal.status(`connected as ${options.name}${options.key === undefined ? " (guest)" : ""}${rooms}`);
   client.on("state", (state) => {
     if (state === "reconnecting") terminal.status("connection lost; reconnecting…");
     else if (state === "connected") terminal.status(`reconnected${client.rooms.length > 0 ? `; rejoined ${client.rooms.join(", ")}` : ""}`);

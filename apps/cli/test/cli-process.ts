@@ -30,7 +30,7 @@ export class CliProcess {
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     this.#child = spawn(process.execPath, ["--conditions=@source", "--import", tsxLoader, mainPath, ...args], {
       cwd: cliDir,
-      env: { ...process.env, PIGEON_SERVER: undefined, FORCE_COLOR: "0", ...env },
+      env: { ...process.env, PIGEON_SERVER: undefined, FORCE_COLOR: "0", ...testEnvironment, ...env },
     });
     this.#child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       this.stdout += chunk;
@@ -117,6 +117,13 @@ export class CliProcess {
   #transcript(): string {
     return `--- stdout\n${this.stdout}--- stderr\n${this.stderr}---`;
   }
+}
+
+let testEnvironment: NodeJS.ProcessEnv = {};
+
+/** Environment variables every CLI process started from now on gets (e.g. its config directory). */
+export function setTestEnvironment(env: NodeJS.ProcessEnv): void {
+  testEnvironment = env;
 }
 
 /** Starts `pigeon` with `args`; every process started is killed by {@link killAll}. */

@@ -1,22 +1,51 @@
 import { startTestServer, type TestServer } from "@pigeon/server/testing";
+import type { ConfigInput } from "@pigeon/server";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
-import { killAll } from "./cli-process.js";
+import { killAll, setTestEnvironment } from "./cli-process.js";
 
-/** A real server per test; CLI processes are killed and the server closed after each test. */
-export function useServer(): () => TestServer {
+/**
+ * A real server per test and a fresh config directory (PIGEON_CONFIG_DIR, where identity keys
+ * go) for the CLI processes it starts; processes are killed, the server closed and the
+ * directory removed after each test.
+ */
+export function useServer(config: ConfigInput = {}): () => TestServer {
   let server: TestServer | undefined;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer(config);
   });
   afterEach(async () => {
     killAll();
     await server?.close();
   });
+  useConfigDir();
   return () => {
     if (!server) throw new Error("no server: call inside a test");
     return server;
   };
+}
+
+let configDir: string | undefined;
+
+/** The config directory of the current test's CLI processes. */
+export function currentConfigDir(): string {
+  if (configDir === undefined) throw new Error("no config directory: call inside a test");
+  return configDir;
+}
+
+function useConfigDir(): void {
+  beforeEach(async () => {
+    configDir = await mkdtemp(join(tmpdir(), "pigeon-cli-"));
+    setTestEnvironment({ PIGEON_CONFIG_DIR: configDir, XDG_CONFIG_HOME: undefined });
+  });
+  afterEach(async () => {
+    setTestEnvironment({});
+    if (configDir !== undefined) await rm(configDir, { recursive: true, force: true });
+    configDir = undefined;
+  });
 }
 
 /** The URL of a port that was just free: nothing listens there. */

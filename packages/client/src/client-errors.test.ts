@@ -97,7 +97,7 @@ describe("PigeonClient errors", () => {
 
   it("rejects requests after close() with DISCONNECTED", async () => {
     const alice = await user("alice", "lobby");
-    alice.close();
+    await alice.close();
     await expectCode(alice.send("lobby", "hi"), "DISCONNECTED");
     await expectCode(alice.connect(), "DISCONNECTED");
   });
@@ -111,6 +111,6 @@ describe("PigeonClient errors", () => {
     expect(error.code).toBe("UNREACHABLE");
     expect(error.message).toContain(`127.0.0.1:${port}`);
     expect(states).toEqual(["connecting", "disconnected"]);
-    lonely.close();
+    await lonely.close();
   });
 });

@@ -13,8 +13,9 @@ describe("PigeonClient", () => {
     expect(hello.protocolVersion).toBe(PROTOCOL_VERSION);
     expect(alice.hello).toEqual(hello);
     expect(states).toEqual(["connecting", "connected"]);
-    alice.close();
+    const closed = alice.close();
     expect(states.at(-1)).toBe("disconnected");
+    await closed;
   });
 
   it("delivers a message sent by one client to another in the room, acked with its seq", async () => {

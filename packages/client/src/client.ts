@@ -1,9 +1,18 @@
 import type { ChatAck, Hello, JoinAck, LeaveAck, LoginAck, Member } from "@pigeon/protocol";
 import { isProtocolErrorCode, PigeonError } from "./errors.js";
-import { DEFAULT_DEDUP_WINDOW, DEFAULT_TIMEOUT_MS, type ClientEventMap, type ClientOptions, type ConnectionState, type Logger } from "./options.js";
-import { RecentIds } from "./recent-ids.js";
+import {
+  DEFAULT_DEDUP_WINDOW,
+  DEFAULT_MAX_HELD_MESSAGES,
+  DEFAULT_TIMEOUT_MS,
+  type ClientEventMap,
+  type ClientOptions,
+  type ConnectionState,
+  type LoginOptions,
+  type Logger,
+} from "./options.js";
 import { request } from "./request.js";
-import { resync } from "./resync.js";
+import { Receiver } from "./receiver.js";
+import { loginPayload, resync } from "./resync.js";
 import { TypedEmitter } from "./typed-emitter.js";
 import { SessionState } from "./session-state.js";
 import { createSocket, type RawSocket } from "./socket.js";
@@ -11,14 +20,16 @@ import { checkName, checkRoom, checkText } from "./validate.js";
 import { waitForState } from "./wait-for-state.js";
 
 /**
- * A connection to a Pigeon server. It remembers its name and rooms, and after socket.io
- * reconnects it logs in and rejoins by itself before reporting `connected` again.
+ * A connection to a Pigeon server. It remembers its name, identity and rooms, and after
+ * socket.io reconnects it logs in and rejoins by itself before reporting `connected` again.
+ * A keyed session gets each room's messages exactly once and in order, including those held
+ * while it was away, and acks them in batches.
  *
  * @example
  * const client = createClient({ url: "http://localhost:3000" });
  * client.on("message", (m) => console.log(`[${m.room}] ${m.user}: ${m.message}`));
  * await client.connect();
- * await client.login("alice");
+ * await client.login("alice", { identity: key });
  * await client.join("lobby");
  * await client.send("lobby", "hello");
  */
@@ -26,7 +37,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   readonly #options: ClientOptions;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
-  readonly #recent: RecentIds;
+  readonly #receiver: Receiver;
   readonly #session = new SessionState();
   #socket: RawSocket | undefined;
   #state: ConnectionState = "disconnected";
@@ -34,6 +45,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   #connecting: Promise<Hello> | undefined;
   #lastConnectError: Error | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions) {
     const logger = options.logger ?? console;
@@ -43,7 +55,14 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#options = options;
     this.#logger = logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#recent = new RecentIds(options.dedupWindow ?? DEFAULT_DEDUP_WINDOW);
+    const host = { emit: this.emit.bind(this), closed: () => this.#closed, logger };
+    this.#receiver = new Receiver(host, {
+      timeoutMs: this.#timeoutMs,
+      maxHeld: options.maxHeldMessages ?? DEFAULT_MAX_HELD_MESSAGES,
+      dedupWindow: options.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
+      ackIntervalMs: options.ackIntervalMs,
+      ackBatch: options.ackBatch,
+    });
   }
 
   /** Where the connection stands now. */
@@ -56,7 +75,13 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     return this.#session.name;
   }
 
-  /** The rooms joined, oldest first. */
+  /** How the client is logged in: `keyed` (with an identity key), `guest`, or not yet. */
+  get kind(): LoginAck["kind"] | undefined {
+    if (this.#session.name === undefined) return undefined;
+    return this.#receiver.keyed ? "keyed" : "guest";
+  }
+
+  /** The rooms joined (and, when keyed, resumed at login), oldest first. */
   get rooms(): readonly string[] {
     return this.#session.rooms;
   }
@@ -93,14 +118,27 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   /**
-   * Logs in as a guest under `name`. Rejects with `NAME_TAKEN` when someone online holds it.
+   * Logs in under `name`. With an `identity` key the login is keyed: it signs this
+   * connection's challenge, resumes the identity's rooms (listed in the ack; their held
+   * messages follow as `message` events with `replayed: true`, then `caughtUp`), and is signed
+   * afresh after every reconnect. Without one it is a guest's (live messages only). Rejects
+   * with `NAME_TAKEN` when another key or a guest holds the name, `UNAUTHORIZED` when the
+   * server refuses the signature.
    *
    * @example
-   * const { name } = await client.login("alice");
+   * const { rooms } = await client.login("alice", { identity: key });
+   * await client.login("visitor"); // a guest
    */
-  async login(name: string): Promise<LoginAck> {
-    const data = await request(await this.#ready(), "login", { name: checkName(name) }, this.#timeoutMs);
+  async login(name: string, options: LoginOptions = {}): Promise<LoginAck> {
+    const checked = checkName(name);
+    const socket = await this.#ready();
+    const challenge = this.#hello?.challenge;
+    if (challenge === undefined) throw new PigeonError("BAD_RESPONSE", "no hello from the server to sign");
+    this.#receiver.loggingIn(options.identity !== undefined);
+    const data = await request(socket, "login", loginPayload(checked, options.identity, challenge), this.#timeoutMs);
     this.#session.name = data.name;
+    this.#session.identity = options.identity;
+    this.#loggedIn(socket, data);
     return data;
   }
 
@@ -112,7 +150,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    */
   async join(room: string): Promise<JoinAck> {
     const data = await request(await this.#ready(), "join", { room: checkRoom(room) }, this.#timeoutMs);
-    this.#session.joined(data);
+    this.#joined(data);
     return data;
   }
 
@@ -125,6 +163,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   async leave(room: string): Promise<LeaveAck> {
     const data = await request(await this.#ready(), "leave", { room: checkRoom(room) }, this.#timeoutMs);
     this.#session.left(data.room);
+    this.#receiver.left(data.room);
     return data;
   }
 
@@ -140,17 +179,26 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   /**
-   * Closes the connection for good; pending and later requests reject with `DISCONNECTED`.
+   * Closes the client for good: no more events reach the app, and later requests reject with
+   * `DISCONNECTED`. Acks of messages already delivered go out first; the promise resolves
+   * once the server confirmed them (at most `timeoutMs`) and the connection is closed.
+   * Calling it again returns the same promise.
    *
    * @example
-   * process.on("SIGINT", () => client.close());
+   * process.on("SIGINT", () => void client.close());
    */
-  close(): void {
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     const socket = this.#socket;
     this.#socket = undefined;
-    socket?.disconnect();
     this.#setState("disconnected");
+    await this.#receiver.close(socket);
+    socket?.disconnect();
   }
 
   async #connect(): Promise<Hello> {
@@ -192,10 +240,19 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       hello: (hello) => {
         this.#hello = hello;
         this.emit("hello", hello);
-        void this.#restore(socket);
+        void this.#restore(socket, hello.challenge);
       },
       message: (message) => {
-        if (this.#recent.add(message.id)) this.emit("message", message);
+        if (this.#receiving()) this.#receiver.message(message);
+      },
+      expired: (event) => {
+        if (this.#receiving()) this.#receiver.expired(event);
+      },
+      caughtUp: (event) => {
+        if (this.#receiving()) this.#receiver.caughtUp(event);
+      },
+      receipts: (event) => {
+        if (!this.#closed) this.emit("receipts", event);
       },
       members: (event) => {
         this.#session.membersChanged(event);
@@ -215,6 +272,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
         if (!socket.active && this.#state !== "connecting") this.#setState("disconnected");
       },
       disconnected: () => {
+        this.#receiver.disconnected(socket);
         if (this.#socket !== socket) return;
         // `active` tells whether socket.io will reconnect: not after the server kicked us out.
         this.#setState(socket.active ? "reconnecting" : "disconnected");
@@ -225,14 +283,18 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   // Runs on every hello: a no-op on the first connect, the session's restoration after others.
-  async #restore(socket: RawSocket): Promise<void> {
-    const outcome = await resync(socket, this.#session, this.#timeoutMs);
+  async #restore(socket: RawSocket, challenge: string): Promise<void> {
+    if (this.#session.name !== undefined) this.#receiver.loggingIn(this.#session.identity !== undefined);
+    const outcome = await resync(socket, this.#session, challenge, this.#timeoutMs, (login) => {
+      if (this.#socket === socket) this.#loggedIn(socket, login);
+    });
     // The connection may have dropped (and a newer hello started another resync) meanwhile.
     if (this.#socket !== socket || !socket.connected) return;
     if (outcome.kind === "done") {
-      for (const joined of outcome.joined) this.#session.joined(joined);
+      for (const joined of outcome.joined) this.#joined(joined);
       for (const { room, error } of outcome.dropped) {
         this.#session.left(room);
+        this.#receiver.left(room);
         this.#report("join", error);
       }
       this.#setState("connected");
@@ -245,6 +307,20 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       socket.disconnect();
       this.#setState("disconnected");
     }
+  }
+
+  #loggedIn(socket: RawSocket, login: LoginAck): void {
+    if (login.kind === "keyed") for (const { room } of login.rooms) this.#session.resumed(room);
+    this.#receiver.loggedIn(socket, login);
+  }
+
+  #joined(join: JoinAck): void {
+    this.#session.joined(join);
+    this.#receiver.joined(join);
+  }
+
+  #receiving(): boolean {
+    return !this.#closed && this.#options.receive !== false;
   }
 
   #report(event: string, error: PigeonError): void {

@@ -1,11 +1,15 @@
 export { createClient, PigeonClient } from "./client.js";
+export type { DeliveredMessage } from "./delivery.js";
 export { ClientErrorCode, isProtocolErrorCode, PigeonError, type PigeonErrorCode } from "./errors.js";
+export type { ExpiredNotice, GapReason } from "./inbox.js";
 export {
   DEFAULT_DEDUP_WINDOW,
+  DEFAULT_MAX_HELD_MESSAGES,
   DEFAULT_TIMEOUT_MS,
   type ClientEventMap,
   type ClientOptions,
   type ConnectionState,
+  type LoginOptions,
   type Logger,
 } from "./options.js";
 export type { Listener } from "./typed-emitter.js";

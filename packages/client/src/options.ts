@@ -1,11 +1,22 @@
-import type { ChatMessage, ErrorEvent, Hello, MembersEvent } from "@pigeon/protocol";
+import type { IdentityKey } from "@pigeon/crypto";
+import type { CaughtUpEvent, ErrorEvent, Hello, MembersEvent, ReceiptsEvent } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
+import type { DeliveredMessage } from "./delivery.js";
+import type { ExpiredNotice } from "./inbox.js";
 
 /** How long a request (and the first connect) may take by default. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** How many recent message ids are remembered to drop duplicates. */
 export const DEFAULT_DEDUP_WINDOW = 1_000;
+
+/**
+ * How many messages one room may hold back behind a gap by default.
+ *
+ * @example
+ * createClient({ url, maxHeldMessages: DEFAULT_MAX_HELD_MESSAGES * 2 });
+ */
+export const DEFAULT_MAX_HELD_MESSAGES = 10_000;
 
 /**
  * Where the SDK reports what it drops or cannot handle. `console` fits.
@@ -35,8 +46,23 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Where malformed server events and throwing listeners are reported. Default `console`. */
   logger?: Logger;
-  /** How many recent message ids are kept to drop duplicates. Default {@link DEFAULT_DEDUP_WINDOW}. */
+  /** How many recent message ids a guest keeps to drop duplicates. Default {@link DEFAULT_DEDUP_WINDOW}. */
   dedupWindow?: number;
+  /**
+   * Whether this client consumes the identity's messages (default true). A send-only client
+   * (a script that posts and exits) sets false: it then hands no messages to the app and acks
+   * none, so the server keeps holding them for the identity's readers.
+   */
+  receive?: boolean;
+  /**
+   * How many messages one room may hold back behind a gap. Past it the client drops them
+   * unacked and reconnects, so the server replays them in order. Default {@link DEFAULT_MAX_HELD_MESSAGES}.
+   */
+  maxHeldMessages?: number;
+  /** Delivered messages are acked at most this long after delivery. Default 100 ms. */
+  ackIntervalMs?: number;
+  /** An ack goes out at once after this many delivered messages. Default 100. */
+  ackBatch?: number;
   /**
    * Passed to socket.io-client's `io()`. The SDK defaults to `transports: ["websocket"]` (no
    * sticky sessions needed behind a load balancer) and `forceNew: true` (one connection per client).
@@ -60,8 +86,17 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "dis
  * const onMessage = (message: ClientEventMap["message"]) => console.log(message.message);
  */
 export type ClientEventMap = {
-  /** A chat message, each `id` at most once. */
-  message: ChatMessage;
+  /**
+   * A chat message. Keyed sessions get each room's messages exactly once and in seq order,
+   * across reconnects; guests get live messages, each `id` once.
+   */
+  message: DeliveredMessage;
+  /** Messages of a room that this client will never get (expired, or dropped by the room's quota). */
+  expired: ExpiredNotice;
+  /** After a keyed login, a room's held messages have all been delivered; what follows is live. */
+  caughtUp: CaughtUpEvent;
+  /** Delivery progress of this identity's own messages. */
+  receipts: ReceiptsEvent;
   /** A room's member list changed. */
   members: MembersEvent;
   /** The server reports a failed event that had no ack, or the SDK failed to rejoin after a reconnect. */
@@ -71,3 +106,17 @@ export type ClientEventMap = {
   /** The server greeted a new connection (the first and every reconnect). */
   hello: Hello;
 };
+
+/**
+ * Options of {@link PigeonClient.login}.
+ *
+ * @example
+ * await client.login("alice", { identity: createIdentityKey() });
+ */
+export interface LoginOptions {
+  /**
+   * The identity key to log in with (a keyed login: the server holds messages for it while
+   * it is away). Without one the login is a guest's: live messages only.
+   */
+  identity?: IdentityKey;
+}

@@ -90,7 +90,7 @@ describe("reconnecting while the name is held", () => {
     await expect(refused).resolves.toMatchObject({ event: "login", code: "NAME_TAKEN" });
     expect(alice.state).toBe("reconnecting");
     const connected = nextEvent(alice, "state", (s) => s === "connected");
-    squatter.close();
+    await squatter.close();
     await connected;
     expect(alice.rooms).toEqual(["lobby"]);
   });

@@ -14,6 +14,7 @@ const ackSchemas: { [E in ClientEventName]: Schema<AckResult<AckData<E>>> } = {
   join: AckResult(clientEvents.join.ack),
   leave: AckResult(clientEvents.leave.ack),
   chat: AckResult(clientEvents.chat.ack),
+  ack: AckResult(clientEvents.ack.ack),
 };
 
 /**

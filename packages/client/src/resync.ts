@@ -1,3 +1,4 @@
+import { signLogin, type IdentityKey } from "@pigeon/crypto";
 import type { JoinAck, LoginAck } from "@pigeon/protocol";
 import { PigeonError, type PigeonErrorCode } from "./errors.js";
 import { request } from "./request.js";
@@ -6,6 +7,7 @@ import type { RawSocket } from "./socket.js";
 /** What a client had before its connection dropped. */
 export interface Session {
   readonly name: string | undefined;
+  readonly identity: IdentityKey | undefined;
   readonly rooms: readonly string[];
 }
 
@@ -29,20 +31,37 @@ const TRANSIENT: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
 ]);
 
 /**
- * Restores a session on a new connection: logs in under the same name, then rejoins every
- * room in the order they were joined. A room the server now refuses for good is dropped and
+ * The `login` payload for a connection whose `hello` carried `challenge`: signed for a keyed
+ * session (every connection has its own challenge, so every login is signed afresh).
+ */
+export function loginPayload(name: string, identity: IdentityKey | undefined, challenge: string): { name: string } {
+  return identity === undefined ? { name } : signLogin(identity, challenge, name);
+}
+
+/**
+ * Restores a session on a new connection: logs in under the same name (signing this
+ * connection's `challenge` when keyed), calls `onLogin` with the ack at once (before any
+ * replayed message is handed on), then rejoins every room, those the login resumed included,
+ * in the order they were joined. A room the server now refuses for good is dropped and
  * reported; any other failure ends the resync.
  */
-export async function resync(socket: RawSocket, session: Session, timeoutMs: number): Promise<ResyncOutcome> {
+export async function resync(
+  socket: RawSocket,
+  session: Session,
+  challenge: string,
+  timeoutMs: number,
+  onLogin: (login: LoginAck) => void,
+): Promise<ResyncOutcome> {
   let login: LoginAck | undefined;
   if (session.name !== undefined) {
     try {
-      login = await request(socket, "login", { name: session.name }, timeoutMs);
+      login = await request(socket, "login", loginPayload(session.name, session.identity, challenge), timeoutMs);
     } catch (cause) {
       const error = PigeonError.fromUnknown(cause);
       const transient = TRANSIENT.has(error.code) || error.code === "NAME_TAKEN";
       return transient ? { kind: "retry", event: "login", error } : { kind: "fatal", event: "login", error };
     }
+    onLogin(login);
   }
   const joined: JoinAck[] = [];
   const dropped: { room: string; error: PigeonError }[] = [];

@@ -1,12 +1,14 @@
+import type { IdentityKey } from "@pigeon/crypto";
 import type { JoinAck, Member, MembersEvent } from "@pigeon/protocol";
 import type { Session } from "./resync.js";
 
 /**
- * What a client remembers so that it can restore itself after a reconnect: its name, its
- * rooms in the order they were joined, and their latest member lists.
+ * What a client remembers so that it can restore itself after a reconnect: its name and
+ * identity key, its rooms in the order they were joined, and their latest member lists.
  */
 export class SessionState implements Session {
   name: string | undefined;
+  identity: IdentityKey | undefined;
   readonly #rooms: string[] = [];
   readonly #members = new Map<string, readonly Member[]>();
 
@@ -24,6 +26,11 @@ export class SessionState implements Session {
   joined({ room, members }: JoinAck): void {
     if (!this.#rooms.includes(room)) this.#rooms.push(room);
     this.#members.set(room, members);
+  }
+
+  /** Records a room that a keyed login resumed (its member list comes with the next `members`). */
+  resumed(room: string): void {
+    if (!this.#rooms.includes(room)) this.#rooms.push(room);
   }
 
   /** Records a new member list, for a room we are in. */

@@ -1,10 +1,13 @@
 import {
   serverEvents,
+  type CaughtUpEvent,
   type ChatMessage,
+  type ExpiredEvent,
   type ClientEventName,
   type ErrorEvent,
   type Hello,
   type MembersEvent,
+  type ReceiptsEvent,
   type ServerEventName,
 } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
@@ -29,6 +32,9 @@ export interface SocketHandlers {
   message: (message: ChatMessage) => void;
   members: (event: MembersEvent) => void;
   error: (event: ErrorEvent) => void;
+  caughtUp: (event: CaughtUpEvent) => void;
+  expired: (event: ExpiredEvent) => void;
+  receipts: (event: ReceiptsEvent) => void;
   /** A server event that failed its schema; it was dropped. */
   malformed: (event: ServerEventName, reason: string) => void;
   connected: () => void;
@@ -48,6 +54,9 @@ export function createSocket({ url, socketOptions }: ClientOptions, handlers: So
   onParsed(socket, "message", serverEvents.message, handlers.message, handlers.malformed);
   onParsed(socket, "members", serverEvents.members, handlers.members, handlers.malformed);
   onParsed(socket, "error", serverEvents.error, handlers.error, handlers.malformed);
+  onParsed(socket, "caughtUp", serverEvents.caughtUp, handlers.caughtUp, handlers.malformed);
+  onParsed(socket, "expired", serverEvents.expired, handlers.expired, handlers.malformed);
+  onParsed(socket, "receipts", serverEvents.receipts, handlers.receipts, handlers.malformed);
   socket.on("connect", handlers.connected);
   socket.on("connect_error", handlers.connectFailed);
   socket.on("disconnect", handlers.disconnected);

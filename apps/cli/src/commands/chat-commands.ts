@@ -48,7 +48,8 @@ async function say({ client, terminal, current }: ChatState, line: string): Prom
     terminal.error("you are in no room: /join ROOM first");
     return;
   }
-  await client.send(current, checkText(line));
+  const { room, seq } = await client.send(current, checkText(line));
+  terminal.status(`[${room}] seq ${seq}: accepted`);
 }
 
 async function runCommand(state: ChatState, command: string, args: string[]): Promise<boolean> {
@@ -82,8 +83,10 @@ async function runCommand(state: ChatState, command: string, args: string[]): Pr
       );
       return true;
     case "/who": {
-      const members = state.current === undefined ? undefined : client.members(state.current);
-      if (state.current === undefined || members === undefined) terminal.error("you are in no room: /join ROOM first");
+      if (state.current === undefined) return noRoom(terminal);
+      const members = client.members(state.current);
+      // A room resumed at login has no member list until the next change in it.
+      if (members === undefined) terminal.print(`${state.current}: no member list yet`);
       else terminal.print(`${state.current}: ${formatMembers(members)}`);
       return true;
     }
@@ -91,6 +94,11 @@ async function runCommand(state: ChatState, command: string, args: string[]): Pr
       terminal.error(`unknown command ${command}; /help lists them`);
       return true;
   }
+}
+
+function noRoom(terminal: Terminal): true {
+  terminal.error("you are in no room: /join ROOM first");
+  return true;
 }
 
 function usage(terminal: Terminal, form: string): true {

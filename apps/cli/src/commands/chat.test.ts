@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli } from "../../test/cli-process.js";
-import { useServer } from "../../test/fixtures.js";
+import { currentConfigDir, useServer } from "../../test/fixtures.js";
 
 const ESC = "\u001b";
 
@@ -67,12 +68,26 @@ describe("pigeon chat", () => {
     expect(await alice.exit()).toEqual({ code: 0, signal: null });
   });
 
-  it("exits 5 when the name is taken by another session", async () => {
+  it("exits 5 when the name is held by another key or a guest tries it", async () => {
     const { url } = server();
     const first = startCli(["chat", "--server", url, "--name", "dave"]);
     await first.waitForStderr(/connected as dave/);
-    const second = startCli(["chat", "--server", url, "--name", "dave"]);
-    expect((await second.exit()).code).toBe(5);
-    expect(second.stderr).toMatch(/^pigeon: the name dave is in use$/m);
+    const otherKey = startCli(["chat", "--server", url, "--name", "dave", "--identity", join(currentConfigDir(), "other.json")]);
+    expect((await otherKey.exit()).code).toBe(5);
+    expect(otherKey.stderr).toMatch(/^pigeon: the name dave is in use$/m);
+    const guest = startCli(["chat", "--server", url, "--name", "dave", "--guest"]);
+    expect((await guest.exit()).code).toBe(5);
+  });
+
+  it("lets the same identity chat from a second session at once", async () => {
+    const { url } = server();
+    const first = startCli(["chat", "--server", url, "--name", "erin", "--room", "lobby"]);
+    await first.waitForStderr(/connected as erin in lobby/);
+    const second = startCli(["chat", "--server", url, "--name", "erin"]);
+    // The second session resumes erin's rooms by itself.
+    await second.waitForStderr(/connected as erin in lobby/);
+    second.end("from the second session\n");
+    expect((await second.exit()).code).toBe(0);
+    await first.waitForStdout(/^\d\d:\d\d \[lobby\] erin: from the second session$/m);
   });
 });

@@ -1,22 +1,23 @@
-import type { ChatMessage } from "@pigeon/protocol";
+import type { PigeonClient } from "@pigeon/client";
 import { Command } from "commander";
 import { createInterface } from "node:readline";
 import { interactive } from "../env.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import { formatMessage } from "../format.js";
+import { formatExpired, formatMessage, formatReceipts } from "../format.js";
+import { resolveIdentity, withIdentityOptions, type IdentityOptions } from "../identity.js";
 import { checkName, checkRoom, checkServer, withConnectionOptions, type ConnectionOptions } from "../options.js";
 import { openSession } from "../session.js";
 import { Terminal } from "../terminal.js";
 import { CHAT_HELP, handleLine, type ChatState } from "./chat-commands.js";
 
-interface ChatOptions extends ConnectionOptions {
+interface ChatOptions extends ConnectionOptions, IdentityOptions {
   name: string;
   room?: string;
 }
 
 /** `pigeon chat`: the interactive client. Reads lines from stdin, a terminal or a pipe. */
 export function chatCommand(): Command {
-  return withConnectionOptions(new Command("chat"))
+  return withIdentityOptions(withConnectionOptions(new Command("chat")))
     .description("chat interactively: type to send, /help for commands")
     .requiredOption("--name <name>", "your name")
     .option("--room <room>", "a room to join at once")
@@ -31,7 +32,11 @@ async function chat(options: ChatOptions): Promise<void> {
   const name = checkName(options.name);
   const rooms = options.room === undefined ? [] : [checkRoom(options.room)];
   const terminal = new Terminal();
-  const client = await openSession({ ...options, server, name, rooms }, terminal);
+  const key = await resolveIdentity(options, name, terminal);
+  const show = (client: PigeonClient): void => {
+    showTraffic(client, terminal);
+  };
+  const client = await openSession({ ...options, server, name, rooms, key, receive: true, listen: show }, terminal);
   const state: ChatState = { client, terminal, current: client.rooms.at(-1) };
 
   const input = createInterface({
@@ -48,9 +53,6 @@ async function chat(options: ChatOptions): Promise<void> {
   // Without a listener readline would only pause on Ctrl-C; here it leaves, like /quit.
   input.on("SIGINT", () => {
     input.close();
-  });
-  client.on("message", (message: ChatMessage) => {
-    terminal.print(formatMessage(message));
   });
   // Reconnects are the SDK's business; only a final disconnect (the server kicked us out) ends the chat.
   const kickedOut = new AbortController();
@@ -71,7 +73,20 @@ async function chat(options: ChatOptions): Promise<void> {
     stopWatching();
     terminal.detachPrompt();
     input.close();
-    client.close();
+    await client.close();
   }
   if (kickedOut.signal.aborted) throw new CliError(ExitCode.FAILURE, "the server closed the connection");
+}
+
+// Messages (those held while away marked), gaps, and what became of your own messages.
+function showTraffic(client: PigeonClient, terminal: Terminal): void {
+  client.on("message", (message) => {
+    terminal.print(formatMessage(message));
+  });
+  client.on("expired", (notice) => {
+    terminal.status(formatExpired(notice));
+  });
+  client.on("receipts", ({ room, receipts }) => {
+    for (const line of formatReceipts(room, receipts)) terminal.status(line);
+  });
 }

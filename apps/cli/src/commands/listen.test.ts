@@ -6,8 +6,8 @@ import { useServer } from "../../test/fixtures.js";
 describe("pigeon listen", () => {
   const server = useServer();
   const clients: PigeonClient[] = [];
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.close();
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
   });
 
   async function sender(name: string, room: string): Promise<PigeonClient> {

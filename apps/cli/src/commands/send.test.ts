@@ -55,7 +55,7 @@ describe("pigeon send", () => {
     const sender = startCli(["send", "--server", url, "--name", "alice", "--room", "lobby", "hi"]);
     expect((await sender.exit()).code).toBe(5);
     expect(sender.stderr).toMatch(/^pigeon: the name alice is in use$/m);
-    holder.close();
+    await holder.close();
   });
 
   it("exits 4 when no server listens", async () => {

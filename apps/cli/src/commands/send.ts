@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { resolveIdentity, withIdentityOptions, type IdentityOptions } from "../identity.js";
 import { readLines } from "../lines.js";
 import { checkName, checkRoom, checkServer, checkText, withConnectionOptions, type ConnectionOptions } from "../options.js";
 import { openSession } from "../session.js";
 import { Terminal } from "../terminal.js";
 
-interface SendOptions extends ConnectionOptions {
+interface SendOptions extends ConnectionOptions, IdentityOptions {
   name: string;
   room: string;
   stdin?: true;
@@ -13,7 +14,7 @@ interface SendOptions extends ConnectionOptions {
 
 /** `pigeon send`: one message from the arguments, or one per line of stdin, each acked. */
 export function sendCommand(): Command {
-  return withConnectionOptions(new Command("send"))
+  return withIdentityOptions(withConnectionOptions(new Command("send")))
     .description("send a message to a room and exit once the server accepted it")
     .argument("[text...]", "the message (words are joined by spaces)")
     .requiredOption("--name <name>", "your name")
@@ -34,7 +35,9 @@ async function send(words: string[], options: SendOptions): Promise<void> {
   const text = options.stdin ? undefined : checkText(words.join(" "));
 
   const terminal = new Terminal();
-  const client = await openSession({ ...options, server, name, rooms: [room] }, terminal);
+  const key = await resolveIdentity(options, name, terminal);
+  // Send-only: messages held for this identity stay held for its next listen or chat.
+  const client = await openSession({ ...options, server, name, rooms: [room], key, receive: false }, terminal);
   try {
     if (text !== undefined) {
       const { seq } = await client.send(room, text);
@@ -58,6 +61,6 @@ async function send(words: string[], options: SendOptions): Promise<void> {
     }
     terminal.status(`sent ${sent} message${sent === 1 ? "" : "s"} to ${room}`);
   } finally {
-    client.close();
+    await client.close();
   }
 }

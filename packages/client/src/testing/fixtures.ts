@@ -23,7 +23,7 @@ export function useServer(): {
     server = await startTestServer();
   });
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    await Promise.all(clients.splice(0).map((client) => client.close()));
     await server?.close();
   });
   const current = (): TestServer => {

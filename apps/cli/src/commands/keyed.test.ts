@@ -1,0 +1,124 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startCli } from "../../test/cli-process.js";
+import { currentConfigDir, useServer } from "../../test/fixtures.js";
+
+const jsonLines = (stdout: string): Record<string, unknown>[] =>
+  stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+
+describe("keyed identities", () => {
+  const server = useServer();
+  const identityFile = (name: string): string => join(currentConfigDir(), "identities", `${name}.json`);
+
+  async function run(args: string[], stdin?: string): Promise<ReturnType<typeof startCli>> {
+    const cli = startCli([args[0] ?? "", "--server", server().url, ...args.slice(1)]);
+    if (stdin !== undefined) cli.end(stdin);
+    expect(await cli.exit(), `pigeon ${args.join(" ")}\n${cli.stderr}`).toEqual({ code: 0, signal: null });
+    return cli;
+  }
+
+  it("subscribes with listen --count 0, exiting at once, and creates a 0600 identity file", async () => {
+    const subscribe = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    expect(subscribe.stdout).toBe("");
+    expect(subscribe.stderr).toContain(`created a new identity for bob in ${identityFile("bob")}`);
+    expect(await modeOf(identityFile("bob"))).toBe(0o600);
+    expect(await modeOf(join(currentConfigDir(), "identities"))).toBe(0o700);
+    await expect(server().relay.context.store.memberships("bob")).resolves.toEqual([{ room: "lobby", acked: 0 }]);
+
+    // The same file is used next time: bob is still bob.
+    const again = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    expect(again.stderr).not.toContain("created");
+  });
+
+  it("gives a returning listener exactly what was sent while it was away, in order, marked replayed", async () => {
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    const lines = ["one", "two", "three", "four", "five"];
+    await run(["send", "--name", "alice", "--room", "lobby", "--stdin"], `${lines.join("\n")}\n`);
+
+    const listener = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "5", "--json"]);
+    const received = jsonLines(listener.stdout);
+    expect(received.map((m) => m.message)).toEqual(lines);
+    expect(received.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(received.every((m) => m.replayed === true && m.user === "alice")).toBe(true);
+    // What bob printed he acked before exiting: the next listen starts after it.
+    await expect(server().relay.context.store.memberships("bob")).resolves.toEqual([{ room: "lobby", acked: 5 }]);
+  });
+
+  it("stops at --count without acking the messages it did not print", async () => {
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    await run(["send", "--name", "alice", "--room", "lobby", "--stdin"], "a\nb\nc\n");
+    const first = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "2"]);
+    expect(first.stdout).toMatch(/^\d\d:\d\d \[lobby\] alice: a {2}\(while you were away\)\n\d\d:\d\d \[lobby\] alice: b {2}\(while you were away\)\n$/);
+    const rest = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "1", "--json"]);
+    expect(jsonLines(rest.stdout).map((m) => m.message)).toEqual(["c"]);
+  });
+
+  it("refuses the name to another key and to a guest (exit 5)", async () => {
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    const otherKey = startCli(["send", "--server", server().url, "--name", "bob", "--room", "lobby", "--identity", join(currentConfigDir(), "other.json"), "hi"]);
+    expect((await otherKey.exit()).code).toBe(5);
+    expect(otherKey.stderr).toMatch(/^pigeon: the name bob is in use$/m);
+    const guest = startCli(["send", "--server", server().url, "--name", "bob", "--room", "lobby", "--guest", "hi"]);
+    expect((await guest.exit()).code).toBe(5);
+  });
+
+  it("still lets guests chat live with --guest, keeping no identity file", async () => {
+    const listener = startCli(["listen", "--server", server().url, "--name", "carol", "--room", "lobby", "--guest", "--json", "--count", "1"]);
+    await listener.waitForStderr(/listening to lobby/);
+    await run(["send", "--name", "dan", "--room", "lobby", "--guest", "hello guests"]);
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(jsonLines(listener.stdout)).toEqual([expect.objectContaining({ user: "dan", message: "hello guests" })]);
+    expect(jsonLines(listener.stdout)[0]).not.toHaveProperty("replayed");
+    await expect(stat(join(currentConfigDir(), "identities"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("refuses --guest with --identity (exit 2) and another name's identity file (exit 3)", async () => {
+    const both = startCli(["send", "--server", server().url, "--name", "bob", "--room", "lobby", "--guest", "--identity", "x.json", "hi"]);
+    expect((await both.exit()).code).toBe(2);
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    const borrowed = startCli(["send", "--server", server().url, "--name", "mallory", "--room", "lobby", "--identity", identityFile("bob"), "hi"]);
+    expect((await borrowed.exit()).code).toBe(3);
+    expect(borrowed.stderr).toContain(`${identityFile("bob")} is the identity of bob, not mallory`);
+  });
+
+  it("shows in chat what arrived while away, and receipts of your own messages", async () => {
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    await run(["send", "--name", "alice", "--room", "lobby", "while you slept"]);
+    const bob = startCli(["chat", "--server", server().url, "--name", "bob"]);
+    await bob.waitForStdout(/^\d\d:\d\d \[lobby\] alice: while you slept {2}\(while you were away\)$/m);
+    const alice = startCli(["chat", "--server", server().url, "--name", "alice"]);
+    await alice.waitForStderr(/connected as alice in lobby/);
+    bob.write("morning\n");
+    await bob.waitForStderr(/^\[lobby\] seq 2: accepted$/m);
+    await alice.waitForStdout(/^\d\d:\d\d \[lobby\] bob: morning$/m);
+    await bob.waitForStderr(/^\[lobby\] seq 2: delivered to all, deleted from the server$/m);
+    bob.end("/quit\n");
+    alice.end("/quit\n");
+    expect((await bob.exit()).code).toBe(0);
+    expect((await alice.exit()).code).toBe(0);
+  });
+});
+
+describe("keyed identities with a small room quota", () => {
+  const server = useServer({ maxRoomEntries: 3 });
+
+  it("tells a returning listener which messages expired before it got them", async () => {
+    const url = server().url;
+    const subscribe = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--count", "0"]);
+    expect((await subscribe.exit()).code).toBe(0);
+    const sender = startCli(["send", "--server", url, "--name", "alice", "--room", "lobby", "--stdin"]);
+    sender.end("1\n2\n3\n4\n5\n");
+    expect((await sender.exit()).code).toBe(0);
+
+    const listener = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--count", "3", "--json"]);
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(listener.stderr).toMatch(/^\[lobby\] 2 messages \(seq 1-2\) expired before you got them$/m);
+    expect(jsonLines(listener.stdout).map((m) => m.message)).toEqual(["3", "4", "5"]);
+  });
+});

@@ -1,0 +1,59 @@
+import { expect, it } from "vitest";
+import { recordByRoom, seqsUpTo, severConnection, useKeyedClients, waitUntil } from "./testing/keyed.js";
+import { nextEvent, record } from "./testing/next-event.js";
+import { describeEachStore, useStoreServer } from "./testing/stores.js";
+
+describeEachStore("store-and-forward delivery", (store) => {
+  const server = useStoreServer(store);
+  const { client, resume, user } = useKeyedClients(server);
+  const held = (): Promise<number> => server().relay.context.store.heldEntries();
+
+  it("replays 1,000 messages sent while a member was away, in order and exactly once, then holds none", async () => {
+    const bob = await user("bob", "lobby");
+    await bob.client.close();
+    const alice = await user("alice", "lobby");
+    for (let i = 1; i <= 1_000; i += 1) await alice.client.send("lobby", `message ${i}`);
+
+    // Listeners go in place before the login, whose ack the replay follows at once.
+    const returning = client();
+    const received = record(returning, "message");
+    const caughtUp = nextEvent(returning, "caughtUp", (e) => e.room === "lobby");
+    await resume("bob", bob.key, returning);
+    await expect(caughtUp).resolves.toEqual({ room: "lobby", seq: 1_000 });
+    expect(received.map((m) => m.seq)).toEqual(seqsUpTo(1_000));
+    expect(received.map((m) => m.message)).toEqual(seqsUpTo(1_000).map((i) => `message ${i}`));
+    expect(received.every((m) => m.replayed && m.user === "alice" && m.room === "lobby")).toBe(true);
+    expect(returning.rooms).toEqual(["lobby"]);
+
+    await waitUntil(async () => (await held()) === 0, () => "the store still holds entries after every member acked");
+  });
+
+  it("loses nothing when a connection dies without a close handshake mid-stream", async () => {
+    const total = 300;
+    const alice = await user("alice", "lobby");
+    const bob = await user("bob", "lobby");
+    const received = recordByRoom(bob.client);
+    const states = record(bob.client, "state");
+    const caughtUp = nextEvent(bob.client, "caughtUp", (e) => e.room === "lobby");
+    let severed = false;
+    bob.client.on("message", () => {
+      if (!severed && (received.get("lobby")?.length ?? 0) === 100) {
+        severed = true;
+        severConnection(server(), "bob");
+      }
+    });
+    for (let i = 1; i <= total; i += 1) await alice.client.send("lobby", `message ${i}`);
+
+    // bob's first login had no rooms: this caughtUp ends the replay after its re-login.
+    await caughtUp;
+    // A last message is a barrier: once bob has it, everything sent to him before it is in.
+    const last = nextEvent(bob.client, "message", (m) => m.message === "last");
+    await alice.client.send("lobby", "last");
+    await last;
+    const lobby = received.get("lobby") ?? [];
+    expect(severed).toBe(true);
+    expect(lobby.map((m) => m.seq)).toEqual(seqsUpTo(total + 1));
+    expect(states).toEqual(["reconnecting", "connected"]);
+    await waitUntil(async () => (await held()) === 0, () => "the store still holds entries after every member acked");
+  });
+});

@@ -1,0 +1,130 @@
+import type { CaughtUpEvent, ChatMessage, ExpiredEvent, JoinAck, LoginAck } from "@pigeon/protocol";
+import { Inbox, type ExpiredNotice, type InboxOutput } from "./inbox.js";
+import { RecentIds } from "./recent-ids.js";
+
+/**
+ * A chat message as the SDK hands it to the app: `replayed` is true for a message the server
+ * held while this identity was away and sent after it logged in again.
+ *
+ * @example
+ * client.on("message", (m) => console.log(`${m.user}: ${m.message}${m.replayed ? " (while you were away)" : ""}`));
+ */
+export type DeliveredMessage = ChatMessage & { readonly replayed: boolean };
+
+/** What {@link Delivery} hands on to the app, in order. */
+export type DeliveryOutput =
+  | { readonly kind: "message"; readonly message: DeliveredMessage }
+  | { readonly kind: "expired"; readonly notice: ExpiredNotice }
+  | { readonly kind: "caughtUp"; readonly event: CaughtUpEvent }
+  | { readonly kind: "overflow"; readonly room: string };
+
+/**
+ * Turns the server's message, expiry and catch-up events into what the app sees. A keyed
+ * session keeps one {@link Inbox} per room (order and exactly-once by seq); a guest session
+ * gets live messages, each id once. Pure: no sockets, no timers.
+ *
+ * @example
+ * const delivery = new Delivery(10_000, 1_000);
+ * delivery.loggedIn(loginAck);
+ * for (const output of delivery.message(message)) hand(output);
+ */
+export class Delivery {
+  #keyed = false;
+  readonly #inboxes = new Map<string, Inbox>();
+  // Rooms the identity is a member of, by the latest login and joins since.
+  readonly #memberships = new Set<string>();
+  readonly #recent: RecentIds;
+
+  constructor(
+    readonly maxHeld: number,
+    dedupWindow: number,
+  ) {
+    this.#recent = new RecentIds(dedupWindow);
+  }
+
+  /** Whether the session is keyed (acks, replay) rather than a guest's. */
+  get keyed(): boolean {
+    return this.#keyed;
+  }
+
+  /** Whether `room` is known as one of the identity's memberships. */
+  isMember(room: string): boolean {
+    return this.#memberships.has(room);
+  }
+
+  /**
+   * A login is on its way. The server replays right after its ack, and those messages may be
+   * handled before the ack itself is, so a keyed session must order them from the start.
+   */
+  loggingIn(keyed: boolean): void {
+    this.#keyed = keyed;
+  }
+
+  /** A successful login: a keyed one resumes each room from the server's cursor. */
+  loggedIn(ack: LoginAck): DeliveryOutput[] {
+    this.#keyed = ack.kind === "keyed";
+    this.#memberships.clear();
+    if (!this.#keyed) return [];
+    return ack.rooms.flatMap(({ room, acked }) => {
+      this.#memberships.add(room);
+      return this.#hand(room, this.#inbox(room).resume(acked));
+    });
+  }
+
+  /** A successful join: a new membership starts after the room's seq at joining. */
+  joined({ room, seq }: JoinAck): DeliveryOutput[] {
+    if (!this.#keyed || this.#memberships.has(room)) return [];
+    this.#memberships.add(room);
+    return this.#hand(room, this.#inbox(room).start(seq));
+  }
+
+  /** The room was left: its order is forgotten. */
+  left(room: string): void {
+    this.#memberships.delete(room);
+    this.#inboxes.delete(room);
+  }
+
+  /** A `message` event. */
+  message(message: ChatMessage): DeliveryOutput[] {
+    if (this.#keyed) return this.#hand(message.room, this.#inbox(message.room).receive(message));
+    return this.#recent.add(message.id) ? [{ kind: "message", message: { ...message, replayed: message.replayed === true } }] : [];
+  }
+
+  /** An `expired` event: for a keyed session, only the part it lacks, in order. */
+  expired(event: ExpiredEvent): DeliveryOutput[] {
+    const { room, from, to } = event;
+    const reason = event.reason ?? "unspecified";
+    if (this.#keyed) return this.#hand(room, this.#inbox(room).expire(from, to, reason));
+    return [{ kind: "expired", notice: { room, from, to, reason } }];
+  }
+
+  /** A `caughtUp` event: for a keyed session, after everything held up to it. */
+  caughtUp(event: CaughtUpEvent): DeliveryOutput[] {
+    if (this.#keyed) return this.#hand(event.room, this.#inbox(event.room).caughtUp(event.seq));
+    return [{ kind: "caughtUp", event }];
+  }
+
+  #inbox(room: string): Inbox {
+    let inbox = this.#inboxes.get(room);
+    if (inbox === undefined) {
+      inbox = new Inbox(room, this.maxHeld);
+      this.#inboxes.set(room, inbox);
+    }
+    return inbox;
+  }
+
+  #hand(room: string, outputs: InboxOutput[]): DeliveryOutput[] {
+    return outputs.map((output): DeliveryOutput => {
+      switch (output.kind) {
+        case "message":
+          return { kind: "message", message: { ...output.message, replayed: output.message.replayed === true } };
+        case "expired":
+          return output;
+        case "caughtUp":
+          return { kind: "caughtUp", event: { room, seq: output.seq } };
+        case "overflow":
+          return { kind: "overflow", room };
+      }
+    });
+  }
+}

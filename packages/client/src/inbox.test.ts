@@ -1,0 +1,149 @@
+import type { ChatMessage } from "@pigeon/protocol";
+import { describe, expect, it } from "vitest";
+import { Inbox, type InboxOutput } from "./inbox.js";
+
+const message = (seq: number): ChatMessage => ({ user: "alice", message: `m${seq}`, room: "lobby", id: `id${seq}`, seq, sentAt: 0 });
+
+// Outputs in a compact form: 7 for message 7, "ttl 3-5" for a notice, "caughtUp 9", "overflow".
+function shown(outputs: InboxOutput[]): (number | string)[] {
+  return outputs.map((output) => {
+    switch (output.kind) {
+      case "message":
+        return output.message.seq;
+      case "expired":
+        return `${output.notice.reason} ${output.notice.from}-${output.notice.to}`;
+      case "caughtUp":
+        return `caughtUp ${output.seq}`;
+      case "overflow":
+        return "overflow";
+    }
+  });
+}
+
+function inboxAt(delivered: number, maxHeld = 100): Inbox {
+  const inbox = new Inbox("lobby", maxHeld);
+  inbox.resume(delivered);
+  return inbox;
+}
+
+describe("Inbox", () => {
+  it("delivers messages in order as they come", () => {
+    const inbox = inboxAt(0);
+    expect(shown(inbox.receive(message(1)))).toEqual([1]);
+    expect(shown(inbox.receive(message(2)))).toEqual([2]);
+    expect(inbox.delivered).toBe(2);
+  });
+
+  it("drops duplicates and anything at or below the cursor", () => {
+    const inbox = inboxAt(5);
+    expect(shown(inbox.receive(message(5)))).toEqual([]);
+    expect(shown(inbox.receive(message(3)))).toEqual([]);
+    expect(shown(inbox.receive(message(6)))).toEqual([6]);
+    expect(shown(inbox.receive(message(6)))).toEqual([]);
+  });
+
+  it("holds a message behind a gap until the gap is filled, then delivers both in order", () => {
+    const inbox = inboxAt(0);
+    expect(shown(inbox.receive(message(3)))).toEqual([]);
+    expect(shown(inbox.receive(message(3)))).toEqual([]);
+    expect(shown(inbox.receive(message(2)))).toEqual([]);
+    expect(inbox.heldCount).toBe(2);
+    expect(shown(inbox.receive(message(1)))).toEqual([1, 2, 3]);
+    expect(inbox.heldCount).toBe(0);
+  });
+
+  it("delivers live messages that raced ahead of a replay exactly once, in order", () => {
+    const inbox = inboxAt(10);
+    // Live 14 and 15 arrive first, then the replay of 11..15, then caughtUp.
+    const outputs = [message(14), message(15), ...[11, 12, 13, 14, 15].map(message)].flatMap((m) => inbox.receive(m));
+    expect(shown(outputs)).toEqual([11, 12, 13, 14, 15]);
+    expect(shown(inbox.caughtUp(15))).toEqual(["caughtUp 15"]);
+  });
+
+  it("skips a gap covered by an expiry notice, reporting only the part it lacks, then goes on", () => {
+    const inbox = inboxAt(3);
+    expect(shown(inbox.receive(message(9)))).toEqual([]);
+    // The server dropped 2..7; 2 and 3 we have, 8 is still coming.
+    expect(shown(inbox.expire(2, 7, "quota"))).toEqual(["quota 4-7"]);
+    expect(shown(inbox.receive(message(8)))).toEqual([8, 9]);
+  });
+
+  it("keeps a notice for a gap ahead of the cursor until the cursor reaches it", () => {
+    const inbox = inboxAt(0);
+    expect(shown(inbox.expire(3, 4, "ttl"))).toEqual([]);
+    expect(shown(inbox.receive(message(5)))).toEqual([]);
+    expect(shown(inbox.receive(message(1)))).toEqual([1]);
+    expect(shown(inbox.receive(message(2)))).toEqual([2, "ttl 3-4", 5]);
+  });
+
+  it("delivers held messages inside an expired range and reports only the holes between them", () => {
+    const inbox = inboxAt(0);
+    inbox.receive(message(3));
+    inbox.receive(message(6));
+    expect(shown(inbox.expire(1, 7, "ttl"))).toEqual(["ttl 1-2", 3, "ttl 4-5", 6, "ttl 7-7"]);
+    expect(inbox.delivered).toBe(7);
+  });
+
+  it("ignores a notice for what it already has", () => {
+    const inbox = inboxAt(10);
+    expect(shown(inbox.expire(2, 9, "ttl"))).toEqual([]);
+    expect(shown(inbox.receive(message(11)))).toEqual([11]);
+  });
+
+  it("on caughtUp delivers what is held up to it, reports the unexplained holes, and keeps later ones waiting", () => {
+    const inbox = inboxAt(0);
+    for (const seq of [2, 4, 7]) inbox.receive(message(seq));
+    expect(shown(inbox.caughtUp(5))).toEqual(["lost 1-1", 2, "lost 3-3", 4, "lost 5-5", "caughtUp 5"]);
+    expect(inbox.heldCount).toBe(1);
+    expect(shown(inbox.receive(message(6)))).toEqual([6, 7]);
+  });
+
+  it("uses a notice's reason for its part of a hole that caughtUp passes", () => {
+    const inbox = inboxAt(0);
+    inbox.expire(4, 6, "quota");
+    expect(shown(inbox.caughtUp(6))).toEqual(["lost 1-3", "quota 4-6", "caughtUp 6"]);
+  });
+
+  it("holds everything until its starting point is known, then delivers after it", () => {
+    const inbox = new Inbox("lobby", 100);
+    expect(shown(inbox.receive(message(8)))).toEqual([]);
+    expect(shown(inbox.receive(message(6)))).toEqual([]);
+    expect(shown(inbox.caughtUp(8))).toEqual([]);
+    expect(inbox.delivered).toBeUndefined();
+    expect(shown(inbox.start(6))).toEqual(["lost 7-7", 8, "caughtUp 8"]);
+  });
+
+  it("skips silently what another connection of the identity confirmed", () => {
+    const inbox = inboxAt(3);
+    inbox.receive(message(5));
+    inbox.receive(message(9));
+    expect(shown(inbox.resume(7))).toEqual([5]);
+    expect(inbox.delivered).toBe(7);
+    expect(shown(inbox.receive(message(8)))).toEqual([8, 9]);
+  });
+
+  it("keeps its own cursor when the server's is behind (acks that were lost)", () => {
+    const inbox = inboxAt(9);
+    expect(shown(inbox.resume(4))).toEqual([]);
+    expect(inbox.delivered).toBe(9);
+    expect(shown(inbox.receive(message(9)))).toEqual([]);
+  });
+
+  it("reports a lapsed membership's hole as ttl when a join restarts the room further on", () => {
+    const inbox = inboxAt(3);
+    inbox.receive(message(5));
+    expect(shown(inbox.start(20))).toEqual(["ttl 4-4", 5, "ttl 6-20"]);
+    expect(shown(inbox.receive(message(21)))).toEqual([21]);
+  });
+
+  it("bounds the hold-back buffer: past it, messages behind a gap are dropped (unacked) and reported", () => {
+    const inbox = inboxAt(0, 2);
+    expect(shown(inbox.receive(message(2)))).toEqual([]);
+    expect(shown(inbox.receive(message(3)))).toEqual([]);
+    expect(shown(inbox.receive(message(4)))).toEqual(["overflow"]);
+    expect(inbox.heldCount).toBe(2);
+    // The next in order is always taken.
+    expect(shown(inbox.receive(message(1)))).toEqual([1, 2, 3]);
+    expect(inbox.delivered).toBe(3);
+  });
+});

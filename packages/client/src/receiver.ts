@@ -1,0 +1,192 @@
+import { AckReply, AckResult, type CaughtUpEvent, type ChatMessage, type ExpiredEvent, type JoinAck, type LoginAck } from "@pigeon/protocol";
+import { AckBatcher, type PendingAck } from "./ack-batcher.js";
+import { Delivery, type DeliveryOutput } from "./delivery.js";
+import type { ClientEventMap, Logger } from "./options.js";
+import type { RawSocket } from "./socket.js";
+
+const AckReplyResult = AckResult(AckReply);
+
+/** What a {@link Receiver} needs from its client. */
+export interface ReceiverHost {
+  /** Hands an event to the app. */
+  emit<E extends "message" | "expired" | "caughtUp">(event: E, payload: ClientEventMap[E]): void;
+  /** Whether the client is closed (then nothing more reaches the app). */
+  closed(): boolean;
+  readonly logger: Logger;
+}
+
+/** Options of a {@link Receiver}. */
+export interface ReceiverOptions {
+  /** How long an ack may wait for the server's answer. */
+  timeoutMs: number;
+  maxHeld: number;
+  dedupWindow: number;
+  ackIntervalMs?: number;
+  ackBatch?: number;
+}
+
+/**
+ * The receiving half of a client: feeds the server's message, expiry and catch-up events
+ * through {@link Delivery}, hands the result to the app in order, and acks what the app got,
+ * batched, on the socket that the keyed login succeeded on.
+ *
+ * @example
+ * const receiver = new Receiver(host, { maxHeld: 10_000, dedupWindow: 1_000 });
+ * socket.on("message", (message) => receiver.message(message));
+ */
+export class Receiver {
+  readonly #host: ReceiverHost;
+  readonly #delivery: Delivery;
+  readonly #acks: AckBatcher;
+  // Acks go only where a keyed login succeeded; an ack sent before the login would be refused.
+  #ackSocket: RawSocket | undefined;
+  // Acks sent and not yet answered: close() waits for them.
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #ackTimeoutMs: number;
+
+  constructor(host: ReceiverHost, options: ReceiverOptions) {
+    this.#host = host;
+    this.#delivery = new Delivery(options.maxHeld, options.dedupWindow);
+    this.#ackTimeoutMs = options.timeoutMs;
+    this.#acks = new AckBatcher(
+      () => {
+        this.#sendAcks();
+      },
+      options.ackIntervalMs,
+      options.ackBatch,
+    );
+  }
+
+  /** Whether the session is keyed. */
+  get keyed(): boolean {
+    return this.#delivery.keyed;
+  }
+
+  /** A login (keyed or not) is about to be sent. */
+  loggingIn(keyed: boolean): void {
+    this.#delivery.loggingIn(keyed);
+  }
+
+  /** A login succeeded on `socket`; a keyed one resumes its rooms from the server's cursors. */
+  loggedIn(socket: RawSocket, login: LoginAck): void {
+    const outputs = this.#delivery.loggedIn(login);
+    if (login.kind === "keyed") {
+      this.#ackSocket = socket;
+      for (const { room, acked } of login.rooms) this.#acks.serverHas(room, acked);
+    }
+    this.#hand(outputs);
+  }
+
+  /** A join succeeded. */
+  joined(join: JoinAck): void {
+    // A new membership starts at the room's seq; an existing one keeps the login's cursor.
+    if (this.#delivery.keyed && !this.#delivery.isMember(join.room)) this.#acks.serverHas(join.room, join.seq);
+    this.#hand(this.#delivery.joined(join));
+  }
+
+  /** A room was left. */
+  left(room: string): void {
+    this.#delivery.left(room);
+    this.#acks.forget(room);
+  }
+
+  /** A `message` event. */
+  message(message: ChatMessage): void {
+    this.#hand(this.#delivery.message(message));
+  }
+
+  /** An `expired` event. */
+  expired(event: ExpiredEvent): void {
+    this.#hand(this.#delivery.expired(event));
+  }
+
+  /** A `caughtUp` event. */
+  caughtUp(event: CaughtUpEvent): void {
+    this.#hand(this.#delivery.caughtUp(event));
+  }
+
+  /** `socket` is gone: its acks are lost (the next login's cursors tell what to send again). */
+  disconnected(socket: RawSocket): void {
+    if (this.#ackSocket === socket) this.#ackSocket = undefined;
+  }
+
+  /**
+   * Stops for good and resolves once every ack owed went out on `socket` (if the keyed login
+   * is on it) and was answered, those already in flight included, at most the ack timeout.
+   * Only then may the connection close: socket.io drops events that reach the server in the
+   * same breath as the client's disconnect.
+   */
+  async close(socket: RawSocket | undefined): Promise<void> {
+    this.#acks.dispose();
+    const usable = socket !== undefined && socket === this.#ackSocket && socket.connected;
+    this.#ackSocket = undefined;
+    const last = usable ? this.#acks.take().map((ack) => this.#sendAck(socket, ack)) : [];
+    await Promise.all([...this.#inFlight, ...last]);
+  }
+
+  // In order, stopping the moment a listener closes the client, so that nothing is acked
+  // that the app did not see.
+  #hand(outputs: readonly DeliveryOutput[]): void {
+    const keyed = this.#delivery.keyed;
+    for (const output of outputs) {
+      if (this.#host.closed()) return;
+      switch (output.kind) {
+        case "message":
+          if (keyed) this.#acks.delivered(output.message.room, output.message.seq);
+          this.#host.emit("message", output.message);
+          break;
+        case "expired":
+          if (keyed) this.#acks.delivered(output.notice.room, output.notice.to);
+          this.#host.emit("expired", output.notice);
+          break;
+        case "caughtUp":
+          this.#host.emit("caughtUp", output.event);
+          this.#acks.dueNow();
+          break;
+        case "overflow":
+          this.#overflowed(output.room);
+          break;
+      }
+    }
+  }
+
+  // Nobody waits for these (close() aside): an ack lost with its connection is harmless,
+  // since the next login's cursors show what the server lacks and it goes out again.
+  #sendAcks(): void {
+    const socket = this.#ackSocket;
+    if (socket === undefined || !socket.connected || this.#host.closed()) return;
+    for (const ack of this.#acks.take()) {
+      const sent = this.#sendAck(socket, ack);
+      this.#inFlight.add(sent);
+      void sent.finally(() => this.#inFlight.delete(sent));
+    }
+  }
+
+  // Never rejects: a refusal is logged; no answer because the connection went is expected.
+  async #sendAck(socket: RawSocket, ack: PendingAck): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = await socket.timeout(this.#ackTimeoutMs).emitWithAck("ack", ack);
+    } catch (error) {
+      if (socket.connected) this.#host.logger.warn(`pigeon: the server did not answer an ack for ${ack.room}`, error);
+      return;
+    }
+    this.#checkAckReply(ack.room, raw);
+  }
+
+  #checkAckReply(room: string, raw: unknown): void {
+    const result = AckReplyResult.safeParse(raw);
+    if (!result.success) this.#host.logger.warn("pigeon: the server's answer to an ack does not match the protocol", result.error.message);
+    else if (!result.data.ok) this.#host.logger.warn(`pigeon: the server refused an ack for ${room}`, result.data.error);
+  }
+
+  // Too much held behind a gap: drop it unacked and start over on a fresh connection, whose
+  // login replays the room in order.
+  #overflowed(room: string): void {
+    const socket = this.#ackSocket;
+    if (socket === undefined || !socket.connected) return;
+    this.#ackSocket = undefined;
+    this.#host.logger.warn(`pigeon: too many messages held back in ${room}; reconnecting to receive them in order`);
+    socket.io.engine.close();
+  }
+}

@@ -1,0 +1,119 @@
+import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
+import type { TestServer } from "@pigeon/server/testing";
+import type { DeliveredMessage, PigeonClient } from "../index.js";
+import { recordByRoom, severConnection, waitUntil } from "./keyed.js";
+import { nextEvent } from "./next-event.js";
+import type { seededRandom } from "./prng.js";
+
+/** One identity in a chaos run: its rooms, its current client (none while away) and what it got. */
+export class ChaosMember {
+  client: PigeonClient | undefined;
+  readonly log = new Map<string, DeliveredMessage[]>();
+  // Rooms whose replay has not ended (caughtUp) since the latest (re)connect.
+  readonly #catchingUp = new Set<string>();
+  #joined = false;
+
+  constructor(
+    readonly name: string,
+    readonly key: IdentityKey,
+    readonly rooms: readonly string[],
+  ) {}
+
+  /** Whether every room has caught up since the latest connection was made. */
+  get caughtUp(): boolean {
+    return this.#catchingUp.size === 0;
+  }
+
+  /** Starts recording a (new) client of this identity. */
+  attach(client: PigeonClient): void {
+    this.client = client;
+    recordByRoom(client, this.log);
+    client.on("hello", () => {
+      // The first login precedes the joins, so only later logins resume rooms and replay.
+      if (this.#joined) for (const room of this.rooms) this.#catchingUp.add(room);
+    });
+    client.on("caughtUp", ({ room }) => {
+      this.#catchingUp.delete(room);
+    });
+  }
+
+  /** Marks the rooms joined: from now on each login replays them. */
+  joinedAll(): void {
+    this.#joined = true;
+  }
+
+  /** The seqs received in `room`, in order. */
+  seqs(room: string): number[] {
+    return (this.log.get(room) ?? []).map((message) => message.seq);
+  }
+}
+
+/** What a chaos run needs from its test. */
+export interface ChaosWorld {
+  readonly server: TestServer;
+  readonly random: ReturnType<typeof seededRandom>;
+  /** A fresh client, logged in with the member's key. */
+  resume(member: ChaosMember, client: PigeonClient): Promise<PigeonClient>;
+  /** A fresh client, not connected yet. */
+  client(): PigeonClient;
+}
+
+/** Members with random non-empty sets of rooms, each room with at least two members. */
+export function createMembers(world: ChaosWorld, count: number, rooms: readonly string[]): ChaosMember[] {
+  const members = Array.from({ length: count }, (_, i) => {
+    const own = rooms.filter(() => world.random.next() < 0.5);
+    return new ChaosMember(`member${i}`, createIdentityKey(), own.length > 0 ? own : [world.random.pick(rooms)]);
+  });
+  // Two guaranteed members per room, whatever the draw was.
+  rooms.forEach((room, i) => {
+    for (const member of [members[2 * i], members[2 * i + 1]]) {
+      if (member && !member.rooms.includes(room)) members[members.indexOf(member)] = new ChaosMember(member.name, member.key, [...member.rooms, room]);
+    }
+  });
+  return members;
+}
+
+/** Connects a member with a fresh client, and joins its rooms the first time. */
+export async function bringOnline(world: ChaosWorld, member: ChaosMember, first: boolean): Promise<void> {
+  const client = world.client();
+  member.attach(client);
+  await world.resume(member, client);
+  if (!first) return;
+  for (const room of member.rooms) await client.join(room);
+  member.joinedAll();
+}
+
+/**
+ * One random disruption: bring an away member back, sever a connection like a network
+ * failure (the SDK reconnects by itself), or close a client for good (the member is away
+ * until brought back by a new client, as after a restart of the app).
+ */
+export async function disrupt(world: ChaosWorld, members: readonly ChaosMember[]): Promise<void> {
+  const away = members.filter((member) => member.client === undefined);
+  const online = members.filter((member) => member.client?.state === "connected");
+  const roll = world.random.next();
+  if (away.length > 0 && roll < 0.35) {
+    await bringOnline(world, world.random.pick(away), false);
+  } else if (online.length > 1 && roll < 0.8) {
+    const { name, client } = world.random.pick(online);
+    const noticed = client === undefined ? undefined : nextEvent(client, "state", (state) => state !== "connected");
+    severConnection(world.server, name);
+    // Until the client notices, it looks connected; settle() must not take it for settled.
+    await noticed;
+  } else if (online.length > 1) {
+    const member = world.random.pick(online);
+    const client = member.client;
+    member.client = undefined;
+    // close() acks what the app got before it lets go, so the next client starts after it.
+    await client?.close();
+  }
+}
+
+/** Resolves once every member is online, connected and caught up in every room. */
+export async function settle(world: ChaosWorld, members: readonly ChaosMember[]): Promise<void> {
+  for (const member of members) if (member.client === undefined) await bringOnline(world, member, false);
+  await waitUntil(
+    () => members.every((member) => member.client?.state === "connected" && member.caughtUp),
+    () => `not settled: ${members.filter((m) => m.client?.state !== "connected" || !m.caughtUp).map((m) => m.name).join(", ")}`,
+  );
+}

@@ -1,0 +1,4 @@
+// The Node-only entry, `@pigeon/crypto/node`: identities kept in files. Everything else lives
+// in the isomorphic main entry, which never imports node: modules.
+export { FileKeyStore } from "./node/file-key-store.js";
+export { IDENTITY_DIR_MODE, IDENTITY_FILE_MODE, readIdentityFile, writeIdentityFile } from "./node/identity-file.js";
