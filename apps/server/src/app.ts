@@ -5,6 +5,7 @@ import type { Config } from "./config.js";
 import { onConnection } from "./connection.js";
 import type { RelayContext, RelayServer } from "./context.js";
 import { ReceiptScheduler } from "./delivery/receipts.js";
+import { beat } from "./delivery/heartbeat.js";
 import { sweep } from "./delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
@@ -66,16 +67,18 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     onConnection(context, socket, queues);
   });
   const runSweep = () => sweep(context);
-  const sweeper = setInterval(() => {
-    runSweep().catch((error: unknown) => {
+  const timers = [
+    every(config.sweepIntervalMs, runSweep, (error) => {
       logger.error({ err: error }, "sweep failed");
-    });
-  }, config.sweepIntervalMs);
-  sweeper.unref();
+    }),
+    every(config.heartbeatIntervalMs, () => beat(context), (error) => {
+      logger.warn({ err: error }, "heartbeat failed");
+    }),
+  ];
 
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
-    clearInterval(sweeper);
+    for (const timer of timers) clearInterval(timer);
     await new Promise<void>((resolve) => {
       void io.close(() => {
         resolve();
@@ -99,4 +102,12 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
       return closing;
     },
   };
+}
+
+function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    task().catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -39,6 +39,8 @@ export const Config = z.strictObject({
   maxRoomBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** How often expired messages and members are swept. */
   sweepIntervalMs: z.coerce.number().int().positive().default(60_000),
+  /** How often this node tells the store it is alive; a node silent for 3 intervals is presumed dead. */
+  heartbeatIntervalMs: z.coerce.number().int().positive().default(5_000),
   /** How often, at most, a room's senders get receipts. */
   receiptIntervalMs: z.coerce.number().int().min(0).default(250),
   /** Names this node in logs, `hello` and `/healthz`; random unless set. */
@@ -68,6 +70,7 @@ const FLAGS = {
   "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
   "max-room-bytes": { type: "string", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
   "sweep-interval-ms": { type: "string", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
+  "heartbeat-interval-ms": { type: "string", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
   "receipt-interval-ms": { type: "string", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
 } as const;
 

@@ -1,6 +1,7 @@
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { Config } from "./config.js";
+import { clusterNodeOptions } from "./store/redis/connect.js";
 
 /** A socket.io adapter factory and what closes its Redis connections. */
 export interface RedisAdapter {
@@ -19,17 +20,58 @@ export interface RedisAdapter {
  * const io = new Server(httpServer, { adapter });
  */
 export async function createRedisAdapter(config: Pick<Config, "redisUrl" | "redisCluster" | "redisPrefix">): Promise<RedisAdapter> {
-  const pub = config.redisCluster ? new Cluster([config.redisUrl]) : new Redis(config.redisUrl);
-  const sub = pub.duplicate();
+  const { redisUrl: url } = config;
+  // The adapter subscribes without awaiting, so a subscription must never fail while Redis is
+  // away (no retry limit: it goes out when Redis is back) and never fail unhandled (see below).
+  const subscriberOptions = { maxRetriesPerRequest: null };
+  const [pub, sub] = config.redisCluster
+    ? [
+        new Cluster([url], { redisOptions: clusterNodeOptions(url) }),
+        // Each SSUBSCRIBE must reach the shard serving its channel's slot. Without
+        // `shardedSubscribers`, ioredis sends them all down one connection and those for other
+        // shards never complete (the MOVED reply is dropped; redis/ioredis#1759), so nothing arrives.
+        new Cluster([url], { shardedSubscribers: true, redisOptions: { ...clusterNodeOptions(url), ...subscriberOptions } }),
+      ]
+    : [new Redis(url), new Redis(url, subscriberOptions)];
   // ioredis logs unhandled "error" events; the store reports Redis health, so stay quiet here.
   for (const client of [pub, sub]) client.on("error", () => undefined);
+  guardSubscriptions(sub);
   await Promise.all([ready(pub), ready(sub)]);
   return {
     adapter: createShardedAdapter(pub, sub, { channelPrefix: `${config.redisPrefix}:sio`, subscriptionMode: "dynamic" }),
     async close() {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await Promise.all([pub, sub].map(closeClient));
     },
   };
+}
+
+/**
+ * @socket.io/redis-adapter 8.3 calls `ssubscribe` and `sunsubscribe` without handling their
+ * promises. One that fails (the client closing, a slot without a shard during resharding) would
+ * be an unhandled rejection, which ends a Node process; this one handles them. A room whose
+ * subscription failed that way hears remote broadcasts again once it is created anew here.
+ */
+function guardSubscriptions(client: Redis | Cluster): void {
+  for (const method of ["ssubscribe", "sunsubscribe"] as const) {
+    const send = client[method].bind(client) as (...channels: string[]) => Promise<unknown>;
+    const guarded = (...channels: string[]) => {
+      const result = send(...channels);
+      result.catch(() => undefined);
+      return result;
+    };
+    Object.assign(client, { [method]: guarded });
+  }
+}
+
+// QUIT waits for Redis; while it is away, just drop the connection (pending commands fail, handled).
+async function closeClient(client: Redis | Cluster): Promise<void> {
+  if (client.status !== "ready") {
+    client.disconnect();
+    return;
+  }
+  await client.quit().catch(() => {
+    client.disconnect();
+  });
 }
 
 function ready(client: Redis | Cluster): Promise<void> {

@@ -21,6 +21,7 @@ export async function createStore(config: Config): Promise<RelayStore> {
         limits,
         prefix: config.redisPrefix,
         cluster: config.redisCluster,
+        nodeId: config.nodeId,
       });
     }
   }

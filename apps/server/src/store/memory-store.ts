@@ -179,6 +179,15 @@ export class MemoryStore implements RelayStore {
     return true;
   }
 
+  // One process holds the whole memory store: when its node dies, so does the store.
+  heartbeat(_now: number): Promise<void> {
+    return Promise.resolve();
+  }
+
+  reapDeadNodes(_now: number, _deadAfterMs: number): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
   heldEntries(): Promise<number> {
     let count = 0;
     for (const state of this.#rooms.values()) count += state.log.length;

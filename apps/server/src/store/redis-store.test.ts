@@ -42,8 +42,8 @@ await describeWithRedis("RedisStore", (url) => {
   let count = 0;
   const nextPrefix = () => `${filePrefix}:${(count += 1)}`;
   const open: { close(): Promise<unknown> }[] = [];
-  const connect = async (prefix = nextPrefix()) => {
-    const store = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix });
+  const connect = async (prefix = nextPrefix(), nodeId?: string) => {
+    const store = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix, ...(nodeId === undefined ? {} : { nodeId }) });
     open.push(store);
     return store;
   };
@@ -106,15 +106,18 @@ await describeWithRedis("RedisStore", (url) => {
 
   it("leaves no keys behind once everyone has left and a sweep has run", async () => {
     const prefix = nextPrefix();
-    const store = await connect(prefix);
+    const store = await connect(prefix, "n1");
     await store.claimName("alice", KEY_A, "c1", 0);
     await store.claimName("guest", { kind: "guest" }, "c2", 0);
     await store.addMember("lobby", "alice", 0);
     await store.addPresence("lobby", "alice", "c1");
     await store.addPresence("lobby", "guest", "c2");
     await store.append("lobby", message("m1"));
-    const tags = new Set((await keysWithPrefix(url, prefix)).map(hashTag));
-    expect([...tags].sort()).toEqual(["n:alice", "n:guest", "r:lobby", `${prefix}:identities`, `${prefix}:rooms`].sort());
+    const tags = [...new Set((await keysWithPrefix(url, prefix)).map(hashTag))].sort();
+    const global = ["identities", "nodes", "rooms"].map((name) => `${prefix}:${name}`);
+    expect(tags.filter((tag) => !tag.startsWith("node:"))).toEqual(["n:alice", "n:guest", "r:lobby", ...global].sort());
+    // One tag for this node's records, unique to this process instance of node n1.
+    expect(tags.filter((tag) => tag.startsWith("node:"))).toEqual([expect.stringMatching(/^node:n1\/[0-9a-f]{8}$/)]);
 
     await store.removePresence("lobby", "guest", "c2");
     await store.removePresence("lobby", "alice", "c1");
@@ -122,7 +125,8 @@ await describeWithRedis("RedisStore", (url) => {
     await store.releaseName("guest", "c2", 0);
     await store.releaseName("alice", "c1", 0);
     await store.sweep(100_000);
-    expect(await keysWithPrefix(url, prefix)).toEqual([]);
+    // Only the node's registration is left: it lasts as long as the node.
+    expect(await keysWithPrefix(url, prefix)).toEqual([`${prefix}:nodes`]);
   });
 
   describe("after a crash between the steps of a cross-slot operation", () => {

@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import type { Member } from "@pigeon/protocol";
-import { Redis } from "ioredis";
-import { identityKeyList, KeyLayout, roomKeyList } from "./redis/keys.js";
-import { addMember, joinToken, memberships, removeMember, type RedisContext } from "./redis/membership.js";
+import { connectRedis } from "./redis/connect.js";
+import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
+import { KeyLayout, roomKeyList } from "./redis/keys.js";
+import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
+import { heartbeat, reapDeadNodes } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
-import { defineScripts } from "./redis/scripts.js";
 import { sweep } from "./redis/sweep.js";
 import {
   entryBytes,
@@ -27,9 +29,11 @@ export interface RedisStoreOptions {
   readonly prefix?: string;
   /** `url` names one node of a Redis Cluster. */
   readonly cluster?: boolean;
+  /** This node's name (random unless given); its holdings are recorded under it, see `reapDeadNodes`. */
+  readonly nodeId?: string;
+  /** A command without a reply for this long fails. Default 5 s. */
+  readonly commandTimeoutMs?: number;
 }
-
-const RECONNECT_MAX_DELAY_MS = 2_000;
 
 /** The key prefix when none is configured. */
 export const DEFAULT_REDIS_PREFIX = "pigeon";
@@ -39,53 +43,40 @@ export const DEFAULT_REDIS_PREFIX = "pigeon";
  * for Redis Cluster (./redis/keys.ts); whatever must change together in a room or an identity
  * changes in one Lua script, and append and ack are one script call (one round trip) each.
  * Operations spanning a room and an identity are ordered single-slot steps (./redis/membership.ts).
+ * Names and presence are also recorded per node, so that a node's death is not forever
+ * (./redis/holdings.ts, ./redis/reaper.ts). While Redis is down, operations fail at once and
+ * `healthy()` is false; the client reconnects by itself (./redis/connect.ts).
  *
  * @example
- * const store = await RedisStore.connect({ url: "redis://127.0.0.1:6379", limits });
+ * const store = await RedisStore.connect({ url: "redis://127.0.0.1:6379", limits, nodeId: "node-1" });
  */
 export class RedisStore implements RelayStore {
   readonly kind = "redis";
   readonly limits: RetentionLimits;
-  readonly #context: RedisContext;
+  readonly #context: NodeContext;
 
-  private constructor(context: RedisContext) {
+  private constructor(context: NodeContext) {
     this.#context = context;
     this.limits = context.limits;
   }
 
   /** Connects to Redis (failing if it cannot) and returns the store. */
-  static async connect({ url, limits, prefix = DEFAULT_REDIS_PREFIX }: RedisStoreOptions): Promise<RedisStore> {
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const { limits, prefix = DEFAULT_REDIS_PREFIX, nodeId = `node-${randomBytes(3).toString("hex")}` } = options;
     const keys = new KeyLayout(prefix);
-    let connected = false;
-    // Retry only once connected: a Redis that is not there at startup is a configuration error.
-    const retryStrategy = (attempt: number) => (connected ? Math.min(attempt * 100, RECONNECT_MAX_DELAY_MS) : null);
-    const redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, retryStrategy });
-    let cause: unknown;
-    const remember = (error: unknown) => (cause = error);
-    redis.on("error", remember);
-    try {
-      await redis.connect();
-      connected = true;
-    } catch (error) {
-      redis.disconnect();
-      throw new Error(`cannot connect to Redis at ${withoutPassword(url)}`, { cause: cause ?? error });
-    } finally {
-      redis.off("error", remember);
-    }
-    defineScripts(redis);
-    return new RedisStore({ redis, keys, limits });
+    const redis = await connectRedis(options);
+    // One process instance: a node restarted under the same id must not inherit (and so keep
+    // alive) what its killed predecessor held.
+    const node = `${nodeId}/${randomBytes(4).toString("hex")}`;
+    return new RedisStore({ redis, keys, limits, node });
   }
 
-  async claimName(name: string, claim: NameClaim, connectionId: string, _now: number): Promise<boolean> {
-    const { redis, keys } = this.#context;
-    const publicKey = claim.kind === "keyed" ? claim.publicKey : "";
-    const keyList = identityKeyList(keys.identity(nameKey(name)));
-    return num(await redis.pigeonClaimName(...keyList, claim.kind, publicKey, connectionId)) === 1;
+  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<boolean> {
+    return claimName(this.#context, name, claim, connectionId, now);
   }
 
-  async releaseName(name: string, connectionId: string, now: number): Promise<void> {
-    const { redis, keys } = this.#context;
-    await redis.pigeonReleaseName(...identityKeyList(keys.identity(nameKey(name))), connectionId, now);
+  releaseName(name: string, connectionId: string, now: number): Promise<void> {
+    return releaseName(this.#context, name, connectionId, now);
   }
 
   addMember(room: string, name: string, now: number): Promise<number> {
@@ -101,14 +92,12 @@ export class RedisStore implements RelayStore {
     return memberships(this.#context, name);
   }
 
-  async addPresence(room: string, name: string, connectionId: string): Promise<void> {
-    const { redis, keys } = this.#context;
-    await redis.hset(keys.room(room).presence, connectionId, name);
+  addPresence(room: string, name: string, connectionId: string): Promise<void> {
+    return addPresence(this.#context, room, name, connectionId);
   }
 
-  async removePresence(room: string, name: string, connectionId: string): Promise<void> {
-    const { redis, keys } = this.#context;
-    await redis.pigeonRemovePresence(...roomKeyList(keys.room(room)), connectionId, name);
+  removePresence(room: string, name: string, connectionId: string): Promise<void> {
+    return removePresence(this.#context, room, name, connectionId);
   }
 
   async members(room: string): Promise<Member[]> {
@@ -160,6 +149,14 @@ export class RedisStore implements RelayStore {
     return sweep(this.#context, now);
   }
 
+  heartbeat(now: number): Promise<void> {
+    return heartbeat(this.#context, now);
+  }
+
+  reapDeadNodes(now: number, deadAfterMs: number): Promise<string[]> {
+    return reapDeadNodes(this.#context, now, deadAfterMs);
+  }
+
   async heldEntries(): Promise<number> {
     const { redis, keys } = this.#context;
     const rooms = new Set<string>();
@@ -178,16 +175,10 @@ export class RedisStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    await this.#context.redis.quit();
-  }
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "an invalid URL";
+    const { redis } = this.#context;
+    // While Redis is down QUIT cannot be sent (no offline queue); then just stop reconnecting.
+    await redis.quit().catch(() => {
+      redis.disconnect();
+    });
   }
 }

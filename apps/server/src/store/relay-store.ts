@@ -131,6 +131,19 @@ export interface RelayStore {
 
   /** Drops entries older than the TTL and members away longer than the member TTL. */
   sweep(now: number): Promise<SweepReport[]>;
+  /**
+   * Says that this store's node is alive. Nodes share a store; one that stops calling this
+   * (killed, frozen, cut off) is presumed dead after a while, and `reapDeadNodes` releases what
+   * its connections held.
+   */
+  heartbeat(now: number): Promise<void>;
+  /**
+   * Releases the names and presence held by connections of nodes whose last heartbeat is older
+   * than `deadAfterMs`, as their disconnect handlers would have. Returns the rooms whose member
+   * lists changed.
+   */
+  reapDeadNodes(now: number, deadAfterMs: number): Promise<string[]>;
+
   /** False while the store cannot be reached (Redis down); the relay then refuses new work. */
   healthy(): boolean;
   /** How many entries the store holds in all, for tests and metrics. */

@@ -6,7 +6,10 @@ const PRELUDE = `
 local record, connections, rooms = KEYS[1], KEYS[2], KEYS[3]
 `;
 
-/** ARGV: kind, public key ('' for guests), connection id. Returns 1 when claimed, 0 when taken. */
+/**
+ * ARGV: kind, public key ('' for guests), connection id. Returns 0 when taken, 1 when claimed,
+ * 2 when the connection held the name already.
+ */
 export const CLAIM_NAME = `${PRELUDE}
 local kind = redis.call('HGET', record, 'kind')
 if kind == 'keyed' then
@@ -16,7 +19,7 @@ elseif kind then
 else
   redis.call('HSET', record, 'kind', ARGV[1], 'pk', ARGV[2])
 end
-redis.call('SADD', connections, ARGV[3])
+if redis.call('SADD', connections, ARGV[3]) == 0 then return 2 end
 return 1
 `;
 

@@ -1,7 +1,7 @@
 // Where the Redis store keeps what. Laid out for Redis Cluster: every key of one room shares the
-// hash tag `{r:<room>}` and every key of one identity the tag `{n:<nameKey>}`, so each Lua script
-// touches one slot. Only the two indexes are global keys, and they are only ever written by
-// single-key commands.
+// hash tag `{r:<room>}`, every key of one identity the tag `{n:<nameKey>}` and every key of one
+// node the tag `{node:<node id>}`, so each Lua script touches one slot. Only the two indexes and
+// the node list are global keys, and they are only ever written by single-key commands.
 //
 // Keys stay unambiguous for any room or name, braces included: a key is a fixed head, the raw
 // room (or name), then `}:` and a suffix from a fixed set that never contains `}:`. Cluster's
@@ -32,6 +32,21 @@ export interface IdentityKeys {
 }
 
 /**
+ * What one node's connections hold, so that another node can release it if this one dies
+ * (./liveness.ts). Fields are JSON `[connection id, x]`, values the display name given.
+ */
+export interface NodeKeys {
+  /** HASH: [connection id, nameKey] → name, one per name claim. */
+  readonly names: string;
+  /** HASH: [connection id, room] → name, one per presence. */
+  readonly presence: string;
+  /** `names`, once a reaper has taken it over. */
+  readonly reapingNames: string;
+  /** `presence`, once a reaper has taken it over. */
+  readonly reapingPresence: string;
+}
+
+/**
  * The key layout under one prefix.
  *
  * @example
@@ -43,11 +58,14 @@ export class KeyLayout {
   readonly roomIndex: string;
   /** ZSET: nameKey → ms after which `sweep` checks the identity again (identities with rooms). */
   readonly identityIndex: string;
+  /** ZSET: node id → its last heartbeat (ms), or a reaper's claim on it (./liveness.ts). */
+  readonly nodes: string;
 
   constructor(readonly prefix: string) {
     if (!/^[^{}*?[\]\\]+$/.test(prefix)) throw new Error(`invalid Redis key prefix: ${JSON.stringify(prefix)}`);
     this.roomIndex = `${prefix}:rooms`;
     this.identityIndex = `${prefix}:identities`;
+    this.nodes = `${prefix}:nodes`;
   }
 
   /** The keys of `room`. */
@@ -67,11 +85,27 @@ export class KeyLayout {
     const head = `${this.prefix}:{n:${key}}:`;
     return { record: `${head}id`, connections: `${head}conns`, rooms: `${head}rooms` };
   }
+
+  /** The keys of the node `id`. */
+  node(id: string): NodeKeys {
+    const head = `${this.prefix}:{node:${id}}:`;
+    return {
+      names: `${head}names`,
+      presence: `${head}presence`,
+      reapingNames: `${head}reaping-names`,
+      reapingPresence: `${head}reaping-presence`,
+    };
+  }
 }
 
 /** A room's keys as the KEYS list of a room script. */
 export function roomKeyList(keys: RoomKeys): string[] {
   return [keys.meta, keys.log, keys.cursors, keys.members, keys.presence];
+}
+
+/** A node's keys as the KEYS list of TAKE_HOLDINGS. */
+export function nodeKeyList(keys: NodeKeys): string[] {
+  return [keys.names, keys.presence, keys.reapingNames, keys.reapingPresence];
 }
 
 /** An identity's keys as the KEYS list of an identity script. */

@@ -6,14 +6,14 @@
 // The opposite ("a member the identity does not list") would escape the member TTL, so no
 // crash and no race may produce it; the `gen` token guards the races (see `removeMember`).
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import { nameKey, type RetentionLimits, type RoomCursor } from "../relay-store.js";
 import { identityKeyList, roomKeyList, type KeyLayout } from "./keys.js";
 import { entryRefs, list, num, str, type EntryRef } from "./replies.js";
+import type { RedisClient } from "./scripts.js";
 
 /** What the Redis store's helpers work with. */
 export interface RedisContext {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: KeyLayout;
   readonly limits: RetentionLimits;
 }

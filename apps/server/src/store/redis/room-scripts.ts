@@ -107,13 +107,17 @@ drop_if_unused()
 return {name, deleted}
 `;
 
-/** ARGV: connection id, display name. */
+/**
+ * ARGV: connection id, display name. Returns 1 when removed, 0 when the connection was not
+ * present, -1 when it is present under another name (and stays).
+ */
 export const REMOVE_PRESENCE = `${PRELUDE}
-if redis.call('HGET', presence, ARGV[1]) == ARGV[2] then
-  redis.call('HDEL', presence, ARGV[1])
-  drop_if_unused()
-end
-return 0
+local held = redis.call('HGET', presence, ARGV[1])
+if not held then return 0 end
+if held ~= ARGV[2] then return -1 end
+redis.call('HDEL', presence, ARGV[1])
+drop_if_unused()
+return 1
 `;
 
 /** ARGV: after. Returns {latest seq, XRANGE of the entries after \`after\`}, read atomically. */

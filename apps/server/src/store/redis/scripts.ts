@@ -1,5 +1,6 @@
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 import * as identity from "./identity-scripts.js";
+import * as liveness from "./liveness-scripts.js";
 import * as room from "./room-scripts.js";
 
 /** A key or an argument of a script call. */
@@ -24,12 +25,15 @@ declare module "ioredis" {
     pigeonUnlistRooms(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonUnindexRoom(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonUnindexIdentity(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonClaimDeadNode(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonTakeHoldings(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
   }
 }
 
 const ROOM_KEYS = 5;
 const IDENTITY_KEYS = 3;
 const INDEX_KEYS = 1;
+const NODE_KEYS = 4;
 
 const SCRIPTS = {
   pigeonAppend: [room.APPEND, ROOM_KEYS],
@@ -47,7 +51,12 @@ const SCRIPTS = {
   pigeonUnlistRooms: [identity.UNLIST_ROOMS, IDENTITY_KEYS],
   pigeonUnindexRoom: [identity.UNINDEX_ROOM, INDEX_KEYS],
   pigeonUnindexIdentity: [identity.UNINDEX_IDENTITY, INDEX_KEYS],
+  pigeonClaimDeadNode: [liveness.CLAIM_DEAD_NODE, INDEX_KEYS],
+  pigeonTakeHoldings: [liveness.TAKE_HOLDINGS, NODE_KEYS],
 } as const;
+
+/** A connection to one Redis or to a Redis Cluster; the store uses both alike. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * Registers the store's Lua scripts on a connection.
@@ -56,6 +65,6 @@ const SCRIPTS = {
  * defineScripts(redis);
  * await redis.pigeonAck(...roomKeyList(keys.room("lobby")), "alice", 12);
  */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys });
 }

@@ -1,4 +1,5 @@
 // Redis for tests: find it, skip without it (fail without it in CI), and clean up after.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
@@ -38,6 +39,28 @@ export async function describeWithRedis(title: string, body: (url: string) => vo
   }
   describe.skip(`${title} (skipped: no Redis at ${TEST_REDIS_URL}; with CI=true this fails instead)`, () => {
     it.skip("needs a reachable Redis", () => undefined);
+  });
+}
+
+/**
+ * `describe(title, body)` when redis-server and redis-cli are installed, for tests that run Redis
+ * processes of their own (./redis-process.ts); otherwise a skipped suite saying why (printed
+ * too), and in CI (`CI=true`) a thrown error.
+ *
+ * @example
+ * describeWithRedisBinaries("RedisStore on a Redis Cluster", () => { ... });
+ */
+export function describeWithRedisBinaries(title: string, body: () => void): void {
+  const missing = ["redis-server", "redis-cli"].filter((binary) => spawnSync(binary, ["--version"]).status !== 0);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const reason = `${missing.join(" and ")} not installed`;
+  if (process.env.CI === "true") throw new Error(`CI=true: "${title}" cannot run: ${reason}`);
+  console.warn(`skipping "${title}": ${reason}`);
+  describe.skip(`${title} (skipped: ${reason}; with CI=true this fails instead)`, () => {
+    it.skip("needs redis-server and redis-cli", () => undefined);
   });
 }
 
@@ -107,5 +130,19 @@ async function reachable(url: string): Promise<boolean> {
     return false;
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * Resolves once `condition()` holds, checking every few ms; fails after `timeoutMs`.
+ *
+ * @example
+ * await waitUntil(() => store.healthy(), "the store reconnects");
+ */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -1,0 +1,76 @@
+// Releasing what dead nodes held. Every node beats in the node list, a ZSET of last beats. A
+// node whose beat is older than `deadAfterMs` is claimed by exactly one reaper: CLAIM_DEAD_NODE
+// moves its stale score to the reaper's `now` atomically, so any other reaper then sees a fresh
+// score and passes. The winner takes the node's records (TAKE_HOLDINGS), releases each presence
+// and name as removePresence and releaseName would, deletes the records, and removes the node
+// from the list unless it beat again meanwhile (its score is no longer the claim's).
+//
+// The claim is a lease rather than a removal: a reaper that dies mid-way leaves the node in the
+// list under its claim's score, which goes stale in turn, and the next reaper finishes the job
+// (every release is idempotent). A node that was presumed dead and beats again just goes on:
+// what its connections held was released, and it records new holdings apart from the old.
+import { identityKeyList, nodeKeyList, roomKeyList, type NodeKeys } from "./keys.js";
+import { parseHoldingField, type NodeContext } from "./holdings.js";
+import { num, pairs, str } from "./replies.js";
+import type { RedisClient } from "./scripts.js";
+
+/** Dead nodes claimed per call; the rest wait for the next beat. */
+const REAP_BATCH = 100;
+/** Records read per round trip. */
+const SCAN_BATCH = 500;
+
+/** See `RelayStore.heartbeat`. A node reaped while it was thought dead is listed again. */
+export async function heartbeat(context: NodeContext, now: number): Promise<void> {
+  await context.redis.zadd(context.keys.nodes, now, context.node);
+}
+
+/** See `RelayStore.reapDeadNodes`. A node never reaps itself. */
+export async function reapDeadNodes(context: NodeContext, now: number, deadAfterMs: number): Promise<string[]> {
+  if (!(deadAfterMs > 0)) throw new RangeError(`deadAfterMs must be positive, not ${deadAfterMs}`);
+  const { redis, keys } = context;
+  const cutoff = now - deadAfterMs;
+  const stale = await redis.zrangebyscore(keys.nodes, "-inf", `(${cutoff}`, "LIMIT", 0, REAP_BATCH);
+  const changed = new Set<string>();
+  for (const node of stale) {
+    if (node === context.node || num(await redis.pigeonClaimDeadNode(keys.nodes, node, cutoff, now)) !== 1) continue;
+    await releaseHoldings(context, keys.node(node), now, changed);
+    await redis.pigeonUnindexIdentity(keys.nodes, node, now);
+  }
+  return [...changed].sort();
+}
+
+async function releaseHoldings(context: NodeContext, node: NodeKeys, now: number, changed: Set<string>): Promise<void> {
+  const { redis, keys } = context;
+  // Two rounds at most: the first may find records a dead reaper left, and live ones behind them.
+  for (let round = 0; round < 2; round += 1) {
+    const liveLeftBehind = num(await redis.pigeonTakeHoldings(...nodeKeyList(node)));
+    // Presence first, then names: the disconnect handler's order.
+    await forEachRecord(redis, node.reapingPresence, async (connectionId, room, name) => {
+      const removed = num(await redis.pigeonRemovePresence(...roomKeyList(keys.room(room)), connectionId, name));
+      if (removed === 1) changed.add(room);
+    });
+    await forEachRecord(redis, node.reapingNames, (connectionId, key) =>
+      redis.pigeonReleaseName(...identityKeyList(keys.identity(key)), connectionId, now),
+    );
+    await redis.del(node.reapingNames, node.reapingPresence);
+    if (liveLeftBehind === 0) return;
+  }
+}
+
+async function forEachRecord(
+  redis: RedisClient,
+  hash: string,
+  visit: (connectionId: string, what: string, name: string) => Promise<unknown>,
+): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, flat] = await redis.hscan(hash, cursor, "COUNT", SCAN_BATCH);
+    cursor = next;
+    await Promise.all(
+      pairs(flat).map(([field, name]) => {
+        const [connectionId, what] = parseHoldingField(str(field));
+        return visit(connectionId, what, str(name));
+      }),
+    );
+  } while (cursor !== "0");
+}
