@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { RetentionLimits } from "./store/relay-store.js";
@@ -39,6 +40,8 @@ export const Config = z.strictObject({
   maxRoomBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** How often expired messages and members are swept. */
   sweepIntervalMs: z.coerce.number().int().positive().default(60_000),
+  /** The web client's production build, served at `/` (nothing is served if it is missing). */
+  webDir: z.string().min(1).default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
   /** How often this node tells the store it is alive; a node silent for 3 intervals is presumed dead. */
   heartbeatIntervalMs: z.coerce.number().int().positive().default(5_000),
   /** How often, at most, a room's senders get receipts. */
@@ -70,6 +73,7 @@ const FLAGS = {
   "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
   "max-room-bytes": { type: "string", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
   "sweep-interval-ms": { type: "string", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
+  "web-dir": { type: "string", env: "PIGEON_WEB_DIR", key: "webDir" },
   "heartbeat-interval-ms": { type: "string", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
   "receipt-interval-ms": { type: "string", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
 } as const;
