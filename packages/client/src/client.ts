@@ -19,6 +19,9 @@ import { createSocket, type RawSocket } from "./socket.js";
 import { checkName, checkRoom, checkText } from "./validate.js";
 import { waitForState } from "./wait-for-state.js";
 
+/** The SDK sends `typing` for a room at most this often (the server relays one per 2 s). */
+const TYPING_RESEND_MS = 1000;
+
 /**
  * A connection to a Pigeon server. It remembers its name, identity and rooms, and after
  * socket.io reconnects it logs in and rejoins by itself before reporting `connected` again.
@@ -45,6 +48,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   #connecting: Promise<Hello> | undefined;
   #lastConnectError: Error | undefined;
   #closed = false;
+  readonly #typingSent = new Map<string, number>();
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions) {
@@ -179,6 +183,22 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   /**
+   * Tells the room's other members that this user is typing. Call it on every keystroke: the
+   * SDK sends at most one per room every second, and it is never queued while disconnected.
+   *
+   * @example
+   * input.addEventListener("input", () => client.typing("lobby"));
+   */
+  typing(room: string): void {
+    const socket = this.#socket;
+    const now = Date.now();
+    if (this.#state !== "connected" || socket === undefined) return;
+    if (now - (this.#typingSent.get(room) ?? -Infinity) < TYPING_RESEND_MS) return;
+    this.#typingSent.set(room, now);
+    socket.emit("typing", { room }, () => undefined);
+  }
+
+  /**
    * Closes the client for good: no more events reach the app, and later requests reject with
    * `DISCONNECTED`. Acks of messages already delivered go out first; the promise resolves
    * once the server confirmed them (at most `timeoutMs`) and the connection is closed.
@@ -253,6 +273,9 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       },
       receipts: (event) => {
         if (!this.#closed) this.emit("receipts", event);
+      },
+      typing: (event) => {
+        if (!this.#closed) this.emit("typing", event);
       },
       members: (event) => {
         this.#session.membersChanged(event);

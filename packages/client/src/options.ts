@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { CaughtUpEvent, ErrorEvent, Hello, MembersEvent, ReceiptsEvent } from "@pigeon/protocol";
+import type { CaughtUpEvent, ErrorEvent, Hello, MembersEvent, ReceiptsEvent, TypingEvent } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { DeliveredMessage } from "./delivery.js";
 import type { ExpiredNotice } from "./inbox.js";
@@ -97,6 +97,8 @@ export type ClientEventMap = {
   caughtUp: CaughtUpEvent;
   /** Delivery progress of this identity's own messages. */
   receipts: ReceiptsEvent;
+  /** Someone else is typing in a joined room (show it for a few seconds). */
+  typing: TypingEvent;
   /** A room's member list changed. */
   members: MembersEvent;
   /** The server reports a failed event that had no ack, or the SDK failed to rejoin after a reconnect. */

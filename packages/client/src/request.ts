@@ -15,6 +15,7 @@ const ackSchemas: { [E in ClientEventName]: Schema<AckResult<AckData<E>>> } = {
   leave: AckResult(clientEvents.leave.ack),
   chat: AckResult(clientEvents.chat.ack),
   ack: AckResult(clientEvents.ack.ack),
+  typing: AckResult(clientEvents.typing.ack),
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   type MembersEvent,
   type ReceiptsEvent,
   type ServerEventName,
+  type TypingEvent,
 } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import type { ClientOptions } from "./options.js";
@@ -35,6 +36,7 @@ export interface SocketHandlers {
   caughtUp: (event: CaughtUpEvent) => void;
   expired: (event: ExpiredEvent) => void;
   receipts: (event: ReceiptsEvent) => void;
+  typing: (event: TypingEvent) => void;
   /** A server event that failed its schema; it was dropped. */
   malformed: (event: ServerEventName, reason: string) => void;
   connected: () => void;
@@ -57,6 +59,7 @@ export function createSocket({ url, socketOptions }: ClientOptions, handlers: So
   onParsed(socket, "caughtUp", serverEvents.caughtUp, handlers.caughtUp, handlers.malformed);
   onParsed(socket, "expired", serverEvents.expired, handlers.expired, handlers.malformed);
   onParsed(socket, "receipts", serverEvents.receipts, handlers.receipts, handlers.malformed);
+  onParsed(socket, "typing", serverEvents.typing, handlers.typing, handlers.malformed);
   socket.on("connect", handlers.connected);
   socket.on("connect_error", handlers.connectFailed);
   socket.on("disconnect", handlers.disconnected);

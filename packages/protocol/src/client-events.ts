@@ -22,7 +22,7 @@ export const LoginPayload = z
     z
       .strictObject({ name: Name, publicKey: PublicKey.optional(), signature: Signature.optional() })
       .refine((value) => (value.publicKey === undefined) === (value.signature === undefined), {
-        message: "publicKey and signature go together",
+        error: "publicKey and signature go together",
       }),
   ])
   .transform((value) => (typeof value === "string" ? { name: value } : value));
@@ -162,3 +162,25 @@ export type AckPayloadInput = z.input<typeof AckPayload>;
 export const AckReply = z.looseObject({ room: z.string(), acked: z.int().nonnegative() });
 /** Data of a successful `ack` ack. */
 export type AckReply = z.infer<typeof AckReply>;
+
+/**
+ * `typing`: the user is typing in `room`. Relayed live to the room's other connections, never
+ * stored; the server passes on at most one per connection and room every
+ * `TYPING_INTERVAL_MS`, so clients may send it on every keystroke.
+ *
+ * @example
+ * socket.emit("typing", { room: "lobby" }, () => {});
+ */
+export const TypingPayload = z.strictObject({ room: Room });
+/** `typing` as handlers see it. */
+export type TypingPayload = z.output<typeof TypingPayload>;
+
+/**
+ * Data of a successful `typing` ack.
+ *
+ * @example
+ * { room: "lobby" }
+ */
+export const TypingAck = z.looseObject({ room: z.string() });
+/** Data of a successful `typing` ack. */
+export type TypingAck = z.infer<typeof TypingAck>;

@@ -10,6 +10,8 @@ import {
   LeavePayload,
   LoginAck,
   LoginPayload,
+  TypingAck,
+  TypingPayload,
 } from "./client-events.js";
 import { ErrorEvent, type AckCallback } from "./errors.js";
 import {
@@ -19,6 +21,7 @@ import {
   Hello,
   MembersEvent,
   ReceiptsEvent,
+  TypingEvent,
 } from "./server-events.js";
 
 /**
@@ -34,6 +37,7 @@ export const clientEvents = {
   leave: { payload: LeavePayload, ack: LeaveAck },
   chat: { payload: ChatPayload, ack: ChatAck },
   ack: { payload: AckPayload, ack: AckReply },
+  typing: { payload: TypingPayload, ack: TypingAck },
 } as const;
 
 /** The name of an event a client may send. */
@@ -61,6 +65,7 @@ export const serverEvents = {
   caughtUp: CaughtUpEvent,
   expired: ExpiredEvent,
   receipts: ReceiptsEvent,
+  typing: TypingEvent,
 } as const;
 
 /** The name of an event the server sends. */

@@ -14,6 +14,7 @@ export {
   MAX_ROOM_LENGTH,
   MAX_ROOMS_PER_CONNECTION,
   MAX_TEXT_LENGTH,
+  TYPING_INTERVAL_MS,
 } from "./limits.js";
 export { PROTOCOL_VERSION } from "./version.js";
 export { loginProof, PublicKey, Signature } from "./identity.js";
@@ -30,6 +31,8 @@ export {
   LeavePayload,
   LoginAck,
   LoginPayload,
+  TypingAck,
+  TypingPayload,
   type ChatPayloadInput,
   type JoinPayloadInput,
   type LeavePayloadInput,
@@ -45,6 +48,7 @@ export {
   Receipt,
   ReceiptsEvent,
   RetentionPolicy,
+  TypingEvent,
 } from "./server-events.js";
 export {
   clientEvents,

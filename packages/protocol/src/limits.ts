@@ -33,3 +33,6 @@ export const LIMITS = {
 
 /** Most receipts one `receipts` event carries; older undelivered ones wait for the next. */
 export const MAX_RECEIPTS_PER_EVENT = 500;
+
+/** The server relays at most one `typing` per connection and room in this time. */
+export const TYPING_INTERVAL_MS = 2000;

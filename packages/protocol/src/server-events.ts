@@ -151,3 +151,14 @@ export const Hello = z.looseObject({
 });
 /** The `hello` event payload. */
 export type Hello = z.infer<typeof Hello>;
+
+/**
+ * `typing`: `user` is typing in `room` (sent to the room's other connections; show it for a
+ * few seconds, until their next message, or until it is repeated).
+ *
+ * @example
+ * socket.on("typing", ({ room, user }) => showTyping(room, user));
+ */
+export const TypingEvent = z.looseObject({ room: z.string(), user: z.string() });
+/** The `typing` event payload. */
+export type TypingEvent = z.infer<typeof TypingEvent>;

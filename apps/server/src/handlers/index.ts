@@ -4,9 +4,10 @@ import type { Handler } from "./define-handler.js";
 import { join } from "./join.js";
 import { leave } from "./leave.js";
 import { login } from "./login.js";
+import { typing } from "./typing.js";
 
 /** Every client event the relay answers, registered on each connection in this order. */
-export const handlers: readonly Handler[] = [login, join, leave, chat, ack];
+export const handlers: readonly Handler[] = [login, join, leave, chat, ack, typing];
 
 export { disconnect } from "./disconnect.js";
 export type { Handler } from "./define-handler.js";
