@@ -18,7 +18,7 @@ describe("relay", () => {
   });
 
   it("answers /healthz with the node, the store and the connection count", async () => {
-    const server = await useServer({ nodeId: "n1" });
+    const server = await useServer({ nodeId: "n1", webDir: "/nonexistent" });
     await useSocket(server);
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
