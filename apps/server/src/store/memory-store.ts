@@ -132,11 +132,7 @@ export class MemoryStore implements RelayStore {
     const state = this.#room(room);
     state.lastSeq += 1;
     const seq = state.lastSeq;
-    // The sender has its own message: if it had everything before, its cursor moves on, so a
-    // send-only member (a script, `pigeon send`) never pins what it wrote.
-    const sender = state.members.get(nameKey(entry.user));
-    if (sender?.acked === seq - 1) sender.acked = seq;
-    if (lowestCursor(state) >= seq) return Promise.resolve({ seq });
+    if (state.members.size === 0) return Promise.resolve({ seq });
     state.log.push({ ...entry, seq });
     state.bytes += entryBytes(entry);
     const expired = this.#trimToQuota(state);
@@ -216,7 +212,8 @@ export class MemoryStore implements RelayStore {
 
   /** Deletes, oldest first, the entries every member has; returns them. */
   #collect(state: RoomState): StoredEntry[] {
-    const floor = lowestCursor(state);
+    let floor = state.lastSeq;
+    for (const member of state.members.values()) floor = Math.min(floor, member.acked);
     let count = 0;
     while (count < state.log.length && (state.log[count]?.seq ?? Infinity) <= floor) count += 1;
     return this.#shift(state, count);
@@ -271,13 +268,6 @@ export class MemoryStore implements RelayStore {
   #dropIfUnused(room: string, state: RoomState): void {
     if (state.members.size === 0 && state.presence.size === 0 && state.log.length === 0) this.#rooms.delete(room);
   }
-}
-
-/** The lowest cursor of the room's members (its latest seq when it has none). */
-function lowestCursor(state: RoomState): number {
-  let floor = state.lastSeq;
-  for (const member of state.members.values()) floor = Math.min(floor, member.acked);
-  return floor;
 }
 
 function sameHolder(record: NameRecord, claim: NameClaim, connectionId: string): boolean {

@@ -9,7 +9,7 @@ import { CONTRACT_LIMITS, describeRelayStore } from "./store-contract.js";
 
 const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
 const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
-const message = (id: string, sentAt = 0) => ({ id, user: "carol", message: `text of ${id}`, sentAt });
+const message = (id: string, sentAt = 0) => ({ id, user: "alice", message: `text of ${id}`, sentAt });
 
 /** Redis Cluster's hash tag: from the first `{` to the next `}`, if not empty. */
 function hashTag(key: string): string {

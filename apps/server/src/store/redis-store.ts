@@ -115,8 +115,7 @@ export class RedisStore implements RelayStore {
     const { redis, keys, limits } = this.#context;
     const { id, user, message, sentAt } = entry;
     const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
-    const keyList = roomKeyList(keys.room(room));
-    const reply = await redis.pigeonAppend(...keyList, id, user, message, sentAt, entryBytes(entry), ...quota, nameKey(user));
+    const reply = await redis.pigeonAppend(...roomKeyList(keys.room(room)), id, user, message, sentAt, entryBytes(entry), ...quota);
     const [seq, from, to] = list(reply);
     return from === undefined ? { seq: num(seq) } : { seq: num(seq), expired: { from: num(from), to: num(to) } };
   }

@@ -8,7 +8,7 @@ import { APPEND } from "./room-scripts.js";
 import { describeWithRedisBinaries, waitUntil } from "./test-redis.js";
 
 const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
-const message = (id: string) => ({ id, user: "carol", message: `text of ${id}`, sentAt: 0 });
+const message = (id: string) => ({ id, user: "alice", message: `text of ${id}`, sentAt: 0 });
 // Long enough that only the mechanisms under test (no offline queue, no resending) can fail a command quickly.
 const NEVER_MS = 60_000;
 

@@ -53,17 +53,10 @@ local function drop_if_unused()
 end
 `;
 
-/**
- * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, the sender's nameKey.
- * Returns {seq[, from, to]}. A sender that has everything before its message has that too.
- */
+/** ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes. Returns {seq[, from, to]}. */
 export const APPEND = `${PRELUDE}
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 if redis.call('ZCARD', cursors) == 0 then return {seq} end
-local own = redis.call('ZSCORE', cursors, ARGV[8])
-if own and tonumber(own) == seq - 1 then redis.call('ZADD', cursors, seq, ARGV[8]) end
-local lowest = redis.call('ZRANGE', cursors, 0, 0, 'WITHSCORES')
-if tonumber(lowest[2]) >= seq then return {seq} end
 redis.call('XADD', log, seq .. '-0', 'i', ARGV[1], 'u', ARGV[2], 'm', ARGV[3], 't', ARGV[4], 'b', ARGV[5])
 local total = redis.call('HINCRBY', meta, 'bytes', ARGV[5])
 local length = redis.call('XLEN', log)
