@@ -50,6 +50,23 @@ describe("keyed identities", () => {
     await expect(server().relay.context.store.memberships("bob")).resolves.toEqual([{ room: "lobby", acked: 5 }]);
   });
 
+  it("lets a sender that was not a member leave again, so the server holds nothing for it", async () => {
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+    await run(["send", "--name", "alice", "--room", "lobby", "hello"]);
+    await expect(server().relay.context.store.memberships("alice")).resolves.toEqual([]);
+    await run(["listen", "--name", "bob", "--room", "lobby", "--count", "1"]);
+    // bob has it, alice is no member: nothing is left on the server.
+    await expect(server().relay.context.store.heldEntries()).resolves.toBe(0);
+  });
+
+  it("keeps a sender that was already a member subscribed, and its own messages wait for it", async () => {
+    await run(["listen", "--name", "alice", "--room", "lobby", "--count", "0"]);
+    await run(["send", "--name", "alice", "--room", "lobby", "note to self"]);
+    await expect(server().relay.context.store.memberships("alice")).resolves.toEqual([{ room: "lobby", acked: 0 }]);
+    const later = await run(["listen", "--name", "alice", "--room", "lobby", "--count", "1", "--json"]);
+    expect(jsonLines(later.stdout).map((m) => m.message)).toEqual(["note to self"]);
+  });
+
   it("stops at --count without acking the messages it did not print", async () => {
     await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
     await run(["send", "--name", "alice", "--room", "lobby", "--stdin"], "a\nb\nc\n");
@@ -92,7 +109,7 @@ describe("keyed identities", () => {
     await run(["send", "--name", "alice", "--room", "lobby", "while you slept"]);
     const bob = startCli(["chat", "--server", server().url, "--name", "bob"]);
     await bob.waitForStdout(/^\d\d:\d\d \[lobby\] alice: while you slept {2}\(while you were away\)$/m);
-    const alice = startCli(["chat", "--server", server().url, "--name", "alice"]);
+    const alice = startCli(["chat", "--server", server().url, "--name", "alice", "--room", "lobby"]);
     await alice.waitForStderr(/connected as alice in lobby/);
     bob.write("morning\n");
     await bob.waitForStderr(/^\[lobby\] seq 2: accepted$/m);

@@ -37,8 +37,12 @@ async function send(words: string[], options: SendOptions): Promise<void> {
   const terminal = new Terminal();
   const key = await resolveIdentity(options, name, terminal);
   // Send-only: messages held for this identity stay held for its next listen or chat.
-  const client = await openSession({ ...options, server, name, rooms: [room], key, receive: false }, terminal);
+  const client = await openSession({ ...options, server, name, rooms: [], key, receive: false }, terminal);
+  // A keyed identity that joins becomes a member, and the server would hold every message of
+  // the room for it, its own included. If it was not a member before, it leaves once done.
+  const wasMember = client.rooms.includes(room);
   try {
+    await client.join(room);
     if (text !== undefined) {
       const { seq } = await client.send(room, text);
       terminal.status(`sent to ${room} (seq ${seq})`);
@@ -61,6 +65,11 @@ async function send(words: string[], options: SendOptions): Promise<void> {
     }
     terminal.status(`sent ${sent} message${sent === 1 ? "" : "s"} to ${room}`);
   } finally {
+    if (!wasMember && key !== undefined && client.rooms.includes(room)) {
+      await client.leave(room).catch((error: unknown) => {
+        terminal.error(`could not leave ${room}; the server holds its messages for you until you do: ${String(error)}`);
+      });
+    }
     await client.close();
   }
 }
