@@ -5,7 +5,7 @@ import type { Config } from "./config.js";
 import { onConnection } from "./connection.js";
 import type { RelayContext, RelayServer } from "./context.js";
 import { ReceiptScheduler } from "./delivery/receipts.js";
-import { beat } from "./delivery/heartbeat.js";
+import { Heartbeat } from "./delivery/heartbeat.js";
 import { sweep } from "./delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
@@ -67,11 +67,12 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     onConnection(context, socket, queues);
   });
   const runSweep = () => sweep(context);
+  const heart = new Heartbeat(context);
   const timers = [
     every(config.sweepIntervalMs, runSweep, (error) => {
       logger.error({ err: error }, "sweep failed");
     }),
-    every(config.heartbeatIntervalMs, () => beat(context), (error) => {
+    every(config.heartbeatIntervalMs, () => heart.beat(), (error) => {
       logger.warn({ err: error }, "heartbeat failed");
     }),
   ];

@@ -54,7 +54,7 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
         const data = await run(context, socket, parsed.data as ClientPayload<E>, (followUp) => followUps.push(followUp));
         return { result: { ok: true, data }, followUps };
       } catch (cause) {
-        if (!(cause instanceof RelayError) && !context.store.healthy()) {
+        if (!(cause instanceof RelayError) && (!context.store.healthy() || context.store.isUnavailableError(cause))) {
           // The store went away mid-event: say so plainly; the client may retry once it is back.
           context.logger.warn({ event, socket: socket.id }, "store unavailable");
           return failure(new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; try again shortly"));

@@ -179,6 +179,10 @@ export class MemoryStore implements RelayStore {
     return true;
   }
 
+  isUnavailableError(_error: unknown): boolean {
+    return false;
+  }
+
   // One process holds the whole memory store: when its node dies, so does the store.
   heartbeat(_now: number): Promise<void> {
     return Promise.resolve();

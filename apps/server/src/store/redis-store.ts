@@ -38,6 +38,14 @@ export interface RedisStoreOptions {
 /** The key prefix when none is configured. */
 export const DEFAULT_REDIS_PREFIX = "pigeon";
 
+// What ioredis throws when it cannot reach Redis: a closed or unwritable connection, the
+// offline queue being off, a command cut off or timed out, or the socket's own errors.
+const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache/;
+
+function isConnectionError(error: unknown): boolean {
+  return error instanceof Error && CONNECTION_ERROR.test(`${error.message} ${"code" in error ? String(error.code) : ""}`);
+}
+
 /**
  * The store in Redis: state survives restarts and is shared by every node. Keys are laid out
  * for Redis Cluster (./redis/keys.ts); whatever must change together in a room or an identity
@@ -172,6 +180,10 @@ export class RedisStore implements RelayStore {
 
   healthy(): boolean {
     return this.#context.redis.status === "ready";
+  }
+
+  isUnavailableError(error: unknown): boolean {
+    return isConnectionError(error);
   }
 
   async close(): Promise<void> {

@@ -146,6 +146,12 @@ export interface RelayStore {
 
   /** False while the store cannot be reached (Redis down); the relay then refuses new work. */
   healthy(): boolean;
+  /**
+   * Whether an error thrown by this store means it could not be reached (so the client should
+   * hear UNAVAILABLE and retry), rather than a bug. The connection may fail before `healthy()`
+   * has noticed.
+   */
+  isUnavailableError(error: unknown): boolean;
   /** How many entries the store holds in all, for tests and metrics. */
   heldEntries(): Promise<number>;
 

@@ -64,7 +64,10 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     const outcomes = await Promise.all(operations.map(timed));
     for (const { result } of outcomes) {
       expect(result).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/enableOfflineQueue/) } });
+      // The relay turns these into UNAVAILABLE for the client, not INTERNAL.
+      expect(result.status === "rejected" && store.isUnavailableError(result.reason)).toBe(true);
     }
+    expect(store.isUnavailableError(new Error("ERR unknown command"))).toBe(false);
 
     const restarting = performance.now();
     await server.restart();
