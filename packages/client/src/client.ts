@@ -66,6 +66,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       dedupWindow: options.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
       ackIntervalMs: options.ackIntervalMs,
       ackBatch: options.ackBatch,
+      gapWaitMs: options.gapWaitMs,
     });
   }
 

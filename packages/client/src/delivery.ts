@@ -104,6 +104,15 @@ export class Delivery {
     return [{ kind: "caughtUp", event }];
   }
 
+  /** Rooms with messages held behind a gap, and how far each has delivered. */
+  stalled(): Map<string, number> {
+    const rooms = new Map<string, number>();
+    for (const [room, inbox] of this.#inboxes) {
+      if (inbox.heldCount > 0 && inbox.delivered !== undefined) rooms.set(room, inbox.delivered);
+    }
+    return rooms;
+  }
+
   #inbox(room: string): Inbox {
     let inbox = this.#inboxes.get(room);
     if (inbox === undefined) {

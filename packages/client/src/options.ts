@@ -64,6 +64,11 @@ export interface ClientOptions {
   /** An ack goes out at once after this many delivered messages. Default 100. */
   ackBatch?: number;
   /**
+   * How long (ms) a keyed session lets a gap in a room stay open before it reconnects to have
+   * the room replayed (default 2000). Gaps normally close in milliseconds.
+   */
+  gapWaitMs?: number;
+  /**
    * Passed to socket.io-client's `io()`. The SDK defaults to `transports: ["websocket"]` (no
    * sticky sessions needed behind a load balancer) and `forceNew: true` (one connection per client).
    */

@@ -23,7 +23,12 @@ export interface ReceiverOptions {
   dedupWindow: number;
   ackIntervalMs?: number;
   ackBatch?: number;
+  /** How long a gap may stay open before the client reconnects to have the room replayed. */
+  gapWaitMs?: number;
 }
+
+/** By default a gap that stays open this long is taken for lost, not late. */
+export const DEFAULT_GAP_WAIT_MS = 2000;
 
 /**
  * The receiving half of a client: feeds the server's message, expiry and catch-up events
@@ -43,9 +48,12 @@ export class Receiver {
   // Acks sent and not yet answered: close() waits for them.
   readonly #inFlight = new Set<Promise<void>>();
   readonly #ackTimeoutMs: number;
+  readonly #gapWaitMs: number;
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReceiverHost, options: ReceiverOptions) {
     this.#host = host;
+    this.#gapWaitMs = options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS;
     this.#delivery = new Delivery(options.maxHeld, options.dedupWindow);
     this.#ackTimeoutMs = options.timeoutMs;
     this.#acks = new AckBatcher(
@@ -118,15 +126,38 @@ export class Receiver {
    */
   async close(socket: RawSocket | undefined): Promise<void> {
     this.#acks.dispose();
+    clearTimeout(this.#gapTimer);
     const usable = socket !== undefined && socket === this.#ackSocket && socket.connected;
     this.#ackSocket = undefined;
     const last = usable ? this.#acks.take().map((ack) => this.#sendAck(socket, ack)) : [];
     await Promise.all([...this.#inFlight, ...last]);
   }
 
+  // A message held behind a gap normally waits milliseconds (another node's broadcast came
+  // first). One that waits longer was lost on the way (a send cut off mid-flight, a node that
+  // died between storing and broadcasting): reconnecting makes the login replay the room from
+  // the server's cursor, which fills the gap or reports it expired.
+  #watchGaps(): void {
+    if (this.#gapTimer !== undefined || this.#host.closed()) return;
+    const before = this.#delivery.stalled();
+    if (before.size === 0) return;
+    this.#gapTimer = setTimeout(() => {
+      this.#gapTimer = undefined;
+      const now = this.#delivery.stalled();
+      const stuck = [...before].find(([room, delivered]) => now.get(room) === delivered);
+      if (stuck) this.#resync(stuck[0], `a gap after seq ${stuck[1]} stayed open for ${this.#gapWaitMs} ms`);
+      else this.#watchGaps();
+    }, this.#gapWaitMs);
+  }
+
   // In order, stopping the moment a listener closes the client, so that nothing is acked
   // that the app did not see.
   #hand(outputs: readonly DeliveryOutput[]): void {
+    this.#handOutputs(outputs);
+    this.#watchGaps();
+  }
+
+  #handOutputs(outputs: readonly DeliveryOutput[]): void {
     const keyed = this.#delivery.keyed;
     for (const output of outputs) {
       if (this.#host.closed()) return;
@@ -183,10 +214,14 @@ export class Receiver {
   // Too much held behind a gap: drop it unacked and start over on a fresh connection, whose
   // login replays the room in order.
   #overflowed(room: string): void {
+    this.#resync(room, "too many messages held back");
+  }
+
+  #resync(room: string, why: string): void {
     const socket = this.#ackSocket;
     if (socket === undefined || !socket.connected) return;
     this.#ackSocket = undefined;
-    this.#host.logger.warn(`pigeon: too many messages held back in ${room}; reconnecting to receive them in order`);
+    this.#host.logger.warn(`pigeon: ${why} in ${room}; reconnecting to receive it in order`);
     socket.io.engine.close();
   }
 }
