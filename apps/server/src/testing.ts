@@ -31,3 +31,11 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };
 }
+
+export {
+  startRedisCluster,
+  startRedisServer,
+  type RedisClusterProcesses,
+  type RedisServerOptions,
+  type RedisServerProcess,
+} from "./store/redis/redis-process.js";

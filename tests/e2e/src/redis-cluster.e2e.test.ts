@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { crossNodeSuite } from "./cross-node-suite.js";
+import { redisToolsInstalled, startRedisCluster, type RedisClusterProcesses } from "./harness/redis-processes.js";
+import { keysPerMaster } from "./harness/redis.js";
+import { describeWhen } from "./harness/suites.js";
+
+const tools = await redisToolsInstalled();
+
+describeWhen(tools, "three nodes on a 3-shard Redis Cluster", "redis-server or redis-cli is not installed", () => {
+  let redis: RedisClusterProcesses | undefined;
+  // Registered before the suite's own hooks: the Cluster starts before the nodes and stops after them.
+  beforeAll(async () => {
+    redis = await startRedisCluster();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  const cluster = crossNodeSuite(() => {
+    if (redis === undefined) throw new Error("the Redis Cluster did not start");
+    return { url: redis.url, cluster: true };
+  }, "cluster");
+
+  it("spreads what the nodes keep over every shard", async () => {
+    const { redis: target, prefix } = cluster();
+    const perShard = await keysPerMaster(target, prefix);
+    expect(perShard, `keys per shard: ${perShard.join(", ")}`).toHaveLength(3);
+    expect(perShard.every((keys) => keys > 0), `keys per shard: ${perShard.join(", ")}`).toBe(true);
+  });
+});
