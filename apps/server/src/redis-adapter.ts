@@ -1,7 +1,12 @@
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { Config } from "./config.js";
-import { clusterNodeOptions } from "./store/redis/connect.js";
+import { assertRedisUrl, clusterNodeOptions } from "./store/redis/connect.js";
+
+/** How long `createRedisAdapter` waits for its clients' first attempt to connect. */
+const DEFAULT_STARTUP_WAIT_MS = 5_000;
+/** What ends a client's first attempt to connect: being ready, or a connection that failed or closed. */
+const ATTEMPT_OVER = ["ready", "close", "end"] as const;
 
 /** A socket.io adapter factory and what closes its Redis connections. */
 export interface RedisAdapter {
@@ -13,17 +18,27 @@ export interface RedisAdapter {
  * socket.io's sharded Redis adapter, so that a broadcast on one node reaches sockets on every
  * node. Sharded pub/sub (Redis 7: SPUBLISH/SSUBSCRIBE) keeps working unchanged on a Redis
  * Cluster, where classic pub/sub would copy every message to every shard; "dynamic" mode gives
- * each room its own channel, so a node only hears rooms it has sockets in.
+ * each room its own channel, so a node only hears rooms it has sockets in. Resolves once each
+ * client is ready or has failed its first attempt to connect (at most `startupWaitMs`, default
+ * 5 s): a node starts without Redis, and the adapter catches up when Redis comes.
  *
  * @example
  * const { adapter, close } = await createRedisAdapter(config);
  * const io = new Server(httpServer, { adapter });
  */
-export async function createRedisAdapter(config: Pick<Config, "redisUrl" | "redisCluster" | "redisPrefix">): Promise<RedisAdapter> {
+export async function createRedisAdapter(
+  config: Pick<Config, "redisUrl" | "redisCluster" | "redisPrefix">,
+  options: { readonly startupWaitMs?: number } = {},
+): Promise<RedisAdapter> {
   const { redisUrl: url } = config;
+  const { startupWaitMs = DEFAULT_STARTUP_WAIT_MS } = options;
+  assertRedisUrl(url);
   // The adapter subscribes without awaiting, so a subscription must never fail while Redis is
   // away (no retry limit: it goes out when Redis is back) and never fail unhandled (see below).
   const subscriberOptions = { maxRetriesPerRequest: null };
+  // Both clients connect in the background and keep trying (ioredis's default retry strategies
+  // never give up): a node may start before Redis is there. Until then, publishing waits or fails
+  // as during an outage, and subscriptions wait in the offline queue, sent once connected.
   const [pub, sub] = config.redisCluster
     ? [
         new Cluster([url], { redisOptions: clusterNodeOptions(url) }),
@@ -36,7 +51,8 @@ export async function createRedisAdapter(config: Pick<Config, "redisUrl" | "redi
   // ioredis logs unhandled "error" events; the store reports Redis health, so stay quiet here.
   for (const client of [pub, sub]) client.on("error", () => undefined);
   guardSubscriptions(sub);
-  await Promise.all([ready(pub), ready(sub)]);
+  // With Redis there, its subscriptions are in place before the node serves; without, go on.
+  await Promise.all([firstAttempt(pub, startupWaitMs), firstAttempt(sub, startupWaitMs)]);
   return {
     adapter: createShardedAdapter(pub, sub, { channelPrefix: `${config.redisPrefix}:sio`, subscriptionMode: "dynamic" }),
     async close() {
@@ -74,12 +90,17 @@ async function closeClient(client: Redis | Cluster): Promise<void> {
   });
 }
 
-function ready(client: Redis | Cluster): Promise<void> {
+/** Resolves when `client` is ready or its first attempt to connect is over, or after `waitMs`. */
+function firstAttempt(client: Redis | Cluster, waitMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    client.once("ready", resolve);
-    client.once("end", () => {
-      reject(new Error("Redis closed before it was ready"));
-    });
+  return new Promise((resolve) => {
+    const over = () => {
+      clearTimeout(timer);
+      for (const event of ATTEMPT_OVER) client.off(event, over);
+      resolve();
+    };
+    const timer = setTimeout(over, waitMs);
+    timer.unref();
+    for (const event of ATTEMPT_OVER) client.once(event, over);
   });
 }

@@ -21,18 +21,32 @@ export interface RelayOptions {
  * Redis, socket.io's Redis adapter, so that any number of nodes started with the same
  * `PIGEON_STORE=redis` and `REDIS_URL` form one service. Never listens.
  *
+ * Redis need not be reachable at startup: the node then starts unhealthy (`/healthz` 503,
+ * logins refused with UNAVAILABLE), logs a warning once, and becomes healthy by itself when
+ * Redis answers. Only configuration errors (a malformed `REDIS_URL`) make this reject.
+ *
  * @example
  * const relay = await createRelay(httpServer, loadConfig(argv, env));
  * httpServer.listen(config.port);
  */
 export async function createRelay(httpServer: HttpServer, config: Config, options: RelayOptions = {}): Promise<Relay> {
-  const store = options.store ?? (await createStore(config));
-  const adapter = config.store === "redis" ? await createRedisAdapter(config) : undefined;
+  const logger = options.logger ?? createLogger(config);
+  // Side by side, so that a Redis that is not there delays startup once, not twice.
+  const [store, adapter] = await Promise.allSettled([
+    options.store ?? createStore(config, logger),
+    config.store === "redis" ? createRedisAdapter(config) : undefined,
+  ]);
+  if (store.status === "rejected" || adapter.status === "rejected") {
+    // Close what did open: its clients would otherwise keep trying to reach Redis.
+    if (store.status === "fulfilled" && options.store === undefined) await store.value.close();
+    if (adapter.status === "fulfilled") await adapter.value?.close();
+    throw store.status === "rejected" ? store.reason : (adapter as PromiseRejectedResult).reason;
+  }
   return createApp(httpServer, {
     config,
-    store,
-    logger: options.logger ?? createLogger(config),
-    ...(adapter ? { adapter } : {}),
+    store: store.value,
+    logger,
+    ...(adapter.value ? { adapter: adapter.value } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }

@@ -1,28 +1,38 @@
 import { retentionLimits, type Config } from "../config.js";
+import type { Logger } from "../logger.js";
 import { MemoryStore } from "./memory-store.js";
+import { withoutPassword } from "./redis/connect.js";
 import type { RelayStore } from "./relay-store.js";
 
 /**
- * The store the configuration names, connected and ready. The Redis client is loaded only
- * when Redis is configured.
+ * The store the configuration names. The Redis client is loaded only when Redis is
+ * configured, and Redis need not be reachable yet: the store then starts unhealthy, which is
+ * logged once, and becomes healthy by itself when Redis answers (logged too). Only a
+ * configuration error (a malformed `REDIS_URL`) makes this reject.
  *
  * @example
- * const store = await createStore(loadConfig(argv, env));
+ * const store = await createStore(loadConfig(argv, env), logger);
  */
-export async function createStore(config: Config): Promise<RelayStore> {
+export async function createStore(config: Config, logger: Logger): Promise<RelayStore> {
   const limits = retentionLimits(config);
-  switch (config.store) {
-    case "memory":
-      return new MemoryStore(limits);
-    case "redis": {
-      const { RedisStore } = await import("./redis-store.js");
-      return await RedisStore.connect({
-        url: config.redisUrl,
-        limits,
-        prefix: config.redisPrefix,
-        cluster: config.redisCluster,
-        nodeId: config.nodeId,
-      });
-    }
+  if (config.store === "memory") return new MemoryStore(limits);
+  const { RedisStore } = await import("./redis-store.js");
+  const { store, unreachable, connected } = await RedisStore.open({
+    url: config.redisUrl,
+    limits,
+    prefix: config.redisPrefix,
+    cluster: config.redisCluster,
+    nodeId: config.nodeId,
+  });
+  if (unreachable !== undefined) {
+    const redis = withoutPassword(config.redisUrl);
+    logger.warn(
+      { err: unreachable, redis },
+      "Redis is unreachable: starting anyway, unhealthy (/healthz 503, logins refused with UNAVAILABLE) until it connects; retrying in the background",
+    );
+    void connected.then(() => {
+      logger.info({ redis }, "Redis reached: the store is healthy");
+    });
   }
+  return store;
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Member } from "@pigeon/protocol";
-import { connectRedis } from "./redis/connect.js";
+import { connectRedis, openRedis } from "./redis/connect.js";
 import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
 import { KeyLayout, roomKeyList } from "./redis/keys.js";
 import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
 import { heartbeat, reapDeadNodes } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
+import type { RedisClient } from "./redis/scripts.js";
 import { sweep } from "./redis/sweep.js";
 import {
   entryBytes,
@@ -33,14 +34,26 @@ export interface RedisStoreOptions {
   readonly nodeId?: string;
   /** A command without a reply for this long fails. Default 5 s. */
   readonly commandTimeoutMs?: number;
+  /** How long `RedisStore.open` waits for Redis before it reports it unreachable. Default 5 s. */
+  readonly startupWaitMs?: number;
+}
+
+/** A store `RedisStore.open` returned, and how its first attempt to reach Redis went. */
+export interface RedisStoreOpening {
+  readonly store: RedisStore;
+  /** Undefined when Redis answered at startup; else why not. The store keeps trying either way. */
+  readonly unreachable: Error | undefined;
+  /** Resolves when the store first reaches Redis (at once if `unreachable` is undefined). */
+  readonly connected: Promise<void>;
 }
 
 /** The key prefix when none is configured. */
 export const DEFAULT_REDIS_PREFIX = "pigeon";
 
 // What ioredis throws when it cannot reach Redis: a closed or unwritable connection, the
-// offline queue being off, a command cut off or timed out, or the socket's own errors.
-const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache/;
+// offline queue being off, a command cut off or timed out, a Cluster none of whose nodes
+// answers, or the socket's own errors.
+const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available/;
 
 function isConnectionError(error: unknown): boolean {
   return error instanceof Error && CONNECTION_ERROR.test(`${error.message} ${"code" in error ? String(error.code) : ""}`);
@@ -53,10 +66,12 @@ function isConnectionError(error: unknown): boolean {
  * Operations spanning a room and an identity are ordered single-slot steps (./redis/membership.ts).
  * Names and presence are also recorded per node, so that a node's death is not forever
  * (./redis/holdings.ts, ./redis/reaper.ts). While Redis is down, operations fail at once and
- * `healthy()` is false; the client reconnects by itself (./redis/connect.ts).
+ * `healthy()` is false; the client reconnects by itself (./redis/connect.ts). `open` does not
+ * need Redis to be there at startup at all: the store starts unhealthy and connects when it can.
  *
  * @example
  * const store = await RedisStore.connect({ url: "redis://127.0.0.1:6379", limits, nodeId: "node-1" });
+ * const { store, unreachable } = await RedisStore.open({ url: "redis://127.0.0.1:6379", limits });
  */
 export class RedisStore implements RelayStore {
   readonly kind = "redis";
@@ -70,9 +85,26 @@ export class RedisStore implements RelayStore {
 
   /** Connects to Redis (failing if it cannot) and returns the store. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const { limits, prefix = DEFAULT_REDIS_PREFIX, nodeId = `node-${randomBytes(3).toString("hex")}` } = options;
-    const keys = new KeyLayout(prefix);
-    const redis = await connectRedis(options);
+    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX);
+    return RedisStore.#create(options, keys, await connectRedis(options));
+  }
+
+  /**
+   * The store at once, connecting to Redis in the background: it resolves when the first attempt
+   * to reach Redis has settled (or after `startupWaitMs`), saying whether it failed. While Redis
+   * has not been reached, `healthy()` is false and operations fail at once with errors
+   * `isUnavailableError` recognises; the store keeps trying, as after losing Redis. Rejects only
+   * on configuration errors (a malformed URL, a bad prefix).
+   */
+  static async open(options: RedisStoreOptions): Promise<RedisStoreOpening> {
+    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX);
+    const { client, firstAttempt, connected } = openRedis(options);
+    const store = RedisStore.#create(options, keys, client);
+    return { store, unreachable: await firstAttempt, connected };
+  }
+
+  static #create(options: RedisStoreOptions, keys: KeyLayout, redis: RedisClient): RedisStore {
+    const { limits, nodeId = `node-${randomBytes(3).toString("hex")}` } = options;
     // One process instance: a node restarted under the same id must not inherit (and so keep
     // alive) what its killed predecessor held.
     const node = `${nodeId}/${randomBytes(4).toString("hex")}`;
