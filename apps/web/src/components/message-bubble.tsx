@@ -1,0 +1,68 @@
+import { formatFullTime, formatTime } from "../lib/format-time.js";
+import type { OwnStatus } from "../state/own-status.js";
+import { Avatar } from "./avatar.js";
+import { MessageStatus } from "./message-status.js";
+import { useChatStore } from "../hooks/chat-context.js";
+
+interface MessageBubbleProps {
+  user: string;
+  text: string;
+  at: number;
+  own: boolean;
+  replayed: boolean;
+  status: OwnStatus | undefined;
+  /** The outbox id, for retrying or discarding a failed message. */
+  localId: string | undefined;
+  /** The same sender as the line before: the name and avatar are not repeated. */
+  continued: boolean;
+  now: number;
+}
+
+/** One message: sender, time, text; own ones on the right with their status. */
+export function MessageBubble({ user, text, at, own, replayed, status, localId, continued, now }: MessageBubbleProps) {
+  const store = useChatStore();
+  const classes = ["message", own ? "message-own" : "message-other", continued ? "message-continued" : "", replayed ? "message-replayed" : ""];
+  return (
+    <li className={classes.filter((name) => name !== "").join(" ")} data-testid="message">
+      {own || continued ? null : <Avatar name={user} />}
+      <div className="message-body">
+        <p className="message-meta">
+          <span className={own ? "visually-hidden" : "message-user"}>{own ? "You" : user}</span>
+          <span className="visually-hidden">, </span>
+          <time className="message-time" dateTime={new Date(at).toISOString()} title={formatFullTime(at)}>
+            {formatTime(at, now)}
+          </time>
+          {replayed ? <span className="tag tag-away">while you were away</span> : null}
+        </p>
+        <p className="message-text">{text}</p>
+        {status === undefined ? null : (
+          <p className="message-footer">
+            <MessageStatus status={status} />
+            {status.kind === "failed" && localId !== undefined ? (
+              <>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    store.retry(localId);
+                  }}
+                >
+                  Retry
+                </button>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    store.discard(localId);
+                  }}
+                >
+                  Discard
+                </button>
+              </>
+            ) : null}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

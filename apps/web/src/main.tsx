@@ -1,0 +1,34 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./components/app.js";
+import { ChatContext } from "./hooks/chat-context.js";
+import { openStorage } from "./storage/open-storage.js";
+import { serverUrl } from "./lib/server-url.js";
+import { ChatStore } from "./state/chat-store.js";
+import { localProfileMemory } from "./state/profile-memory.js";
+import "./styles.css";
+
+const root = document.getElementById("root");
+if (root === null) throw new Error("index.html has no #root");
+
+const { keys, history, outbox, persistent } = await openStorage();
+const store = new ChatStore({
+  url: serverUrl(new URL(window.location.href)),
+  keyStore: keys,
+  history,
+  outboxStore: outbox,
+  memory: localProfileMemory(persistent ? window.localStorage : undefined),
+});
+// Keep what arrived (and what was typed) in the last moments before the tab goes away.
+window.addEventListener("pagehide", () => {
+  store.flush();
+});
+
+createRoot(root).render(
+  <StrictMode>
+    <ChatContext value={store}>
+      <App />
+    </ChatContext>
+  </StrictMode>,
+);
+void store.start();

@@ -1,0 +1,200 @@
+import type { ConnectionState, DeliveredMessage, ExpiredNotice } from "@pigeon/client";
+import type { ChatAck, Member, Receipt, RetentionPolicy } from "@pigeon/protocol";
+import type { OutboxEntry } from "./outbox.js";
+import { addGap, addMessage, createRoom, markRead, setMembers, withKept, type Entry, type Room } from "./room.js";
+import { stopTyping, type TypingState } from "./typing.js";
+
+/** Where the person is: choosing a name, logging in with it, or chatting. */
+export type Phase = "signed-out" | "signing-in" | "signed-in";
+
+/** A short message for the person, shown until dismissed or replaced. */
+export interface Notice {
+  readonly id: number;
+  readonly tone: "error" | "info";
+  readonly text: string;
+}
+
+/** How many receipts are remembered (by message id) before the oldest are forgotten. */
+export const MAX_RECEIPTS = 2_000;
+
+/** Everything the UI shows. Immutable: every change makes a new object. */
+export interface ChatState {
+  readonly phase: Phase;
+  /** The name signed in with (or being signed in with). */
+  readonly name: string | undefined;
+  /** Names with a key in this browser, most recent first. */
+  readonly savedNames: readonly string[];
+  readonly signInError: string | undefined;
+  readonly connection: ConnectionState;
+  readonly retention: RetentionPolicy | undefined;
+  /** Joined rooms, in the order joined. */
+  readonly rooms: readonly Room[];
+  readonly activeRoom: string | undefined;
+  readonly outbox: readonly OutboxEntry[];
+  /** The latest receipt of each own message, by message id. */
+  readonly receipts: ReadonlyMap<string, Receipt>;
+  /** Who is typing where (read it with `typingIn`, which drops notices that ran out). */
+  readonly typing: TypingState;
+  readonly pageVisible: boolean;
+  readonly notice: Notice | undefined;
+}
+
+/** The state before anything happened. */
+export function initialState(): ChatState {
+  return {
+    phase: "signed-out",
+    name: undefined,
+    savedNames: [],
+    signInError: undefined,
+    connection: "disconnected",
+    retention: undefined,
+    rooms: [],
+    activeRoom: undefined,
+    outbox: [],
+    receipts: new Map(),
+    typing: new Map(),
+    pageVisible: true,
+    notice: undefined,
+  };
+}
+
+/** Names are unique regardless of case, as on the server. */
+export function sameName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLocaleLowerCase() === b.toLocaleLowerCase();
+}
+
+/** The room called `name`, if joined. */
+export function findRoom(state: ChatState, name: string | undefined): Room | undefined {
+  return name === undefined ? undefined : state.rooms.find((room) => room.name === name);
+}
+
+/** The state with `room` joined (if it was not) and, when nothing is open, opened. */
+export function withRoom(state: ChatState, name: string, members?: readonly Member[]): ChatState {
+  const existing = findRoom(state, name);
+  const rooms = existing
+    ? members === undefined
+      ? state.rooms
+      : state.rooms.map((room) => (room === existing ? setMembers(room, members) : room))
+    : [...state.rooms, createRoom(name, members)];
+  return { ...state, rooms, activeRoom: state.activeRoom ?? name };
+}
+
+/** The state with `name` opened: its unread messages are read, the previous room's "new" line goes. */
+export function withActiveRoom(state: ChatState, name: string): ChatState {
+  if (findRoom(state, name) === undefined) return state;
+  const previous = state.activeRoom;
+  const rooms = state.rooms.map((room) => {
+    if (room.name === name) return state.pageVisible ? markRead(room) : room;
+    if (room.name === previous) return markRead(room, true);
+    return room;
+  });
+  return { ...state, rooms, activeRoom: name };
+}
+
+/** The state without `name`; the next room (or the previous one) is opened if it was open. */
+export function withoutRoom(state: ChatState, name: string): ChatState {
+  const index = state.rooms.findIndex((room) => room.name === name);
+  if (index === -1) return state;
+  const rooms = state.rooms.filter((room) => room.name !== name);
+  const typing = new Map(state.typing);
+  typing.delete(name);
+  if (state.activeRoom !== name) return { ...state, rooms, typing };
+  const next = rooms[Math.min(index, rooms.length - 1)]?.name;
+  const opened = { ...state, rooms, typing, activeRoom: next };
+  return next === undefined ? opened : withActiveRoom({ ...opened, activeRoom: undefined }, next);
+}
+
+/** The state with a delivered message in its room. */
+export function withMessage(state: ChatState, message: DeliveredMessage): ChatState {
+  const joined = withRoom(state, message.room);
+  const own = sameName(message.user, state.name);
+  const seen = joined.activeRoom === message.room && joined.pageVisible;
+  return {
+    ...joined,
+    rooms: joined.rooms.map((room) => (room.name === message.room ? addMessage(room, message, { own, seen }) : room)),
+    typing: stopTyping(joined.typing, message.room, message.user),
+  };
+}
+
+/** The state with an expiry notice in its room. */
+export function withGap(state: ChatState, notice: ExpiredNotice): ChatState {
+  const joined = withRoom(state, notice.room);
+  return { ...joined, rooms: joined.rooms.map((room) => (room.name === notice.room ? addGap(room, notice) : room)) };
+}
+
+/**
+ * The state with a room's new member list. The server sends it only to the room's sockets, and
+ * at login before the login's answer, so it may be the first word of a resumed room.
+ */
+export function withMembers(state: ChatState, name: string, members: readonly Member[]): ChatState {
+  return withRoom(state, name, members);
+}
+
+/** The state with newer receipts. */
+export function withReceipts(state: ChatState, receipts: readonly Receipt[]): ChatState {
+  const next = new Map(state.receipts);
+  for (const receipt of receipts) {
+    next.delete(receipt.id);
+    next.set(receipt.id, receipt);
+  }
+  for (const id of next.keys()) {
+    if (next.size <= MAX_RECEIPTS) break;
+    next.delete(id);
+  }
+  return { ...state, receipts: next };
+}
+
+/** The state after the page was shown or hidden: showing it reads the open room. */
+export function withPageVisible(state: ChatState, visible: boolean): ChatState {
+  if (state.pageVisible === visible) return state;
+  const rooms = visible ? state.rooms.map((room) => (room.name === state.activeRoom ? markRead(room) : room)) : state.rooms;
+  return { ...state, pageVisible: visible, rooms };
+}
+
+/** The state with each room's entries kept on this device, in rooms created as needed. */
+export function withHistory(state: ChatState, kept: ReadonlyMap<string, readonly Entry[]>): ChatState {
+  let next = state;
+  for (const [name, entries] of kept) {
+    next = withRoom(next, name);
+    next = { ...next, rooms: next.rooms.map((room) => (room.name === name ? withKept(room, entries) : room)) };
+  }
+  return next;
+}
+
+/** How far the server's clock may be behind this browser's when matching an echo by time. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The oldest own message in `room` with `text`, sent no earlier than `since` (give or take
+ * clock skew) and not among `claimed`, as the ack it stands for: proof that a message whose
+ * answer was lost (or that was on the wire when the tab closed) did arrive.
+ *
+ * @example
+ * const ack = findOwnEcho(state, "lobby", "hello", entry.createdAt, alreadyMatchedIds);
+ */
+export function findOwnEcho(state: ChatState, room: string, text: string, since: number, claimed: ReadonlySet<string>): ChatAck | undefined {
+  for (const entry of findRoom(state, room)?.entries ?? []) {
+    if (entry.kind !== "message" || !entry.own || entry.text !== text || entry.sentAt < since - CLOCK_SKEW_MS || claimed.has(entry.key)) continue;
+    return { room, id: entry.key, seq: entry.seq, sentAt: entry.sentAt };
+  }
+  return undefined;
+}
+
+/**
+ * The state with exactly the rooms in `rooms` (the identity's memberships, from a login or
+ * after the SDK rejoined): missing ones are added, others dropped and returned.
+ *
+ * @example
+ * const { state, dropped } = withMemberships(current, login.rooms.map(({ room }) => room), (room) => client.members(room));
+ */
+export function withMemberships(
+  state: ChatState,
+  rooms: readonly string[],
+  membersOf: (room: string) => readonly Member[] | undefined,
+): { state: ChatState; dropped: string[] } {
+  let next = state;
+  for (const room of rooms) next = withRoom(next, room, membersOf(room));
+  const dropped = next.rooms.filter((room) => !rooms.includes(room.name)).map((room) => room.name);
+  for (const room of dropped) next = withoutRoom(next, room);
+  return { state: next, dropped };
+}

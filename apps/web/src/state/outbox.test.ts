@@ -1,0 +1,215 @@
+import { PigeonError } from "@pigeon/client";
+import type { ChatAck } from "@pigeon/protocol";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Outbox, RETRY_DELAY_MS, type OutboxEntry, type OutboxTransport } from "./outbox.js";
+
+interface Sent {
+  room: string;
+  text: string;
+  answer: (result: ChatAck | PigeonError) => void;
+}
+
+/** A transport whose connection and answers the test controls. */
+function fakeTransport() {
+  const sent: Sent[] = [];
+  let online = true;
+  let seq = 0;
+  const echoes: ChatAck[] = [];
+  const transport: OutboxTransport = {
+    connected: () => online,
+    send: (room, text) =>
+      new Promise<ChatAck>((resolve, reject) => {
+        sent.push({
+          room,
+          text,
+          answer: (result) => {
+            if (result instanceof PigeonError) reject(result);
+            else resolve(result);
+          },
+        });
+      }),
+    settled: () => Promise.resolve(),
+    findEcho: (room) => echoes.find((echo) => echo.room === room),
+  };
+  return {
+    transport,
+    sent,
+    echoes,
+    setOnline(value: boolean) {
+      online = value;
+    },
+    accept(index = 0): ChatAck {
+      seq += 1;
+      const ack = { room: sent[index]?.room ?? "", id: `id-${seq}`, seq, sentAt: 1_000 + seq };
+      sent.splice(index, 1)[0]?.answer(ack);
+      return ack;
+    },
+    refuse(error: PigeonError, index = 0) {
+      sent.splice(index, 1)[0]?.answer(error);
+    },
+  };
+}
+
+function states(entries: readonly OutboxEntry[]): string[] {
+  return entries.map((entry) => `${entry.text}:${entry.state}`);
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("Outbox", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sends one message at a time, in the order typed", async () => {
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    outbox.enqueue("lobby", "one");
+    outbox.enqueue("lobby", "two");
+    await settle();
+    expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
+    expect(states(outbox.entries)).toEqual(["one:sending", "two:queued"]);
+    net.accept();
+    await settle();
+    expect(net.sent.map((sent) => sent.text)).toEqual(["two"]);
+    net.accept();
+    await settle();
+    expect(states(outbox.entries)).toEqual(["one:accepted", "two:accepted"]);
+    expect(outbox.entries.map((entry) => entry.ack?.seq)).toEqual([1, 2]);
+  });
+
+  it("keeps messages typed while offline and sends them in order once woken online", async () => {
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    net.setOnline(false);
+    outbox.enqueue("lobby", "one");
+    outbox.enqueue("lobby", "two");
+    await settle();
+    expect(net.sent).toEqual([]);
+    expect(states(outbox.entries)).toEqual(["one:queued", "two:queued"]);
+    net.setOnline(true);
+    outbox.wake();
+    await settle();
+    net.accept();
+    await settle();
+    net.accept();
+    await settle();
+    expect(states(outbox.entries)).toEqual(["one:accepted", "two:accepted"]);
+  });
+
+  it("puts a message whose answer was lost back at the head, and sends it again after reconnecting", async () => {
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    outbox.enqueue("lobby", "one");
+    outbox.enqueue("lobby", "two");
+    await settle();
+    net.setOnline(false);
+    net.refuse(new PigeonError("DISCONNECTED", "lost"));
+    await settle();
+    expect(states(outbox.entries)).toEqual(["one:queued", "two:queued"]);
+    expect(outbox.entries[0]?.uncertain).toBe(true);
+    net.setOnline(true);
+    outbox.wake();
+    await settle();
+    expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
+  });
+
+  it("does not send again a message whose echo shows it arrived", async () => {
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    outbox.enqueue("lobby", "one");
+    await settle();
+    net.setOnline(false);
+    net.refuse(new PigeonError("DISCONNECTED", "lost"));
+    await settle();
+    net.echoes.push({ room: "lobby", id: "echoed", seq: 7, sentAt: 5 });
+    net.setOnline(true);
+    outbox.wake();
+    await settle();
+    expect(net.sent).toEqual([]);
+    expect(outbox.entries[0]?.state).toBe("accepted");
+    expect(outbox.entries[0]?.ack?.id).toBe("echoed");
+  });
+
+  it("marks a refused message failed and goes on with the next; retry queues it again", async () => {
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    const first = outbox.enqueue("lobby", "one");
+    outbox.enqueue("lobby", "two");
+    await settle();
+    net.refuse(new PigeonError("NOT_IN_ROOM", "not in lobby"));
+    await settle();
+    expect(states(outbox.entries)).toEqual(["one:failed", "two:sending"]);
+    expect(outbox.entries[0]?.error).toBe("not in lobby");
+    net.accept();
+    await settle();
+    outbox.retry(first.localId);
+    await settle();
+    expect(states(outbox.entries)).toEqual(["two:accepted", "one:sending"]);
+  });
+
+  it("tries again after a pause when the server is busy", async () => {
+    vi.useFakeTimers();
+    const net = fakeTransport();
+    const outbox = new Outbox(net.transport, () => undefined);
+    outbox.enqueue("lobby", "one");
+    await vi.advanceTimersByTimeAsync(0);
+    net.refuse(new PigeonError("RATE_LIMITED", "slow down"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(net.sent).toEqual([]);
+    expect(states(outbox.entries)).toEqual(["one:queued"]);
+    await vi.advanceTimersByTimeAsync(RETRY_DELAY_MS);
+    expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
+  });
+
+  it("fails what waited for a room that was left, and discards on request", () => {
+    const net = fakeTransport();
+    net.setOnline(false);
+    const outbox = new Outbox(net.transport, () => undefined);
+    const one = outbox.enqueue("lobby", "one");
+    outbox.enqueue("design", "two");
+    outbox.roomLeft("lobby");
+    expect(states(outbox.entries)).toEqual(["one:failed", "two:queued"]);
+    outbox.discard(one.localId);
+    expect(states(outbox.entries)).toEqual(["two:queued"]);
+  });
+
+  it("puts back messages kept from an earlier session first; one that was on the wire is checked for its echo", async () => {
+    const net = fakeTransport();
+    net.setOnline(false);
+    const outbox = new Outbox(net.transport, () => undefined);
+    outbox.enqueue("lobby", "typed now");
+    const kept = (text: string, state: OutboxEntry["state"]): OutboxEntry => ({
+      localId: `kept-${text}`,
+      room: "lobby",
+      text,
+      createdAt: 0,
+      state,
+      ack: undefined,
+      error: undefined,
+      uncertain: false,
+    });
+    outbox.restore([kept("was sending", "sending"), kept("was queued", "queued"), kept("was accepted", "accepted")]);
+    expect(states(outbox.entries)).toEqual(["was sending:queued", "was queued:queued", "typed now:queued"]);
+    expect(outbox.entries[0]?.uncertain).toBe(true);
+    expect(outbox.unsent).toHaveLength(3);
+    net.echoes.push({ room: "lobby", id: "arrived", seq: 3, sentAt: 1 });
+    net.setOnline(true);
+    outbox.wake();
+    await settle();
+    expect(outbox.entries[0]?.ack?.id).toBe("arrived");
+    expect(net.sent.map((sent) => sent.text)).toEqual(["was queued"]);
+  });
+
+  it("tells its listener about every change", async () => {
+    const net = fakeTransport();
+    const changed = vi.fn();
+    const outbox = new Outbox(net.transport, changed);
+    outbox.enqueue("lobby", "one");
+    await settle();
+    net.accept();
+    await settle();
+    // queued, sending, accepted
+    expect(changed).toHaveBeenCalledTimes(3);
+  });
+});

@@ -1,0 +1,125 @@
+import type { DeliveredMessage, ExpiredNotice, GapReason } from "@pigeon/client";
+import type { Member } from "@pigeon/protocol";
+
+/** How many messages and notices a room keeps in memory; older ones scroll away. */
+export const MAX_ROOM_ENTRIES = 500;
+
+/** A chat message as the timeline shows it. */
+export interface MessageEntry {
+  readonly kind: "message";
+  /** The server's message id. */
+  readonly key: string;
+  readonly seq: number;
+  readonly user: string;
+  readonly text: string;
+  readonly sentAt: number;
+  /** Sent by the signed-in name (from this browser or elsewhere). */
+  readonly own: boolean;
+  /** Held by the server while this identity was away. */
+  readonly replayed: boolean;
+}
+
+/** Messages this identity will never get (expired or dropped by the room's quota). */
+export interface GapEntry {
+  readonly kind: "gap";
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: GapReason;
+}
+
+/** One line of a room's timeline. */
+export type Entry = MessageEntry | GapEntry;
+
+/** One joined room, as the UI shows it. Immutable: every change makes a new object. */
+export interface Room {
+  readonly name: string;
+  readonly entries: readonly Entry[];
+  /** Messages from others that arrived while another room was open. */
+  readonly unread: number;
+  /** The first of those, where a "new messages" line goes when the room is opened. */
+  readonly firstUnread: string | undefined;
+  /** Undefined until the server sent a member list. */
+  readonly members: readonly Member[] | undefined;
+}
+
+/**
+ * A room with nothing in it yet.
+ *
+ * @example
+ * const lobby = createRoom("lobby", ack.members);
+ */
+export function createRoom(name: string, members?: readonly Member[]): Room {
+  return { name, entries: [], unread: 0, firstUnread: undefined, members };
+}
+
+/**
+ * The room with `message` appended; unless `seen` (the room is open and the page visible) a
+ * message from someone else counts as unread.
+ *
+ * @example
+ * room = addMessage(room, message, { own: false, seen: false });
+ */
+export function addMessage(room: Room, message: DeliveredMessage, { own, seen }: { own: boolean; seen: boolean }): Room {
+  if (room.entries.some((entry) => entry.key === message.id)) return room;
+  const entry: MessageEntry = {
+    kind: "message",
+    key: message.id,
+    seq: message.seq,
+    user: message.user,
+    text: message.message,
+    sentAt: message.sentAt,
+    own,
+    replayed: message.replayed,
+  };
+  const unseen = !own && !seen;
+  return {
+    ...room,
+    entries: capped([...room.entries, entry]),
+    unread: unseen ? room.unread + 1 : room.unread,
+    firstUnread: unseen && room.unread === 0 ? entry.key : room.firstUnread,
+  };
+}
+
+/**
+ * The room with an expiry notice appended.
+ *
+ * @example
+ * room = addGap(room, { room: "lobby", from: 4, to: 15, reason: "ttl" });
+ */
+export function addGap(room: Room, notice: ExpiredNotice): Room {
+  const entry: GapEntry = { kind: "gap", key: `gap-${notice.from}-${notice.to}`, from: notice.from, to: notice.to, reason: notice.reason };
+  if (room.entries.some((existing) => existing.key === entry.key)) return room;
+  return { ...room, entries: capped([...room.entries, entry]) };
+}
+
+/** The room with a new member list. */
+export function setMembers(room: Room, members: readonly Member[]): Room {
+  return { ...room, members };
+}
+
+/**
+ * The room with its unread messages counted as read. The "new messages" line stays where it
+ * was unless `forgetDivider`.
+ */
+export function markRead(room: Room, forgetDivider = false): Room {
+  if (room.unread === 0 && (!forgetDivider || room.firstUnread === undefined)) return room;
+  return { ...room, unread: 0, firstUnread: forgetDivider ? undefined : room.firstUnread };
+}
+
+function capped(entries: Entry[]): Entry[] {
+  return entries.length > MAX_ROOM_ENTRIES ? entries.slice(entries.length - MAX_ROOM_ENTRIES) : entries;
+}
+
+/**
+ * The room with entries kept on this device from earlier sessions put before what it has;
+ * they are no longer "new" (not replayed, not unread).
+ *
+ * @example
+ * room = withKept(room, (await history.load("alice")).get("lobby") ?? []);
+ */
+export function withKept(room: Room, kept: readonly Entry[]): Room {
+  const present = new Set(room.entries.map((entry) => entry.key));
+  const old = kept.filter((entry) => !present.has(entry.key)).map((entry) => (entry.kind === "message" ? { ...entry, replayed: false } : entry));
+  return old.length === 0 ? room : { ...room, entries: capped([...old, ...room.entries]) };
+}

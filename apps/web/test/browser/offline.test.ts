@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { VIEWPORTS } from "./harness/chromium.js";
+import { skipReason } from "./harness/skip.js";
+import { useWorld } from "./harness/world.js";
+
+describe.skipIf(skipReason !== "")("web client: offline", () => {
+  const world = useWorld();
+
+  it("keeps typing while disconnected: a banner says so, messages wait, then go out in order on reconnect", async () => {
+    const proxy = await world().proxy();
+    const alice = await world().person({ proxy });
+    const bob = await world().person();
+    const a = await alice.open(VIEWPORTS.desktop);
+    const b = await bob.open(VIEWPORTS.desktop);
+    await a.signIn("alice");
+    await a.join("lobby");
+    await b.signIn("bob");
+    await b.join("lobby");
+    await a.send("before the tunnel");
+    await b.sees("before the tunnel");
+
+    proxy.cut();
+    const banner = a.offlineBanner();
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain("messages go out when the connection is back");
+    const offline = ["in the tunnel, one", "in the tunnel, two", "in the tunnel, three"];
+    for (const text of offline) await a.send(text);
+    for (const text of offline) await a.statusIs(text, "Sending…");
+    await expect.poll(() => banner.textContent()).toContain("3 messages wait to be sent");
+    expect(await b.texts()).toEqual(["before the tunnel"]);
+
+    proxy.restore();
+    await banner.waitFor({ state: "detached", timeout: 20_000 });
+    for (const text of offline) await a.statusIs(text, "Delivered to all");
+    await expect.poll(() => b.texts()).toEqual(["before the tunnel", ...offline]);
+    // Each went out once.
+    expect(await a.texts()).toEqual(["before the tunnel", ...offline]);
+    expect(a.problems()).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { VIEWPORTS } from "./harness/chromium.js";
+import { screenshotPath } from "./harness/screenshots.js";
+import { skipReason } from "./harness/skip.js";
+import { useWorld } from "./harness/world.js";
+
+// A small team's morning, for the README's screenshots (docs/screenshots/).
+describe.skipIf(skipReason !== "")("web client: screenshots", () => {
+  const world = useWorld();
+
+  it("shows a conversation at desktop and phone width, the rooms panel, and the offline banner", async () => {
+    const proxy = await world().proxy();
+    const alice = await world().person({ proxy });
+    const bob = await world().person();
+    const carol = await world().person();
+    const a = await alice.open(VIEWPORTS.desktop);
+    const b = await bob.open(VIEWPORTS.phone);
+    const c = await carol.open(VIEWPORTS.desktop);
+
+    await a.page.getByLabel("Name").waitFor();
+    await a.screenshot(screenshotPath("desktop-sign-in.png"));
+    await a.signIn("alice");
+    await a.join("design");
+    await a.join("lobby");
+    await b.signIn("bob");
+    await b.join("lobby");
+    await c.signIn("carol");
+    await c.join("design");
+    await c.join("lobby");
+
+    await c.send("Morning! Standup moves to 10:30 today.");
+    await a.sees("Morning! Standup moves to 10:30 today.");
+    await b.send("Works for me. I'll bring the release checklist.");
+    await a.send("Thanks Bob. Carol, did the new build fix the login bug?");
+    await c.send("It did. The fix is on staging, have a look when you can.");
+    await c.send("Also: the retro notes are in the shared doc.");
+    await a.send("Great, checking now");
+    await a.statusIs("Great, checking now", "Delivered to all");
+    await b.sees("Great, checking now");
+    await b.screenshot(screenshotPath("phone-chat.png"));
+    await bob.profile.close();
+    await a.send("Bob, ping me when you're back, I have a question about the checklist.");
+    await a.statusIs("Bob, ping me when you're back, I have a question about the checklist.", /^(Sent|Delivered to 1 of 2)$/u);
+    // Carol writes in the other room: alice sees an unread count there.
+    await c.open("design");
+    await c.send("New icons are up for review in #design");
+    await c.send("Feedback by Friday would be great");
+    await expect.poll(() => a.roomLink("design").textContent()).toContain("2 unread");
+    await a.screenshot(screenshotPath("desktop-chat.png"));
+
+    // Bob comes back on his phone: what he missed is marked.
+    const back = await bob.open(VIEWPORTS.phone);
+    await back.signedIn();
+    await back.sees("Bob, ping me when you're back, I have a question about the checklist.");
+    await back.screenshot(screenshotPath("phone-away.png"));
+    await back.page.getByRole("button", { name: /^Rooms/u }).click();
+    await back.screenshot(screenshotPath("phone-rooms.png"));
+    await back.page.keyboard.press("Escape");
+
+    // Alice's network drops: she keeps typing; the messages wait and then go out.
+    proxy.cut();
+    await a.offlineBanner().waitFor();
+    await a.send("Train wifi is flaky, this goes out when I'm back");
+    await a.statusIs("Train wifi is flaky, this goes out when I'm back", "Sending…");
+    await a.screenshot(screenshotPath("desktop-offline.png"));
+    proxy.restore();
+    await a.statusIs("Train wifi is flaky, this goes out when I'm back", "Delivered to all");
+  });
+});
