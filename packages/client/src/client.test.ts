@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ChatMessage } from "@pigeon/protocol";
 import { describe, expect, it } from "vitest";
 import { record, nextEvent } from "./testing/next-event.js";
+import { createIdentityKey } from "@pigeon/crypto";
 import { useServer } from "./testing/fixtures.js";
 
 describe("PigeonClient", () => {
@@ -71,5 +72,36 @@ describe("PigeonClient", () => {
     const login = alice.login("alice");
     await expect(login).resolves.toMatchObject({ name: "alice", kind: "guest" });
     await connected;
+  });
+});
+
+describe("member lists", () => {
+  const { client, user } = useServer();
+
+  it("keeps the whole list up to date from the server's single changes, also after a resume", async () => {
+    const alice = await user("alice", "lobby");
+    const names = (list: readonly { name: string; online: boolean }[] | undefined) => list?.map((m) => `${m.name}:${m.online ? "on" : "off"}`);
+
+    const withBob = nextEvent(alice, "members", ({ members }) => members.length === 2);
+    const bob = await user("bob", "lobby");
+    expect(names((await withBob).members)).toEqual(["alice:on", "bob:on"]);
+    const bobGone = nextEvent(alice, "members", ({ members }) => members.length === 1);
+    await bob.leave("lobby");
+    expect(names((await bobGone).members)).toEqual(["alice:on"]);
+
+    const identity = createIdentityKey();
+    const first = client();
+    await first.connect();
+    await first.login("carol", { identity });
+    await first.join("lobby");
+    await first.close();
+    const carolAway = nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "carol" && !m.online));
+    await carolAway;
+    const carolBack = nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "carol" && m.online));
+    const again = client();
+    await again.connect();
+    await again.login("carol", { identity });
+    expect(names(again.members("lobby"))).toEqual(["alice:on", "carol:on"]);
+    expect(names((await carolBack).members)).toEqual(["alice:on", "carol:on"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { JoinAck, Member, MembersEvent } from "@pigeon/protocol";
+import type { JoinAck, Member, MemberEvent, MembersEvent } from "@pigeon/protocol";
 import type { Session } from "./resync.js";
 
 /**
@@ -33,9 +33,25 @@ export class SessionState implements Session {
     if (!this.#rooms.includes(room)) this.#rooms.push(room);
   }
 
-  /** Records a new member list, for a room we are in. */
+  /**
+   * Records a new member list. The server only sends lists of rooms this connection is in, and
+   * the list of a joined or resumed room arrives just before the join or login ack does.
+   */
   membersChanged({ room, members }: MembersEvent): void {
-    if (this.#rooms.includes(room)) this.#members.set(room, members);
+    this.#members.set(room, members);
+  }
+
+  /**
+   * Applies one change to a room's member list and returns the new list, or undefined when
+   * the room's list is not known (not joined, or its list has not arrived yet).
+   */
+  memberChanged({ room, name, online, left }: MemberEvent): readonly Member[] | undefined {
+    const current = this.#members.get(room);
+    if (current === undefined) return undefined;
+    const others = current.filter((member) => member.name !== name);
+    const next = left === true ? others : [...others, { name, online }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.#members.set(room, next);
+    return next;
   }
 
   /** Forgets a room left, or refused on rejoin. */

@@ -44,6 +44,7 @@ export {
   ExpiredEvent,
   Hello,
   Member,
+  MemberEvent,
   MembersEvent,
   Receipt,
   ReceiptsEvent,

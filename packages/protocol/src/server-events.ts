@@ -38,8 +38,9 @@ export const Member = z.looseObject({
 export type Member = z.infer<typeof Member>;
 
 /**
- * `members`: the room's whole member list, sent to the room whenever someone joins, leaves,
- * comes online or goes offline.
+ * `members`: a room's whole member list: sent to a connection when it joins (or resumes) the
+ * room, and to the room when someone disconnects or is dropped. Between those, `member`
+ * events carry the changes one at a time.
  *
  * @example
  * socket.on("members", ({ room, members }) => render(room, members));
@@ -162,3 +163,20 @@ export type Hello = z.infer<typeof Hello>;
 export const TypingEvent = z.looseObject({ room: z.string(), user: z.string() });
 /** The `typing` event payload. */
 export type TypingEvent = z.infer<typeof TypingEvent>;
+
+/**
+ * `member`: one change to a room's member list, so a join does not cost every member the whole
+ * list (in a room of 1,000, that made filling it quadratic). `left: true` removes the name;
+ * otherwise set the name's `online`.
+ *
+ * @example
+ * socket.on("member", ({ room, name, online, left }) => apply(room, name, online, left));
+ */
+export const MemberEvent = z.looseObject({
+  room: z.string(),
+  name: z.string(),
+  online: z.boolean(),
+  left: z.boolean().optional(),
+});
+/** The `member` event payload. */
+export type MemberEvent = z.infer<typeof MemberEvent>;

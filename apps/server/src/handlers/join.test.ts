@@ -3,18 +3,20 @@ import { describe, expect, it } from "vitest";
 import { nextEvent, useMember, useServer } from "../test-support.js";
 
 describe("join and leave", () => {
-  it("answers with the member list and tells the room", async () => {
+  it("answers with the member list, and tells the room only the change", async () => {
     const server = await useServer();
     const alice = await useMember(server, "alice", ["lobby"]);
-    const told = nextEvent(alice, "members", ({ members }) => members.length === 2);
+    const told = nextEvent(alice, "member");
     const bob = await useMember(server, "bob");
+    const listed = nextEvent(bob, "members");
     const joined = await bob.emitWithAck("join", { room: "lobby" });
     const members = [
       { name: "alice", online: true },
       { name: "bob", online: true },
     ];
     expect(joined).toEqual({ ok: true, data: { room: "lobby", members, seq: 0 } });
-    expect(await told).toEqual({ room: "lobby", members });
+    expect(await listed).toEqual({ room: "lobby", members });
+    expect(await told).toEqual({ room: "lobby", name: "bob", online: true });
   });
 
   it("lets one connection be in several rooms", async () => {
@@ -36,9 +38,9 @@ describe("join and leave", () => {
     const bob = await useMember(server, "bob", ["lobby"]);
     const carol = await useMember(server, "carol", ["lobby"]);
 
-    const afterLeave = nextEvent(alice, "members", ({ members }) => members.length === 2);
+    const afterLeave = nextEvent(alice, "member", ({ name }) => name === "bob");
     expect(await bob.emitWithAck("leave", "lobby")).toEqual({ ok: true, data: { room: "lobby" } });
-    expect((await afterLeave).members.map((member) => member.name)).toEqual(["alice", "carol"]);
+    expect(await afterLeave).toEqual({ room: "lobby", name: "bob", online: false, left: true });
 
     const afterDisconnect = nextEvent(alice, "members", ({ members }) => members.length === 1);
     carol.disconnect();

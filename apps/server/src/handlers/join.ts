@@ -2,7 +2,7 @@ import { ErrorCode, MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
 import { RelayError } from "../errors.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin } from "./guards.js";
-import { publishMembers } from "./publish-members.js";
+import { announceJoin } from "./publish-members.js";
 
 /**
  * `join`: enters a room (several at once are fine); the room hears the new member list. A
@@ -28,5 +28,5 @@ export const join = defineHandler("join", async (context, socket, { room }) => {
   await context.store.addPresence(room, name, socket.id);
   await socket.join(room);
   rooms.push(room);
-  return { room, members: await publishMembers(context, room), seq };
+  return { room, members: await announceJoin(context, socket, room, name), seq };
 });

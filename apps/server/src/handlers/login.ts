@@ -6,7 +6,7 @@ import { verifyLogin } from "../delivery/verify-login.js";
 import { RelayError } from "../errors.js";
 import { nameKey, type NameClaim } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
-import { publishMembers } from "./publish-members.js";
+import { announceJoin } from "./publish-members.js";
 
 /**
  * `login`: a guest takes a name nobody holds; a keyed identity proves its key by signing this
@@ -47,7 +47,7 @@ async function rejoin(context: RelayContext, socket: RelaySocket, name: string, 
     await context.store.addPresence(room, name, socket.id);
     await socket.join(room);
     socket.data.rooms.push(room);
-    await publishMembers(context, room);
+    await announceJoin(context, socket, room, name);
     after(() => replay(context, socket, room, acked));
   }
   return memberships;
