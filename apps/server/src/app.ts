@@ -63,6 +63,11 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   const context: RelayContext = { io, store, config, logger, clock, receipts };
   const queues = new Set<SerialQueue>();
   routes.handle = httpRoutes(context);
+  // socket.io keeps each session's first HTTP request (for cookie sessions, which Pigeon does
+  // not use); dropping it is socket.io's own advice for memory per connection.
+  io.engine.on("connection", (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
+  });
   io.on("connection", (socket) => {
     onConnection(context, socket, queues);
   });
