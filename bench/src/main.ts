@@ -1,0 +1,88 @@
+// `pnpm bench` (quick) and `pnpm bench --full`: the only file with side effects. Pins this
+// process (every client) to the client core, runs the profile, writes results/, and kills
+// every server it started, whatever happens (failure, Ctrl-C).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { pinThisProcessToClientCore } from "./machine/placement.js";
+import { FULL, QUICK } from "./profiles.js";
+import { writeProfileSummaries } from "./report/profiles.js";
+import { writeReport } from "./report/write.js";
+import { runBench, WORKLOADS, type WorkloadName } from "./run.js";
+import { killAllServers } from "./servers/process.js";
+import { profilePigeonInto } from "./servers/profiling.js";
+
+const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--profile] [--out DIR]
+
+  --full     the full profile (keyed rooms of 1,000, longer windows, three rounds; ~10 min)
+  --only     run only these workloads (the README is then left as it is)
+  --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
+             window go to results/profiles/ (numbers of a profiled run are not for the README)
+  --out      where results go (default: bench/results; elsewhere, the README is left as it is)
+
+Scale-out uses REDIS_URL (default redis://127.0.0.1:6379) and is skipped when no Redis answers.`;
+
+const { values } = parseArgs({
+  options: {
+    full: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string" },
+    profile: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const only = values.only === undefined ? undefined : new Set(values.only.split(",").map((name) => name.trim()));
+for (const name of only ?? []) {
+  if (!(WORKLOADS as readonly string[]).includes(name)) {
+    process.stderr.write(`unknown workload "${name}"\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+process.on("exit", killAllServers);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\n${signal}: stopping every server\n`);
+    killAllServers();
+    process.exit(130);
+  });
+}
+
+pinThisProcessToClientCore();
+const benchDir = fileURLToPath(new URL("../", import.meta.url));
+const resultsDir = values.out ?? `${benchDir}results`;
+const profilesDir = join(resultsDir, "profiles");
+if (values.profile) profilePigeonInto(profilesDir);
+try {
+  const report = await runBench({
+    profile: values.full ? FULL : QUICK,
+    ...(only ? { only: only as ReadonlySet<WorkloadName> } : {}),
+    redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  // Only a complete, unprofiled run into bench/results replaces the README's results.
+  const readmeRun = only === undefined && !values.profile && values.out === undefined;
+  const written = writeReport(report, resultsDir, `${benchDir}README.md`, readmeRun);
+  const profiles = values.profile ? writeProfileSummaries(profilesDir) : undefined;
+  if (profiles !== undefined) process.stderr.write(`CPU profile summaries: ${profiles}\n`);
+  process.stdout.write(`${readFileText(written.markdown)}\n`);
+  process.stderr.write(
+    `wrote ${written.json}, ${written.markdown}, ${written.chart}${written.readmeUpdated ? " and the README's results" : ""}\n`,
+  );
+} catch (error) {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  killAllServers();
+}
+
+function readFileText(path: string): string {
+  return readFileSync(path, "utf8");
+}

@@ -1,0 +1,116 @@
+import type { ServerKind } from "../servers/kinds.js";
+import type { DrainResult } from "../workloads/drain.js";
+import type { FanoutResult, Mode } from "../workloads/fanout.js";
+import type { IdleMemoryResult } from "../workloads/idle-memory.js";
+import { clientBound, type OneToOneResult } from "../workloads/one-to-one.js";
+import type { TargetCheck } from "./types.js";
+import { formatRate } from "./format.js";
+
+/** What the targets are checked against. */
+export interface TargetInputs {
+  readonly fanout: readonly FanoutResult[];
+  readonly latency: readonly OneToOneResult[];
+  readonly idleMemory: readonly IdleMemoryResult[];
+  readonly drain: readonly DrainResult[];
+}
+
+/**
+ * The issue's targets, each as a ratio within this run: fan-out efficiency against bare
+ * socket.io (1.0x at 100 and 1000, 0.9x at 10) and against the raw-ws ceiling (0.5x), for
+ * guests and for keyed members against the same baselines; 1:1 p99 at most 1.25x bare
+ * socket.io's; idle memory per connection at most 0.8x; 10,000 held messages drained in under
+ * a second. A target whose inputs are missing is left out.
+ */
+export function checkTargets(inputs: TargetInputs): TargetCheck[] {
+  return [...fanoutTargets(inputs.fanout), ...latencyTargets(inputs.latency), ...memoryTargets(inputs.idleMemory), ...drainTargets(inputs.drain)];
+}
+
+function check(target: string, measured: string, value: number, threshold: number, direction: "min" | "max"): TargetCheck {
+  const met = Number.isFinite(value) && (direction === "min" ? value >= threshold : value <= threshold);
+  return { target, measured, value, threshold, direction, met };
+}
+
+function fanoutTargets(results: readonly FanoutResult[]): TargetCheck[] {
+  const find = (server: ServerKind, mode: Mode, size: number) =>
+    results.find((result) => result.server === server && result.mode === mode && result.roomSize === size);
+  const checks: TargetCheck[] = [];
+  for (const mode of ["guest", "keyed"] as const) {
+    for (const size of [...new Set(results.map((result) => result.roomSize))].sort((a, b) => a - b)) {
+      const pigeon = find("pigeon", mode, size);
+      const bare = find("socketio", "guest", size);
+      const raw = find("rawws", "guest", size);
+      if (!pigeon) continue;
+      const label = `fan-out ${String(size)}, ${mode === "guest" ? "guests" : "keyed members"}`;
+      if (bare) {
+        checks.push(
+          check(
+            `${label}: ≥ ${size === 10 ? "0.9" : "1.0"}x bare socket.io`,
+            `${formatRate(pigeon.deliveriesPerCpuSecond)} vs ${formatRate(bare.deliveriesPerCpuSecond)} deliveries/CPU-s`,
+            pigeon.deliveriesPerCpuSecond / bare.deliveriesPerCpuSecond,
+            size === 10 ? 0.9 : 1.0,
+            "min",
+          ),
+        );
+      }
+      if (raw) {
+        checks.push(
+          check(
+            `${label}: ≥ 0.5x raw ws`,
+            `${formatRate(pigeon.deliveriesPerCpuSecond)} vs ${formatRate(raw.deliveriesPerCpuSecond)} deliveries/CPU-s`,
+            pigeon.deliveriesPerCpuSecond / raw.deliveriesPerCpuSecond,
+            0.5,
+            "min",
+          ),
+        );
+      }
+    }
+  }
+  return checks;
+}
+
+function latencyTargets(results: readonly OneToOneResult[]): TargetCheck[] {
+  const bare = results.find((result) => result.server === "socketio");
+  if (!bare) return [];
+  return results
+    .filter((result) => result.server === "pigeon")
+    .map((pigeon) =>
+      check(
+        `1:1 p99 (${pigeon.mode === "guest" ? "guests" : "keyed"}) at half bare socket.io's max rate: ≤ 1.25x bare socket.io`,
+        `${pigeon.latency.p99Ms.toFixed(2)} ms vs ${bare.latency.p99Ms.toFixed(2)} ms at ${formatRate(pigeon.messagesPerSecond)} msg/s` +
+          (clientBound(pigeon) || clientBound(bare) ? " (client-bound run: the harness fell behind)" : ""),
+        pigeon.latency.p99Ms / bare.latency.p99Ms,
+        1.25,
+        "max",
+      ),
+    );
+}
+
+function memoryTargets(results: readonly IdleMemoryResult[]): TargetCheck[] {
+  const pigeon = results.find((result) => result.server === "pigeon");
+  const bare = results.find((result) => result.server === "socketio");
+  if (!pigeon || !bare) return [];
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  return [
+    check(
+      "idle memory per connection: ≤ 0.8x bare socket.io",
+      `${kib(pigeon.rssPerConnectionBytes)} vs ${kib(bare.rssPerConnectionBytes)} RSS per connection`,
+      pigeon.rssPerConnectionBytes / bare.rssPerConnectionBytes,
+      0.8,
+      "max",
+    ),
+  ];
+}
+
+function drainTargets(results: readonly DrainResult[]): TargetCheck[] {
+  const single = results.find((result) => result.members === 1 && result.heldPerMember >= 10_000);
+  if (!single) return [];
+  return [
+    check(
+      "offline drain: 10,000 held messages reach the returning member in < 1 s",
+      `${single.seconds.toFixed(3)} s${single.complete ? "" : " (incomplete)"}`,
+      single.complete ? single.seconds : Number.POSITIVE_INFINITY,
+      1,
+      "max",
+    ),
+  ];
+}

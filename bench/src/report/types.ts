@@ -1,0 +1,48 @@
+import type { MachineInfo, Versions } from "../machine/info.js";
+import type { DrainResult } from "../workloads/drain.js";
+import type { FanoutResult } from "../workloads/fanout.js";
+import type { IdleMemoryResult } from "../workloads/idle-memory.js";
+import type { MaxRateResult, OneToOneResult } from "../workloads/one-to-one.js";
+import type { ScaleOutResult } from "../workloads/scale-out.js";
+
+/** A workload that did not run, and why. */
+export interface Skipped {
+  readonly skipped: string;
+}
+
+/** Everything one run measured: what results/*.json holds and the markdown is made from. */
+export interface BenchReport {
+  readonly profile: "quick" | "full";
+  /** Pigeon ran under `--cpu-prof` (a few per cent slower): not a run for the README. */
+  readonly profiled: boolean;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  /** Longest timer stall per core with the machine idle, in ms (see machine/timer-stalls). */
+  readonly timerStallsMs: Record<string, number>;
+  readonly versions: Versions;
+  readonly fanout: readonly FanoutResult[];
+  readonly oneToOne?: {
+    readonly maxRate: readonly MaxRateResult[];
+    /** Half of bare socket.io's maximum rate: where every server's latency is measured. */
+    readonly ratePerSecond: number;
+    readonly latency: readonly OneToOneResult[];
+  };
+  readonly idleMemory: readonly IdleMemoryResult[];
+  readonly drain: readonly DrainResult[];
+  readonly scaleOut: readonly ScaleOutResult[] | Skipped;
+  readonly targets: readonly TargetCheck[];
+}
+
+/** One of the issue's targets, checked against this run. */
+export interface TargetCheck {
+  readonly target: string;
+  /** What Pigeon measured, against what it is compared with, in words and numbers. */
+  readonly measured: string;
+  /** Pigeon's figure over the baseline's (or the absolute figure for absolute targets). */
+  readonly value: number;
+  readonly threshold: number;
+  /** "min": value must be at least threshold; "max": at most. */
+  readonly direction: "min" | "max";
+  readonly met: boolean;
+}

@@ -1,0 +1,201 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { chatText } from "../clients/payload.js";
+import type { Probe } from "../clients/probe.js";
+import type { ThinClient } from "../clients/thin-client.js";
+import { CpuWindow } from "../measure/cpu.js";
+import { LatencyHistogram, nowMicros, type LatencySummary } from "../measure/histogram.js";
+import { runOpenLoop } from "../measure/open-loop.js";
+import { waitUntil } from "../measure/wait.js";
+import { startServer, type ServerKind } from "../servers/kinds.js";
+import { noteProfileWindow } from "../servers/profiling.js";
+import type { Mode } from "./fanout.js";
+import { populate, type Population } from "./population.js";
+
+/** How the 1:1 workload runs. */
+export interface OneToOneSettings {
+  /** Rooms of two thin clients: the background load. */
+  readonly pairs: number;
+  /** Rooms of two probes (real socket.io clients): where latency is measured. */
+  readonly probePairs: number;
+  /** Share of the rate the probes send (the rest goes through the thin pairs). */
+  readonly probeShare: number;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  /** Messages each sender keeps in flight when finding the maximum rate. */
+  readonly inFlightPerSender: number;
+}
+
+/** A server's maximum 1:1 rate, closed loop. */
+export interface MaxRateResult {
+  readonly server: ServerKind;
+  readonly mode: Mode;
+  readonly messagesPerSecond: number;
+  readonly serverUtilization: number;
+  readonly clientCpuSeconds: number;
+  readonly wallSeconds: number;
+}
+
+/** Sender lag past which a 1:1 run measured the harness rather than the server. */
+export const CLIENT_BOUND_LAG_MS = 100;
+
+/** Whether the harness, not the server, limited a 1:1 run (its senders fell behind, or messages were lost). */
+export function clientBound(result: OneToOneResult): boolean {
+  return result.maxSendLagMs > CLIENT_BOUND_LAG_MS || result.delivered < result.expected;
+}
+
+/** 1:1 latency at a fixed rate, open loop. */
+export interface OneToOneResult {
+  readonly server: ServerKind;
+  readonly mode: Mode;
+  readonly messagesPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly delivered: number;
+  readonly expected: number;
+  readonly serverUtilization: number;
+  readonly maxSendLagMs: number;
+}
+
+const SETUP_CONCURRENCY = 100;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function withPairs<T>(
+  server: ServerKind,
+  mode: Mode,
+  settings: OneToOneSettings,
+  probePairs: number,
+  tag: string,
+  run: (population: Population, pid: number) => Promise<T>,
+): Promise<T> {
+  const serverProcess = await startServer(server, { tag });
+  try {
+    const population = await populate({
+      ports: [serverProcess.port],
+      prefix: `p${mode[0] ?? ""}-`,
+      rooms: settings.pairs + probePairs,
+      roomSize: 2,
+      probes: probePairs > 0 ? 2 : 0,
+      probeRooms: probePairs,
+      keyed: mode === "keyed",
+      concurrency: SETUP_CONCURRENCY,
+    });
+    try {
+      return await run(population, serverProcess.pid);
+    } finally {
+      await serverProcess.kill();
+      population.close();
+    }
+  } finally {
+    await serverProcess.kill();
+  }
+}
+
+/**
+ * The most 1:1 messages per second a server carries: every thin pair's sender keeps a few
+ * messages in flight (it hears its own message back, sender included) and sends the next as
+ * each returns. Counted over the window after a warm-up; the server core should be saturated
+ * (`serverUtilization` near 1), otherwise the client was the limit.
+ *
+ * @example
+ * const { messagesPerSecond } = await runMaxRate("socketio", "guest", settings);
+ */
+export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSettings): Promise<MaxRateResult> {
+  const tag = `maxrate-${mode}`;
+  return withPairs(server, mode, settings, 0, tag, async (population, pid) => {
+    const senders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
+    let running = true;
+    const pumps = senders.map((client) => {
+      let sent = 0;
+      const pump = () => {
+        while (running && sent - client.messages < settings.inFlightPerSender) {
+          sent += 1;
+          client.chat(chatText(nowMicros()));
+        }
+      };
+      client.onMessage = pump;
+      return pump;
+    });
+    const completed = () => senders.reduce((total, client) => total + client.messages, 0);
+    for (const pump of pumps) pump();
+    await sleep(settings.warmupMs);
+    const before = completed();
+    const clientBefore = process.cpuUsage();
+    const window = CpuWindow.start([pid]);
+    await sleep(settings.measureMs);
+    const done = completed() - before;
+    const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+    if (server === "pigeon") noteProfileWindow(tag, [pid], monotonic);
+    const clientCpu = process.cpuUsage(clientBefore);
+    running = false;
+    return {
+      server,
+      mode,
+      messagesPerSecond: done / wallSeconds,
+      serverUtilization: cpuSeconds / wallSeconds,
+      clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
+      wallSeconds,
+    };
+  });
+}
+
+/**
+ * 1:1 latency under load: thin pairs carry most of `messagesPerSecond` open loop, probe pairs
+ * (real socket.io clients) the rest, and each probe records scheduled-send-to-receipt for every
+ * message it receives (its partner's and its own echo). p50, p99 and p99.9 from HdrHistogram.
+ *
+ * @example
+ * const result = await runOneToOne("pigeon", "guest", 10_000, settings);
+ */
+export function runOneToOne(server: ServerKind, mode: Mode, messagesPerSecond: number, settings: OneToOneSettings): Promise<OneToOneResult> {
+  const tag = `latency-${mode}`;
+  return withPairs(server, mode, settings, settings.probePairs, tag, async (population, pid) => {
+    const thinSenders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
+    const probeSenders = population.rooms.map((room) => room.probes[0]).filter((probe): probe is Probe => probe !== undefined);
+    const probeRate = messagesPerSecond * settings.probeShare;
+    const thinRate = messagesPerSecond - probeRate;
+    let expected = 0;
+    const phase = async (durationMs: number) => {
+      const count = (rate: number) => Math.max(1, Math.round((rate * durationMs) / 1000));
+      const [thin, probes] = await Promise.all([
+        runOpenLoop({
+          ratePerSecond: thinRate,
+          count: count(thinRate),
+          send: (index, scheduled) => {
+            expected += 2;
+            thinSenders[index % thinSenders.length]?.chat(chatText(scheduled));
+          },
+        }),
+        runOpenLoop({
+          ratePerSecond: probeRate,
+          count: count(probeRate),
+          send: (index, scheduled) => {
+            expected += 2;
+            probeSenders[index % probeSenders.length]?.chat(chatText(scheduled));
+          },
+        }),
+      ]);
+      return Math.max(thin.maxLagMs, probes.maxLagMs);
+    };
+    await phase(settings.warmupMs);
+    await waitUntil(() => population.delivered() >= expected, DRAIN_TIMEOUT_MS);
+    const before = population.delivered();
+    expected = 0;
+    for (const probe of population.probes) probe.recording = true;
+    const window = CpuWindow.start([pid]);
+    const maxSendLagMs = await phase(settings.measureMs);
+    await waitUntil(() => population.delivered() - before >= expected, DRAIN_TIMEOUT_MS);
+    const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+    if (server === "pigeon") noteProfileWindow(tag, [pid], monotonic);
+    const latency = new LatencyHistogram();
+    for (const probe of population.probes) latency.add(probe.latency);
+    return {
+      server,
+      mode,
+      messagesPerSecond,
+      latency: latency.summary(),
+      delivered: population.delivered() - before,
+      expected,
+      serverUtilization: cpuSeconds / wallSeconds,
+      maxSendLagMs,
+    };
+  });
+}

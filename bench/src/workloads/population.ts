@@ -1,0 +1,146 @@
+import { createIdentity } from "../clients/identity.js";
+import { openMany } from "../clients/open-many.js";
+import { Probe } from "../clients/probe.js";
+import { ThinClient, type AckPolicy } from "../clients/thin-client.js";
+
+/** One room's clients. */
+export interface RoomClients {
+  readonly room: string;
+  readonly members: readonly ThinClient[];
+  readonly probes: readonly Probe[];
+}
+
+/** Clients set up in rooms, and what setting them up took. */
+export interface Population {
+  readonly rooms: readonly RoomClients[];
+  readonly thin: readonly ThinClient[];
+  readonly probes: readonly Probe[];
+  readonly setupSeconds: number;
+  /** `message` frames received by every client so far. */
+  delivered(): number;
+  /** Frames and bytes the thin clients have received so far, of every kind. */
+  received(): { frames: number; bytes: number };
+  close(): void;
+}
+
+/** How to populate. */
+export interface PopulationSpec {
+  /** Client i connects to ports[i % ports.length] (several nodes of one service). */
+  readonly ports: readonly number[];
+  /** Names are `${prefix}${index}`; rooms `${prefix}room-${index}`. */
+  readonly prefix: string;
+  readonly rooms: number;
+  /** Members per room, probes included. */
+  readonly roomSize: number;
+  /** Real socket.io-client probes in the first room (part of its size). */
+  readonly probes: number;
+  /** Rooms that get `probes` probes each, from the first (default 1). */
+  readonly probeRooms?: number;
+  readonly keyed: boolean;
+  readonly concurrency: number;
+  /** How keyed thin clients ack (default: as the SDK does). */
+  readonly acks?: AckPolicy;
+}
+
+/**
+ * Connects `rooms × roomSize` clients (thin ones, plus a few probes in the first rooms), logs
+ * each in (keyed or guest) and joins it to its room.
+ *
+ * @example
+ * const population = await populate({ ports: [port], prefix: "f10-", rooms: 100, roomSize: 10, probes: 2, keyed: false, concurrency: 100 });
+ */
+export async function populate(spec: PopulationSpec): Promise<Population> {
+  const started = performance.now();
+  const roomName = (index: number) => `${spec.prefix}room-${index}`;
+  const probeCount = Math.min(spec.probes, spec.roomSize);
+  const probeRooms = Math.min(spec.probeRooms ?? 1, spec.rooms);
+  const probes: Probe[] = [];
+  const probesByRoom: Probe[][] = Array.from({ length: spec.rooms }, () => []);
+  try {
+    for (let room = 0; room < probeRooms; room += 1) {
+      for (let index = 0; index < probeCount; index += 1) {
+        const probe = await Probe.connect({
+          port: portFor(spec.ports, room * spec.roomSize + index),
+          name: `${spec.prefix}probe-${room}-${index}`,
+          ...(spec.keyed ? { identity: createIdentity() } : {}),
+        });
+        probes.push(probe);
+        probesByRoom[room]?.push(probe);
+        await probe.join(roomName(room));
+        probe.recording = false;
+      }
+    }
+  } catch (error) {
+    for (const probe of probes) probe.close();
+    throw error;
+  }
+  // Thin members: room r holds slots r*roomSize .. (r+1)*roomSize-1, probes taking the first
+  // slots of the rooms that have them.
+  const slots: number[] = [];
+  for (let slot = 0; slot < spec.rooms * spec.roomSize; slot += 1) {
+    const room = Math.floor(slot / spec.roomSize);
+    if (room < probeRooms && slot % spec.roomSize < probeCount) continue;
+    slots.push(slot);
+  }
+  const opened = await openMany(
+    slots.length,
+    spec.concurrency,
+    async (index) => {
+      const slot = slots[index] ?? 0;
+      const client = await ThinClient.connect({
+        port: portFor(spec.ports, slot),
+        name: `${spec.prefix}${String(slot)}`,
+        ...(spec.keyed ? { identity: createIdentity() } : {}),
+        ...(spec.acks ? { acks: spec.acks } : {}),
+      });
+      await client.login();
+      await client.join(roomName(Math.floor(slot / spec.roomSize)));
+      return client;
+    },
+    (client) => {
+      client.close();
+    },
+  ).catch((error: unknown) => {
+    for (const probe of probes) probe.close();
+    throw error;
+  });
+  const thin = opened.clients;
+  const membersByRoom: ThinClient[][] = Array.from({ length: spec.rooms }, () => []);
+  thin.forEach((client, at) => membersByRoom[Math.floor((slots[at] ?? 0) / spec.roomSize)]?.push(client));
+  const rooms: RoomClients[] = membersByRoom.map((members, index) => ({
+    room: roomName(index),
+    members,
+    probes: probesByRoom[index] ?? [],
+  }));
+  return {
+    rooms,
+    thin,
+    probes,
+    setupSeconds: (performance.now() - started) / 1000,
+    received() {
+      let frames = 0;
+      let bytes = 0;
+      for (const client of thin) {
+        frames += client.frames;
+        bytes += client.bytes;
+      }
+      return { frames, bytes };
+    },
+    delivered() {
+      let total = 0;
+      for (const client of thin) total += client.messages;
+      for (const probe of probes) total += probe.messages;
+      return total;
+    },
+    close() {
+      for (const client of thin) client.close();
+      for (const probe of probes) probe.close();
+    },
+  };
+}
+
+function portFor(ports: readonly number[], slot: number): number {
+  const port = ports[slot % ports.length];
+  if (port === undefined) throw new Error("populate: no ports");
+  return port;
+}

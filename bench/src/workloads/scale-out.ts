@@ -1,0 +1,158 @@
+import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { chatText } from "../clients/payload.js";
+import type { ThinClient } from "../clients/thin-client.js";
+import { CpuWindow, readCpuSeconds } from "../measure/cpu.js";
+import { nowMicros } from "../measure/histogram.js";
+import { startPigeon } from "../servers/pigeon.js";
+import type { ServerProcess } from "../servers/process.js";
+import { noteProfileWindow } from "../servers/profiling.js";
+import { populate } from "./population.js";
+
+/** Pigeon nodes sharing one Redis, against one node. */
+export interface ScaleOutSettings {
+  readonly nodeCounts: readonly number[];
+  readonly redisUrl: string;
+  readonly rooms: number;
+  readonly roomSize: number;
+  /** Messages each room's sender keeps in flight (closed loop: the most the nodes carry). */
+  readonly inFlightPerSender: number;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+}
+
+/** Throughput of `nodes` Pigeon nodes (PIGEON_STORE=redis), clients spread evenly over them. */
+export interface ScaleOutResult {
+  readonly nodes: number;
+  readonly deliveriesPerSecond: number;
+  /** Deliveries per CPU-second of all nodes together (Redis not included). */
+  readonly deliveriesPerCpuSecond: number;
+  readonly serverCpuSeconds: number;
+  /** CPU of the redis-server process over the window, when it runs on this machine. */
+  readonly redisCpuSeconds: number | undefined;
+  readonly wallSeconds: number;
+}
+
+const SETUP_CONCURRENCY = 100;
+
+/**
+ * Scale-out: for each node count, starts that many Pigeon nodes on one Redis (a unique key
+ * prefix per run, deleted afterwards), spreads the rooms' members round-robin over the nodes
+ * so every room spans every node, and lets each room's sender keep a few messages in flight.
+ * Deliveries per second is what the nodes carry together. All nodes are pinned to the server
+ * core, so on a 2-core machine this shows what coordination through Redis costs, not what
+ * more machines would gain.
+ *
+ * @example
+ * const results = await runScaleOut({ nodeCounts: [1, 3], redisUrl: "redis://127.0.0.1:6379", ... });
+ */
+export async function runScaleOut(settings: ScaleOutSettings): Promise<ScaleOutResult[]> {
+  const results: ScaleOutResult[] = [];
+  for (const nodes of settings.nodeCounts) results.push(await runNodes(nodes, settings));
+  return results;
+}
+
+async function runNodes(nodeCount: number, settings: ScaleOutSettings): Promise<ScaleOutResult> {
+  const prefix = `pigeon-bench-${String(process.pid)}-${String(Date.now())}`;
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const nodes: ServerProcess[] = [];
+  try {
+    const redisPid = await localRedisPid(redis);
+    for (let index = 0; index < nodeCount; index += 1) {
+      nodes.push(
+        await startPigeon({
+          label: `Pigeon node ${String(index + 1)}/${String(nodeCount)}`,
+          tag: `scaleout-${String(nodeCount)}-nodes`,
+          env: {
+            PIGEON_STORE: "redis",
+            REDIS_URL: settings.redisUrl,
+            PIGEON_REDIS_PREFIX: prefix,
+            PIGEON_NODE_ID: `bench-${String(index + 1)}`,
+          },
+        }),
+      );
+    }
+    const population = await populate({
+      ports: nodes.map((node) => node.port),
+      prefix: `s${String(nodeCount)}-`,
+      rooms: settings.rooms,
+      roomSize: settings.roomSize,
+      probes: 0,
+      keyed: false,
+      concurrency: SETUP_CONCURRENCY,
+    });
+    try {
+      const senders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
+      let running = true;
+      for (const client of senders) {
+        let sent = 0;
+        client.onMessage = () => {
+          while (running && sent - client.messages < settings.inFlightPerSender) {
+            sent += 1;
+            client.chat(chatText(nowMicros()));
+          }
+        };
+        client.onMessage();
+      }
+      await sleep(settings.warmupMs);
+      const before = population.delivered();
+      const redisBefore = redisPid === undefined ? 0 : readCpuSeconds(redisPid);
+      const window = CpuWindow.start(nodes.map((node) => node.pid));
+      await sleep(settings.measureMs);
+      const delivered = population.delivered() - before;
+      const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+      noteProfileWindow(`scaleout-${String(nodeCount)}-nodes`, nodes.map((node) => node.pid), monotonic);
+      const redisCpuSeconds = redisPid === undefined ? undefined : readCpuSeconds(redisPid) - redisBefore;
+      running = false;
+      return {
+        nodes: nodeCount,
+        deliveriesPerSecond: delivered / wallSeconds,
+        deliveriesPerCpuSecond: cpuSeconds > 0 ? delivered / cpuSeconds : 0,
+        serverCpuSeconds: cpuSeconds,
+        redisCpuSeconds,
+        wallSeconds,
+      };
+    } finally {
+      await Promise.all(nodes.map((node) => node.kill()));
+      population.close();
+    }
+  } finally {
+    await Promise.all(nodes.map((node) => node.kill()));
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
+}
+
+/** The redis-server's PID when it runs on this machine (so its CPU can be read), else undefined. */
+async function localRedisPid(redis: Redis): Promise<number | undefined> {
+  const info = await redis.info("server");
+  const match = /^process_id:(\d+)/m.exec(info);
+  const pid = match?.[1] === undefined ? undefined : Number(match[1]);
+  return pid !== undefined && existsSync(`/proc/${String(pid)}/stat`) ? pid : undefined;
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+/** Whether a Redis answers at `url` (the scale-out workload is skipped when none does). */
+export async function redisAvailable(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
