@@ -9,7 +9,7 @@ import { startLoadBalancer, type LoadBalancer } from "./harness/load-balancer.js
 import { omits, shows } from "./harness/members.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
-import { seededRandom } from "./harness/prng.js";
+import { seededRandom } from "@pigeon/client/testing";
 import { SHARED_REDIS_URL, sharedRedisUrl } from "./harness/redis.js";
 import { describeWhen } from "./harness/suites.js";
 import { nextEvent, waitUntil } from "./harness/wait.js";

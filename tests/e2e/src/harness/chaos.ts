@@ -5,7 +5,7 @@ import type { DeliveredMessage, ExpiredNotice, PigeonClient } from "@pigeon/clie
 import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
 import type { ClientPool } from "./clients.js";
 import type { LoadBalancer } from "./load-balancer.js";
-import type { Random } from "./prng.js";
+import type { Random } from "@pigeon/client/testing";
 import { nextEvent, waitUntil } from "./wait.js";
 
 const SETTLE_LIMIT_MS = 30_000;
