@@ -143,7 +143,12 @@ export class MemoryStore implements RelayStore {
     const member = this.#rooms.get(room)?.members.get(nameKey(name));
     const state = this.#rooms.get(room);
     if (!state || !member) return Promise.resolve(undefined);
-    member.acked = Math.max(member.acked, Math.min(seq, state.lastSeq));
+    const before = member.acked;
+    member.acked = Math.max(before, Math.min(seq, state.lastSeq));
+    // Only a member that lacked the oldest held entry can be what kept it: anyone else's ack
+    // deletes nothing, so most acks skip the walk over every member's cursor.
+    const oldest = state.log[0]?.seq;
+    if (oldest === undefined || before >= oldest) return Promise.resolve({ acked: member.acked, deleted: [] });
     const deleted = this.#collect(state).map(({ seq: held, id, user }) => ({ seq: held, id, user }));
     return Promise.resolve({ acked: member.acked, deleted });
   }
