@@ -145,7 +145,7 @@ export async function startNodeServer(spec: NodeServerSpec): Promise<ServerProce
         memoryWaiters.push(resolve);
         setTimeout(() => {
           reject(new Error(`${spec.label}: no memory report`));
-        }, 10_000).unref();
+        }, 45_000).unref(); // a GC of a loaded heap on a busy 2-core machine can take a while
       });
       child.kill("SIGUSR2");
       return report;
