@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 
-const STARTUP_TIMEOUT_MS = 10_000;
+const STARTUP_TIMEOUT_MS = 20_000;
+const CLUSTER_CREATE_TIMEOUT_MS = 60_000;
 const POLL_INTERVAL_MS = 25;
 const OUTPUT_KEPT_CHARS = 4_000;
 const PORT_ATTEMPTS = 3;
@@ -122,8 +123,9 @@ export async function startRedisCluster(shards = 3): Promise<RedisClusterProcess
       nodes.push(await startRedisServer({ args }));
     }
     const addresses = nodes.map(({ port }) => `127.0.0.1:${port}`);
+    // Forming the cluster takes a few seconds, more on a machine busy with other tests.
     await promisify(execFile)("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], {
-      timeout: STARTUP_TIMEOUT_MS,
+      timeout: CLUSTER_CREATE_TIMEOUT_MS,
     });
     await Promise.all(nodes.map(({ port }) => waitFor(port, async (redis) => /cluster_state:ok/.test(await redis.cluster("INFO")))));
   } catch (error) {
@@ -183,11 +185,16 @@ async function killProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+// A cluster node also listens on its port + 10000 (the cluster bus), which must be a port too.
+const HIGHEST_USABLE_PORT = 65_535 - 10_000;
+
 async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
+  for (;;) {
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const address = server.address();
+    server.close();
+    if (typeof address !== "object" || address === null) throw new Error("no free port");
+    if (address.port <= HIGHEST_USABLE_PORT) return address.port;
+  }
 }
