@@ -33,6 +33,7 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
 }
 
 export {
+  redisReachable,
   startRedisCluster,
   startRedisServer,
   type RedisClusterProcesses,

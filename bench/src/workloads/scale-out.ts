@@ -1,3 +1,4 @@
+import { redisReachable } from "@pigeon/server/testing";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
@@ -143,16 +144,4 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 }
 
 /** Whether a Redis answers at `url` (the scale-out workload is skipped when none does). */
-export async function redisAvailable(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const redisAvailable = redisReachable;

@@ -1,5 +1,6 @@
 // Redis as the tests see it: find the shared one (skip without it, fail without it in CI),
 // give each test a key prefix of its own, and clean up by prefix (never FLUSHDB).
+import { redisReachable } from "@pigeon/server/testing";
 import { randomBytes } from "node:crypto";
 import { Cluster, Redis } from "ioredis";
 
@@ -20,7 +21,7 @@ export interface RedisTarget {
  * const url = await sharedRedisUrl();
  */
 export async function sharedRedisUrl(): Promise<string | undefined> {
-  if (await reachable(SHARED_REDIS_URL)) return SHARED_REDIS_URL;
+  if (await redisReachable(SHARED_REDIS_URL)) return SHARED_REDIS_URL;
   if (process.env.CI === "true") throw new Error(`CI=true: these tests need Redis at ${SHARED_REDIS_URL}, which is unreachable`);
   return undefined;
 }
@@ -69,20 +70,6 @@ export async function deleteKeysWithPrefix(target: RedisTarget, prefix: string):
   await withRedis(target, async (redis) => {
     await Promise.all(keys.map((key) => redis.unlink(key)));
   });
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

@@ -198,3 +198,24 @@ async function freePort(): Promise<number> {
     if (address.port <= HIGHEST_USABLE_PORT) return address.port;
   }
 }
+
+/**
+ * Whether a Redis answers PING at `url` within a couple of seconds (never retries, never logs).
+ *
+ * @example
+ * if (!(await redisReachable("redis://127.0.0.1:6379"))) console.warn("no Redis: skipping");
+ */
+export async function redisReachable(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  // The failed connect() below reports the error; this only keeps ioredis from logging it too.
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
+import { redisReachable } from "./redis-process.js";
 
 /** The Redis tests use: `PIGEON_TEST_REDIS_URL`, else the local default, shared by parallel test files. */
 export const TEST_REDIS_URL = process.env.PIGEON_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -15,7 +16,7 @@ export const TEST_REDIS_URL = process.env.PIGEON_TEST_REDIS_URL ?? "redis://127.
  * const url = await redisUrlForTests();
  */
 export async function redisUrlForTests(url = TEST_REDIS_URL): Promise<string | undefined> {
-  if (await reachable(url)) return url;
+  if (await redisReachable(url)) return url;
   if (process.env.CI === "true") throw new Error(`CI=true: the Redis tests need Redis at ${url}, which is unreachable`);
   return undefined;
 }
@@ -115,21 +116,6 @@ export async function deleteKeysWithPrefix(url: string, prefix: string): Promise
     return deleted;
   } finally {
     await redis.quit();
-  }
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-  // The failed connect() below reports the error; this only keeps ioredis from logging it too.
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
   }
 }
 
