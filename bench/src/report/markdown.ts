@@ -121,7 +121,7 @@ function fanout({ fanout: results }: BenchReport): string {
     ),
     "",
     "Keyed rows compare Pigeon with keyed members (signed logins, acks, the room log) against the same guest baselines, which do none of that. " +
-      "The last column is what the thin members received while the rooms filled: Pigeon sends every member the whole member list on every join.",
+      "The last column is what the thin members received while the rooms filled: for Pigeon, its member-list updates.",
   ].join("\n");
 }
 
