@@ -1,57 +1,17 @@
-import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
+import { createIdentityKey } from "@pigeon/crypto";
 import type { TestServer } from "@pigeon/server/testing";
-import type { DeliveredMessage, PigeonClient } from "../index.js";
-import { recordByRoom, severConnection, waitUntil } from "./keyed.js";
+import type { PigeonClient } from "../index.js";
+import { severConnection, waitUntil } from "./keyed.js";
+import { ChaosMember } from "./chaos-member.js";
 import { nextEvent } from "./next-event.js";
-import type { seededRandom } from "./prng.js";
+import type { Random } from "./prng.js";
 
-/** One identity in a chaos run: its rooms, its current client (none while away) and what it got. */
-export class ChaosMember {
-  client: PigeonClient | undefined;
-  readonly log = new Map<string, DeliveredMessage[]>();
-  // Rooms whose replay has not ended (caughtUp) since the latest (re)connect.
-  readonly #catchingUp = new Set<string>();
-  #joined = false;
-
-  constructor(
-    readonly name: string,
-    readonly key: IdentityKey,
-    readonly rooms: readonly string[],
-  ) {}
-
-  /** Whether every room has caught up since the latest connection was made. */
-  get caughtUp(): boolean {
-    return this.#catchingUp.size === 0;
-  }
-
-  /** Starts recording a (new) client of this identity. */
-  attach(client: PigeonClient): void {
-    this.client = client;
-    recordByRoom(client, this.log);
-    client.on("hello", () => {
-      // The first login precedes the joins, so only later logins resume rooms and replay.
-      if (this.#joined) for (const room of this.rooms) this.#catchingUp.add(room);
-    });
-    client.on("caughtUp", ({ room }) => {
-      this.#catchingUp.delete(room);
-    });
-  }
-
-  /** Marks the rooms joined: from now on each login replays them. */
-  joinedAll(): void {
-    this.#joined = true;
-  }
-
-  /** The seqs received in `room`, in order. */
-  seqs(room: string): number[] {
-    return (this.log.get(room) ?? []).map((message) => message.seq);
-  }
-}
+export { ChaosMember };
 
 /** What a chaos run needs from its test. */
 export interface ChaosWorld {
   readonly server: TestServer;
-  readonly random: ReturnType<typeof seededRandom>;
+  readonly random: Random;
   /** A fresh client, logged in with the member's key. */
   resume(member: ChaosMember, client: PigeonClient): Promise<PigeonClient>;
   /** A fresh client, not connected yet. */
