@@ -33,8 +33,11 @@ export interface AckPolicy {
   readonly withReply: boolean;
 }
 
-/** The SDK's ack batching (packages/client ack-batcher): every 100 messages or 100 ms, with a reply. */
-export const SDK_ACKS: AckPolicy = { everyMessages: 100, everyMs: 100, withReply: true };
+/**
+ * The SDK's ack batching (packages/client ack-batcher and receiver): every 100 messages or
+ * 100 ms, without asking for a reply (the SDK asks for one only with the last ack at close).
+ */
+export const SDK_ACKS: AckPolicy = { everyMessages: 100, everyMs: 100, withReply: false };
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 /**

@@ -15,7 +15,7 @@ import { Receiver } from "./receiver.js";
 import { loginPayload, resync } from "./resync.js";
 import { TypedEmitter } from "./typed-emitter.js";
 import { SessionState } from "./session-state.js";
-import { createSocket, type RawSocket } from "./socket.js";
+import { createSocket, emitWithoutReply, type RawSocket } from "./socket.js";
 import { checkName, checkRoom, checkText } from "./validate.js";
 import { waitForState } from "./wait-for-state.js";
 
@@ -196,7 +196,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     if (this.#state !== "connected" || socket === undefined) return;
     if (now - (this.#typingSent.get(room) ?? -Infinity) < TYPING_RESEND_MS) return;
     this.#typingSent.set(room, now);
-    socket.emit("typing", { room }, () => undefined);
+    emitWithoutReply(socket, "typing", { room });
   }
 
   /**

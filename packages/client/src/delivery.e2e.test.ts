@@ -28,6 +28,27 @@ describeEachStore("store-and-forward delivery", (store) => {
     await waitUntil(async () => (await held()) === 0, () => "the store still holds entries after every member acked");
   });
 
+  it("acks without asking for answers while running, and close() has the last one answered", async () => {
+    const alice = await user("alice", "lobby");
+    const bob = await user("bob", "lobby");
+    // What reaches bob's server-side socket: each ack, and whether it came with a callback.
+    const acks: { seq: number; answered: boolean }[] = [];
+    const bobSocket = [...server().relay.io.sockets.sockets.values()].find((s) => s.data.name === "bob");
+    bobSocket?.onAny((event: string, ...args: unknown[]) => {
+      if (event === "ack") acks.push({ seq: (args[0] as { seq: number }).seq, answered: typeof args.at(-1) === "function" });
+    });
+    const received = record(bob.client, "message");
+    for (let i = 1; i <= 250; i += 1) await alice.client.send("lobby", `message ${i}`);
+    await waitUntil(() => received.length === 250, () => `bob has ${received.length} of 250`);
+    await waitUntil(() => acks.at(-1)?.seq === 250, () => `bob's acks so far: ${JSON.stringify(acks)}`);
+    expect(acks.every((ack) => !ack.answered)).toBe(true);
+
+    await bob.client.close();
+    expect(acks.at(-1)).toEqual({ seq: 250, answered: true });
+    await alice.client.close();
+    await waitUntil(async () => (await held()) === 0, () => "the store still holds entries after every member acked");
+  });
+
   it("loses nothing when a connection dies without a close handshake mid-stream", async () => {
     const total = 300;
     const alice = await user("alice", "lobby");

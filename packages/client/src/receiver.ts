@@ -2,7 +2,7 @@ import { AckReply, AckResult, type CaughtUpEvent, type ChatMessage, type Expired
 import { AckBatcher, type PendingAck } from "./ack-batcher.js";
 import { Delivery, type DeliveryOutput } from "./delivery.js";
 import type { ClientEventMap, Logger } from "./options.js";
-import type { RawSocket } from "./socket.js";
+import { emitWithoutReply, type RawSocket } from "./socket.js";
 
 const AckReplyResult = AckResult(AckReply);
 
@@ -45,8 +45,9 @@ export class Receiver {
   readonly #acks: AckBatcher;
   // Acks go only where a keyed login succeeded; an ack sent before the login would be refused.
   #ackSocket: RawSocket | undefined;
-  // Acks sent and not yet answered: close() waits for them.
-  readonly #inFlight = new Set<Promise<void>>();
+  // The highest ack sent per room on #ackSocket without asking for an answer: close() sends
+  // them again with one, as a barrier that the server has processed them all.
+  readonly #unanswered = new Map<string, number>();
   readonly #ackTimeoutMs: number;
   readonly #gapWaitMs: number;
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
@@ -80,6 +81,7 @@ export class Receiver {
     const outputs = this.#delivery.loggedIn(login);
     if (login.kind === "keyed") {
       this.#ackSocket = socket;
+      this.#unanswered.clear();
       for (const { room, acked } of login.rooms) this.#acks.serverHas(room, acked);
     }
     this.#hand(outputs);
@@ -96,6 +98,7 @@ export class Receiver {
   left(room: string): void {
     this.#delivery.left(room);
     this.#acks.forget(room);
+    this.#unanswered.delete(room);
   }
 
   /** A `message` event. */
@@ -120,7 +123,9 @@ export class Receiver {
 
   /**
    * Stops for good and resolves once every ack owed went out on `socket` (if the keyed login
-   * is on it) and was answered, those already in flight included, at most the ack timeout.
+   * is on it) and the server answered, at most the ack timeout. Acks already sent went without
+   * asking for an answer; the last one of each room goes again, answered, since the server
+   * runs a connection's events in order, its answer shows that every earlier one was processed.
    * Only then may the connection close: socket.io drops events that reach the server in the
    * same breath as the client's disconnect.
    */
@@ -129,8 +134,11 @@ export class Receiver {
     clearTimeout(this.#gapTimer);
     const usable = socket !== undefined && socket === this.#ackSocket && socket.connected;
     this.#ackSocket = undefined;
-    const last = usable ? this.#acks.take().map((ack) => this.#sendAck(socket, ack)) : [];
-    await Promise.all([...this.#inFlight, ...last]);
+    if (!usable) return;
+    const last = new Map(this.#unanswered);
+    for (const { room, seq } of this.#acks.take()) last.set(room, seq);
+    this.#unanswered.clear();
+    await Promise.all([...last].map(([room, seq]) => this.#sendAnsweredAck(socket, { room, seq })));
   }
 
   // A message held behind a gap normally waits milliseconds (another node's broadcast came
@@ -181,20 +189,20 @@ export class Receiver {
     }
   }
 
-  // Nobody waits for these (close() aside): an ack lost with its connection is harmless,
+  // Sent without asking for an answer, which would cost the server a frame for every ack:
+  // a refusal still arrives, as an `error` event. An ack lost with its connection is harmless,
   // since the next login's cursors show what the server lacks and it goes out again.
   #sendAcks(): void {
     const socket = this.#ackSocket;
     if (socket === undefined || !socket.connected || this.#host.closed()) return;
     for (const ack of this.#acks.take()) {
-      const sent = this.#sendAck(socket, ack);
-      this.#inFlight.add(sent);
-      void sent.finally(() => this.#inFlight.delete(sent));
+      emitWithoutReply(socket, "ack", ack);
+      this.#unanswered.set(ack.room, ack.seq);
     }
   }
 
   // Never rejects: a refusal is logged; no answer because the connection went is expected.
-  async #sendAck(socket: RawSocket, ack: PendingAck): Promise<void> {
+  async #sendAnsweredAck(socket: RawSocket, ack: PendingAck): Promise<void> {
     let raw: unknown;
     try {
       raw = await socket.timeout(this.#ackTimeoutMs).emitWithAck("ack", ack);

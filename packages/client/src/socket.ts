@@ -23,6 +23,18 @@ type Outbound = { [E in ClientEventName]: (payload: unknown, ack: (result: unkno
 /** The socket.io socket underneath a client. */
 export type RawSocket = Socket<Inbound, Outbound>;
 
+/**
+ * Sends an event without asking for an answer. The server then answers nothing when the event
+ * succeeds and reports a failure as an `error` event (protocol: "a client that passed no ack
+ * callback gets the error as an event"), so a busy client saves the server one frame per event.
+ * For events whose success the caller does not need to know: batched delivery acks, typing.
+ */
+export function emitWithoutReply(socket: RawSocket, event: ClientEventName, payload: unknown): void {
+  // The typed map requires an ack callback (so that emitWithAck infers results); socket.io
+  // itself takes none, and sends a packet without an id then.
+  (socket as unknown as { emit(event: ClientEventName, payload: unknown): unknown }).emit(event, payload);
+}
+
 /** The structural part of a zod schema that the SDK uses. */
 export interface Schema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } };
