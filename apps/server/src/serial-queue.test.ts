@@ -35,4 +35,24 @@ describe("SerialQueue", () => {
     expect(errors).toEqual([new Error("boom")]);
     expect(queue.push(() => Promise.resolve())).toBe(true);
   });
+
+  it("starts a task in the caller's turn when idle, and later ones only after it", async () => {
+    const queue = new SerialQueue(10, () => {});
+    const log: string[] = [];
+    let release = () => {};
+    queue.push(async () => {
+      log.push("a start");
+      await new Promise<void>((resolve) => (release = resolve));
+      log.push("a end");
+    });
+    queue.push(() => {
+      log.push("b");
+      return Promise.resolve();
+    });
+    expect(log).toEqual(["a start"]);
+    release();
+    await queue.drain();
+    expect(log).toEqual(["a start", "a end", "b"]);
+    await expect(queue.drain()).resolves.toBeUndefined();
+  });
 });

@@ -1,3 +1,5 @@
+type Task = () => Promise<void>;
+
 /**
  * Runs one connection's events one after another, in arrival order. Handlers await the store,
  * and a client may send `login`, `join` and `chat` without waiting for acks (the seed
@@ -5,39 +7,61 @@
  * The queue is bounded: a client that floods gets refused instead of growing server memory.
  * A task that throws is reported to `onError` and does not stop the tasks after it.
  *
+ * An idle queue starts a task at once, in the caller's turn: most connections send one event
+ * at a time, and a chain of promises per event was measurable in the 1:1 benchmark.
+ *
  * @example
  * const queue = new SerialQueue(256, (error) => logger.error({ err: error }));
  * if (!queue.push(() => handle(event))) refuse(event);
  */
 export class SerialQueue {
-  #tail: Promise<void> = Promise.resolve();
-  #pending = 0;
+  #waiting: Task[] = [];
+  #running = false;
+  #idle: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly maxPending: number,
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Queues a task; false (and nothing queued) when `maxPending` tasks are already waiting. */
-  push(task: () => Promise<void>): boolean {
-    if (this.#pending >= this.maxPending) return false;
+  /** Queues a task; false (and nothing queued) when `maxPending` tasks are already running or waiting. */
+  push(task: Task): boolean {
+    if (this.#waiting.length + (this.#running ? 1 : 0) >= this.maxPending) return false;
     this.pushAlways(task);
     return true;
   }
 
   /** Queues a task whatever the bound (cleanup after a disconnect must always run). */
-  pushAlways(task: () => Promise<void>): void {
-    this.#pending += 1;
-    this.#tail = this.#tail
-      .then(task)
-      .catch(this.onError)
-      .finally(() => {
-        this.#pending -= 1;
-      });
+  pushAlways(task: Task): void {
+    this.#waiting.push(task);
+    if (!this.#running) void this.#run();
   }
 
   /** Resolves once everything queued so far has run; never rejects. */
   drain(): Promise<void> {
-    return this.#tail;
+    if (!this.#running) return Promise.resolve();
+    if (this.#idle === undefined) {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#idle = { promise, resolve };
+    }
+    return this.#idle.promise;
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    for (let task = this.#waiting.shift(); task !== undefined; task = this.#waiting.shift()) {
+      try {
+        await task();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+    this.#running = false;
+    // A fresh empty array has no backing store; the drained one keeps its capacity, which
+    // thousands of idle connections would each pay for.
+    this.#waiting = [];
+    this.#idle?.resolve();
+    this.#idle = undefined;
   }
 }
