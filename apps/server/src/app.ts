@@ -1,8 +1,8 @@
-import type { Server as HttpServer } from "node:http";
+import { ServerResponse, type Server as HttpServer } from "node:http";
 import { MAX_PACKET_BYTES } from "@pigeon/protocol";
 import { Server } from "socket.io";
 import type { Config } from "./config.js";
-import { onConnection } from "./connection.js";
+import { connectionHandler } from "./connection.js";
 import type { RelayContext, RelayServer } from "./context.js";
 import { ReceiptScheduler } from "./delivery/receipts.js";
 import { Heartbeat } from "./delivery/heartbeat.js";
@@ -63,14 +63,8 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   const context: RelayContext = { io, store, config, logger, clock, receipts };
   const queues = new Set<SerialQueue>();
   routes.handle = httpRoutes(context);
-  // socket.io keeps each session's first HTTP request (for cookie sessions, which Pigeon does
-  // not use); dropping it is socket.io's own advice for memory per connection.
-  io.engine.on("connection", (rawSocket: { request: unknown }) => {
-    rawSocket.request = null;
-  });
-  io.on("connection", (socket) => {
-    onConnection(context, socket, queues);
-  });
+  forgetRequests(io);
+  io.on("connection", connectionHandler(context, queues));
   const runSweep = () => sweep(context);
   const heart = new Heartbeat(context);
   const timers = [
@@ -108,6 +102,33 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
       return closing;
     },
   };
+}
+
+/**
+ * socket.io keeps each session's first HTTP request (for cookie sessions, which Pigeon does not
+ * use), and engine.io 6 keeps each WebSocket's upgrade request too, through the response object
+ * it builds for middlewares, which a `close` listener on the TCP socket holds for the
+ * connection's life. Pigeon reads neither after the handshake (socket.handshake keeps what
+ * socket.io needs), so both go: about 1 KiB per idle connection.
+ */
+function forgetRequests(io: RelayServer): void {
+  const upgrades = new WeakMap<object, { req: unknown }>();
+  io.engine.use((request: object, response: object, next: () => void) => {
+    // An upgrade's response is engine.io's stand-in, not an http.ServerResponse.
+    if (!(response instanceof ServerResponse) && "req" in response) upgrades.set(request, response);
+    next();
+  });
+  // engine.io is done with the stand-in once the upgrade's headers are out (it deletes what
+  // the stand-in's setHeader writes to), for a new session and for an upgrading one alike.
+  io.engine.on("headers", (_headers: unknown, request: object) => {
+    const response = upgrades.get(request);
+    if (response === undefined) return;
+    response.req = null;
+    upgrades.delete(request);
+  });
+  io.engine.on("connection", (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
+  });
 }
 
 function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void): NodeJS.Timeout {

@@ -63,6 +63,17 @@ describe("malformed input", () => {
     expect(await error).toMatchObject({ event: "login", code: "BAD_REQUEST" });
   });
 
+  it("refuses an event the protocol does not have, by ack and by error event", async () => {
+    const server = await useServer();
+    const mallory = await useMember(server, "mallory", ["test"]);
+    const answer: unknown = await untyped(mallory).emitWithAck("shout", "hello");
+    expect(answer).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: 'unknown event "shout"' } });
+    const error = nextEvent(mallory, "error");
+    emitRaw(mallory, "x".repeat(1_000), "hello");
+    expect(await error).toMatchObject({ event: "x".repeat(64), code: "BAD_REQUEST" });
+    expect(await mallory.emitWithAck("chat", "still works")).toMatchObject({ ok: true });
+  });
+
   it.each([
     ["join before login", "join", "test", "NOT_LOGGED_IN"],
     ["chat before login", "chat", "hello", "NOT_LOGGED_IN"],

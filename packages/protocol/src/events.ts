@@ -118,7 +118,7 @@ export interface SocketData {
   kind?: LoginAck["kind"];
   /** Rooms joined, oldest first; a bare `chat` string goes to the last one. */
   rooms: string[];
-  /** The challenge sent in this connection's `hello`, for a keyed login to sign. */
+  /** The challenge sent in this connection's `hello`, for a keyed login to sign; empty once logged in. */
   challenge: string;
   /** The keyed identity's public key (base64url), once logged in with one. */
   publicKey?: string;

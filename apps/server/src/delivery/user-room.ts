@@ -1,8 +1,8 @@
 import { nameKey } from "../store/relay-store.js";
 
 /**
- * The socket.io room that holds every connection of one user (all devices of a keyed
- * identity; the one connection of a guest). Receipts go there.
+ * The socket.io room that holds every connection of a keyed identity (all its devices).
+ * Receipts go there; guests, who get none, are not put in one.
  *
  * @example
  * io.to(userRoom("alice")).emit("receipts", payload);

@@ -25,9 +25,13 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   }
   socket.data.name = payload.name;
   socket.data.kind = claim.kind;
+  // Spent: a logged-in connection cannot log in again as anyone else.
+  socket.data.challenge = "";
   if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
-  await socket.join(userRoom(payload.name));
+  // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
+  // that reaches all of a user's connections; for guests it would be memory per connection.
   if (claim.kind === "guest") return { name: payload.name, kind: "guest", rooms: [] };
+  await socket.join(userRoom(payload.name));
   const rooms = await rejoin(context, socket, payload.name, after);
   return { name: payload.name, kind: "keyed", rooms };
 });
