@@ -11,22 +11,18 @@ const MAX_ECHOED_EVENT_NAME = 64;
 /**
  * Builds what sets up each connection: greets it with `hello`, hands every event to its
  * handler behind the connection's serial queue, and cleans up after it closes. The listeners
- * are made once per relay and registered as one `onAny` listener (socket.io calls it with
- * `this` set to the socket), so an idle connection costs the relay only its queue and
- * `socket.data`, not a closure and an emitter entry per event name.
+ * are made once per relay (socket.io calls them with `this` set to the socket), so an idle
+ * connection costs the relay only its queue and `socket.data`, not a closure per event.
+ * They go on with `socket.on`, behind any `socket.use` middleware; an `onAny` listener, which
+ * socket.io runs before middlewares, only refuses events the protocol does not have.
  */
 export function connectionHandler(context: RelayContext, queues: Set<SerialQueue>): (socket: RelaySocket) => void {
   const queueOf = new WeakMap<RelaySocket, SerialQueue>();
-  const byEvent = new Map<string, Handler>(handlers.map((handler) => [handler.event, handler]));
+  const known = new Set<string>(handlers.map((handler) => handler.event));
 
-  const receive = (socket: RelaySocket, event: string, args: unknown[]): void => {
-    const ack = typeof args.at(-1) === "function" ? (args.pop() as (result: AckResult<unknown>) => void) : undefined;
-    const handler = byEvent.get(event);
-    if (handler === undefined) {
-      const name = event.slice(0, MAX_ECHOED_EVENT_NAME);
-      reply(socket, name, ack, refusal(ErrorCode.BAD_REQUEST, `unknown event "${name}"`));
-      return;
-    }
+  const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
+    const { event } = handler;
+    const ack = takeAck(args);
     const accepted = queueOf.get(socket)?.push(async () => {
       if (args.length > 1) {
         reply(socket, event, ack, refusal(ErrorCode.BAD_REQUEST, "send one payload per event"));
@@ -51,8 +47,17 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
     });
     context.logger.debug({ socket: socket.id, reason }, "disconnected");
   };
-  function onEvent(this: RelaySocket, event: unknown, ...args: unknown[]): void {
-    receive(this, String(event), args);
+  const listeners = handlers.map((handler) => {
+    const listener = function (this: RelaySocket, ...args: unknown[]): void {
+      receive(this, handler, args);
+    };
+    return { event: handler.event, listener };
+  });
+  function onUnknown(this: RelaySocket, event: unknown, ...args: unknown[]): void {
+    const name = String(event);
+    if (known.has(name)) return;
+    const shown = name.slice(0, MAX_ECHOED_EVENT_NAME);
+    reply(this, shown, takeAck(args), refusal(ErrorCode.BAD_REQUEST, `unknown event "${shown}"`));
   }
   function onDisconnect(this: RelaySocket, reason: string): void {
     closed(this, reason);
@@ -67,7 +72,8 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
     const queue = new SerialQueue(context.config.maxPendingEvents, onError);
     queues.add(queue);
     queueOf.set(socket, queue);
-    socket.onAny(onEvent);
+    for (const { event, listener } of listeners) socket.on(event, listener);
+    socket.onAny(onUnknown);
     socket.on("disconnect", onDisconnect);
     socket.emit("hello", {
       protocolVersion: PROTOCOL_VERSION,
@@ -89,6 +95,10 @@ function reply(
 ): void {
   if (ack) ack(result);
   else if (!result.ok) socket.emit("error", { event, ...result.error });
+}
+
+function takeAck(args: unknown[]): ((result: AckResult<unknown>) => void) | undefined {
+  return typeof args.at(-1) === "function" ? (args.pop() as (result: AckResult<unknown>) => void) : undefined;
 }
 
 function refusal(code: ErrorCode, message: string): AckResult<never> {

@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { ACK_DELAY_MS, DEFAULT_ACK_BATCH, DEFAULT_ACK_INTERVAL_MS } from "@pigeon/client";
 import {
   ackArgs,
   classifyFrame,
@@ -27,17 +28,27 @@ export interface ThinClientOptions {
 
 /** When a keyed client sends its cumulative ack, and whether it asks for a reply. */
 export interface AckPolicy {
+  /** An ack goes out at once after this many messages. */
   readonly everyMessages: number;
-  readonly everyMs: number;
-  /** Send the ack with an ack id (the server answers each), as the SDK does. */
+  /** After a quiet spell, an ack waits this long for the rest of a burst. */
+  readonly delayMs: number;
+  /** Otherwise acks go out at most this often. */
+  readonly intervalMs: number;
+  /** Send the ack with an ack id (the server answers each). */
   readonly withReply: boolean;
 }
 
 /**
- * The SDK's ack batching (packages/client ack-batcher and receiver): every 100 messages or
- * 100 ms, without asking for a reply (the SDK asks for one only with the last ack at close).
+ * The SDK's ack batching, from the SDK itself (packages/client ack-batcher and receiver):
+ * within 100 ms after a quiet spell, then at most once a second or every 100 messages, never
+ * asking for a reply (the SDK asks for one only with the last ack at close).
  */
-export const SDK_ACKS: AckPolicy = { everyMessages: 100, everyMs: 100, withReply: false };
+export const SDK_ACKS: AckPolicy = {
+  everyMessages: DEFAULT_ACK_BATCH,
+  delayMs: ACK_DELAY_MS,
+  intervalMs: DEFAULT_ACK_INTERVAL_MS,
+  withReply: false,
+};
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 /**
@@ -79,6 +90,7 @@ export class ThinClient {
   #sentAck = 0;
   #unacked = 0;
   #ackTimer: NodeJS.Timeout | undefined;
+  #lastAckAt = -Infinity;
   #challenge: string | undefined;
   #onChallenge: ((challenge: string) => void) | undefined;
 
@@ -267,15 +279,20 @@ export class ThinClient {
     this.latestSeq = seq;
     this.#unacked += 1;
     if (this.#unacked >= this.#acks.everyMessages) this.#flushAck();
-    else this.#ackTimer ??= setTimeout(() => {
-      this.#flushAck();
-    }, this.#acks.everyMs);
+    else if (this.#ackTimer === undefined) {
+      const { delayMs, intervalMs } = this.#acks;
+      const wait = Math.max(delayMs, intervalMs - (performance.now() - this.#lastAckAt));
+      this.#ackTimer = setTimeout(() => {
+        this.#flushAck();
+      }, wait);
+    }
   }
 
   #flushAck(): void {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
     this.#unacked = 0;
+    this.#lastAckAt = performance.now();
     if (this.#room === undefined || this.latestSeq <= this.#sentAck) return;
     this.#sentAck = this.latestSeq;
     const ackId = this.#acks.withReply ? this.#takeAckId() : undefined;

@@ -27,6 +27,29 @@ describe("AckBatcher", () => {
     expect(acks.pending).toBe(false);
   });
 
+  it("acks promptly after a quiet spell and at most once per interval under steady traffic", () => {
+    const { acks, sent } = batcher(1_000);
+    acks.delivered("lobby", 1);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([[{ room: "lobby", seq: 1 }]]);
+    // Steady traffic: one message every 50 ms; the next ack waits for the interval.
+    for (let seq = 2; seq <= 19; seq += 1) {
+      acks.delivered("lobby", seq);
+      vi.advanceTimersByTime(50);
+    }
+    // 900 ms after the first ack: not yet.
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(99);
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([[{ room: "lobby", seq: 1 }], [{ room: "lobby", seq: 19 }]]);
+    // Quiet for a while: prompt again.
+    vi.advanceTimersByTime(5_000);
+    acks.delivered("lobby", 20);
+    vi.advanceTimersByTime(100);
+    expect(sent.at(-1)).toEqual([{ room: "lobby", seq: 20 }]);
+  });
+
   it("sends at once after a full batch of messages", () => {
     const { acks, sent } = batcher(100, 3);
     acks.delivered("lobby", 1);

@@ -1,5 +1,7 @@
-/** How long delivered messages wait before their ack goes out by default. */
-export const DEFAULT_ACK_INTERVAL_MS = 100;
+/** Under steady traffic, acks go out at most this often by default. */
+export const DEFAULT_ACK_INTERVAL_MS = 1000;
+/** After a quiet spell, an ack waits at most this long for the rest of a burst. */
+export const ACK_DELAY_MS = 100;
 /** After this many delivered messages an ack goes out at once by default. */
 export const DEFAULT_ACK_BATCH = 100;
 
@@ -10,8 +12,10 @@ export interface PendingAck {
 }
 
 /**
- * Coalesces delivery acks: per room only the highest seq matters (acks are cumulative), and
- * they go out at most every `intervalMs` or every `batch` messages, whichever comes first.
+ * Coalesces delivery acks: per room only the highest seq matters (acks are cumulative). The
+ * first message after a quiet spell is acked within {@link ACK_DELAY_MS}, so a sender's
+ * receipts are prompt in conversation; under steady traffic acks go out at most every
+ * `intervalMs`, since each one costs the server an event, or at once after `batch` messages.
  * It only keeps books and calls `due` when it is time; the caller `take`s the acks and sends
  * them when it can. `sent` is what the server is believed to have, reset from the server's
  * own cursors after each login, so an ack lost with a connection goes out again.
@@ -25,6 +29,7 @@ export class AckBatcher {
   readonly #sent = new Map<string, number>();
   #count = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastTake = -Infinity;
 
   constructor(
     readonly due: () => void,
@@ -63,6 +68,7 @@ export class AckBatcher {
   take(): PendingAck[] {
     this.#cancel();
     this.#count = 0;
+    this.#lastTake = Date.now();
     const acks: PendingAck[] = [];
     for (const [room, seq] of this.#delivered) {
       if (seq > (this.#sent.get(room) ?? 0)) {
@@ -85,10 +91,15 @@ export class AckBatcher {
   }
 
   #schedule(): void {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      this.due();
-    }, this.intervalMs);
+    if (this.#timer !== undefined) return;
+    const spacing = this.intervalMs - (Date.now() - this.#lastTake);
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.due();
+      },
+      Math.max(Math.min(ACK_DELAY_MS, this.intervalMs), spacing),
+    );
   }
 
   #cancel(): void {

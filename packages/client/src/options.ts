@@ -59,7 +59,10 @@ export interface ClientOptions {
    * unacked and reconnects, so the server replays them in order. Default {@link DEFAULT_MAX_HELD_MESSAGES}.
    */
   maxHeldMessages?: number;
-  /** Delivered messages are acked at most this long after delivery. Default 100 ms. */
+  /**
+   * Under steady traffic, acks go out at most this often (each costs the server an event);
+   * after a quiet spell a delivered message is acked within 100 ms. Default 1000 ms.
+   */
   ackIntervalMs?: number;
   /** An ack goes out at once after this many delivered messages. Default 100. */
   ackBatch?: number;
