@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { messageId } from "../message-id.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
@@ -10,7 +10,7 @@ import { requireLogin, requireRoom } from "./guards.js";
 export const chat = defineHandler("chat", async ({ io, store, clock }, socket, payload) => {
   const user = requireLogin(socket);
   const room = requireRoom(socket, payload.room);
-  const id = randomUUID();
+  const id = messageId();
   const sentAt = clock();
   const { seq, expired } = await store.append(room, { id, user, message: payload.text, sentAt });
   io.to(room).emit("message", { user, message: payload.text, room, id, seq, sentAt });
