@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "@pigeon/protocol";
+import { LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
 import { collect, helloOf, memoryStore, nextEvent, untyped, useMember, useServer, useSocket } from "./test-support.js";
 
 describe("relay", () => {
@@ -7,7 +7,7 @@ describe("relay", () => {
     const server = await useServer({ nodeId: "n1" });
     const [first, second] = [helloOf(await useSocket(server)), helloOf(await useSocket(server, ["polling"]))];
     expect(first).toMatchObject({
-      protocolVersion: 1,
+      protocolVersion: PROTOCOL_VERSION,
       serverId: "n1",
       retention: { store: "memory", messageTtlMs: 14 * 86_400_000, maxRoomEntries: 10_000 },
     });

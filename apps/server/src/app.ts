@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import type { Config } from "./config.js";
 import { connectionHandler } from "./connection.js";
 import type { RelayContext, RelayServer } from "./context.js";
+import { MemberChanges } from "./delivery/member-changes.js";
 import { ReceiptScheduler } from "./delivery/receipts.js";
 import { Heartbeat } from "./delivery/heartbeat.js";
 import { sweep } from "./delivery/sweeper.js";
@@ -60,7 +61,8 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     cors: { origin: true },
   });
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
-  const context: RelayContext = { io, store, config, logger, clock, receipts };
+  const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
+  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges };
   const queues = new Set<SerialQueue>();
   routes.handle = httpRoutes(context);
   forgetRequests(io);
@@ -87,6 +89,9 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     await Promise.all([...queues].map((queue) => queue.drain()));
     await receipts.flushAll().catch((error: unknown) => {
       logger.warn({ err: error }, "receipts not sent at shutdown");
+    });
+    await memberChanges.flushAll().catch((error: unknown) => {
+      logger.warn({ err: error }, "member changes not sent at shutdown");
     });
     receipts.stop();
     await store.close();

@@ -46,6 +46,8 @@ export const Config = z.strictObject({
   heartbeatIntervalMs: z.coerce.number().int().positive().default(5_000),
   /** How often, at most, a room's senders get receipts. */
   receiptIntervalMs: z.coerce.number().int().min(0).default(250),
+  /** How long a room's member-list changes are gathered into one `memberChanges` event. */
+  memberIntervalMs: z.coerce.number().int().min(0).default(100),
   /** Names this node in logs, `hello` and `/healthz`; random unless set. */
   nodeId: z.string().min(1).max(64).default(() => `node-${randomBytes(3).toString("hex")}`),
   /** How long shutdown waits for in-flight work before exiting anyway. */
@@ -76,6 +78,7 @@ const FLAGS = {
   "web-dir": { type: "string", env: "PIGEON_WEB_DIR", key: "webDir" },
   "heartbeat-interval-ms": { type: "string", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
   "receipt-interval-ms": { type: "string", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
+  "member-interval-ms": { type: "string", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
 } as const;
 
 /** The usage text `--help` prints: every flag with its environment variable. */

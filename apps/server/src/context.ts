@@ -7,6 +7,7 @@ import type {
 import type { Server, Socket } from "socket.io";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { MemberChanges } from "./delivery/member-changes.js";
 import type { ReceiptScheduler } from "./delivery/receipts.js";
 import type { RelayStore } from "./store/relay-store.js";
 
@@ -25,4 +26,5 @@ export interface RelayContext {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   readonly clock: () => number;
   readonly receipts: ReceiptScheduler;
+  readonly memberChanges: MemberChanges;
 }

@@ -18,7 +18,7 @@ describe("tutorial protocol", () => {
     untyped(two).emit("join", "test");
     // Whichever join the server handles second, one ends up knowing two is there.
     await Promise.race([
-      nextEvent(one, "member", ({ name }) => name === "two"),
+      nextEvent(one, "memberChanges", ({ changes }) => changes.some(({ name }) => name === "two")),
       nextEvent(one, "members", ({ members }) => members.length === 2),
     ]);
 

@@ -282,9 +282,9 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
         this.#session.membersChanged(event);
         this.emit("members", event);
       },
-      // The server sends one change at a time; the app always gets the whole list.
-      member: (event) => {
-        const members = this.#session.memberChanged(event);
+      // The server sends a room's recent changes; the app always gets the whole list.
+      memberChanges: (event) => {
+        const members = this.#session.membersChangedBy(event);
         if (members !== undefined) this.emit("members", { room: event.room, members: [...members] });
       },
       error: (event) => {

@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { JoinAck, Member, MemberEvent, MembersEvent } from "@pigeon/protocol";
+import type { JoinAck, Member, MemberChangesEvent, MembersEvent } from "@pigeon/protocol";
 import type { Session } from "./resync.js";
 
 /**
@@ -42,14 +42,18 @@ export class SessionState implements Session {
   }
 
   /**
-   * Applies one change to a room's member list and returns the new list, or undefined when
-   * the room's list is not known (not joined, or its list has not arrived yet).
+   * Applies a room's changes, in order, to its member list and returns the new list, or
+   * undefined when the room's list is not known (not joined, or its list has not arrived yet).
    */
-  memberChanged({ room, name, online, left }: MemberEvent): readonly Member[] | undefined {
+  membersChangedBy({ room, changes }: MemberChangesEvent): readonly Member[] | undefined {
     const current = this.#members.get(room);
     if (current === undefined) return undefined;
-    const others = current.filter((member) => member.name !== name);
-    const next = left === true ? others : [...others, { name, online }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const byName = new Map(current.map((member) => [member.name, member]));
+    for (const { name, online, left } of changes) {
+      byName.delete(name);
+      if (left !== true) byName.set(name, { name, online });
+    }
+    const next = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.#members.set(room, next);
     return next;
   }

@@ -6,7 +6,7 @@ import {
   type ClientEventName,
   type ErrorEvent,
   type Hello,
-  type MemberEvent,
+  type MemberChangesEvent,
   type MembersEvent,
   type ReceiptsEvent,
   type ServerEventName,
@@ -45,7 +45,7 @@ export interface SocketHandlers {
   hello: (hello: Hello) => void;
   message: (message: ChatMessage) => void;
   members: (event: MembersEvent) => void;
-  member: (event: MemberEvent) => void;
+  memberChanges: (event: MemberChangesEvent) => void;
   error: (event: ErrorEvent) => void;
   caughtUp: (event: CaughtUpEvent) => void;
   expired: (event: ExpiredEvent) => void;
@@ -69,7 +69,7 @@ export function createSocket({ url, socketOptions }: ClientOptions, handlers: So
   onParsed(socket, "hello", serverEvents.hello, handlers.hello, handlers.malformed);
   onParsed(socket, "message", serverEvents.message, handlers.message, handlers.malformed);
   onParsed(socket, "members", serverEvents.members, handlers.members, handlers.malformed);
-  onParsed(socket, "member", serverEvents.member, handlers.member, handlers.malformed);
+  onParsed(socket, "memberChanges", serverEvents.memberChanges, handlers.memberChanges, handlers.malformed);
   onParsed(socket, "error", serverEvents.error, handlers.error, handlers.malformed);
   onParsed(socket, "caughtUp", serverEvents.caughtUp, handlers.caughtUp, handlers.malformed);
   onParsed(socket, "expired", serverEvents.expired, handlers.expired, handlers.malformed);

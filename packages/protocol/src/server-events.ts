@@ -39,8 +39,8 @@ export type Member = z.infer<typeof Member>;
 
 /**
  * `members`: a room's whole member list: sent to a connection when it joins (or resumes) the
- * room, and to the room when someone disconnects or is dropped. Between those, `member`
- * events carry the changes one at a time.
+ * room, and to the room after bulk changes (members dropped by the sweep, a node that died).
+ * Between those, `memberChanges` events carry the changes.
  *
  * @example
  * socket.on("members", ({ room, members }) => render(room, members));
@@ -164,19 +164,27 @@ export const TypingEvent = z.looseObject({ room: z.string(), user: z.string() })
 /** The `typing` event payload. */
 export type TypingEvent = z.infer<typeof TypingEvent>;
 
-/**
- * `member`: one change to a room's member list, so a join does not cost every member the whole
- * list (in a room of 1,000, that made filling it quadratic). `left: true` removes the name;
- * otherwise set the name's `online`.
- *
- * @example
- * socket.on("member", ({ room, name, online, left }) => apply(room, name, online, left));
- */
-export const MemberEvent = z.looseObject({
-  room: z.string(),
+/** One change to a room's member list: `left: true` removes the name; otherwise set its `online`. */
+export const MemberChange = z.looseObject({
   name: z.string(),
   online: z.boolean(),
   left: z.boolean().optional(),
 });
-/** The `member` event payload. */
-export type MemberEvent = z.infer<typeof MemberEvent>;
+/** One entry of a `memberChanges` event. */
+export type MemberChange = z.infer<typeof MemberChange>;
+
+/**
+ * `memberChanges`: what changed in a room's member list lately, so that joins and departures
+ * do not cost every member the whole list (in a room of 1,000 that made filling it cubic in
+ * bytes). The server gathers a room's changes for a moment (`PIGEON_MEMBER_INTERVAL_MS`,
+ * 100 ms by default) and sends each name's state as of then; apply them in order.
+ *
+ * @example
+ * socket.on("memberChanges", ({ room, changes }) => changes.forEach((change) => apply(room, change)));
+ */
+export const MemberChangesEvent = z.looseObject({
+  room: z.string(),
+  changes: z.array(MemberChange),
+});
+/** The `memberChanges` event payload. */
+export type MemberChangesEvent = z.infer<typeof MemberChangesEvent>;

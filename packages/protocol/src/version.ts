@@ -6,4 +6,5 @@
  * @example
  * if (hello.protocolVersion !== PROTOCOL_VERSION) console.warn("server speaks another version");
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+// 2: `member` (one change per event) became `memberChanges` (a room's changes gathered).

@@ -29,7 +29,7 @@ describe.each(STORES)("store-and-forward delivery (%s store)", (store) => {
     const aliceSocket = await useKeyed(server, alice, "alice", ["lobby"]);
     const bobSocket = await useKeyed(server, bob, "bob", ["lobby"]);
     bobSocket.disconnect();
-    await nextEvent(aliceSocket, "members", ({ members }) => members.some((m) => m.name === "bob" && !m.online));
+    await nextEvent(aliceSocket, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
     await send(aliceSocket, "lobby", ["one", "two", "three"]);
     expect(await held(server)).toBe(3);
 

@@ -17,7 +17,7 @@ describe.each(STORES)("expiry (%s store)", (store) => {
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bobIdentity = testIdentity();
     (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();
-    await nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "bob" && !m.online));
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
 
     await send(alice, "lobby", 3, "old");
     now += 6 * MINUTE_MS;
@@ -66,7 +66,7 @@ describe.each(STORES)("expiry (%s store)", (store) => {
     const server = await useServer({ store, memberTtlMs: 30 * MINUTE_MS }, { clock: () => now });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     (await useKeyed(server, testIdentity(), "bob", ["lobby"])).disconnect();
-    await nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "bob" && !m.online));
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
     await send(alice, "lobby", 1);
     await alice.emitWithAck("ack", { room: "lobby", seq: 1 });
     expect(await server.relay.context.store.heldEntries()).toBe(1);

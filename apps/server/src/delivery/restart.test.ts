@@ -9,7 +9,7 @@ describe.runIf(STORES.includes("redis"))("a relay restarted on the same Redis", 
     const first = await useServer({ store: "redis", redisPrefix });
     const alice = await useKeyed(first, testIdentity(), "alice", ["lobby"]);
     (await useKeyed(first, bob, "bob", ["lobby"])).disconnect();
-    await nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "bob" && !m.online));
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
     for (const text of ["sent", "before", "restart"]) await alice.emitWithAck("chat", { room: "lobby", text });
     await first.close();
 

@@ -1,5 +1,4 @@
 import type { RelayContext, RelaySocket } from "../context.js";
-import { publishMembers } from "./publish-members.js";
 
 /**
  * Forgets a closed connection: its presence in each room, then its hold on the name. A keyed
@@ -11,7 +10,8 @@ export async function disconnect(context: RelayContext, socket: RelaySocket): Pr
   socket.data.rooms = [];
   for (const room of rooms) {
     await context.store.removePresence(room, name, socket.id);
-    await publishMembers(context, room);
+    // Offline, gone (a guest), or still online through another device: the flush reads which.
+    context.memberChanges.changed(room, name);
   }
   await context.store.releaseName(name, socket.id, context.clock());
 }

@@ -1,12 +1,16 @@
 import { MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
 import { describe, expect, it } from "vitest";
-import { nextEvent, useMember, useServer } from "../test-support.js";
+import { collect, nextEvent, useMember, useServer } from "../test-support.js";
 
 describe("join and leave", () => {
   it("answers with the member list, and tells the room only the change", async () => {
-    const server = await useServer();
-    const alice = await useMember(server, "alice", ["lobby"]);
-    const told = nextEvent(alice, "member");
+    // Flushed at once, so that Alice's own join has gone out before Bob comes.
+    const server = await useServer({ memberIntervalMs: 0 });
+    const alice = await useMember(server, "alice");
+    const ownJoin = nextEvent(alice, "memberChanges");
+    await alice.emitWithAck("join", "lobby");
+    await ownJoin;
+    const told = nextEvent(alice, "memberChanges");
     const bob = await useMember(server, "bob");
     const listed = nextEvent(bob, "members");
     const joined = await bob.emitWithAck("join", { room: "lobby" });
@@ -16,7 +20,31 @@ describe("join and leave", () => {
     ];
     expect(joined).toEqual({ ok: true, data: { room: "lobby", members, seq: 0 } });
     expect(await listed).toEqual({ room: "lobby", members });
-    expect(await told).toEqual({ room: "lobby", name: "bob", online: true });
+    expect(await told).toEqual({ room: "lobby", changes: [{ name: "bob", online: true }] });
+  });
+
+  it("gathers a room's changes into one event, each name's state as of the flush", async () => {
+    const server = await useServer({ memberIntervalMs: 500 });
+    const alice = await useMember(server, "alice", ["lobby"]);
+    const told = collect(alice, "memberChanges");
+    const bob = await useMember(server, "bob", ["lobby"]);
+    await useMember(server, "carol", ["lobby"]);
+    // Within one interval of Alice's own join: Bob joins, Carol joins, Bob leaves, Dave joins.
+    // A name marked again moves to the end; Alice hears her own join too (harmless to apply).
+    await bob.emitWithAck("leave", "lobby");
+    const dave = await useMember(server, "dave", ["lobby"]);
+    await nextEvent(dave, "memberChanges");
+    expect(told).toEqual([
+      {
+        room: "lobby",
+        changes: [
+          { name: "alice", online: true },
+          { name: "carol", online: true },
+          { name: "bob", online: false, left: true },
+          { name: "dave", online: true },
+        ],
+      },
+    ]);
   });
 
   it("lets one connection be in several rooms", async () => {
@@ -38,13 +66,15 @@ describe("join and leave", () => {
     const bob = await useMember(server, "bob", ["lobby"]);
     const carol = await useMember(server, "carol", ["lobby"]);
 
-    const afterLeave = nextEvent(alice, "member", ({ name }) => name === "bob");
+    const gone = (name: string) =>
+      nextEvent(alice, "memberChanges", ({ changes }) => changes.some((change) => change.name === name && change.left === true));
+    const afterLeave = gone("bob");
     expect(await bob.emitWithAck("leave", "lobby")).toEqual({ ok: true, data: { room: "lobby" } });
-    expect(await afterLeave).toEqual({ room: "lobby", name: "bob", online: false, left: true });
+    expect((await afterLeave).changes).toContainEqual({ name: "bob", online: false, left: true });
 
-    const afterDisconnect = nextEvent(alice, "members", ({ members }) => members.length === 1);
+    const afterDisconnect = gone("carol");
     carol.disconnect();
-    expect(await afterDisconnect).toEqual({ room: "lobby", members: [{ name: "alice", online: true }] });
+    expect((await afterDisconnect).changes).toContainEqual({ name: "carol", online: false, left: true });
   });
 
   it("stops delivering a room's messages after leaving it", async () => {

@@ -1,7 +1,6 @@
 import { userRoom } from "../delivery/user-room.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
-import { announce } from "./publish-members.js";
 
 /**
  * `leave`: leaves a room; those who stay hear that the name left. A keyed identity stops
@@ -11,13 +10,13 @@ export const leave = defineHandler("leave", async (context, socket, payload) => 
   const name = requireLogin(socket);
   const room = requireRoom(socket, payload.room);
   socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
-  // Said before leaving the socket.io room, whose other connections are the audience.
-  announce(socket, { room, name, online: false, left: true });
   await socket.leave(room);
   await context.store.removePresence(room, name, socket.id);
   if (socket.data.kind === "keyed") {
     await context.store.removeMember(room, name);
     context.io.in(userRoom(name)).socketsLeave(room);
   }
+  // A guest with another connection in the room is still there: the flush reads the store.
+  context.memberChanges.changed(room, name);
   return { room };
 });
