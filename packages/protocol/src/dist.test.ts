@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION } from "./version.js";
 
 const run = promisify(execFile);
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -32,6 +33,6 @@ describe("published build", () => {
       'import { ChatPayload, PROTOCOL_VERSION } from "@pigeon/protocol";' +
       'console.log(JSON.stringify([PROTOCOL_VERSION, ChatPayload.parse("hi")]));';
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: workDir });
-    expect(JSON.parse(stdout)).toEqual([1, { text: "hi" }]);
+    expect(JSON.parse(stdout)).toEqual([PROTOCOL_VERSION, { text: "hi" }]);
   }, 60_000);
 });
