@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { ErrorCode, LIMITS, PROTOCOL_VERSION, type AckResult } from "@pigeon/protocol";
+import { ErrorCode, LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
 import type { RelayContext, RelaySocket } from "./context.js";
+import { answer, refusal, type Ack } from "./handlers/define-handler.js";
 import { disconnect, handlers, type Handler } from "./handlers/index.js";
 import { SerialQueue } from "./serial-queue.js";
 
@@ -21,18 +22,9 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
   const known = new Set<string>(handlers.map((handler) => handler.event));
 
   const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
-    const { event } = handler;
     const ack = takeAck(args);
-    const accepted = queueOf.get(socket)?.push(async () => {
-      if (args.length > 1) {
-        reply(socket, event, ack, refusal(ErrorCode.BAD_REQUEST, "send one payload per event"));
-        return;
-      }
-      const { result, followUps } = await handler.handle(context, socket, args[0]);
-      reply(socket, event, ack, result);
-      for (const followUp of followUps) await followUp();
-    });
-    if (accepted === false) reply(socket, event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
+    const accepted = queueOf.get(socket)?.push(() => handler.handle(context, socket, args, ack));
+    if (accepted === false) answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
   };
   const closed = (socket: RelaySocket, reason: string): void => {
     const queue = queueOf.get(socket);
@@ -57,7 +49,7 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
     const name = String(event);
     if (known.has(name)) return;
     const shown = name.slice(0, MAX_ECHOED_EVENT_NAME);
-    reply(this, shown, takeAck(args), refusal(ErrorCode.BAD_REQUEST, `unknown event "${shown}"`));
+    answer(this, shown, takeAck(args), refusal(ErrorCode.BAD_REQUEST, `unknown event "${shown}"`));
   }
   function onDisconnect(this: RelaySocket, reason: string): void {
     closed(this, reason);
@@ -85,22 +77,6 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
   };
 }
 
-// A client that passed an ack callback gets the result there; one that did not still hears
-// about failures, as an `error` event, so that nothing fails silently.
-function reply(
-  socket: RelaySocket,
-  event: string,
-  ack: ((result: AckResult<unknown>) => void) | undefined,
-  result: AckResult<unknown>,
-): void {
-  if (ack) ack(result);
-  else if (!result.ok) socket.emit("error", { event, ...result.error });
-}
-
-function takeAck(args: unknown[]): ((result: AckResult<unknown>) => void) | undefined {
-  return typeof args.at(-1) === "function" ? (args.pop() as (result: AckResult<unknown>) => void) : undefined;
-}
-
-function refusal(code: ErrorCode, message: string): AckResult<never> {
-  return { ok: false, error: { code, message } };
+function takeAck(args: unknown[]): Ack | undefined {
+  return typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
 }
