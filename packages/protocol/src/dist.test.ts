@@ -31,8 +31,8 @@ describe("published build", () => {
     await symlink(join(packageDir, "node_modules", "zod"), join(workDir, "node_modules", "zod"));
     const script =
       'import { ChatPayload, PROTOCOL_VERSION } from "@pigeon/protocol";' +
-      'console.log(JSON.stringify([PROTOCOL_VERSION, ChatPayload.parse("hi")]));';
+      'console.log(JSON.stringify([PROTOCOL_VERSION, ChatPayload.parse({ room: "r", text: "hi" })]));';
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: workDir });
-    expect(JSON.parse(stdout)).toEqual([PROTOCOL_VERSION, { text: "hi" }]);
+    expect(JSON.parse(stdout)).toEqual([PROTOCOL_VERSION, { room: "r", text: "hi" }]);
   }, 60_000);
 });

@@ -9,11 +9,13 @@ import { requireLogin, requireRoom } from "./guards.js";
  */
 export const chat = defineHandler("chat", async ({ io, store, clock }, socket, payload) => {
   const user = requireLogin(socket);
-  const room = requireRoom(socket, payload.room);
+  // The seed's bare text goes to the room joined last.
+  const [named, text] = typeof payload === "string" ? [undefined, payload] : [payload.room, payload.text];
+  const room = requireRoom(socket, named);
   const id = messageId();
   const sentAt = clock();
-  const { seq, expired } = await store.append(room, { id, user, message: payload.text, sentAt });
-  io.to(room).emit("message", { user, message: payload.text, room, id, seq, sentAt });
+  const { seq, expired } = await store.append(room, { id, user, message: text, sentAt });
+  io.to(room).emit("message", { user, message: text, room, id, seq, sentAt });
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota" });
   return { room, id, seq, sentAt };
 });
