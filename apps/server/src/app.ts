@@ -3,7 +3,7 @@ import { MAX_PACKET_BYTES } from "@pigeon/protocol";
 import { Server } from "socket.io";
 import type { Config } from "./config.js";
 import { connectionHandler } from "./connection.js";
-import type { RelayContext, RelayServer } from "./context.js";
+import type { RelayContext, RelayServer, RelaySocket } from "./context.js";
 import { MemberChanges } from "./delivery/member-changes.js";
 import { ReceiptScheduler } from "./delivery/receipts.js";
 import { Heartbeat } from "./delivery/heartbeat.js";
@@ -63,7 +63,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges };
-  const queues = new Set<SerialQueue>();
+  const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context);
   forgetRequests(io);
   io.on("connection", connectionHandler(context, queues));
@@ -86,7 +86,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
         resolve();
       });
     });
-    await Promise.all([...queues].map((queue) => queue.drain()));
+    await Promise.all([...queues.values()].map((queue) => queue.drain()));
     await receipts.flushAll().catch((error: unknown) => {
       logger.warn({ err: error }, "receipts not sent at shutdown");
     });

@@ -16,25 +16,24 @@ const MAX_ECHOED_EVENT_NAME = 64;
  * connection costs the relay only its queue and `socket.data`, not a closure per event.
  * They go on with `socket.on`, behind any `socket.use` middleware; an `onAny` listener, which
  * socket.io runs before middlewares, only refuses events the protocol does not have.
+ * `queues` holds each open connection's queue, for the relay to drain at shutdown.
  */
-export function connectionHandler(context: RelayContext, queues: Set<SerialQueue>): (socket: RelaySocket) => void {
-  const queueOf = new WeakMap<RelaySocket, SerialQueue>();
+export function connectionHandler(context: RelayContext, queues: Map<RelaySocket, SerialQueue>): (socket: RelaySocket) => void {
   const known = new Set<string>(handlers.map((handler) => handler.event));
 
   const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
     const ack = takeAck(args);
-    const accepted = queueOf.get(socket)?.push(() => handler.handle(context, socket, args, ack));
+    const accepted = queues.get(socket)?.push(() => handler.handle(context, socket, args, ack));
     if (accepted === false) answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
   };
   const closed = (socket: RelaySocket, reason: string): void => {
-    const queue = queueOf.get(socket);
+    const queue = queues.get(socket);
     if (queue === undefined) return;
     queue.pushAlways(async () => {
       try {
         await disconnect(context, socket);
       } finally {
-        queues.delete(queue);
-        queueOf.delete(socket);
+        queues.delete(socket);
       }
     });
     context.logger.debug({ socket: socket.id, reason }, "disconnected");
@@ -62,8 +61,7 @@ export function connectionHandler(context: RelayContext, queues: Set<SerialQueue
     const challenge = randomBytes(CHALLENGE_BYTES).toString("base64url");
     socket.data = { rooms: [], challenge };
     const queue = new SerialQueue(context.config.maxPendingEvents, onError);
-    queues.add(queue);
-    queueOf.set(socket, queue);
+    queues.set(socket, queue);
     for (const { event, listener } of listeners) socket.on(event, listener);
     socket.onAny(onUnknown);
     socket.on("disconnect", onDisconnect);
