@@ -1,28 +1,15 @@
 // A relay started while Redis is unreachable: it serves (unhealthy, refusing logins with
 // UNAVAILABLE) instead of exiting, and recovers by itself once a redis-server of the test's own
 // comes up on the port REDIS_URL names, broadcasting between nodes through Redis too.
-import { once } from "node:events";
-import { createServer } from "node:net";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterEach, expect, it } from "vitest";
-import { startRedisServer, type RedisServerProcess } from "./store/redis/redis-process.js";
-import { describeWithRedisBinaries } from "./store/redis/test-redis.js";
+import { freePort, startRedisServer, type RedisServerProcess } from "./store/redis/redis-process.js";
+import { describeWithRedisBinaries, shardSubscribers } from "./store/redis/test-redis.js";
 import { helloOf, nextEvent, testIdentity, useMember, useSocket } from "./test-support.js";
 import { startTestServer, type TestServer } from "./testing.js";
 
 const PREFIX = "late-redis";
 const WAIT_MS = 10_000;
-
-/** A port nothing listens on (now). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
-}
 
 /** Resolves once `condition()` resolves true, checking every 25 ms; fails after WAIT_MS. */
 async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
@@ -43,17 +30,6 @@ function capturingLogger() {
   const lines: { level: number; msg: string }[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
   return { logger, lines };
-}
-
-/** Subscribers of a shard channel on the Redis at `port`. */
-async function shardSubscribers(port: number, channel: string): Promise<number> {
-  const redis = new Redis({ port, host: "127.0.0.1", retryStrategy: () => null });
-  try {
-    const [, count] = (await redis.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number];
-    return count;
-  } finally {
-    redis.disconnect();
-  }
 }
 
 describeWithRedisBinaries("a relay started before Redis is up", () => {
@@ -109,12 +85,12 @@ describeWithRedisBinaries("a relay started before Redis is up", () => {
     await eventually(async () => (await healthz(a)).status === 200 && (await healthz(b)).status === 200, "both relays are healthy");
 
     // Subscribed while Redis was down: the subscriptions waited, and went out once it was up.
-    await eventually(async () => (await shardSubscribers(port, `${PREFIX}:sio#/#`)) === 2, "both nodes subscribe to the namespace");
+    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#`)) === 2, "both nodes subscribe to the namespace");
 
     const alice = await useMember(a, "alice", ["lobby"]);
     const bob = await useMember(b, "bob", ["lobby"]);
     // Each node subscribes to the room's channel when its first socket joins (without waiting).
-    await eventually(async () => (await shardSubscribers(port, `${PREFIX}:sio#/#lobby#`)) === 2, "both nodes subscribe to lobby");
+    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#lobby#`)) === 2, "both nodes subscribe to lobby");
     const heard = nextEvent(alice, "message", ({ room }) => room === "lobby");
     const sent = await bob.emitWithAck("chat", { room: "lobby", text: "across nodes" });
     expect(sent.ok).toBe(true);

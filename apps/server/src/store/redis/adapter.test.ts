@@ -3,33 +3,16 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRedisAdapter } from "../../redis-adapter.js";
 import { startRedisCluster, startRedisServer, type RedisClusterProcesses, type RedisServerProcess } from "./redis-process.js";
-import { describeWithRedisBinaries } from "./test-redis.js";
+import { describeWithRedisBinaries, shardSubscribers } from "./test-redis.js";
 
 const PREFIX = "adapter-test";
 /** The sharded adapter's channel for a room, in "dynamic" mode. */
 const LOBBY_CHANNEL = `${PREFIX}:sio#/#lobby#`;
-
-/** Subscribers of a shard channel over all `ports` (each server counts its own). */
-async function shardSubscribers(ports: readonly number[], channel: string): Promise<number> {
-  const counts = await Promise.all(
-    ports.map(async (port) => {
-      const redis = new Redis({ port, host: "127.0.0.1", retryStrategy: () => null });
-      try {
-        const [, count] = (await redis.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number];
-        return count;
-      } finally {
-        redis.disconnect();
-      }
-    }),
-  );
-  return counts.reduce((sum, count) => sum + count, 0);
-}
 
 /** Waits (at most 5 s) until `channel` has `count` subscribers: adapters subscribe without waiting. */
 async function subscribed(ports: readonly number[], channel: string, count: number): Promise<void> {

@@ -1,27 +1,15 @@
 // RedisStore.open on a Redis that is not there yet: the store starts anyway, unhealthy, and
 // connects by itself once a redis-server of the test's own comes up on the port it was given.
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { afterEach, expect, it } from "vitest";
 import { RedisStore } from "../redis-store.js";
 import { CONTRACT_LIMITS } from "../store-contract.js";
-import { startRedisServer } from "./redis-process.js";
+import { freePort, startRedisServer } from "./redis-process.js";
 import { describeWithRedisBinaries, waitUntil } from "./test-redis.js";
 
 const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
 const message = (id: string) => ({ id, user: "alice", message: `text of ${id}`, sentAt: 0 });
 /** Far more than failing at once takes, far less than any wait for Redis would (5 s commands, retries). */
 const AT_ONCE_MS = 500;
-
-/** A port nothing listens on (now). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
-}
 
 /** Runs `operation`, returning how it settled and after how long. */
 async function timed(operation: () => Promise<unknown>) {

@@ -188,7 +188,8 @@ async function killProcess(child: ChildProcess): Promise<void> {
 // A cluster node also listens on its port + 10000 (the cluster bus), which must be a port too.
 const HIGHEST_USABLE_PORT = 65_535 - 10_000;
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on (now), also usable for a Redis Cluster node (its bus is port + 10000). */
+export async function freePort(): Promise<number> {
   for (;;) {
     const server = createServer().listen(0, "127.0.0.1");
     await once(server, "listening");

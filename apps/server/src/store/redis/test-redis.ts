@@ -132,3 +132,24 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * Subscribers of a shard channel over the Redis servers at `ports` (each counts its own).
+ *
+ * @example
+ * expect(await shardSubscribers([port], "pigeon:sio#/#lobby#")).toBe(2);
+ */
+export async function shardSubscribers(ports: readonly number[], channel: string): Promise<number> {
+  const counts = await Promise.all(
+    ports.map(async (port) => {
+      const redis = new Redis({ port, host: "127.0.0.1", retryStrategy: () => null });
+      try {
+        const [, count] = (await redis.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number];
+        return count;
+      } finally {
+        redis.disconnect();
+      }
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
