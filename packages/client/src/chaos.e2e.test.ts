@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { PigeonError } from "./index.js";
 import { bringOnline, createMembers, disrupt, settle, type ChaosMember, type ChaosWorld } from "./testing/chaos.js";
-import { seqsUpTo, useKeyedClients, waitUntil } from "./testing/keyed.js";
+import { seqsUpTo, severConnection, useKeyedClients, waitUntil } from "./testing/keyed.js";
 import { seededRandom } from "./testing/prng.js";
 import { describeEachStore, useStoreServer } from "./testing/stores.js";
 
@@ -18,12 +18,14 @@ describeEachStore("chaos", (store) => {
 
   it(`delivers every message of every room exactly once and in order through random disconnects (seed ${SEED})`, async () => {
     const world: ChaosWorld = {
-      server: server(),
       random: seededRandom(SEED),
       client: () => client(),
       resume: (member, fresh) => resume(member.name, member.key, fresh),
+      sever: (name) => {
+        severConnection(server(), name);
+      },
     };
-    const members = createMembers(world, CLIENTS, ROOMS);
+    const members = createMembers(world.random, CLIENTS, ROOMS);
     for (const member of members) await bringOnline(world, member, true);
 
     for (let i = 1; i <= MESSAGES; i += 1) {

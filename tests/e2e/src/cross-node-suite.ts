@@ -2,7 +2,8 @@
 // single Redis (multinode.e2e.test.ts) and a Redis Cluster (redis-cluster.e2e.test.ts).
 import type { ReceiptsEvent } from "@pigeon/protocol";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { clientPool, recordByRoom, seqsUpTo } from "./harness/clients.js";
+import { recordByRoom, seqsUpTo } from "@pigeon/client/testing";
+import { clientPool } from "./harness/clients.js";
 import { roomHoldings } from "./harness/store-view.js";
 import { shows } from "./harness/members.js";
 import { startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";

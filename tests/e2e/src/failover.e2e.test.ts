@@ -1,7 +1,7 @@
 import type { PigeonClient } from "@pigeon/client";
 import { createIdentityKey } from "@pigeon/crypto";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { bringOnline, createMembers, disrupt, settle, type ChaosMember, type ChaosWorld } from "./harness/chaos.js";
+import { balancedChaosWorld, bringOnline, createMembers, disrupt, settle, type ChaosMember } from "./harness/chaos.js";
 import { expectEveryMemberHasAll, send } from "./harness/chaos-checks.js";
 import { clientPool, type ClientPool } from "./harness/clients.js";
 import { roomHoldings } from "./harness/store-view.js";
@@ -50,7 +50,7 @@ describeWhen(url !== undefined, "failover: three nodes behind a load balancer, o
     if (cluster === undefined || balancer === undefined) throw new Error("not started");
     const { prefix } = cluster;
     const random = seededRandom(SEED);
-    const world: ChaosWorld = { balancer, pool, random };
+    const world = balancedChaosWorld(balancer, pool, random);
     const victim = random.pick(cluster.nodes);
     const survivor = cluster.nodes.find((node) => node !== victim);
     if (survivor === undefined) throw new Error("no survivor");

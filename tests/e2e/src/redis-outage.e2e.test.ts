@@ -3,7 +3,8 @@
 import { createIdentityKey } from "@pigeon/crypto";
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { clientPool, recordByRoom, seqsUpTo, type KeyedUser } from "./harness/clients.js";
+import { recordByRoom, seqsUpTo } from "@pigeon/client/testing";
+import { clientPool, type KeyedUser } from "./harness/clients.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
 import { redisToolsInstalled, startRedisServer, type RedisServerProcess } from "./harness/redis-processes.js";

@@ -1,41 +1,37 @@
 import { createIdentityKey } from "@pigeon/crypto";
-import type { TestServer } from "@pigeon/server/testing";
 import type { PigeonClient } from "../index.js";
-import { severConnection, waitUntil } from "./keyed.js";
+import { waitUntil } from "./keyed.js";
 import { ChaosMember } from "./chaos-member.js";
 import { nextEvent } from "./next-event.js";
 import type { Random } from "./prng.js";
 
 export { ChaosMember };
 
-/** What a chaos run needs from its test. */
+/**
+ * What a chaos run needs from its test: the client's own delivery tests run it against one
+ * server, tests/e2e against nodes behind a load balancer.
+ */
 export interface ChaosWorld {
-  readonly server: TestServer;
   readonly random: Random;
-  /** A fresh client, logged in with the member's key. */
-  resume(member: ChaosMember, client: PigeonClient): Promise<PigeonClient>;
-  /** A fresh client, not connected yet. */
-  client(): PigeonClient;
+  /** A fresh client for `member`, not connected yet (a new process, as far as the server can tell). */
+  client(member: ChaosMember): PigeonClient;
+  /** Connects `client` and logs in with the member's key. */
+  resume(member: ChaosMember, client: PigeonClient): Promise<unknown>;
+  /** Cuts the member's connection the way a network failure does: no close handshake. */
+  sever(name: string): void;
 }
 
-/** Members with random non-empty sets of rooms, each room with at least two members. */
-export function createMembers(world: ChaosWorld, count: number, rooms: readonly string[]): ChaosMember[] {
-  const members = Array.from({ length: count }, (_, i) => {
-    const own = rooms.filter(() => world.random.next() < 0.5);
-    return new ChaosMember(`member${i}`, createIdentityKey(), own.length > 0 ? own : [world.random.pick(rooms)]);
+/** `count` members with random non-empty sets of `rooms`, each room with at least two members. */
+export function createMembers(random: Random, count: number, rooms: readonly string[]): ChaosMember[] {
+  return Array.from({ length: count }, (_, i) => {
+    const own = rooms.filter((_room, r) => i === 2 * r || i === 2 * r + 1 || random.next() < 0.5);
+    return new ChaosMember(`member${i}`, createIdentityKey(), own.length > 0 ? own : [random.pick(rooms)]);
   });
-  // Two guaranteed members per room, whatever the draw was.
-  rooms.forEach((room, i) => {
-    for (const member of [members[2 * i], members[2 * i + 1]]) {
-      if (member && !member.rooms.includes(room)) members[members.indexOf(member)] = new ChaosMember(member.name, member.key, [...member.rooms, room]);
-    }
-  });
-  return members;
 }
 
 /** Connects a member with a fresh client, and joins its rooms the first time. */
 export async function bringOnline(world: ChaosWorld, member: ChaosMember, first: boolean): Promise<void> {
-  const client = world.client();
+  const client = world.client(member);
   member.attach(client);
   await world.resume(member, client);
   if (!first) return;
@@ -56,9 +52,10 @@ export async function disrupt(world: ChaosWorld, members: readonly ChaosMember[]
     await bringOnline(world, world.random.pick(away), false);
   } else if (online.length > 1 && roll < 0.8) {
     const { name, client } = world.random.pick(online);
-    const noticed = client === undefined ? undefined : nextEvent(client, "state", (state) => state !== "connected");
-    severConnection(world.server, name);
-    // Until the client notices, it looks connected; settle() must not take it for settled.
+    if (client === undefined) return;
+    const noticed = nextEvent(client, "state", (state) => state !== "connected");
+    world.sever(name);
+    // Until the client notices, it looks connected; it must not be taken for settled or closed.
     await noticed;
   } else if (online.length > 1) {
     const member = world.random.pick(online);
@@ -74,6 +71,6 @@ export async function settle(world: ChaosWorld, members: readonly ChaosMember[])
   for (const member of members) if (member.client === undefined) await bringOnline(world, member, false);
   await waitUntil(
     () => members.every((member) => member.client?.state === "connected" && member.caughtUp),
-    () => `not settled: ${members.filter((m) => m.client?.state !== "connected" || !m.caughtUp).map((m) => m.name).join(", ")}`,
+    () => `not settled: ${members.filter((m) => m.client?.state !== "connected" || !m.caughtUp).map((m) => `${m.name} (${m.client?.state ?? "away"})`).join(", ")}`,
   );
 }

@@ -3,7 +3,7 @@
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { expect } from "vitest";
 import type { ChaosMember } from "./chaos.js";
-import { seqsUpTo } from "./clients.js";
+import { seqsUpTo } from "@pigeon/client/testing";
 import { waitUntil } from "./wait.js";
 
 /**

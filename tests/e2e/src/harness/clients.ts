@@ -1,5 +1,6 @@
 import { createClient, type ClientOptions, type DeliveredMessage, type PigeonClient } from "@pigeon/client";
 import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
+import { recordByRoom } from "@pigeon/client/testing";
 
 /** A keyed identity, its current client and every message that client handed over, per room. */
 export interface KeyedUser {
@@ -69,22 +70,3 @@ export function clientPool(): ClientPool {
     },
   };
 }
-
-/**
- * Records every message `client` hands over, per room, in the order handed.
- *
- * @example
- * const received = recordByRoom(client);
- * expect(received.get("lobby")?.map((m) => m.seq)).toEqual([1, 2, 3]);
- */
-export function recordByRoom(client: PigeonClient, into = new Map<string, DeliveredMessage[]>()): Map<string, DeliveredMessage[]> {
-  client.on("message", (message) => {
-    const list = into.get(message.room) ?? [];
-    list.push(message);
-    into.set(message.room, list);
-  });
-  return into;
-}
-
-/** `[1, 2, …, n]`. */
-export const seqsUpTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
