@@ -62,10 +62,14 @@ export const seqsUpTo = (n: number): number[] => Array.from({ length: n }, (_, i
  * Resolves once `condition` holds, checking every few milliseconds; rejects after a bounded
  * wait with `describe()` in the message. For state with no event to wait on (the store).
  */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, describe: () => string, limitMs = WAIT_LIMIT_MS): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  describe: () => string | Promise<string>,
+  limitMs = WAIT_LIMIT_MS,
+): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${describe()}`);
+    if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${await describe()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }

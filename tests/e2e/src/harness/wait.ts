@@ -1,30 +1,14 @@
 import type { ClientEventMap, PigeonClient } from "@pigeon/client";
+import { nextEvent as nextClientEvent } from "@pigeon/client/testing";
 
-const DEFAULT_LIMIT_MS = 30_000;
-const POLL_INTERVAL_MS = 20;
+const EVENT_LIMIT_MS = 10_000;
 
-/**
- * Resolves once `condition` holds, checking every few milliseconds; rejects after `limitMs`
- * with `describe()` in the message. For state that no event announces (Redis, /healthz).
- *
- * @example
- * await waitUntil(async () => (await health(node)).status === 503, () => "node still healthy", 5_000);
- */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  describe: () => string | Promise<string>,
-  limitMs = DEFAULT_LIMIT_MS,
-): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${await describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-  }
-}
+/** Waits as the client's tests do (30 s at most by default). */
+export { waitUntil } from "@pigeon/client/testing";
 
 /**
- * The next `event` of `client` that `accept` takes; rejects after `limitMs`, so that a missing
- * event fails the test instead of hanging it. Call it before the action that causes the event.
+ * The next `event` of `client` that `accept` takes, as in the client's tests but waiting up to
+ * 10 s by default: events here may cross nodes and Redis.
  *
  * @example
  * const offline = nextEvent(alice, "members", (e) => e.members.some((m) => m.name === "bob" && !m.online));
@@ -33,18 +17,7 @@ export function nextEvent<E extends keyof ClientEventMap>(
   client: PigeonClient,
   event: E,
   accept: (payload: ClientEventMap[E]) => boolean = () => true,
-  limitMs = 10_000,
+  limitMs = EVENT_LIMIT_MS,
 ): Promise<ClientEventMap[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`no matching "${event}" event within ${limitMs} ms`));
-    }, limitMs);
-    const stop = client.on(event, (payload) => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(payload);
-    });
-  });
+  return nextClientEvent(client, event, accept, limitMs);
 }
