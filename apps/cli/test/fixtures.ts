@@ -1,5 +1,5 @@
-import { startTestServer, type TestServer } from "@pigeon/server/testing";
-import type { ConfigInput } from "@pigeon/server";
+import { startTestServer, type TestServer } from "@pigeon/testing";
+import type { RelayConfigInput } from "@pigeon/testing";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { killAll, setTestEnvironment } from "./cli-process.js";
  * go) for the CLI processes it starts; processes are killed, the server closed and the
  * directory removed after each test.
  */
-export function useServer(config: ConfigInput = {}): () => TestServer {
+export function useServer(config: RelayConfigInput = {}): () => TestServer {
   let server: TestServer | undefined;
   beforeEach(async () => {
     server = await startTestServer(config);

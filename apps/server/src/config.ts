@@ -1,93 +1,79 @@
-import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { RelayConfig } from "@pigeon/relay";
 import { z } from "zod";
-import type { RetentionLimits } from "./store/relay-store.js";
 
 // The one place that reads flags and environment. Flags win over environment variables,
 // which win over defaults; every default runs on a laptop with nothing else installed.
 
-const DAY_MS = 86_400_000;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const WEB_BUILD = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 /**
- * The relay's configuration, validated.
+ * What a deployment configures: the relay's own settings plus where to listen, how to log
+ * and how long shutdown may take.
  *
  * @example
- * const config = Config.parse({ port: 0 });
+ * const config = ServerConfig.parse({ port: 0 });
  */
-export const Config = z.strictObject({
-  port: z.coerce.number().int().min(0).max(65_535).default(3000),
-  /** Unset: every interface, IPv6 and IPv4 alike (so `localhost` works whichever it resolves to). */
-  host: z.string().min(1).optional(),
-  logLevel: z.enum(LOG_LEVELS).default("info"),
-  store: z.enum(["memory", "redis"]).default("memory"),
-  /** Where the Redis store lives (with `store: "redis"`). */
-  redisUrl: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
-  /** `REDIS_URL` names one node of a Redis Cluster rather than a single Redis. */
-  redisCluster: z
-    .union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1")])
-    .default(false),
-  /** Prefix of every Redis key, so that several deployments (or test runs) can share a Redis. */
-  redisPrefix: z.string().regex(/^[\w:.-]{1,100}$/).default("pigeon"),
-  /** Undelivered messages are deleted after this long (default 14 days). */
-  messageTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS),
-  /** Members not connected for this long are dropped from their rooms (default 14 days). */
-  memberTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS),
-  /** Most messages a room holds for members who are away; past it the oldest go. */
-  maxRoomEntries: z.coerce.number().int().positive().default(10_000),
-  /** Most bytes of messages a room holds; past it the oldest go. */
-  maxRoomBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024),
-  /** How often expired messages and members are swept. */
-  sweepIntervalMs: z.coerce.number().int().positive().default(60_000),
-  /** The web client's production build, served at `/` (nothing is served if it is missing). */
-  webDir: z.string().min(1).default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
-  /** How often this node tells the store it is alive; a node silent for 3 intervals is presumed dead. */
-  heartbeatIntervalMs: z.coerce.number().int().positive().default(5_000),
-  /** How often, at most, a room's senders get receipts. */
-  receiptIntervalMs: z.coerce.number().int().min(0).default(250),
-  /** How long a room's member-list changes are gathered into one `memberChanges` event. */
-  memberIntervalMs: z.coerce.number().int().min(0).default(100),
-  /** Names this node in logs, `hello` and `/healthz`; random unless set. */
-  nodeId: z.string().min(1).max(64).default(() => `node-${randomBytes(3).toString("hex")}`),
-  /** How long shutdown waits for in-flight work before exiting anyway. */
-  shutdownGraceMs: z.coerce.number().int().min(0).default(5_000),
-  /** Events one connection may have waiting; past it new events are refused with RATE_LIMITED. */
-  maxPendingEvents: z.coerce.number().int().min(1).default(256),
+export const ServerConfig = RelayConfig.extend({
+  port: z.coerce.number().int().min(0).max(65_535).default(3000).describe("TCP port to listen on (0: any free port)"),
+  host: z.string().min(1).optional().describe("address to listen on (unset: every interface, IPv6 and IPv4)"),
+  logLevel: z.enum(LOG_LEVELS).default("info").describe(`log level: ${LOG_LEVELS.join(", ")}`),
+  shutdownGraceMs: z.coerce.number().int().min(0).default(5_000).describe("how long shutdown waits for in-flight work"),
+  webDir: RelayConfig.shape.webDir.default(WEB_BUILD),
 });
-/** The relay's configuration, validated. */
-export type Config = z.infer<typeof Config>;
-/** Configuration before defaults are applied, as tests and callers pass it. */
-export type ConfigInput = z.input<typeof Config>;
+/** A deployment's configuration, validated. */
+export type ServerConfig = z.infer<typeof ServerConfig>;
 
-const FLAGS = {
-  port: { type: "string", env: "PORT" },
-  host: { type: "string", env: "HOST" },
-  "log-level": { type: "string", env: "LOG_LEVEL", key: "logLevel" },
-  store: { type: "string", env: "PIGEON_STORE" },
-  "node-id": { type: "string", env: "PIGEON_NODE_ID", key: "nodeId" },
-  "shutdown-grace-ms": { type: "string", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
-  "redis-url": { type: "string", env: "REDIS_URL", key: "redisUrl" },
-  "redis-prefix": { type: "string", env: "PIGEON_REDIS_PREFIX", key: "redisPrefix" },
-  "redis-cluster": { type: "string", env: "PIGEON_REDIS_CLUSTER", key: "redisCluster" },
-  "message-ttl-ms": { type: "string", env: "PIGEON_MESSAGE_TTL_MS", key: "messageTtlMs" },
-  "member-ttl-ms": { type: "string", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
-  "max-room-entries": { type: "string", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
-  "max-room-bytes": { type: "string", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
-  "sweep-interval-ms": { type: "string", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
-  "web-dir": { type: "string", env: "PIGEON_WEB_DIR", key: "webDir" },
-  "heartbeat-interval-ms": { type: "string", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
-  "receipt-interval-ms": { type: "string", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
-  "member-interval-ms": { type: "string", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
-} as const;
+type Key = keyof ServerConfig;
 
-/** The usage text `--help` prints: every flag with its environment variable. */
-export const USAGE = [
-  "Usage: pigeon-server [options]",
-  "",
-  ...Object.entries(FLAGS).map(([flag, spec]) => `  --${flag.padEnd(22)} env ${spec.env}`),
-  "  --help                 print this help",
-].join("\n");
+/** Every flag, the environment variable it can also come from, and the setting it fills. */
+const FLAGS: readonly { flag: string; env: string; key: Key }[] = [
+  { flag: "port", env: "PORT", key: "port" },
+  { flag: "host", env: "HOST", key: "host" },
+  { flag: "log-level", env: "LOG_LEVEL", key: "logLevel" },
+  { flag: "store", env: "PIGEON_STORE", key: "store" },
+  { flag: "node-id", env: "PIGEON_NODE_ID", key: "nodeId" },
+  { flag: "shutdown-grace-ms", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
+  { flag: "redis-url", env: "REDIS_URL", key: "redisUrl" },
+  { flag: "redis-prefix", env: "PIGEON_REDIS_PREFIX", key: "redisPrefix" },
+  { flag: "redis-cluster", env: "PIGEON_REDIS_CLUSTER", key: "redisCluster" },
+  { flag: "message-ttl-ms", env: "PIGEON_MESSAGE_TTL_MS", key: "messageTtlMs" },
+  { flag: "member-ttl-ms", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
+  { flag: "max-room-entries", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
+  { flag: "max-room-bytes", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
+  { flag: "max-pending-events", env: "PIGEON_MAX_PENDING_EVENTS", key: "maxPendingEvents" },
+  { flag: "sweep-interval-ms", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
+  { flag: "web-dir", env: "PIGEON_WEB_DIR", key: "webDir" },
+  { flag: "heartbeat-interval-ms", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
+  { flag: "receipt-interval-ms", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
+  { flag: "member-interval-ms", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
+];
+
+/** The default a setting shows in `--help` (none for random or unset ones). */
+function shownDefault(key: Key, defaults: ServerConfig): string {
+  if (key === "nodeId") return "random";
+  const value = defaults[key];
+  return value === undefined ? "unset" : String(value);
+}
+
+/** The text `--help` prints: each flag, its environment variable, its meaning and its default. */
+export function usage(): string {
+  const defaults = ServerConfig.parse({});
+  const rows = FLAGS.map(({ flag, env, key }) => {
+    const meaning = ServerConfig.shape[key].description ?? "";
+    return `  --${flag.padEnd(22)} ${env.padEnd(29)} ${meaning} (default: ${shownDefault(key, defaults)})`;
+  });
+  return [
+    "Usage: pigeon-server [options]",
+    "",
+    "Every option can also be set by the environment variable beside it; a flag wins.",
+    "",
+    ...rows,
+    `  --${"help".padEnd(22)} ${"".padEnd(29)} print this help`,
+  ].join("\n");
+}
 
 /**
  * Reads configuration from command-line flags and environment variables.
@@ -96,20 +82,13 @@ export const USAGE = [
  * @example
  * const config = loadConfig(process.argv.slice(2), process.env);
  */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
-  const options = Object.fromEntries(Object.entries(FLAGS).map(([flag, spec]) => [flag, { type: spec.type }]));
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const options = Object.fromEntries(FLAGS.map(({ flag }) => [flag, { type: "string" as const }]));
   const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   const raw: Record<string, unknown> = {};
-  for (const [flag, spec] of Object.entries(FLAGS)) {
-    const key = "key" in spec ? spec.key : flag;
-    const value = values[flag] ?? env[spec.env];
+  for (const { flag, env: variable, key } of FLAGS) {
+    const value = values[flag] ?? env[variable];
     if (value !== undefined && value !== "") raw[key] = value;
   }
-  return Config.parse(raw);
-}
-
-/** The retention limits a configuration sets, as the store enforces them. */
-export function retentionLimits(config: Config): RetentionLimits {
-  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes } = config;
-  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes };
+  return ServerConfig.parse(raw);
 }

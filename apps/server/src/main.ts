@@ -2,13 +2,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ZodError } from "zod";
-import { loadConfig, USAGE, type Config } from "./config.js";
+import { createRelay } from "@pigeon/relay";
+import { loadConfig, usage, type ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
-import { createRelay } from "./relay.js";
 
-function readConfig(): Config {
+function readConfig(): ServerConfig {
   if (process.argv.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     process.exit(0);
   }
   try {
@@ -18,7 +18,7 @@ function readConfig(): Config {
       error instanceof ZodError
         ? error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
         : String(error);
-    process.stderr.write(`pigeon-server: bad configuration: ${detail}\n\n${USAGE}\n`);
+    process.stderr.write(`pigeon-server: bad configuration: ${detail}\n\n${usage()}\n`);
     process.exit(2);
   }
 }

@@ -1,4 +1,4 @@
-import { redisReachable } from "@pigeon/server/testing";
+import { redisReachable } from "@pigeon/relay";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";

@@ -1,9 +1,6 @@
 import { expect, it } from "vitest";
 import { PigeonError } from "./index.js";
-import { bringOnline, createMembers, disrupt, settle, type ChaosMember, type ChaosWorld } from "./testing/chaos.js";
-import { seqsUpTo, severConnection, useKeyedClients, waitUntil } from "./testing/keyed.js";
-import { seededRandom } from "./testing/prng.js";
-import { describeEachStore, useStoreServer } from "./testing/stores.js";
+import { bringOnline, type ChaosMember, type ChaosWorld, createMembers, describeEachStore, disrupt, seededRandom, seqsUpTo, settle, severConnection, useClients, useRelayPerTest, waitUntil } from "@pigeon/testing";
 
 // CHAOS_SEED=n explores other runs; a failure names the seed it ran with, so it can be replayed.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_127);
@@ -13,8 +10,8 @@ const MESSAGES = 5_000;
 const MESSAGES_PER_DISRUPTION = 40;
 
 describeEachStore("chaos", (store) => {
-  const server = useStoreServer(store);
-  const { client, resume } = useKeyedClients(server);
+  const server = useRelayPerTest({ store });
+  const { client, resume } = useClients(server);
 
   it(`delivers every message of every room exactly once and in order through random disconnects (seed ${SEED})`, async () => {
     const world: ChaosWorld = {

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createClient, PigeonError, type PigeonErrorCode } from "./index.js";
-import { useServer } from "./testing/fixtures.js";
+import { useClients, useRelayPerTest } from "@pigeon/testing";
 
 async function rejection(promise: Promise<unknown>): Promise<PigeonError> {
   const error = await promise.then(
@@ -29,7 +29,8 @@ async function closedPort(): Promise<number> {
 }
 
 describe("PigeonClient errors", () => {
-  const { server, client, user } = useServer();
+  const server = useRelayPerTest();
+  const { client, guest: user } = useClients(server);
 
   it("rejects a login under a name someone holds with NAME_TAKEN", async () => {
     await user("alice");

@@ -1,11 +1,11 @@
 import { PROTOCOL_VERSION, type ChatMessage } from "@pigeon/protocol";
 import { describe, expect, it } from "vitest";
-import { record, nextEvent } from "./testing/next-event.js";
+import { nextEvent, record, useClients, useRelayPerTest } from "@pigeon/testing";
 import { createIdentityKey } from "@pigeon/crypto";
-import { useServer } from "./testing/fixtures.js";
 
 describe("PigeonClient", () => {
-  const { client, user } = useServer();
+  const server = useRelayPerTest();
+  const { client, guest: user } = useClients(server);
 
   it("connects, resolves with the server's hello and reports each state", async () => {
     const alice = client();
@@ -76,7 +76,8 @@ describe("PigeonClient", () => {
 });
 
 describe("member lists", () => {
-  const { client, user } = useServer();
+  const server = useRelayPerTest();
+  const { client, guest: user } = useClients(server);
 
   it("keeps the whole list up to date from the server's single changes, also after a resume", async () => {
     const alice = await user("alice", "lobby");

@@ -1,11 +1,9 @@
 import { expect, it } from "vitest";
-import { recordByRoom, seqsUpTo, severConnection, useKeyedClients, waitUntil } from "./testing/keyed.js";
-import { nextEvent, record } from "./testing/next-event.js";
-import { describeEachStore, useStoreServer } from "./testing/stores.js";
+import { describeEachStore, nextEvent, record, recordByRoom, seqsUpTo, severConnection, useClients, useRelayPerTest, waitUntil } from "@pigeon/testing";
 
 describeEachStore("store-and-forward delivery", (store) => {
-  const server = useStoreServer(store);
-  const { client, resume, user } = useKeyedClients(server);
+  const server = useRelayPerTest({ store });
+  const { client, resume, keyed: user } = useClients(server);
   const held = (): Promise<number> => server().relay.context.store.heldEntries();
 
   it("replays 1,000 messages sent while a member was away, in order and exactly once, then holds none", async () => {

@@ -1,10 +1,7 @@
 import { createIdentityKey } from "@pigeon/crypto";
-import { MemoryStore } from "@pigeon/server";
-import { startTestServer, type TestServer } from "@pigeon/server/testing";
+import { MemoryStore, nextEvent, record, recordingLogger, startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient, type PigeonClient } from "./index.js";
-import { recordingLogger } from "./testing/fixtures.js";
-import { nextEvent, record } from "./testing/next-event.js";
 
 const LIMITS = { messageTtlMs: 60_000, memberTtlMs: 60_000, maxRoomEntries: 1_000, maxRoomBytes: 1_000_000 };
 const open: { close(): Promise<void> | void }[] = [];

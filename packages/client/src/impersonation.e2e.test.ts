@@ -2,8 +2,7 @@ import { createIdentityKey, signLogin } from "@pigeon/crypto";
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterEach, expect, it } from "vitest";
-import { useKeyedClients } from "./testing/keyed.js";
-import { describeEachStore, useStoreServer } from "./testing/stores.js";
+import { describeEachStore, useClients, useRelayPerTest } from "@pigeon/testing";
 
 type WireSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -24,8 +23,8 @@ async function wire(url: string): Promise<{ socket: WireSocket; hello: Hello }> 
 }
 
 describeEachStore("impersonation", (store) => {
-  const server = useStoreServer(store);
-  const { client, resume, user } = useKeyedClients(server);
+  const server = useRelayPerTest({ store });
+  const { client, resume, keyed: user } = useClients(server);
 
   async function stranger() {
     const created = client();

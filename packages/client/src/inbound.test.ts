@@ -1,7 +1,6 @@
 import type { ChatMessage } from "@pigeon/protocol";
 import { describe, expect, it } from "vitest";
-import { nextEvent, record } from "./testing/next-event.js";
-import { recordingLogger, useServer } from "./testing/fixtures.js";
+import { nextEvent, record, recordingLogger, useClients, useRelayPerTest } from "@pigeon/testing";
 
 const message = (id: string, text: string): ChatMessage => ({
   user: "server",
@@ -13,7 +12,8 @@ const message = (id: string, text: string): ChatMessage => ({
 });
 
 describe("inbound server events", () => {
-  const { server, client } = useServer();
+  const server = useRelayPerTest();
+  const { client } = useClients(server);
 
   async function listener(logger = recordingLogger()) {
     const bob = client({ logger });

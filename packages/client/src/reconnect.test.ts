@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PigeonClient } from "./index.js";
-import { nextEvent, record } from "./testing/next-event.js";
-import { useServer } from "./testing/fixtures.js";
+import { nextEvent, record, useClients, useRelayPerTest } from "@pigeon/testing";
 
 describe("reconnecting", () => {
-  const { server, user } = useServer();
+  const server = useRelayPerTest();
+  const { guest: user } = useClients(server);
 
   // The server-side socket of a logged-in user.
   function serverSocketOf(name: string) {
@@ -65,7 +65,8 @@ describe("reconnecting", () => {
 });
 
 describe("reconnecting while the name is held", () => {
-  const { server, client, user } = useServer();
+  const server = useRelayPerTest();
+  const { client, guest: user } = useClients(server);
 
   it("keeps retrying the login, reporting NAME_TAKEN, until the name is free again", async () => {
     const alice = await user("alice", "lobby");

@@ -1,7 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { useServer } from "./testing/fixtures.js";
-import { nextEvent } from "./testing/next-event.js";
+import { nextEvent, useClients, useRelayPerTest } from "@pigeon/testing";
 
 // The seed tutorial's client exactly: plain socket.io-client with default transports, string
 // payloads, no acks, listening only for `message`.
@@ -23,7 +22,8 @@ function nextSeedMessage(socket: Socket): Promise<{ user: string; message: strin
 }
 
 describe("tutorial clients and SDK clients together", () => {
-  const { server, user } = useServer();
+  const server = useRelayPerTest();
+  const { guest: user } = useClients(server);
 
   it("chat with each other in both directions with { user, message }", async () => {
     const sdk = await user("sdk-user", "test");

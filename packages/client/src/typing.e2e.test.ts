@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { useServer } from "./testing/fixtures.js";
-import { nextEvent, record } from "./testing/next-event.js";
+import { nextEvent, record, useClients, useRelayPerTest } from "@pigeon/testing";
 
 describe("typing", () => {
-  const { user } = useServer();
+  const server = useRelayPerTest();
+  const { guest: user } = useClients(server);
 
   it("tells the others in the room that someone is typing, once per burst of keystrokes", async () => {
     const alice = await user("alice", "lobby");

@@ -2,13 +2,12 @@
 // single Redis (multinode.e2e.test.ts) and a Redis Cluster (redis-cluster.e2e.test.ts).
 import type { ReceiptsEvent } from "@pigeon/protocol";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { recordByRoom, seqsUpTo } from "@pigeon/client/testing";
+import { recordByRoom, seqsUpTo } from "@pigeon/testing";
 import { clientPool } from "./harness/clients.js";
 import { roomHoldings } from "./harness/store-view.js";
 import { shows } from "./harness/members.js";
 import { startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
-import type { RedisTarget } from "./harness/redis.js";
-import { nextEvent, waitUntil } from "./harness/wait.js";
+import { nextEvent, waitUntil, type RedisTarget } from "@pigeon/testing";
 
 const AWAY_MESSAGES = 200;
 

@@ -9,10 +9,7 @@ import { startLoadBalancer, type LoadBalancer } from "./harness/load-balancer.js
 import { omits, shows } from "./harness/members.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
-import { seededRandom } from "@pigeon/client/testing";
-import { SHARED_REDIS_URL, sharedRedisUrl } from "./harness/redis.js";
-import { describeWhen } from "./harness/suites.js";
-import { nextEvent, waitUntil } from "./harness/wait.js";
+import { describeWithRedis, nextEvent, seededRandom, waitUntil } from "@pigeon/testing";
 
 // CHAOS_SEED=n explores other runs; a failure names the seed it ran with, so it can be replayed.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_203);
@@ -28,10 +25,8 @@ const REAPED_WITHIN_MS = HEARTBEAT_INTERVAL_MS * 8;
 const FAILOVER_LIMIT_MS = 20_000;
 const GHOST_GUEST = "ghost guest";
 
-const url = await sharedRedisUrl();
-const target = { url: url ?? SHARED_REDIS_URL, cluster: false };
-
-describeWhen(url !== undefined, "failover: three nodes behind a load balancer, one killed with SIGKILL", `no Redis at ${SHARED_REDIS_URL}`, () => {
+await describeWithRedis("failover: three nodes behind a load balancer, one killed with SIGKILL", (url) => {
+  const target = { url, cluster: false };
   let cluster: PigeonCluster | undefined;
   let balancer: LoadBalancer | undefined;
   const pool = clientPool();

@@ -1,9 +1,6 @@
+import { describeWithRedis } from "@pigeon/testing";
 import { crossNodeSuite } from "./cross-node-suite.js";
-import { SHARED_REDIS_URL, sharedRedisUrl } from "./harness/redis.js";
-import { describeWhen } from "./harness/suites.js";
 
-const url = await sharedRedisUrl();
-
-describeWhen(url !== undefined, "three nodes on one Redis", `no Redis at ${SHARED_REDIS_URL}`, () => {
-  crossNodeSuite(() => ({ url: url ?? SHARED_REDIS_URL, cluster: false }), "multinode");
+await describeWithRedis("three nodes on one Redis", (url) => {
+  crossNodeSuite(() => ({ url, cluster: false }), "multinode");
 });

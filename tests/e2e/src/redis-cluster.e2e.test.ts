@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { crossNodeSuite } from "./cross-node-suite.js";
-import { redisToolsInstalled, startRedisCluster, type RedisClusterProcesses } from "./harness/redis-processes.js";
-import { keysPerMaster } from "./harness/redis.js";
-import { describeWhen } from "./harness/suites.js";
+import { describeWithRedisBinaries, keysPerMaster, startRedisCluster, type RedisClusterProcesses } from "@pigeon/testing";
 
-const tools = await redisToolsInstalled();
-
-describeWhen(tools, "three nodes on a 3-shard Redis Cluster", "redis-server or redis-cli is not installed", () => {
+describeWithRedisBinaries("three nodes on a 3-shard Redis Cluster", () => {
   let redis: RedisClusterProcesses | undefined;
   // Registered before the suite's own hooks: the Cluster starts before the nodes and stops after them.
   beforeAll(async () => {

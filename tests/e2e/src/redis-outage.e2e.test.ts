@@ -3,14 +3,11 @@
 import { createIdentityKey } from "@pigeon/crypto";
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { recordByRoom, seqsUpTo } from "@pigeon/client/testing";
+import { describeWithRedisBinaries, nextEvent, recordByRoom, seqsUpTo, startRedisServer, waitUntil, type RedisServerProcess } from "@pigeon/testing";
 import { clientPool, type KeyedUser } from "./harness/clients.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
-import { redisToolsInstalled, startRedisServer, type RedisServerProcess } from "./harness/redis-processes.js";
 import { beatenSince, heldMessage, roomCursors, roomHoldings } from "./harness/store-view.js";
-import { describeWhen } from "./harness/suites.js";
-import { nextEvent, waitUntil } from "./harness/wait.js";
 
 const BEFORE_OUTAGE = 100;
 /** Bounds the background traffic; it normally ends at the outage, long before this. */
@@ -19,9 +16,7 @@ const HEALTH_LIMIT_MS = 15_000;
 /** Longer than the 3 missed heartbeats after which a silent node is presumed dead. */
 const OUTAGE_MS = HEARTBEAT_INTERVAL_MS * 6;
 
-const tools = await redisToolsInstalled();
-
-describeWhen(tools, "a Redis outage under two nodes", "redis-server is not installed", () => {
+describeWithRedisBinaries("a Redis outage under two nodes", () => {
   let redis: RedisServerProcess | undefined;
   let cluster: PigeonCluster | undefined;
   let cast: Cast | undefined;

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { cpuSeconds } from "./harness/cpu.js";
 import { startLoadBalancer } from "./harness/load-balancer.js";
 import { startPigeonCluster } from "./harness/pigeon-cluster.js";
-import { SHARED_REDIS_URL, sharedRedisUrl } from "./harness/redis.js";
+import { redisUrlForTests, TEST_REDIS_URL } from "@pigeon/testing";
 import { startWorkload, type Measurement } from "./harness/workload.js";
 
 const CLIENTS = 300;
@@ -87,9 +87,9 @@ function table(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
-const url = await sharedRedisUrl();
+const url = await redisUrlForTests();
 if (url === undefined) {
-  process.stderr.write(`throughput: needs Redis at ${SHARED_REDIS_URL}\n`);
+  process.stderr.write(`throughput: needs Redis at ${TEST_REDIS_URL}\n`);
   process.exit(1);
 }
 const rows: Row[] = [];

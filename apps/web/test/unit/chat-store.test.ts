@@ -1,5 +1,5 @@
 import { MemoryKeyStore } from "@pigeon/crypto";
-import { startTestServer, type TestServer } from "@pigeon/server/testing";
+import { startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRoom, type ChatState } from "../../src/state/chat-state.js";
 import { ChatStore, type NamedKeyStore } from "../../src/state/chat-store.js";

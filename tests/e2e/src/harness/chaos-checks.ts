@@ -3,8 +3,7 @@
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { expect } from "vitest";
 import type { ChaosMember } from "./chaos.js";
-import { seqsUpTo } from "@pigeon/client/testing";
-import { waitUntil } from "./wait.js";
+import { seqsUpTo, waitUntil } from "@pigeon/testing";
 
 /**
  * Sends, and records what the server accepted under which seq. A failure is kept in

@@ -2,11 +2,11 @@
 // members come and go, connections are cut like network failures, and every member must end
 // with every message of its rooms exactly once and in order. The run itself is the client's;
 // this file only says how clients connect here.
-import { type ChaosWorld, type Random } from "@pigeon/client/testing";
+import { type ChaosWorld, type Random } from "@pigeon/testing";
 import type { ClientPool } from "./clients.js";
 import type { LoadBalancer } from "./load-balancer.js";
 
-export { bringOnline, ChaosMember, createMembers, disrupt, settle, type ChaosWorld } from "@pigeon/client/testing";
+export { bringOnline, ChaosMember, createMembers, disrupt, settle, type ChaosWorld } from "@pigeon/testing";
 
 /**
  * A chaos world whose clients connect through `balancer`, and whose connections are cut there.

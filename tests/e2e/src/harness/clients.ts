@@ -1,6 +1,6 @@
 import { createClient, type ClientOptions, type DeliveredMessage, type PigeonClient } from "@pigeon/client";
 import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
-import { recordByRoom } from "@pigeon/client/testing";
+import { recordByRoom } from "@pigeon/testing";
 
 /** A keyed identity, its current client and every message that client handed over, per room. */
 export interface KeyedUser {

@@ -1,4 +1,4 @@
-import { deleteKeysWithPrefix, testKeyPrefix, type RedisTarget } from "./redis.js";
+import { deleteKeysWithPrefix, testKeyPrefix, type RedisTarget } from "@pigeon/testing";
 import { startPigeonNode, type PigeonNode } from "./pigeon-node.js";
 
 /** Small, so that a killed node's connections are released within about 1.5 s (3 missed beats). */

@@ -1,5 +1,4 @@
-import { withRedis, type RedisTarget } from "./redis.js";
-import { waitUntil } from "./wait.js";
+import { waitUntil, withRedis, type RedisTarget } from "@pigeon/testing";
 
 /** What the Redis store holds for one room. */
 export interface RoomHoldings {

@@ -1,5 +1,5 @@
-import type { ConfigInput } from "@pigeon/server";
-import { startTestServer, type TestServer } from "@pigeon/server/testing";
+import type { RelayConfigInput } from "@pigeon/testing";
+import { startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, beforeEach, inject } from "vitest";
 import { ChatPage } from "./chat-page.js";
 import { createProfile, type BrowserProfile } from "./chromium.js";
@@ -30,7 +30,7 @@ export interface World {
  * in production (same origin, the relay's Content-Security-Policy), and cleanup of every
  * browser, proxy and profile it made. Receipts are sent every 50 ms so statuses settle quickly.
  */
-export function useWorld(config: ConfigInput = {}): () => World {
+export function useWorld(config: RelayConfigInput = {}): () => World {
   let world: World | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const pages: ChatPage[] = [];

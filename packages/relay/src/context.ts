@@ -1,0 +1,45 @@
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from "@pigeon/protocol";
+import type { Server, Socket } from "socket.io";
+import type { RelayConfig } from "./config.js";
+import type { Logger } from "./logger.js";
+import type { RelayStore, StoredEntry } from "./store/relay-store.js";
+
+/** The relay's socket.io server, typed with the protocol's event maps. */
+export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** One client connection, typed with the protocol's event maps. */
+export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What every handler may use. */
+export interface RelayContext {
+  readonly io: RelayServer;
+  readonly store: RelayStore;
+  readonly config: RelayConfig;
+  readonly logger: Logger;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  readonly clock: () => number;
+  readonly receipts: Receipts;
+  readonly memberChanges: MemberChangeFeed;
+}
+
+/** An entry that every member has, so the store deleted it. */
+export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
+
+/** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */
+export interface Receipts {
+  /** Delivery in `room` moved, and these entries went; the senders hear of it soon. */
+  touch(room: string, deleted?: readonly DeletedEntry[]): void;
+  /** Sends every pending receipt now. */
+  flushAll(): Promise<void>;
+}
+
+/** Where handlers say that a room's member list changed (implemented by `membership/member-changes`). */
+export interface MemberChangeFeed {
+  /** `name`'s place in `room` changed: joined, left, came online, went offline. */
+  changed(room: string, name: string): void;
+}

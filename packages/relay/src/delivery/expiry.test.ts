@@ -1,0 +1,94 @@
+import { expect, it } from "vitest";
+import { record, helloOf, nextEvent, testIdentity, useKeyed, useRelay, useSocket, type TestSocket, describeEachStore } from "@pigeon/testing";
+
+async function send(socket: TestSocket, room: string, count: number, text = "m"): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const result = await socket.emitWithAck("chat", { room, text: `${text}${index}` });
+    if (!result.ok) throw new Error(result.error.code);
+  }
+}
+
+const MINUTE_MS = 60_000;
+
+describeEachStore("expiry", (store) => {
+  it("drops messages past the TTL, tells the room, and tells a returning laggard the gap", async () => {
+    let now = 1_000_000;
+    const server = await useRelay({ store, messageTtlMs: 10 * MINUTE_MS, memberTtlMs: 60 * MINUTE_MS }, { clock: () => now });
+    const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
+    const bobIdentity = testIdentity();
+    (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
+
+    await send(alice, "lobby", 3, "old");
+    now += 6 * MINUTE_MS;
+    await send(alice, "lobby", 2, "new");
+    now += 5 * MINUTE_MS;
+    const live = nextEvent(alice, "expired");
+    await server.relay.sweep();
+    expect(await live).toEqual({ room: "lobby", from: 1, to: 3, reason: "ttl" });
+    expect(await server.relay.context.store.heldEntries()).toBe(2);
+
+    const back = await useSocket(server);
+    const expired = nextEvent(back, "expired");
+    const messages = record(back, "message");
+    const caughtUp = nextEvent(back, "caughtUp");
+    await back.emitWithAck("login", bobIdentity.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    expect(await expired).toEqual({ room: "lobby", from: 1, to: 3 });
+    await caughtUp;
+    expect(messages.map(({ seq }) => seq)).toEqual([4, 5]);
+  });
+
+  it("pushes the oldest messages out past the room quota, keeping the store within it", async () => {
+    const server = await useRelay({ store, maxRoomEntries: 10 });
+    const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
+    const bobIdentity = testIdentity();
+    (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();
+    const notices = record(alice, "expired");
+    await send(alice, "lobby", 25);
+    await alice.emitWithAck("ack", { room: "lobby", seq: 25 });
+    expect(await server.relay.context.store.heldEntries()).toBe(10);
+    expect(notices).toHaveLength(15);
+    expect(notices[0]).toEqual({ room: "lobby", from: 1, to: 1, reason: "quota" });
+    expect(notices.at(-1)).toEqual({ room: "lobby", from: 15, to: 15, reason: "quota" });
+
+    const back = await useSocket(server);
+    const expired = nextEvent(back, "expired");
+    const messages = record(back, "message");
+    const caughtUp = nextEvent(back, "caughtUp");
+    await back.emitWithAck("login", bobIdentity.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    expect(await expired).toEqual({ room: "lobby", from: 1, to: 15 });
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 25 });
+    expect(messages.map(({ seq }) => seq)).toEqual(Array.from({ length: 10 }, (_, index) => index + 16));
+  });
+
+  it("drops members away longer than the member TTL, freeing what they pinned and their name", async () => {
+    let now = 1_000_000;
+    const server = await useRelay({ store, memberTtlMs: 30 * MINUTE_MS }, { clock: () => now });
+    const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
+    (await useKeyed(server, testIdentity(), "bob", ["lobby"])).disconnect();
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
+    await send(alice, "lobby", 1);
+    await alice.emitWithAck("ack", { room: "lobby", seq: 1 });
+    expect(await server.relay.context.store.heldEntries()).toBe(1);
+
+    now += 29 * MINUTE_MS;
+    await server.relay.sweep();
+    expect(await server.relay.context.store.heldEntries()).toBe(1);
+    now += 2 * MINUTE_MS;
+    const members = nextEvent(alice, "members");
+    await server.relay.sweep();
+    expect(await members).toEqual({ room: "lobby", members: [{ name: "alice", online: true }] });
+    expect(await server.relay.context.store.heldEntries()).toBe(0);
+    const newcomer = await useSocket(server);
+    expect(await newcomer.emitWithAck("login", "bob")).toMatchObject({ ok: true });
+  });
+
+  it("never drops a member who is connected, however long", async () => {
+    let now = 1_000_000;
+    const server = await useRelay({ store, memberTtlMs: MINUTE_MS }, { clock: () => now });
+    const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
+    now += 100 * MINUTE_MS;
+    await server.relay.sweep();
+    expect(await alice.emitWithAck("ack", { room: "lobby", seq: 0 })).toMatchObject({ ok: true });
+  });
+});

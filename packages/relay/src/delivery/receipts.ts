@@ -1,0 +1,124 @@
+import { MAX_RECEIPTS_PER_EVENT, type Receipt } from "@pigeon/protocol";
+import type { DeletedEntry, Receipts, RelayServer } from "../context.js";
+import type { Logger } from "../logger.js";
+import { nameKey, type DeliveryState, type RelayStore } from "../store/relay-store.js";
+import { userRoom } from "../membership/user-room.js";
+
+interface RoomReceipts {
+  timer: NodeJS.Timeout | undefined;
+  /** Entries deleted since the last flush (everyone has them). */
+  deleted: DeletedEntry[];
+  /** What each sender was last told per held seq, so a flush sends only what changed. */
+  reported: Map<number, number>;
+}
+
+/**
+ * Coalesces delivery receipts: acks only mark a room dirty, and at most once per interval the
+ * room's delivery state is read once and each sender gets one `receipts` event with the
+ * messages whose count changed. A room of 1,000 members acking a message thus costs its sender
+ * a handful of events, not 1,000.
+ *
+ * @example
+ * receipts.touch("lobby", result.deleted);
+ */
+export class ReceiptScheduler implements Receipts {
+  readonly #rooms = new Map<string, RoomReceipts>();
+
+  constructor(
+    private readonly io: RelayServer,
+    private readonly store: RelayStore,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Notes that delivery in `room` moved (and which entries went); schedules a flush. */
+  touch(room: string, deleted: readonly DeletedEntry[] = []): void {
+    let state = this.#rooms.get(room);
+    if (!state) {
+      state = { timer: undefined, deleted: [], reported: new Map() };
+      this.#rooms.set(room, state);
+    }
+    state.deleted.push(...deleted);
+    if (state.timer) return;
+    state.timer = setTimeout(() => {
+      this.#flush(room).catch((error: unknown) => {
+        this.logger.error({ err: error, room }, "sending receipts failed");
+      });
+    }, this.intervalMs);
+  }
+
+  /** Sends every pending receipt now (on shutdown, so senders hear what happened). */
+  async flushAll(): Promise<void> {
+    const pending = [...this.#rooms].filter(([, state]) => state.timer !== undefined);
+    for (const [room, state] of pending) {
+      clearTimeout(state.timer);
+      await this.#flush(room);
+    }
+  }
+
+  /** Stops every pending flush without sending it. */
+  stop(): void {
+    for (const state of this.#rooms.values()) clearTimeout(state.timer);
+    this.#rooms.clear();
+  }
+
+  async #flush(room: string): Promise<void> {
+    const state = this.#rooms.get(room);
+    if (!state) return;
+    state.timer = undefined;
+    const deleted = state.deleted.splice(0);
+    const delivery = await this.store.deliveryState(room, MAX_RECEIPTS_PER_EVENT);
+    const bySender = new Map<string, { user: string; receipts: Receipt[] }>();
+    const add = (user: string, receipt: Receipt) => {
+      const key = nameKey(user);
+      const group = bySender.get(key) ?? { user, receipts: [] };
+      group.receipts.push(receipt);
+      bySender.set(key, group);
+    };
+    const counter = deliveryCounter(delivery);
+    for (const entry of deleted) {
+      state.reported.delete(entry.seq);
+      const total = counter.total(entry.user);
+      add(entry.user, { seq: entry.seq, id: entry.id, delivered: total, total, deleted: true });
+    }
+    for (const entry of delivery.entries) {
+      const { delivered, total } = counter.count(entry);
+      if (state.reported.get(entry.seq) === delivered) continue;
+      state.reported.set(entry.seq, delivered);
+      add(entry.user, { seq: entry.seq, id: entry.id, delivered, total, deleted: false });
+    }
+    for (const { user, receipts } of bySender.values()) {
+      this.io.to(userRoom(user)).emit("receipts", { room, receipts: receipts.slice(-MAX_RECEIPTS_PER_EVENT) });
+    }
+    // Nothing held and nothing new: forget the room until its next ack.
+    if (delivery.entries.length === 0 && !this.#pending(room)) this.#rooms.delete(room);
+  }
+
+  #pending(room: string): boolean {
+    return this.#rooms.get(room)?.timer !== undefined;
+  }
+}
+
+/** Counts, for a held entry, how many members other than its sender have acked it. */
+function deliveryCounter({ cursors }: DeliveryState) {
+  const acked = cursors.map((cursor) => cursor.acked).sort((a, b) => a - b);
+  const cursorOf = new Map(cursors.map((cursor) => [nameKey(cursor.name), cursor.acked]));
+  const atLeast = (seq: number): number => {
+    let low = 0;
+    let high = acked.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((acked[middle] ?? 0) < seq) low = middle + 1;
+      else high = middle;
+    }
+    return acked.length - low;
+  };
+  return {
+    total: (user: string): number => cursors.length - (cursorOf.has(nameKey(user)) ? 1 : 0),
+    count({ seq, user }: DeletedEntry): { delivered: number; total: number } {
+      const own = cursorOf.get(nameKey(user));
+      const ownCounts = own !== undefined && own >= seq ? 1 : 0;
+      return { delivered: atLeast(seq) - ownCounts, total: cursors.length - (own === undefined ? 0 : 1) };
+    },
+  };
+}

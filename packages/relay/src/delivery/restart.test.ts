@@ -1,0 +1,32 @@
+import { expect, it } from "vitest";
+import { testKeyPrefix } from "@pigeon/testing";
+import { record, helloOf, nextEvent, describeWithRedis, testIdentity, useKeyed, useRelay, useSocket } from "@pigeon/testing";
+
+await describeWithRedis("a relay restarted on the same Redis", () => {
+  it("loses nothing between a send and the member's return", async () => {
+    const redisPrefix = testKeyPrefix("restart");
+    const bob = testIdentity();
+    const first = await useRelay({ store: "redis", redisPrefix });
+    const alice = await useKeyed(first, testIdentity(), "alice", ["lobby"]);
+    (await useKeyed(first, bob, "bob", ["lobby"])).disconnect();
+    await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
+    for (const text of ["sent", "before", "restart"]) await alice.emitWithAck("chat", { room: "lobby", text });
+    await first.close();
+
+    const second = await useRelay({ store: "redis", redisPrefix });
+    const back = await useSocket(second);
+    const messages = record(back, "message");
+    const caughtUp = nextEvent(back, "caughtUp");
+    const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    expect(login).toMatchObject({ ok: true, data: { rooms: [{ room: "lobby", acked: 0 }] } });
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 3 });
+    expect(messages.map(({ message, replayed }) => [message, replayed])).toEqual([
+      ["sent", true],
+      ["before", true],
+      ["restart", true],
+    ]);
+    // The name is still held by bob's key across the restart.
+    const impostor = await useSocket(second);
+    expect(await impostor.emitWithAck("login", "bob")).toMatchObject({ ok: false, error: { code: "NAME_TAKEN" } });
+  });
+});

@@ -1,0 +1,18 @@
+import type { RelayContext } from "../context.js";
+import { publishMembers } from "../membership/publish-members.js";
+
+/**
+ * Drops what outlived the TTLs and tells the rooms concerned: an `expired` notice for dropped
+ * messages, a new member list for dropped members.
+ *
+ * @example
+ * setInterval(() => void sweep(context), config.sweepIntervalMs);
+ */
+export async function sweep(context: RelayContext): Promise<void> {
+  const reports = await context.store.sweep(context.clock());
+  for (const { room, expired, droppedMembers } of reports) {
+    if (expired) context.io.to(room).emit("expired", { room, ...expired, reason: "ttl" });
+    if (droppedMembers.length > 0) await publishMembers(context, room);
+    context.logger.info({ room, expired, dropped: droppedMembers.length }, "swept");
+  }
+}

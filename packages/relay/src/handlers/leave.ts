@@ -1,0 +1,22 @@
+import { userRoom } from "../membership/user-room.js";
+import { defineHandler } from "./define-handler.js";
+import { requireLogin, requireRoom } from "./guards.js";
+
+/**
+ * `leave`: leaves a room; those who stay hear that the name left. A keyed identity stops
+ * being a member (on all its devices), and what was held only for it is deleted.
+ */
+export const leave = defineHandler("leave", async (context, socket, payload) => {
+  const name = requireLogin(socket);
+  const room = requireRoom(socket, payload.room);
+  socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
+  await socket.leave(room);
+  await context.store.removePresence(room, name, socket.id);
+  if (socket.data.kind === "keyed") {
+    await context.store.removeMember(room, name);
+    context.io.in(userRoom(name)).socketsLeave(room);
+  }
+  // A guest with another connection in the room is still there: the flush reads the store.
+  context.memberChanges.changed(room, name);
+  return { room };
+});

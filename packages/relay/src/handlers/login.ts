@@ -1,0 +1,69 @@
+import { ErrorCode, type LoginAck, type LoginPayload } from "@pigeon/protocol";
+import type { RelayContext, RelaySocket } from "../context.js";
+import { replay } from "../delivery/replay.js";
+import { userRoom } from "../membership/user-room.js";
+import { verifyLogin } from "../auth/verify-login.js";
+import { RelayError } from "../errors.js";
+import { nameKey, type NameClaim } from "../store/relay-store.js";
+import { defineHandler, type FollowUp } from "./define-handler.js";
+import { announceJoin } from "../membership/publish-members.js";
+
+/**
+ * `login`: a guest takes a name nobody holds; a keyed identity proves its key by signing this
+ * connection's challenge and resumes: it is put back in its rooms, and after the ack each room
+ * replays what arrived while it was away.
+ */
+export const login = defineHandler("login", async (context, socket, payload, after) => {
+  const current = socket.data.name;
+  if (current !== undefined) return again(socket, current, payload, context);
+  if (!context.store.healthy()) {
+    throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
+  }
+  const claim = claimOf(payload, socket.data.challenge);
+  if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
+    throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);
+  }
+  socket.data.name = payload.name;
+  socket.data.kind = claim.kind;
+  // Spent: a logged-in connection cannot log in again as anyone else.
+  socket.data.challenge = "";
+  if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
+  // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
+  // that reaches all of a user's connections; for guests it would be memory per connection.
+  if (claim.kind === "guest") return { name: payload.name, kind: "guest", rooms: [] };
+  await socket.join(userRoom(payload.name));
+  const rooms = await rejoin(context, socket, payload.name, after);
+  return { name: payload.name, kind: "keyed", rooms };
+});
+
+function claimOf({ name, publicKey, signature }: LoginPayload, challenge: string): NameClaim {
+  if (publicKey === undefined || signature === undefined) return { kind: "guest" };
+  if (!verifyLogin({ name, publicKey, signature }, challenge)) {
+    throw new RelayError(ErrorCode.UNAUTHORIZED, "the signature does not match this connection's challenge");
+  }
+  return { kind: "keyed", publicKey };
+}
+
+/** Puts a resuming identity back in its rooms; schedules each room's replay after the ack. */
+async function rejoin(context: RelayContext, socket: RelaySocket, name: string, after: (task: FollowUp) => void) {
+  const memberships = await context.store.memberships(name);
+  for (const { room, acked } of memberships) {
+    await context.store.addPresence(room, name, socket.id);
+    await socket.join(room);
+    socket.data.rooms.push(room);
+    await announceJoin(context, socket, room, name);
+    after(() => replay(context, socket, room, acked));
+  }
+  return memberships;
+}
+
+// Repeating the same login is harmless (clients retry after a lost ack); another name is not.
+async function again(socket: RelaySocket, current: string, payload: LoginPayload, context: RelayContext): Promise<LoginAck> {
+  const sameKey = payload.publicKey === socket.data.publicKey;
+  if (nameKey(current) !== nameKey(payload.name) || !sameKey) {
+    throw new RelayError(ErrorCode.ALREADY_LOGGED_IN, `this connection is logged in as ${current}`);
+  }
+  const kind = socket.data.kind ?? "guest";
+  const rooms = kind === "keyed" ? await context.store.memberships(current) : [];
+  return { name: current, kind, rooms };
+}

@@ -1,0 +1,19 @@
+export { RelayConfig, type RelayConfigInput } from "./config.js";
+export type { RelayContext, RelayServer, RelaySocket } from "./context.js";
+export { RelayError } from "./errors.js";
+export { silentLogger, type Logger } from "./logger.js";
+export { createRelay, type RelayOptions } from "./relay.js";
+export { createStore, retentionLimits } from "./store/create-store.js";
+export { MemoryStore } from "./store/memory-store.js";
+export { redisReachable } from "./store/redis/connect.js";
+export type {
+  DeliveryState,
+  ExpiredRange,
+  NameClaim,
+  RelayStore,
+  RetentionLimits,
+  RoomCursor,
+  StoredEntry,
+  SweepReport,
+} from "./store/relay-store.js";
+export type { Relay } from "./transport/app.js";

@@ -1,0 +1,99 @@
+// A relay started while Redis is unreachable: it serves (unhealthy, refusing logins with
+// UNAVAILABLE) instead of exiting, and recovers by itself once a redis-server of the test's own
+// comes up on the port REDIS_URL names, broadcasting between nodes through Redis too.
+import { pino } from "pino";
+import { afterEach, expect, it } from "vitest";
+import { freePort, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
+import { describeWithRedisBinaries, shardSubscribers } from "@pigeon/testing";
+import { helloOf, nextEvent, testIdentity, useMember, useSocket } from "@pigeon/testing";
+import { startTestServer, type TestServer } from "@pigeon/testing";
+
+const PREFIX = "late-redis";
+const WAIT_MS = 10_000;
+
+/** Resolves once `condition()` resolves true, checking every 25 ms; fails after WAIT_MS. */
+async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function healthz(server: TestServer): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${server.url}/healthz`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A logger whose lines the test reads. */
+function capturingLogger() {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
+  return { logger, lines };
+}
+
+describeWithRedisBinaries("a relay started before Redis is up", () => {
+  const servers: TestServer[] = [];
+  const redisServers: RedisServerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await Promise.all(redisServers.splice(0).map((redis) => redis.stop()));
+  });
+  const startRelay = async (redisUrl: string, logger = pino({ level: "silent" })) => {
+    const server = await startTestServer({ store: "redis", redisUrl, redisPrefix: PREFIX }, { logger });
+    servers.push(server);
+    return server;
+  };
+  const startRedis = async (port: number) => {
+    const redis = await startRedisServer({ port });
+    redisServers.push(redis);
+    return redis;
+  };
+
+  it("says it is unhealthy and refuses logins with UNAVAILABLE, then recovers by itself", async () => {
+    const port = await freePort();
+    const { logger, lines } = capturingLogger();
+    const server = await startRelay(`redis://127.0.0.1:${port}`, logger);
+
+    expect(await healthz(server)).toMatchObject({ status: 503, body: { status: "unavailable", store: "redis", storeReachable: false } });
+    const warnings = lines.filter(({ msg }) => msg.startsWith("Redis is unreachable"));
+    expect(warnings).toEqual([expect.objectContaining({ level: 40, redis: `redis://127.0.0.1:${port}` })]);
+
+    const guest = await useSocket(server);
+    expect(await guest.emitWithAck("login", "gus")).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
+    const alice = testIdentity();
+    const keyed = await useSocket(server);
+    const keyedLogin = alice.loginPayload("alice", helloOf(keyed)?.challenge ?? "");
+    expect(await keyed.emitWithAck("login", keyedLogin)).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
+
+    await startRedis(port);
+    await eventually(async () => (await healthz(server)).status === 200, "/healthz says 200");
+    expect(await healthz(server)).toMatchObject({ body: { status: "ok", storeReachable: true } });
+    // The same connections log in now, without reconnecting.
+    expect(await guest.emitWithAck("login", "gus")).toEqual({ ok: true, data: { name: "gus", kind: "guest", rooms: [] } });
+    expect(await keyed.emitWithAck("login", keyedLogin)).toEqual({ ok: true, data: { name: "alice", kind: "keyed", rooms: [] } });
+    expect(lines.filter(({ msg }) => msg.startsWith("Redis is unreachable"))).toHaveLength(1);
+    expect(lines.some(({ msg }) => msg === "Redis reached: the store is healthy")).toBe(true);
+  });
+
+  it("broadcasts between two relays started before Redis, once it is up", async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const [a, b] = [await startRelay(url), await startRelay(url)];
+    expect((await healthz(a)).status).toBe(503);
+    await startRedis(port);
+    await eventually(async () => (await healthz(a)).status === 200 && (await healthz(b)).status === 200, "both relays are healthy");
+
+    // Subscribed while Redis was down: the subscriptions waited, and went out once it was up.
+    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#`)) === 2, "both nodes subscribe to the namespace");
+
+    const alice = await useMember(a, "alice", ["lobby"]);
+    const bob = await useMember(b, "bob", ["lobby"]);
+    // Each node subscribes to the room's channel when its first socket joins (without waiting).
+    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#lobby#`)) === 2, "both nodes subscribe to lobby");
+    const heard = nextEvent(alice, "message", ({ room }) => room === "lobby");
+    const sent = await bob.emitWithAck("chat", { room: "lobby", text: "across nodes" });
+    expect(sent.ok).toBe(true);
+    expect(await heard).toMatchObject({ room: "lobby", user: "bob", message: "across nodes" });
+  });
+});

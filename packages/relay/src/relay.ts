@@ -1,0 +1,52 @@
+import type { Server as HttpServer } from "node:http";
+import { createApp, type Relay } from "./transport/app.js";
+import type { RelayConfig } from "./config.js";
+import { silentLogger, type Logger } from "./logger.js";
+import { createRedisAdapter } from "./transport/redis-adapter.js";
+import { createStore } from "./store/create-store.js";
+import type { RelayStore } from "./store/relay-store.js";
+
+/** What `createRelay` may be given besides the configuration. */
+export interface RelayOptions {
+  /** A store to use instead of the configured one. */
+  readonly store?: RelayStore;
+  /** The relay's clock, so tests can move time. */
+  readonly clock?: () => number;
+  /** Where the relay logs (default: nowhere). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Everything a configuration implies, wired on an HTTP server: the store it names and, with
+ * Redis, socket.io's Redis adapter, so that any number of nodes started with the same
+ * `PIGEON_STORE=redis` and `REDIS_URL` form one service. Never listens.
+ *
+ * Redis need not be reachable at startup: the node then starts unhealthy (`/healthz` 503,
+ * logins refused with UNAVAILABLE), logs a warning once, and becomes healthy by itself when
+ * Redis answers. Only configuration errors (a malformed `REDIS_URL`) make this reject.
+ *
+ * @example
+ * const relay = await createRelay(httpServer, loadConfig(argv, env));
+ * httpServer.listen(config.port);
+ */
+export async function createRelay(httpServer: HttpServer, config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  const logger = options.logger ?? silentLogger();
+  // Side by side, so that a Redis that is not there delays startup once, not twice.
+  const [store, adapter] = await Promise.allSettled([
+    options.store ?? createStore(config, logger),
+    config.store === "redis" ? createRedisAdapter(config) : undefined,
+  ]);
+  if (store.status === "rejected" || adapter.status === "rejected") {
+    // Close what did open: its clients would otherwise keep trying to reach Redis.
+    if (store.status === "fulfilled" && options.store === undefined) await store.value.close();
+    if (adapter.status === "fulfilled") await adapter.value?.close();
+    throw store.status === "rejected" ? store.reason : (adapter as PromiseRejectedResult).reason;
+  }
+  return createApp(httpServer, {
+    config,
+    store: store.value,
+    logger,
+    ...(adapter.value ? { adapter: adapter.value } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}

@@ -1,0 +1,291 @@
+import type { Member } from "@pigeon/protocol";
+import {
+  entryBytes,
+  nameKey,
+  type DeliveryState,
+  type ExpiredRange,
+  type NameClaim,
+  type RelayStore,
+  type RetentionLimits,
+  type RoomCursor,
+  type StoredEntry,
+  type SweepReport,
+} from "./relay-store.js";
+
+interface NameRecord {
+  name: string;
+  claim: NameClaim;
+  connections: Set<string>;
+  /** When the last connection closed (keyed identities). */
+  awaySince: number;
+}
+
+interface MemberRecord {
+  name: string;
+  acked: number;
+}
+
+interface RoomState {
+  lastSeq: number;
+  /** nameKey → member (keyed identities). */
+  members: Map<string, MemberRecord>;
+  /** Display name → connections present in the room. */
+  presence: Map<string, Set<string>>;
+  /** Held entries, oldest first, seqs increasing. */
+  log: StoredEntry[];
+  bytes: number;
+}
+
+/**
+ * The embedded default store: plain maps in this process. Needs nothing installed; loses
+ * everything on restart, which `hello` tells clients. A room's state goes once it has no
+ * members, nobody present and nothing held, so memory follows what is in use.
+ *
+ * @example
+ * const relay = await createRelay(httpServer, config, { store: new MemoryStore(limits) });
+ */
+export class MemoryStore implements RelayStore {
+  readonly kind = "memory";
+  readonly #names = new Map<string, NameRecord>();
+  readonly #rooms = new Map<string, RoomState>();
+  /** nameKey → rooms the keyed identity is a member of. */
+  readonly #memberOf = new Map<string, Set<string>>();
+
+  constructor(readonly limits: RetentionLimits) {}
+
+  claimName(name: string, claim: NameClaim, connectionId: string, _now: number): Promise<boolean> {
+    const key = nameKey(name);
+    const record = this.#names.get(key);
+    if (record && !sameHolder(record, claim, connectionId)) return Promise.resolve(false);
+    const held = record ?? { name, claim, connections: new Set<string>(), awaySince: 0 };
+    held.connections.add(connectionId);
+    this.#names.set(key, held);
+    return Promise.resolve(true);
+  }
+
+  releaseName(name: string, connectionId: string, now: number): Promise<void> {
+    const key = nameKey(name);
+    const record = this.#names.get(key);
+    if (!record?.connections.delete(connectionId)) return Promise.resolve();
+    if (record.connections.size > 0) return Promise.resolve();
+    record.awaySince = now;
+    if (record.claim.kind === "guest" || !this.#memberOf.has(key)) this.#names.delete(key);
+    return Promise.resolve();
+  }
+
+  addMember(room: string, name: string, _now: number): Promise<number> {
+    const key = nameKey(name);
+    const state = this.#room(room);
+    const member = state.members.get(key) ?? { name, acked: state.lastSeq };
+    state.members.set(key, member);
+    const rooms = this.#memberOf.get(key) ?? new Set<string>();
+    rooms.add(room);
+    this.#memberOf.set(key, rooms);
+    return Promise.resolve(member.acked);
+  }
+
+  removeMember(room: string, name: string): Promise<void> {
+    const key = nameKey(name);
+    const state = this.#rooms.get(room);
+    if (state?.members.delete(key)) this.#collect(state);
+    this.#forgetMembership(key, room);
+    if (state) this.#dropIfUnused(room, state);
+    return Promise.resolve();
+  }
+
+  memberships(name: string): Promise<RoomCursor[]> {
+    const key = nameKey(name);
+    const rooms = [...(this.#memberOf.get(key) ?? [])];
+    const cursors = rooms.map((room) => ({ room, acked: this.#rooms.get(room)?.members.get(key)?.acked ?? 0 }));
+    return Promise.resolve(cursors);
+  }
+
+  addPresence(room: string, name: string, connectionId: string): Promise<void> {
+    const state = this.#room(room);
+    const connections = state.presence.get(name) ?? new Set<string>();
+    connections.add(connectionId);
+    state.presence.set(name, connections);
+    return Promise.resolve();
+  }
+
+  removePresence(room: string, name: string, connectionId: string): Promise<void> {
+    const state = this.#rooms.get(room);
+    const connections = state?.presence.get(name);
+    if (!state || !connections) return Promise.resolve();
+    connections.delete(connectionId);
+    if (connections.size === 0) state.presence.delete(name);
+    this.#dropIfUnused(room, state);
+    return Promise.resolve();
+  }
+
+  members(room: string): Promise<Member[]> {
+    const state = this.#rooms.get(room);
+    if (!state) return Promise.resolve([]);
+    const online = new Set([...state.presence.keys()].map(nameKey));
+    const list = new Map<string, Member>();
+    for (const [key, member] of state.members) list.set(key, { name: member.name, online: online.has(key) });
+    for (const name of state.presence.keys()) if (!list.has(nameKey(name))) list.set(nameKey(name), { name, online: true });
+    return Promise.resolve([...list.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+  }
+
+  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<{ seq: number; expired?: ExpiredRange }> {
+    const state = this.#room(room);
+    state.lastSeq += 1;
+    const seq = state.lastSeq;
+    if (state.members.size === 0) return Promise.resolve({ seq });
+    state.log.push({ ...entry, seq });
+    state.bytes += entryBytes(entry);
+    const expired = this.#trimToQuota(state);
+    return Promise.resolve(expired ? { seq, expired } : { seq });
+  }
+
+  ack(room: string, name: string, seq: number, _now: number) {
+    const member = this.#rooms.get(room)?.members.get(nameKey(name));
+    const state = this.#rooms.get(room);
+    if (!state || !member) return Promise.resolve(undefined);
+    const before = member.acked;
+    member.acked = Math.max(before, Math.min(seq, state.lastSeq));
+    // Only a member that lacked the oldest held entry can be what kept it: anyone else's ack
+    // deletes nothing, so most acks skip the walk over every member's cursor.
+    const oldest = state.log[0]?.seq;
+    if (oldest === undefined || before >= oldest) return Promise.resolve({ acked: member.acked, deleted: [] });
+    const deleted = this.#collect(state).map(({ seq: held, id, user }) => ({ seq: held, id, user }));
+    return Promise.resolve({ acked: member.acked, deleted });
+  }
+
+  entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }> {
+    const state = this.#rooms.get(room);
+    if (!state) return Promise.resolve({ entries: [], lastSeq: 0 });
+    return Promise.resolve({ entries: state.log.filter((entry) => entry.seq > after), lastSeq: state.lastSeq });
+  }
+
+  deliveryState(room: string, limit: number): Promise<DeliveryState> {
+    const state = this.#rooms.get(room);
+    if (!state) return Promise.resolve({ cursors: [], entries: [] });
+    return Promise.resolve({
+      cursors: [...state.members.values()].map(({ name, acked }) => ({ name, acked })),
+      entries: (limit > 0 ? state.log.slice(-limit) : []).map(({ seq, id, user }) => ({ seq, id, user })),
+    });
+  }
+
+  sweep(now: number): Promise<SweepReport[]> {
+    const reports: SweepReport[] = [];
+    for (const [room, state] of this.#rooms) {
+      const droppedMembers = this.#dropAwayMembers(room, state, now);
+      const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
+      if (droppedMembers.length > 0) this.#collect(state);
+      if (expired || droppedMembers.length > 0) reports.push({ room, droppedMembers, ...(expired ? { expired } : {}) });
+      this.#dropIfUnused(room, state);
+    }
+    return Promise.resolve(reports);
+  }
+
+  healthy(): boolean {
+    return true;
+  }
+
+  isUnavailableError(_error: unknown): boolean {
+    return false;
+  }
+
+  // One process holds the whole memory store: when its node dies, so does the store.
+  heartbeat(_now: number): Promise<void> {
+    return Promise.resolve();
+  }
+
+  reapDeadNodes(_now: number, _deadAfterMs: number): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  heldEntries(): Promise<number> {
+    let count = 0;
+    for (const state of this.#rooms.values()) count += state.log.length;
+    return Promise.resolve(count);
+  }
+
+  close(): Promise<void> {
+    this.#names.clear();
+    this.#rooms.clear();
+    this.#memberOf.clear();
+    return Promise.resolve();
+  }
+
+  #room(room: string): RoomState {
+    let state = this.#rooms.get(room);
+    if (!state) {
+      state = { lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0 };
+      this.#rooms.set(room, state);
+    }
+    return state;
+  }
+
+  /** Deletes, oldest first, the entries every member has; returns them. */
+  #collect(state: RoomState): StoredEntry[] {
+    let floor = state.lastSeq;
+    for (const member of state.members.values()) floor = Math.min(floor, member.acked);
+    let count = 0;
+    while (count < state.log.length && (state.log[count]?.seq ?? Infinity) <= floor) count += 1;
+    return this.#shift(state, count);
+  }
+
+  #trimToQuota(state: RoomState): ExpiredRange | undefined {
+    let count = 0;
+    let bytes = state.bytes;
+    while (state.log.length - count > this.limits.maxRoomEntries || bytes > this.limits.maxRoomBytes) {
+      const oldest = state.log[count];
+      if (!oldest) break;
+      bytes -= entryBytes(oldest);
+      count += 1;
+    }
+    return range(this.#shift(state, count));
+  }
+
+  #dropOld(state: RoomState, cutoff: number): ExpiredRange | undefined {
+    let count = 0;
+    while (count < state.log.length && (state.log[count]?.sentAt ?? Infinity) < cutoff) count += 1;
+    return range(this.#shift(state, count));
+  }
+
+  #shift(state: RoomState, count: number): StoredEntry[] {
+    const removed = state.log.splice(0, count);
+    for (const entry of removed) state.bytes -= entryBytes(entry);
+    return removed;
+  }
+
+  #dropAwayMembers(room: string, state: RoomState, now: number): string[] {
+    const dropped: string[] = [];
+    for (const [key, member] of state.members) {
+      const record = this.#names.get(key);
+      const away = !record || (record.connections.size === 0 && now - record.awaySince > this.limits.memberTtlMs);
+      if (!away) continue;
+      state.members.delete(key);
+      this.#forgetMembership(key, room);
+      dropped.push(member.name);
+    }
+    return dropped;
+  }
+
+  #forgetMembership(key: string, room: string): void {
+    const rooms = this.#memberOf.get(key);
+    rooms?.delete(room);
+    if (rooms?.size !== 0) return;
+    this.#memberOf.delete(key);
+    const record = this.#names.get(key);
+    if (record?.connections.size === 0) this.#names.delete(key);
+  }
+
+  #dropIfUnused(room: string, state: RoomState): void {
+    if (state.members.size === 0 && state.presence.size === 0 && state.log.length === 0) this.#rooms.delete(room);
+  }
+}
+
+function sameHolder(record: NameRecord, claim: NameClaim, connectionId: string): boolean {
+  if (record.claim.kind === "keyed") return claim.kind === "keyed" && claim.publicKey === record.claim.publicKey;
+  return claim.kind === "guest" && record.connections.has(connectionId);
+}
+
+function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {
+  const first = entries[0];
+  const last = entries.at(-1);
+  return first && last ? { from: first.seq, to: last.seq } : undefined;
+}

@@ -1,0 +1,196 @@
+import { Redis } from "ioredis";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { identityKeyList, KeyLayout, roomKeyList } from "./redis/keys.js";
+import { joinToken, removeMember, type RedisContext } from "./redis/membership.js";
+import { defineScripts } from "./redis/scripts.js";
+import { deleteKeysWithPrefix, describeWithRedis, keysWithPrefix, testKeyPrefix } from "@pigeon/testing";
+import { RedisStore } from "./redis-store.js";
+import { CONTRACT_LIMITS, describeRelayStore } from "@pigeon/testing";
+
+const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
+const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
+const message = (id: string, sentAt = 0) => ({ id, user: "alice", message: `text of ${id}`, sentAt });
+
+/** Redis Cluster's hash tag: from the first `{` to the next `}`, if not empty. */
+function hashTag(key: string): string {
+  const open = key.indexOf("{");
+  const close = key.indexOf("}", open + 1);
+  return open !== -1 && close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+describe("KeyLayout", () => {
+  it("gives every key of a room one hash tag, and every key of an identity another, whatever the name", () => {
+    const keys = new KeyLayout("pigeon");
+    for (const name of ["lobby", "a}b", "{x}", "}:log", "ü{}"]) {
+      const room = Object.values(keys.room(name));
+      const identity = Object.values(keys.identity(name));
+      expect(new Set(room.map(hashTag)).size).toBe(1);
+      expect(new Set(identity.map(hashTag)).size).toBe(1);
+      expect(new Set([...room, ...identity]).size).toBe(room.length + identity.length);
+    }
+    expect(keys.room("lobby").log).toBe("pigeon:{r:lobby}:log");
+  });
+
+  it("refuses a prefix that would break hash tags or key patterns", () => {
+    expect(() => new KeyLayout("a{b}")).toThrow(/invalid Redis key prefix/);
+    expect(() => new KeyLayout("a*")).toThrow(/invalid Redis key prefix/);
+  });
+});
+
+await describeWithRedis("RedisStore", (url) => {
+  const filePrefix = testKeyPrefix("redis-store");
+  let count = 0;
+  const nextPrefix = () => `${filePrefix}:${(count += 1)}`;
+  const open: { close(): Promise<unknown> }[] = [];
+  const connect = async (prefix = nextPrefix(), nodeId?: string) => {
+    const store = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix, ...(nodeId === undefined ? {} : { nodeId }) });
+    open.push(store);
+    return store;
+  };
+  const raw = (prefix: string): RedisContext => {
+    const redis = new Redis(url);
+    defineScripts(redis);
+    open.push({ close: () => redis.quit() });
+    return { redis, keys: new KeyLayout(prefix), limits: CONTRACT_LIMITS };
+  };
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(url, filePrefix);
+  });
+
+  describeRelayStore("redis", (limits) => RedisStore.connect({ url, limits, prefix: nextPrefix() }));
+
+  it("keeps entries, cursors, memberships and name holds across a restart", async () => {
+    const prefix = nextPrefix();
+    const before = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix });
+    await before.claimName("Alice", KEY_A, "c1", 0);
+    await before.addMember("lobby", "Alice", 0);
+    await before.addMember("lobby", "bob", 0);
+    for (const id of ["m1", "m2", "m3"]) await before.append("lobby", message(id));
+    await before.ack("lobby", "alice", 2, 0);
+    await before.releaseName("alice", "c1", 10);
+    await before.close();
+
+    const after = await connect(prefix);
+    expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2 }]);
+    expect((await after.entriesAfter("lobby", 2)).entries).toEqual([{ ...message("m3"), seq: 3 }]);
+    expect((await after.entriesAfter("lobby", 0)).lastSeq).toBe(3);
+    expect(await after.members("lobby")).toEqual([
+      { name: "Alice", online: false },
+      { name: "bob", online: false },
+    ]);
+    expect(await after.claimName("alice", KEY_B, "c2", 20)).toBe(false);
+    expect(await after.claimName("alice", KEY_A, "c3", 20)).toBe(true);
+    expect(await after.append("lobby", message("m4"))).toEqual({ seq: 4 });
+    expect(await after.heldEntries()).toBe(4);
+  });
+
+  it("shares state between stores on one prefix, as nodes do", async () => {
+    const prefix = nextPrefix();
+    const [one, two] = await Promise.all([connect(prefix), connect(prefix)]);
+    expect(await one.claimName("alice", KEY_A, "c1", 0)).toBe(true);
+    expect(await two.claimName("alice", KEY_B, "c2", 0)).toBe(false);
+    await one.addMember("lobby", "alice", 0);
+    await one.addMember("lobby", "bob", 0);
+    await Promise.all([one.append("lobby", message("x")), two.append("lobby", message("y"))]);
+    expect((await two.entriesAfter("lobby", 0)).entries.map(({ seq }) => seq)).toEqual([1, 2]);
+    await one.releaseName("alice", "c1", 0);
+    const reports = await Promise.all([one.sweep(10_000), two.sweep(10_000)]);
+    // Each drop is reported by the node that made it, once.
+    expect(reports.flat().flatMap(({ droppedMembers }) => droppedMembers).sort()).toEqual(["alice", "bob"]);
+    expect(await one.heldEntries()).toBe(0);
+  });
+
+  it("leaves no keys behind once everyone has left and a sweep has run", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix, "n1");
+    await store.claimName("alice", KEY_A, "c1", 0);
+    await store.claimName("guest", { kind: "guest" }, "c2", 0);
+    await store.addMember("lobby", "alice", 0);
+    await store.addPresence("lobby", "alice", "c1");
+    await store.addPresence("lobby", "guest", "c2");
+    await store.append("lobby", message("m1"));
+    const tags = [...new Set((await keysWithPrefix(url, prefix)).map(hashTag))].sort();
+    const global = ["identities", "nodes", "rooms"].map((name) => `${prefix}:${name}`);
+    expect(tags.filter((tag) => !tag.startsWith("node:"))).toEqual(["n:alice", "n:guest", "r:lobby", ...global].sort());
+    // One tag for this node's records, unique to this process instance of node n1.
+    expect(tags.filter((tag) => tag.startsWith("node:"))).toEqual([expect.stringMatching(/^node:n1\/[0-9a-f]{8}$/)]);
+
+    await store.removePresence("lobby", "guest", "c2");
+    await store.removePresence("lobby", "alice", "c1");
+    await store.removeMember("lobby", "alice");
+    await store.releaseName("guest", "c2", 0);
+    await store.releaseName("alice", "c1", 0);
+    await store.sweep(100_000);
+    // Only the node's registration is left: it lasts as long as the node.
+    expect(await keysWithPrefix(url, prefix)).toEqual([`${prefix}:nodes`]);
+  });
+
+  describe("after a crash between the steps of a cross-slot operation", () => {
+    it("ignores a room listed by a join that stopped halfway, and the next join completes it", async () => {
+      const prefix = nextPrefix();
+      const store = await connect(prefix);
+      const { redis, keys } = raw(prefix);
+      await store.claimName("alice", KEY_A, "c1", 0);
+      // The join's first step, on the identity: the room is listed, the membership not made.
+      await redis.pigeonListRoom(...identityKeyList(keys.identity("alice")), "lobby", "t1");
+      expect(await store.memberships("alice")).toEqual([]);
+      expect(await store.members("lobby")).toEqual([]);
+      expect(await store.addMember("lobby", "alice", 0)).toBe(0);
+      expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+    });
+
+    it("finishes a leave that stopped after the room step on the next leave", async () => {
+      const prefix = nextPrefix();
+      const store = await connect(prefix);
+      const context = raw(prefix);
+      await store.claimName("alice", KEY_A, "c1", 0);
+      await store.addMember("lobby", "alice", 0);
+      await store.releaseName("alice", "c1", 0);
+      // The leave's first step, in the room only.
+      await context.redis.pigeonRemoveMember(...roomKeyList(context.keys.room("lobby")), "alice");
+      expect(await store.memberships("alice")).toEqual([]);
+      expect(await store.claimName("alice", KEY_B, "c2", 0)).toBe(false);
+      await store.removeMember("lobby", "alice");
+      expect(await store.claimName("alice", KEY_B, "c2", 0)).toBe(true);
+    });
+
+    it("lets the member sweep forget an away identity left with a half-joined room", async () => {
+      const prefix = nextPrefix();
+      const store = await connect(prefix);
+      const { redis, keys } = raw(prefix);
+      await store.claimName("alice", KEY_A, "c1", 0);
+      await redis.zadd(keys.identityIndex, 0, "alice");
+      await redis.pigeonListRoom(...identityKeyList(keys.identity("alice")), "lobby", "t1");
+      await store.releaseName("alice", "c1", 0);
+      expect(await store.claimName("alice", KEY_B, "c2", 0)).toBe(false);
+      expect(await store.sweep(CONTRACT_LIMITS.memberTtlMs + 1)).toEqual([]);
+      expect(await store.claimName("alice", KEY_B, "c2", 0)).toBe(true);
+    });
+  });
+
+  it("keeps a room listed when a join lands between a leave's read of the join token and its last step", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix);
+    const context = raw(prefix);
+    await store.claimName("alice", KEY_A, "c1", 0);
+    await store.addMember("lobby", "alice", 0);
+    const staleToken = await joinToken(context, "alice");
+    await store.addMember("lobby", "alice", 0);
+    // The leave's room step still runs; its identity step must see the join and keep the room listed.
+    const removal = await removeMember(context, "lobby", "alice", staleToken);
+    expect(removal.roomsLeft).toBe(-1);
+    expect(await context.redis.smembers(context.keys.identity("alice").rooms)).toEqual(["lobby"]);
+    expect(await store.addMember("lobby", "alice", 0)).toBe(0);
+    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+  });
+
+  it("refuses to start when Redis is unreachable", async () => {
+    await expect(RedisStore.connect({ url: "redis://127.0.0.1:1", limits: CONTRACT_LIMITS })).rejects.toThrow(
+      /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1/,
+    );
+  });
+});

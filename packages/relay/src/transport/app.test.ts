@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
+import { record, helloOf, memoryStore, nextEvent, untyped, useMember, useRelay, useSocket } from "@pigeon/testing";
+
+describe("relay", () => {
+  it("greets each connection with its own challenge, the limits and the retention policy", async () => {
+    const server = await useRelay({ nodeId: "n1" });
+    const [first, second] = [helloOf(await useSocket(server)), helloOf(await useSocket(server, ["polling"]))];
+    expect(first).toMatchObject({
+      protocolVersion: PROTOCOL_VERSION,
+      serverId: "n1",
+      retention: { store: "memory", messageTtlMs: 14 * 86_400_000, maxRoomEntries: 10_000 },
+    });
+    expect(first?.limits).toEqual(LIMITS);
+    expect(first?.challenge).toMatch(/^[\w-]{43}$/);
+    expect(second?.challenge).toMatch(/^[\w-]{43}$/);
+    expect(first?.challenge).not.toBe(second?.challenge);
+  });
+
+  it("answers /healthz with the node, the store and the connection count", async () => {
+    const server = await useRelay({ nodeId: "n1", webDir: "/nonexistent" });
+    await useSocket(server);
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, connections: 1 });
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  it("refuses events with RATE_LIMITED once too many wait, and serves the connection again after", async () => {
+    // A store that holds every seq back until released makes the backlog deterministic.
+    const store = memoryStore();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const append = store.append.bind(store);
+    store.append = async (room, entry) => {
+      await gate;
+      return append(room, entry);
+    };
+    const server = await useRelay({ maxPendingEvents: 3 }, { store });
+    const flooder = await useMember(server, "flooder", ["test"]);
+    const errors = record(flooder, "error");
+    const refused = nextEvent(flooder, "error", ({ code }) => code === "RATE_LIMITED");
+    for (let index = 0; index < 10; index += 1) untyped(flooder).emit("chat", `m${index}`);
+    await refused;
+    release();
+    const ack = await flooder.emitWithAck("chat", "after the flood");
+    expect(ack).toMatchObject({ ok: true, data: { seq: 4 } });
+    expect(errors.map(({ code }) => code)).toEqual(Array.from({ length: 7 }, () => "RATE_LIMITED"));
+  });
+
+  it("closes transports on shutdown so clients reconnect elsewhere, cleaning up before the store closes", async () => {
+    const store = memoryStore();
+    const closeStore = store.close.bind(store);
+    let membersAtStoreClose: unknown;
+    store.close = async () => {
+      membersAtStoreClose = await store.members("lobby");
+      await closeStore();
+    };
+    const server = await useRelay({}, { store });
+    const alice = await useMember(server, "alice", ["lobby"]);
+    const closed = new Promise<string>((resolve) => alice.once("disconnect", resolve));
+    await server.close();
+    // "transport close" is the reason socket.io clients reconnect after; "io server disconnect" is not.
+    expect(await closed).toBe("transport close");
+    expect(membersAtStoreClose).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+import { ServerResponse, type Server as HttpServer } from "node:http";
+import { MAX_PACKET_BYTES } from "@pigeon/protocol";
+import { Server } from "socket.io";
+import type { RelayConfig } from "../config.js";
+import { connectionHandler } from "./connection.js";
+import type { RelayContext, RelayServer, RelaySocket } from "../context.js";
+import { MemberChanges } from "../membership/member-changes.js";
+import { ReceiptScheduler } from "../delivery/receipts.js";
+import { Heartbeat } from "../membership/heartbeat.js";
+import { sweep } from "../delivery/sweeper.js";
+import { httpRoutes } from "./http-routes.js";
+import type { Logger } from "../logger.js";
+import type { RedisAdapter } from "./redis-adapter.js";
+import type { SerialQueue } from "./serial-queue.js";
+import type { RelayStore } from "../store/relay-store.js";
+
+/** A running relay, attached to an HTTP server that its creator listens on. */
+export interface Relay {
+  readonly io: RelayServer;
+  readonly context: RelayContext;
+  /** Drops expired messages and members now (it also runs every `sweepIntervalMs`). */
+  sweep(): Promise<void>;
+  /**
+   * Graceful shutdown: stops accepting connections, closes every transport (so clients
+   * reconnect, to another node behind a load balancer), lets queued events finish, then
+   * closes the store. Resolves when done; calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** What `createApp` needs. */
+export interface AppOptions {
+  readonly config: RelayConfig;
+  readonly store: RelayStore;
+  readonly logger: Logger;
+  /** Milliseconds since the epoch; tests pass their own to move time. */
+  readonly clock?: () => number;
+  /** socket.io's Redis adapter, so broadcasts reach every node; closed with the relay. */
+  readonly adapter?: RedisAdapter;
+}
+
+/**
+ * Builds the relay on an HTTP server. Never calls `listen`: the caller decides the port.
+ *
+ * @example
+ * const httpServer = createServer();
+ * const relay = createApp(httpServer, { config, store: new MemoryStore(), logger });
+ * httpServer.listen(config.port);
+ */
+export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
+  const { config, store, logger, clock = Date.now, adapter } = options;
+  // socket.io answers /socket.io/ and hands every other request to the listeners that were
+  // there before it attached, so the routes go on first.
+  const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
+  httpServer.on("request", (request, response) => routes.handle?.(request, response));
+  const io: RelayServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+    ...(adapter ? { adapter: adapter.adapter } : {}),
+    serveClient: false,
+    // The seed's clients may not send an Origin we know; nothing here relies on cookies.
+    cors: { origin: true },
+  });
+  const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
+  const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
+  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges };
+  const queues = new Map<RelaySocket, SerialQueue>();
+  routes.handle = httpRoutes(context);
+  forgetRequests(io);
+  io.on("connection", connectionHandler(context, queues));
+  const runSweep = () => sweep(context);
+  const heart = new Heartbeat(context);
+  const timers = [
+    every(config.sweepIntervalMs, runSweep, (error) => {
+      logger.error({ err: error }, "sweep failed");
+    }),
+    every(config.heartbeatIntervalMs, () => heart.beat(), (error) => {
+      logger.warn({ err: error }, "heartbeat failed");
+    }),
+  ];
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    for (const timer of timers) clearInterval(timer);
+    await new Promise<void>((resolve) => {
+      void io.close(() => {
+        resolve();
+      });
+    });
+    await Promise.all([...queues.values()].map((queue) => queue.drain()));
+    await receipts.flushAll().catch((error: unknown) => {
+      logger.warn({ err: error }, "receipts not sent at shutdown");
+    });
+    await memberChanges.flushAll().catch((error: unknown) => {
+      logger.warn({ err: error }, "member changes not sent at shutdown");
+    });
+    receipts.stop();
+    await store.close();
+    await adapter?.close();
+  };
+
+  return {
+    io,
+    context,
+    sweep: runSweep,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+/**
+ * socket.io keeps each session's first HTTP request (for cookie sessions, which Pigeon does not
+ * use), and engine.io 6 keeps each WebSocket's upgrade request too, through the response object
+ * it builds for middlewares, which a `close` listener on the TCP socket holds for the
+ * connection's life. Pigeon reads neither after the handshake (socket.handshake keeps what
+ * socket.io needs), so both go: about 1 KiB per idle connection.
+ */
+function forgetRequests(io: RelayServer): void {
+  const upgrades = new WeakMap<object, { req: unknown }>();
+  io.engine.use((request: object, response: object, next: () => void) => {
+    // An upgrade's response is engine.io's stand-in, not an http.ServerResponse.
+    if (!(response instanceof ServerResponse) && "req" in response) upgrades.set(request, response);
+    next();
+  });
+  // engine.io is done with the stand-in once the upgrade's headers are out (it deletes what
+  // the stand-in's setHeader writes to), for a new session and for an upgrading one alike.
+  io.engine.on("headers", (_headers: unknown, request: object) => {
+    const response = upgrades.get(request);
+    if (response === undefined) return;
+    response.req = null;
+    upgrades.delete(request);
+  });
+  io.engine.on("connection", (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
+  });
+}
+
+function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    task().catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}

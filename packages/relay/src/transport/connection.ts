@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import { ErrorCode, LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
+import type { RelayContext, RelaySocket } from "../context.js";
+import { answer, refusal, type Ack } from "../handlers/define-handler.js";
+import { disconnect, handlers, type Handler } from "../handlers/index.js";
+import { SerialQueue } from "./serial-queue.js";
+
+const CHALLENGE_BYTES = 32;
+
+const MAX_ECHOED_EVENT_NAME = 64;
+
+/**
+ * Builds what sets up each connection: greets it with `hello`, hands every event to its
+ * handler behind the connection's serial queue, and cleans up after it closes. The listeners
+ * are made once per relay (socket.io calls them with `this` set to the socket), so an idle
+ * connection costs the relay only its queue and `socket.data`, not a closure per event.
+ * They go on with `socket.on`, behind any `socket.use` middleware; an `onAny` listener, which
+ * socket.io runs before middlewares, only refuses events the protocol does not have.
+ * `queues` holds each open connection's queue, for the relay to drain at shutdown.
+ */
+export function connectionHandler(context: RelayContext, queues: Map<RelaySocket, SerialQueue>): (socket: RelaySocket) => void {
+  const known = new Set<string>(handlers.map((handler) => handler.event));
+
+  const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
+    const ack = takeAck(args);
+    const accepted = queues.get(socket)?.push(() => handler.handle(context, socket, args, ack));
+    if (accepted === false) answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
+  };
+  const closed = (socket: RelaySocket, reason: string): void => {
+    const queue = queues.get(socket);
+    if (queue === undefined) return;
+    queue.pushAlways(async () => {
+      try {
+        await disconnect(context, socket);
+      } finally {
+        queues.delete(socket);
+      }
+    });
+    context.logger.debug({ socket: socket.id, reason }, "disconnected");
+  };
+  const listeners = handlers.map((handler) => {
+    const listener = function (this: RelaySocket, ...args: unknown[]): void {
+      receive(this, handler, args);
+    };
+    return { event: handler.event, listener };
+  });
+  function onUnknown(this: RelaySocket, event: unknown, ...args: unknown[]): void {
+    const name = String(event);
+    if (known.has(name)) return;
+    const shown = name.slice(0, MAX_ECHOED_EVENT_NAME);
+    answer(this, shown, takeAck(args), refusal(ErrorCode.BAD_REQUEST, `unknown event "${shown}"`));
+  }
+  function onDisconnect(this: RelaySocket, reason: string): void {
+    closed(this, reason);
+  }
+  const onError = (error: unknown) => {
+    context.logger.error({ err: error }, "event failed outside its handler");
+  };
+
+  return (socket) => {
+    const challenge = randomBytes(CHALLENGE_BYTES).toString("base64url");
+    socket.data = { rooms: [], challenge };
+    const queue = new SerialQueue(context.config.maxPendingEvents, onError);
+    queues.set(socket, queue);
+    for (const { event, listener } of listeners) socket.on(event, listener);
+    socket.onAny(onUnknown);
+    socket.on("disconnect", onDisconnect);
+    socket.emit("hello", {
+      protocolVersion: PROTOCOL_VERSION,
+      serverId: context.config.nodeId,
+      challenge,
+      limits: LIMITS,
+      retention: { store: context.store.kind, ...context.store.limits },
+    });
+  };
+}
+
+function takeAck(args: unknown[]): Ack | undefined {
+  return typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
+}

@@ -1,0 +1,115 @@
+// socket.io's sharded Redis adapter as the relay sets it up (../../redis-adapter.ts), on Redis
+// processes of the test's own: a Cluster, and a single Redis that goes down.
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRedisAdapter } from "./redis-adapter.js";
+import { startRedisCluster, startRedisServer, type RedisClusterProcesses, type RedisServerProcess } from "@pigeon/testing";
+import { describeWithRedisBinaries, shardSubscribers } from "@pigeon/testing";
+
+const PREFIX = "adapter-test";
+/** The sharded adapter's channel for a room, in "dynamic" mode. */
+const LOBBY_CHANNEL = `${PREFIX}:sio#/#lobby#`;
+
+/** Waits (at most 5 s) until `channel` has `count` subscribers: adapters subscribe without waiting. */
+async function subscribed(ports: readonly number[], channel: string, count: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await shardSubscribers(ports, channel)) < count) {
+    if (Date.now() > deadline) throw new Error(`never saw ${count} subscribers of ${channel}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describeWithRedisBinaries("the sharded Redis adapter", () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A socket.io server on port 0 with the relay's adapter; every socket joins `lobby`. */
+  const startNode = async (redisUrl: string, redisCluster: boolean) => {
+    const adapter = await createRedisAdapter({ redisUrl, redisCluster, redisPrefix: PREFIX });
+    const httpServer = createServer();
+    const io = new Server(httpServer, { adapter: adapter.adapter });
+    io.on("connection", (socket) => {
+      void socket.join("lobby");
+      socket.emit("joined");
+    });
+    httpServer.listen(0, "127.0.0.1");
+    await once(httpServer, "listening");
+    cleanups.push(async () => {
+      await io.close();
+      await adapter.close();
+    });
+    return { io, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
+  };
+  const joinedClient = async (url: string) => {
+    const client: ClientSocket = connectClient(url, { transports: ["websocket"], reconnection: false });
+    cleanups.push(() => Promise.resolve(client.disconnect()));
+    await new Promise((resolve) => client.once("joined", resolve));
+    return client;
+  };
+  const received = (client: ClientSocket) => new Promise((resolve) => client.once("news", resolve));
+
+  describe("on a Redis Cluster", () => {
+    let cluster: RedisClusterProcesses;
+    beforeAll(async () => {
+      cluster = await startRedisCluster(3);
+    });
+    afterAll(async () => {
+      await cluster.stop();
+    });
+
+    it("delivers io.to(room).emit on one node to the room's socket on another", async () => {
+      const [a, b] = [await startNode(cluster.url, true), await startNode(cluster.url, true)];
+      const [clientA, clientB] = [await joinedClient(a.url), await joinedClient(b.url)];
+      await subscribed(cluster.nodes.map(({ port }) => port), LOBBY_CHANNEL, 2);
+      const news = [received(clientA), received(clientB)];
+      a.io.to("lobby").emit("news", "from node a");
+      expect(await Promise.all(news)).toEqual(["from node a", "from node a"]);
+    });
+
+  });
+
+  describe("on a Redis that goes down", () => {
+    let server: RedisServerProcess;
+    beforeAll(async () => {
+      server = await startRedisServer();
+    });
+    afterAll(async () => {
+      await server.stop();
+    });
+
+    it("subscribes a room created during the outage once Redis is back", async () => {
+      const [a, b] = [await startNode(server.url, false), await startNode(server.url, false)];
+      await server.kill();
+      const clientB = await joinedClient(b.url);
+      await server.restart();
+      await subscribed([server.port], LOBBY_CHANNEL, 1);
+      const news = received(clientB);
+      a.io.to("lobby").emit("news", "after the outage");
+      expect(await news).toBe("after the outage");
+    });
+
+    it("closes during an outage at once, not waiting for Redis", async () => {
+      const node = await startNode(server.url, false);
+      await server.kill();
+      await joinedClient(node.url);
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      await server.restart();
+    });
+  });
+
+  it("survives subscriptions Redis refuses (the adapter does not handle their failure)", async () => {
+    // No channel may be subscribed: every SSUBSCRIBE fails with NOPERM. Unhandled, that would
+    // end a Node process (and fail this test run).
+    const server = await startRedisServer({ args: ["--user", "default", "on", "nopass", "~*", "resetchannels", "+@all"] });
+    cleanups.push(() => server.stop());
+    const node = await startNode(server.url, false);
+    await joinedClient(node.url);
+    expect(await shardSubscribers([server.port], LOBBY_CHANNEL)).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+// Pigeon's shared test harness. Private: only tests import it, and no build includes it.
+export { bringOnline, createMembers, disrupt, settle, type ChaosWorld } from "./chaos.js";
+export { ChaosMember } from "./chaos-member.js";
+export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/relay";
+export { describeEachStore, STORES, type StoreKind } from "./each-store.js";
+export { recordByRoom, seqsUpTo, severConnection } from "./keyed.js";
+export { seededRandom, type Random } from "./prng.js";
+export {
+  freePort,
+  startRedisCluster,
+  startRedisServer,
+  type RedisClusterProcesses,
+  type RedisServerOptions,
+  type RedisServerProcess,
+} from "./redis-process.js";
+export { helloOf, memoryStore, untyped, useKeyed, useMember, useSocket, type TestSocket } from "./relay-sockets.js";
+export { recordingLogger, useClients, type TestClients } from "./sdk-fixtures.js";
+export { testIdentity, type TestIdentity } from "./signer.js";
+export { CONTRACT_LIMITS, describeRelayStore } from "./store-contract.js";
+export {
+  deleteKeysWithPrefix,
+  describeWithRedis,
+  describeWithRedisBinaries,
+  keysPerMaster,
+  keysWithPrefix,
+  redisUrlForTests,
+  withRedis,
+  type RedisTarget,
+  shardSubscribers,
+  TEST_REDIS_URL,
+  testKeyPrefix,
+} from "./test-redis.js";
+export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
+export { nextEvent, record, waitUntil } from "./wait.js";

@@ -1,0 +1,272 @@
+// The contract every RelayStore implementation passes: run it from each store's test file.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
+
+/** Limits small enough for tests to reach. */
+export const CONTRACT_LIMITS: RetentionLimits = {
+  messageTtlMs: 1_000,
+  memberTtlMs: 5_000,
+  maxRoomEntries: 5,
+  maxRoomBytes: 10_000,
+};
+
+const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
+const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
+const GUEST = { kind: "guest" } as const;
+
+let counter = 0;
+function entry(user: string, message = "hi", sentAt = 0): Omit<StoredEntry, "seq"> {
+  counter += 1;
+  return { id: `id-${counter}`, user, message, sentAt };
+}
+
+/**
+ * Registers the shared RelayStore tests for one implementation. `create` gets the limits to
+ * enforce and must return an empty store.
+ *
+ * @example
+ * describeRelayStore("memory", (limits) => new MemoryStore(limits));
+ */
+export function describeRelayStore(
+  kind: string,
+  create: (limits: RetentionLimits) => Promise<RelayStore> | RelayStore,
+): void {
+  describe(`RelayStore contract: ${kind}`, () => {
+    let store: RelayStore;
+    beforeEach(async () => {
+      store = await create(CONTRACT_LIMITS);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("names", () => {
+      it("gives a guest name to one connection at a time, case-insensitively", async () => {
+        expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
+        expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
+        expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(false);
+        await store.releaseName("alice", "c2", 0);
+        expect(await store.claimName("ALICE", GUEST, "c2", 0)).toBe(false);
+        await store.releaseName("Alice", "c1", 0);
+        expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(true);
+      });
+
+      it("lets a key resume its name from many connections, and nobody else take it", async () => {
+        expect(await store.claimName("alice", KEY_A, "c1", 0)).toBe(true);
+        expect(await store.claimName("Alice", KEY_A, "c2", 0)).toBe(true);
+        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(false);
+        expect(await store.claimName("alice", GUEST, "c4", 0)).toBe(false);
+        expect(await store.claimName("bob", GUEST, "c5", 0)).toBe(true);
+        expect(await store.claimName("bob", KEY_B, "c6", 0)).toBe(false);
+      });
+
+      it("keeps a keyed name while the identity is in a room, and frees it after", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.addMember("lobby", "alice", 0);
+        await store.releaseName("alice", "c1", 10);
+        expect(await store.claimName("alice", KEY_B, "c2", 20)).toBe(false);
+        expect(await store.claimName("alice", GUEST, "c2", 20)).toBe(false);
+        await store.removeMember("lobby", "alice");
+        expect(await store.claimName("alice", KEY_B, "c2", 30)).toBe(true);
+      });
+
+      it("frees a keyed name with no rooms when its last connection closes", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.claimName("alice", KEY_A, "c2", 0);
+        await store.releaseName("alice", "c1", 0);
+        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(false);
+        await store.releaseName("alice", "c2", 0);
+        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(true);
+      });
+    });
+
+    describe("members and presence", () => {
+      it("lists keyed members online or not, and online guests", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "carol", 0);
+        await store.addPresence("lobby", "alice", "c1");
+        await store.addPresence("lobby", "bob", "c2");
+        await store.addPresence("lobby", "bob", "c3");
+        expect(await store.members("lobby")).toEqual([
+          { name: "alice", online: true },
+          { name: "bob", online: true },
+          { name: "carol", online: false },
+        ]);
+        await store.removePresence("lobby", "bob", "c2");
+        await store.removePresence("lobby", "alice", "c1");
+        expect(await store.members("lobby")).toEqual([
+          { name: "alice", online: false },
+          { name: "bob", online: true },
+          { name: "carol", online: false },
+        ]);
+        await store.removePresence("lobby", "bob", "c3");
+        await store.removePresence("lobby", "nobody", "c9");
+        expect((await store.members("lobby")).map((member) => member.name)).toEqual(["alice", "carol"]);
+        expect(await store.members("elsewhere")).toEqual([]);
+      });
+
+      it("starts a new member at the room's latest seq, and keeps its cursor on rejoin", async () => {
+        await store.addMember("lobby", "alice", 0);
+        await store.append("lobby", entry("alice"));
+        await store.append("lobby", entry("alice"));
+        expect(await store.addMember("lobby", "bob", 0)).toBe(2);
+        expect(await store.addMember("lobby", "alice", 0)).toBe(0);
+        await store.addMember("side", "alice", 0);
+        expect((await store.memberships("alice")).sort((a, b) => a.room.localeCompare(b.room))).toEqual([
+          { room: "lobby", acked: 0 },
+          { room: "side", acked: 0 },
+        ]);
+        await store.removeMember("side", "alice");
+        expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+        expect(await store.memberships("nobody")).toEqual([]);
+      });
+    });
+
+    describe("log", () => {
+      it("numbers each room from 1, independently, under concurrent appends", async () => {
+        await store.addMember("lobby", "bob", 0);
+        const seqs = await Promise.all(Array.from({ length: 50 }, () => store.append("lobby", entry("a"))));
+        expect(seqs.map(({ seq }) => seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect((await store.append("other", entry("a"))).seq).toBe(1);
+      });
+
+      it("holds nothing in a room without members", async () => {
+        expect(await store.append("guests", entry("g"))).toEqual({ seq: 1 });
+        expect(await store.entriesAfter("guests", 0)).toEqual({ entries: [], lastSeq: 1 });
+        expect(await store.heldEntries()).toBe(0);
+      });
+
+      it("holds entries until every member has acked them, then deletes them", async () => {
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        const first = entry("alice", "one", 5);
+        await store.append("lobby", first);
+        await store.append("lobby", entry("alice", "two"));
+        await store.append("lobby", entry("alice", "three"));
+        expect((await store.entriesAfter("lobby", 0)).entries[0]).toEqual({ ...first, seq: 1 });
+
+        expect(await store.ack("lobby", "alice", 3, 0)).toEqual({ acked: 3, deleted: [] });
+        const bobAck = await store.ack("lobby", "Bob", 2, 0);
+        expect(bobAck?.acked).toBe(2);
+        expect(bobAck?.deleted.map(({ seq }) => seq)).toEqual([1, 2]);
+        expect(bobAck?.deleted[0]).toEqual({ seq: 1, id: first.id, user: "alice" });
+        expect((await store.entriesAfter("lobby", 0)).entries.map(({ message }) => message)).toEqual(["three"]);
+        expect(await store.heldEntries()).toBe(1);
+        await store.ack("lobby", "bob", 3, 0);
+        expect(await store.heldEntries()).toBe(0);
+      });
+
+      it("never moves a cursor back or past the latest seq, and ignores non-members", async () => {
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        await store.append("lobby", entry("bob"));
+        await store.append("lobby", entry("bob"));
+        expect((await store.ack("lobby", "alice", 99, 0))?.acked).toBe(2);
+        expect((await store.ack("lobby", "alice", 1, 0))?.acked).toBe(2);
+        expect(await store.ack("lobby", "mallory", 2, 0)).toBeUndefined();
+        expect(await store.ack("nowhere", "alice", 2, 0)).toBeUndefined();
+      });
+
+      it("deletes what only a leaving member was missing", async () => {
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        await store.append("lobby", entry("alice"));
+        await store.ack("lobby", "alice", 1, 0);
+        expect(await store.heldEntries()).toBe(1);
+        await store.removeMember("lobby", "bob");
+        expect(await store.heldEntries()).toBe(0);
+      });
+
+      it("replays from any point, with the latest seq", async () => {
+        await store.addMember("lobby", "bob", 0);
+        for (const text of ["a", "b", "c"]) await store.append("lobby", entry("alice", text));
+        const { entries, lastSeq } = await store.entriesAfter("lobby", 1);
+        expect(entries.map(({ seq, message }) => [seq, message])).toEqual([
+          [2, "b"],
+          [3, "c"],
+        ]);
+        expect(lastSeq).toBe(3);
+      });
+
+      it("pushes the oldest entries out past the entry quota and says which", async () => {
+        await store.addMember("lobby", "bob", 0);
+        for (let index = 0; index < CONTRACT_LIMITS.maxRoomEntries; index += 1) {
+          expect((await store.append("lobby", entry("alice"))).expired).toBeUndefined();
+        }
+        expect(await store.append("lobby", entry("alice"))).toEqual({ seq: 6, expired: { from: 1, to: 1 } });
+        expect(await store.heldEntries()).toBe(CONTRACT_LIMITS.maxRoomEntries);
+        expect((await store.entriesAfter("lobby", 0)).entries[0]?.seq).toBe(2);
+      });
+
+      it("pushes the oldest entries out past the byte quota", async () => {
+        await store.addMember("lobby", "bob", 0);
+        const big = "x".repeat(4_000);
+        await store.append("lobby", entry("alice", big));
+        await store.append("lobby", entry("alice", big));
+        const third = await store.append("lobby", entry("alice", big));
+        expect(third.expired).toEqual({ from: 1, to: 1 });
+        const huge = await store.append("lobby", entry("alice", "y".repeat(9_990)));
+        expect(huge.expired).toEqual({ from: 2, to: 3 });
+        expect((await store.entriesAfter("lobby", 0)).entries.map(({ seq }) => seq)).toEqual([4]);
+      });
+
+      it("reports cursors and the newest held entries for receipts", async () => {
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        for (let index = 0; index < 4; index += 1) await store.append("lobby", entry("alice"));
+        await store.ack("lobby", "bob", 2, 0);
+        const state = await store.deliveryState("lobby", 3);
+        expect([...state.cursors].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+          { name: "alice", acked: 0 },
+          { name: "bob", acked: 2 },
+        ]);
+        expect(state.entries.map(({ seq, user }) => [seq, user])).toEqual([
+          [2, "alice"],
+          [3, "alice"],
+          [4, "alice"],
+        ]);
+        expect(await store.deliveryState("nowhere", 3)).toEqual({ cursors: [], entries: [] });
+      });
+    });
+
+    describe("sweep", () => {
+      it("drops entries older than the message TTL and reports the range", async () => {
+        await store.claimName("bob", KEY_B, "c1", 0);
+        await store.addMember("lobby", "bob", 0);
+        await store.append("lobby", entry("alice", "old", 0));
+        await store.append("lobby", entry("alice", "older", 100));
+        await store.append("lobby", entry("alice", "new", 900));
+        expect(await store.sweep(1_150)).toEqual([{ room: "lobby", expired: { from: 1, to: 2 }, droppedMembers: [] }]);
+        expect((await store.entriesAfter("lobby", 0)).entries.map(({ message }) => message)).toEqual(["new"]);
+        expect(await store.sweep(1_150)).toEqual([]);
+      });
+
+      it("drops members away longer than the member TTL, but never connected ones", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.claimName("bob", KEY_B, "c2", 0);
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        await store.releaseName("bob", "c2", 1_000);
+        expect(await store.sweep(5_500)).toEqual([]);
+        expect(await store.sweep(6_100)).toEqual([{ room: "lobby", droppedMembers: ["bob"] }]);
+        expect((await store.members("lobby")).map(({ name }) => name)).toEqual(["alice"]);
+        expect(await store.memberships("bob")).toEqual([]);
+        // Dropped from every room, bob's name is free again.
+        expect(await store.claimName("bob", KEY_A, "c3", 6_200)).toBe(true);
+      });
+
+      it("deletes entries that only a dropped member was missing", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.claimName("bob", KEY_B, "c2", 0);
+        await store.addMember("lobby", "alice", 0);
+        await store.addMember("lobby", "bob", 0);
+        await store.releaseName("bob", "c2", 0);
+        await store.append("lobby", entry("alice", "hi", 5_900));
+        await store.ack("lobby", "alice", 1, 5_900);
+        await store.sweep(6_000);
+        expect(await store.heldEntries()).toBe(0);
+      });
+    });
+  });
+}
