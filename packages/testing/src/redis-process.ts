@@ -27,7 +27,10 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** Extra arguments, or a function of the port that returns them. */
   readonly args?: readonly string[] | ((port: number) => readonly string[]);
-  /** Append-only file in the server's own directory, so that `restart()` keeps the data. */
+  /**
+   * Append-only file in the server's own directory, fsynced before every reply, so that
+   * `restart()` after `kill()` finds every write the test saw acknowledged.
+   */
   readonly persist?: boolean;
 }
 
@@ -48,7 +51,7 @@ export interface RedisServerProcess {
 }
 
 /**
- * Starts `redis-server --port N --save "" --appendonly no` (or `yes`, with `persist`) in a
+ * Starts `redis-server --port N --save "" --appendonly no` (or `yes` with `--appendfsync always`, with `persist`) in a
  * temporary directory and waits until it answers PING.
  *
  * @example
@@ -70,7 +73,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 async function startOn(port: number, options: RedisServerOptions): Promise<RedisServerProcess> {
   const dir = await mkdtemp(join(tmpdir(), "pigeon-redis-"));
   const extra = typeof options.args === "function" ? options.args(port) : (options.args ?? []);
-  const persistence = ["--save", "", "--appendonly", options.persist ? "yes" : "no"];
+  // With the default `appendfsync everysec`, Redis may postpone writing the AOF while a background
+  // fsync runs and still answer clients, so a SIGKILL can lose writes a test saw acknowledged.
+  const persistence = ["--save", "", ...(options.persist ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])];
   const args = ["--port", `${port}`, "--bind", "127.0.0.1", "--dir", dir, ...persistence, ...extra];
   let child: ChildProcess;
   try {
