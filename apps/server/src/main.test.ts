@@ -3,19 +3,17 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { io } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-});
 
 function startMain(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   const child = spawn(process.execPath, ["--conditions=@source", "--import", "tsx", MAIN, ...args], {
     env: { ...process.env, ...env },
   });
-  children.push(child);
+  onTestFinished(() => {
+    child.kill("SIGKILL");
+  });
   return child;
 }
 

@@ -1,13 +1,9 @@
 import { createIdentityKey } from "@pigeon/crypto";
 import { MemoryStore, nextEvent, record, recordingLogger, startTestServer, type TestServer } from "@pigeon/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createClient, type PigeonClient } from "./index.js";
 
 const LIMITS = { messageTtlMs: 60_000, memberTtlMs: 60_000, maxRoomEntries: 1_000, maxRoomBytes: 1_000_000 };
-const open: { close(): Promise<void> | void }[] = [];
-afterEach(async () => {
-  for (const thing of open.splice(0).reverse()) await thing.close();
-});
 
 async function keyed(server: TestServer, name: string, room: string): Promise<PigeonClient> {
   const client = createClient({
@@ -16,7 +12,7 @@ async function keyed(server: TestServer, name: string, room: string): Promise<Pi
     logger: recordingLogger(),
     socketOptions: { reconnectionDelay: 10, reconnectionDelayMax: 50 },
   });
-  open.push(client);
+  onTestFinished(() => client.close());
   await client.connect();
   await client.login(name, { identity: createIdentityKey() });
   await client.join(room);
@@ -39,7 +35,7 @@ describe("a message lost between the store and the broadcast", () => {
       return result;
     };
     const server = await startTestServer({}, { store });
-    open.push(server);
+    onTestFinished(() => server.close());
     const alice = await keyed(server, "alice", "lobby");
     const bob = await keyed(server, "bob", "lobby");
     const seen = record(bob, "message");

@@ -1,20 +1,17 @@
 import { createIdentityKey, signLogin } from "@pigeon/crypto";
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
-import { afterEach, expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { describeEachStore, useClients, useRelayPerTest } from "@pigeon/testing";
 
 type WireSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const sockets: WireSocket[] = [];
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
 // A plain socket.io connection, no SDK, so the test writes the login payload itself.
 async function wire(url: string): Promise<{ socket: WireSocket; hello: Hello }> {
   const socket: WireSocket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
-  sockets.push(socket);
+  onTestFinished(() => {
+    socket.disconnect();
+  });
   const hello = await new Promise<Hello>((resolve, reject) => {
     socket.once("hello", resolve);
     socket.once("connect_error", reject);

@@ -1,17 +1,15 @@
 import { io, type Socket } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { nextEvent, useClients, useRelayPerTest } from "@pigeon/testing";
 
 // The seed tutorial's client exactly: plain socket.io-client with default transports, string
 // payloads, no acks, listening only for `message`.
-const seeds: Socket[] = [];
-afterEach(() => {
-  for (const socket of seeds.splice(0)) socket.close();
-});
 
 function seedClient(url: string, name: string, room: string): Socket {
   const socket = io(url, { forceNew: true });
-  seeds.push(socket);
+  onTestFinished(() => {
+    socket.close();
+  });
   socket.emit("login", name);
   socket.emit("join", room);
   return socket;

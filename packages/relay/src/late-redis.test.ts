@@ -3,22 +3,23 @@
 // comes up on the port REDIS_URL names, broadcasting between nodes through Redis too.
 import { pino } from "pino";
 import { afterEach, expect, it } from "vitest";
-import { freePort, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
-import { describeWithRedisBinaries, shardSubscribers } from "@pigeon/testing";
-import { helloOf, nextEvent, testIdentity, useMember, useSocket } from "@pigeon/testing";
-import { startTestServer, type TestServer } from "@pigeon/testing";
+import {
+  describeWithRedisBinaries,
+  freePort,
+  helloOf,
+  nextEvent,
+  shardSubscribers,
+  startRedisServer,
+  startTestServer,
+  testIdentity,
+  useMember,
+  useSocket,
+  waitUntil,
+  type RedisServerProcess,
+  type TestServer,
+} from "@pigeon/testing";
 
 const PREFIX = "late-redis";
-const WAIT_MS = 10_000;
-
-/** Resolves once `condition()` resolves true, checking every 25 ms; fails after WAIT_MS. */
-async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function healthz(server: TestServer): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${server.url}/healthz`);
@@ -67,7 +68,7 @@ describeWithRedisBinaries("a relay started before Redis is up", () => {
     expect(await keyed.emitWithAck("login", keyedLogin)).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
 
     await startRedis(port);
-    await eventually(async () => (await healthz(server)).status === 200, "/healthz says 200");
+    await waitUntil(async () => (await healthz(server)).status === 200, "/healthz says 200");
     expect(await healthz(server)).toMatchObject({ body: { status: "ok", storeReachable: true } });
     // The same connections log in now, without reconnecting.
     expect(await guest.emitWithAck("login", "gus")).toEqual({ ok: true, data: { name: "gus", kind: "guest", rooms: [] } });
@@ -82,15 +83,15 @@ describeWithRedisBinaries("a relay started before Redis is up", () => {
     const [a, b] = [await startRelay(url), await startRelay(url)];
     expect((await healthz(a)).status).toBe(503);
     await startRedis(port);
-    await eventually(async () => (await healthz(a)).status === 200 && (await healthz(b)).status === 200, "both relays are healthy");
+    await waitUntil(async () => (await healthz(a)).status === 200 && (await healthz(b)).status === 200, "both relays are healthy");
 
     // Subscribed while Redis was down: the subscriptions waited, and went out once it was up.
-    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#`)) === 2, "both nodes subscribe to the namespace");
+    await waitUntil(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#`)) === 2, "both nodes subscribe to the namespace");
 
     const alice = await useMember(a, "alice", ["lobby"]);
     const bob = await useMember(b, "bob", ["lobby"]);
     // Each node subscribes to the room's channel when its first socket joins (without waiting).
-    await eventually(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#lobby#`)) === 2, "both nodes subscribe to lobby");
+    await waitUntil(async () => (await shardSubscribers([port], `${PREFIX}:sio#/#lobby#`)) === 2, "both nodes subscribe to lobby");
     const heard = nextEvent(alice, "message", ({ room }) => room === "lobby");
     const sent = await bob.emitWithAck("chat", { room: "lobby", text: "across nodes" });
     expect(sent.ok).toBe(true);

@@ -1,6 +1,6 @@
 import { createIdentityKey, loadOrCreateIdentity, publicKeyText } from "@pigeon/crypto";
 import { IDBFactory } from "fake-indexeddb";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "./database.js";
 import { IndexedDbKeyStore } from "./idb-key-store.js";
 
@@ -34,10 +34,17 @@ describe("IndexedDbKeyStore", () => {
     expect(loaded && publicKeyText(loaded.key)).toBe(publicKeyText(replacement));
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("lists the stored names, most recent first", async () => {
     const store = await open();
+    // Only Date is faked: fake-indexeddb runs on real timers.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(1_000);
     await store.save("alice", { name: "alice", key: createIdentityKey() });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    vi.setSystemTime(2_000);
     await store.save("bob", { name: "Bob", key: createIdentityKey() });
     expect(await store.names()).toEqual(["Bob", "alice"]);
   });

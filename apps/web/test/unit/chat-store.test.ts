@@ -150,8 +150,7 @@ describe("ChatStore against a real relay", () => {
       await until(alice, (state) => state.connection !== "connected");
       alice.send("typed in the tunnel");
       await until(alice, (state) => state.outbox[0]?.state === "queued");
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect((await device.outbox.load("alice")).map((entry) => entry.text)).toEqual(["typed in the tunnel"]);
+      await expect.poll(async () => (await device.outbox.load("alice")).map((entry) => entry.text)).toEqual(["typed in the tunnel"]);
       await alice.dispose();
       proxy.restore();
 
@@ -159,8 +158,7 @@ describe("ChatStore against a real relay", () => {
       await again.start();
       await until(bob, (state) => texts(state, "lobby").includes("alice: typed in the tunnel"));
       await until(again, (state) => state.outbox[0]?.state === "accepted");
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(await device.outbox.load("alice")).toEqual([]);
+      await expect.poll(() => device.outbox.load("alice")).toEqual([]);
       expect(texts(bob.getSnapshot(), "lobby")).toEqual(["alice: typed in the tunnel"]);
     } finally {
       await proxy.close();

@@ -7,20 +7,23 @@ import { Server } from "socket.io";
 import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRedisAdapter } from "./redis-adapter.js";
-import { startRedisCluster, startRedisServer, type RedisClusterProcesses, type RedisServerProcess } from "@pigeon/testing";
-import { describeWithRedisBinaries, shardSubscribers } from "@pigeon/testing";
+import {
+  describeWithRedisBinaries,
+  shardSubscribers,
+  startRedisCluster,
+  startRedisServer,
+  waitUntil,
+  type RedisClusterProcesses,
+  type RedisServerProcess,
+} from "@pigeon/testing";
 
 const PREFIX = "adapter-test";
 /** The sharded adapter's channel for a room, in "dynamic" mode. */
 const LOBBY_CHANNEL = `${PREFIX}:sio#/#lobby#`;
 
-/** Waits (at most 5 s) until `channel` has `count` subscribers: adapters subscribe without waiting. */
+/** Waits until `channel` has `count` subscribers: adapters subscribe without waiting. */
 async function subscribed(ports: readonly number[], channel: string, count: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while ((await shardSubscribers(ports, channel)) < count) {
-    if (Date.now() > deadline) throw new Error(`never saw ${count} subscribers of ${channel}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntil(async () => (await shardSubscribers(ports, channel)) >= count, `${count} subscribers of ${channel}`);
 }
 
 describeWithRedisBinaries("the sharded Redis adapter", () => {
