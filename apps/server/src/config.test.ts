@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config.js";
+import { loadConfig, usage } from "./config.js";
 
 describe("loadConfig", () => {
   it("runs on defaults", () => {
@@ -23,5 +23,16 @@ describe("loadConfig", () => {
     [["--colour"], {}],
   ])("refuses %j %j", (argv, env) => {
     expect(() => loadConfig(argv, env)).toThrow();
+  });
+
+  it("documents every option in --help with its variable, default and meaning", () => {
+    const text = usage();
+    expect(text).toMatch(/--port\s+PORT\s+default 3000\n\s+TCP port/);
+    expect(text).toMatch(/--message-ttl-ms\s+PIGEON_MESSAGE_TTL_MS\s+default 1209600000 \(14 days\)\n\s+undelivered/);
+    expect(text).toMatch(/--node-id\s+PIGEON_NODE_ID\s+default random\n/);
+    // Every option line is followed by a line that says what it means.
+    const options = text.split("\n").filter((line) => line.startsWith("  --"));
+    const meanings = text.split("\n").filter((line) => /^ {6}\S/.test(line));
+    expect(meanings).toHaveLength(options.length);
   });
 });

@@ -21,7 +21,7 @@ export const ServerConfig = RelayConfig.extend({
   host: z.string().min(1).optional().describe("address to listen on (unset: every interface, IPv6 and IPv4)"),
   logLevel: z.enum(LOG_LEVELS).default("info").describe(`log level: ${LOG_LEVELS.join(", ")}`),
   shutdownGraceMs: z.coerce.number().int().min(0).default(5_000).describe("how long shutdown waits for in-flight work"),
-  webDir: RelayConfig.shape.webDir.default(WEB_BUILD),
+  webDir: RelayConfig.shape.webDir.default(WEB_BUILD).describe("the web client build served at / (nothing is served if it is missing)"),
 });
 /** A deployment's configuration, validated. */
 export type ServerConfig = z.infer<typeof ServerConfig>;
@@ -51,27 +51,32 @@ const FLAGS: readonly { flag: string; env: string; key: Key }[] = [
   { flag: "member-interval-ms", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
 ];
 
+const DAY_MS = 86_400_000;
+
 /** The default a setting shows in `--help` (none for random or unset ones). */
 function shownDefault(key: Key, defaults: ServerConfig): string {
   if (key === "nodeId") return "random";
   const value = defaults[key];
-  return value === undefined ? "unset" : String(value);
+  if (value === undefined) return "unset";
+  if (typeof value === "number" && value >= DAY_MS && value % DAY_MS === 0) return `${value} (${value / DAY_MS} days)`;
+  return String(value);
 }
 
-/** The text `--help` prints: each flag, its environment variable, its meaning and its default. */
+/** The text `--help` prints: each flag, its environment variable, its default and its meaning. */
 export function usage(): string {
   const defaults = ServerConfig.parse({});
   const rows = FLAGS.map(({ flag, env, key }) => {
     const meaning = ServerConfig.shape[key].description ?? "";
-    return `  --${flag.padEnd(22)} ${env.padEnd(29)} ${meaning} (default: ${shownDefault(key, defaults)})`;
+    return `  --${flag.padEnd(22)} ${env.padEnd(29)} default ${shownDefault(key, defaults)}\n      ${meaning}`;
   });
   return [
     "Usage: pigeon-server [options]",
     "",
-    "Every option can also be set by the environment variable beside it; a flag wins.",
+    "Each option can also come from the environment variable beside it; a flag wins.",
     "",
     ...rows,
-    `  --${"help".padEnd(22)} ${"".padEnd(29)} print this help`,
+    "  --help",
+    "      print this help",
   ].join("\n");
 }
 
