@@ -39,8 +39,7 @@ type Run<E extends ClientEventName> = (
  * result. A RelayError reaches the client as it is; anything else is logged and becomes
  * INTERNAL, so nothing a client sends can throw past a handler. A body may schedule work
  * with `after` that must follow its ack (a replay follows the login ack). The wrapper is the
- * only async step around the body: on the 1:1 benchmark's hot path every extra promise hop
- * per event showed.
+ * only async step around the body, since every promise hop costs on the busiest path.
  *
  * @example
  * export const leave = defineHandler("leave", async (context, socket, { room }) => ({ room }));
