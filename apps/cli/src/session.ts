@@ -25,7 +25,8 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     timeoutMs: options.ackTimeout * 1000,
     connectTimeoutMs: options.connectTimeout * 1000,
     receive: options.receive,
-    logger: { warn: (message) => { terminal.error(message); } },
+    // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix.
+    logger: { warn: (message) => { terminal.status(message); } },
   });
   options.listen?.(client);
   try {

@@ -22,6 +22,9 @@ import { waitForState } from "./wait-for-state.js";
 /** The SDK sends `typing` for a room at most this often (the server relays one per 2 s). */
 const TYPING_RESEND_MS = 1000;
 
+// A library writes nothing unless asked: without a logger, what would be logged is dropped.
+const SILENT: Logger = { warn: () => undefined };
+
 /**
  * A connection to a Pigeon server. It remembers its name, identity and rooms, and after
  * socket.io reconnects it logs in and rejoins by itself before reporting `connected` again.
@@ -52,7 +55,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions) {
-    const logger = options.logger ?? console;
+    const logger = options.logger ?? SILENT;
     super((event, error) => {
       logger.warn(`pigeon: a "${event}" listener threw`, error);
     });

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@pigeon/protocol";
+import type { ChatMessage, ExpiredEvent } from "@pigeon/protocol";
 
 /**
  * Why messages are missing: the server dropped them for age (`ttl`, also used when a lapsed
@@ -12,15 +12,13 @@ import type { ChatMessage } from "@pigeon/protocol";
 export type GapReason = "ttl" | "quota" | "unspecified" | "lost";
 
 /**
- * Messages `from`..`to` (inclusive) of `room` that this client will never receive.
+ * Messages `from`..`to` (inclusive) of `room` that this client will never receive: from the
+ * protocol's `expired` event, or a gap the SDK found itself, with a reason either way.
  *
  * @example
  * client.on("expired", ({ room, from, to }) => console.log(`[${room}] seq ${from}-${to} expired`));
  */
-export interface ExpiredNotice {
-  readonly room: string;
-  readonly from: number;
-  readonly to: number;
+export interface ExpiredNotice extends Readonly<Pick<ExpiredEvent, "room" | "from" | "to">> {
   readonly reason: GapReason;
 }
 

@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { CaughtUpEvent, ErrorEvent, Hello, MembersEvent, ReceiptsEvent, TypingEvent } from "@pigeon/protocol";
+import type { ServerEventName, ServerPayload } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { DeliveredMessage } from "./delivery.js";
 import type { ExpiredNotice } from "./inbox.js";
@@ -19,10 +19,12 @@ export const DEFAULT_DEDUP_WINDOW = 1_000;
 export const DEFAULT_MAX_HELD_MESSAGES = 10_000;
 
 /**
- * Where the SDK reports what it drops or cannot handle. `console` fits.
+ * Where the SDK reports what it drops or cannot handle. `console` fits. Without one the SDK
+ * writes nothing anywhere: a library speaks only when asked.
  *
  * @example
  * const logger: Logger = { warn: (message, details) => log.warn({ details }, message) };
+ * createClient({ url, logger: console });
  */
 export interface Logger {
   warn(message: string, details?: unknown): void;
@@ -44,7 +46,11 @@ export interface ClientOptions {
    * Default: `timeoutMs`. Later reconnects are socket.io's business and never give up.
    */
   connectTimeoutMs?: number;
-  /** Where malformed server events and throwing listeners are reported. Default `console`. */
+  /**
+   * Where the SDK reports what it drops or works around: malformed server events, throwing
+   * listeners, refused acks, a session it could not restore. Default: nowhere (the SDK is
+   * silent); pass `console` to see them.
+   */
   logger?: Logger;
   /** How many recent message ids a guest keeps to drop duplicates. Default {@link DEFAULT_DEDUP_WINDOW}. */
   dedupWindow?: number;
@@ -87,13 +93,21 @@ export interface ClientOptions {
  */
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
+// Server events that the SDK turns into something else before the app sees them.
+type Reworked = "message" | "expired" | "memberChanges";
+
 /**
- * The events a {@link PigeonClient} emits, with their payloads.
+ * The events a {@link PigeonClient} emits, with their payloads. Derived from the protocol's
+ * server events: each is passed on under its own name with its own payload (`hello` on every
+ * connect, `caughtUp`, `receipts`, `typing`, `members`, `error`), except those the SDK
+ * reworks: `message` and `expired` come through its delivery order, and `memberChanges` is
+ * folded into `members` (the app always gets a room's whole list). `error` also reports a
+ * room the SDK failed to rejoin after a reconnect. `state` is the SDK's own.
  *
  * @example
  * const onMessage = (message: ClientEventMap["message"]) => console.log(message.message);
  */
-export type ClientEventMap = {
+export type ClientEventMap = { [E in Exclude<ServerEventName, Reworked>]: ServerPayload<E> } & {
   /**
    * A chat message. Keyed sessions get each room's messages exactly once and in seq order,
    * across reconnects; guests get live messages, each `id` once.
@@ -101,20 +115,8 @@ export type ClientEventMap = {
   message: DeliveredMessage;
   /** Messages of a room that this client will never get (expired, or dropped by the room's quota). */
   expired: ExpiredNotice;
-  /** After a keyed login, a room's held messages have all been delivered; what follows is live. */
-  caughtUp: CaughtUpEvent;
-  /** Delivery progress of this identity's own messages. */
-  receipts: ReceiptsEvent;
-  /** Someone else is typing in a joined room (show it for a few seconds). */
-  typing: TypingEvent;
-  /** A room's member list changed. */
-  members: MembersEvent;
-  /** The server reports a failed event that had no ack, or the SDK failed to rejoin after a reconnect. */
-  error: ErrorEvent;
   /** The connection state changed. */
   state: ConnectionState;
-  /** The server greeted a new connection (the first and every reconnect). */
-  hello: Hello;
 };
 
 /**

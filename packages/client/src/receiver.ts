@@ -1,10 +1,9 @@
-import { AckReply, AckResult, type CaughtUpEvent, type ChatMessage, type ExpiredEvent, type JoinAck, type LoginAck } from "@pigeon/protocol";
+import type { CaughtUpEvent, ChatMessage, ExpiredEvent, JoinAck, LoginAck } from "@pigeon/protocol";
 import { AckBatcher, type PendingAck } from "./ack-batcher.js";
 import { Delivery, type DeliveryOutput } from "./delivery.js";
 import type { ClientEventMap, Logger } from "./options.js";
+import { ackParsers } from "./parsers.js";
 import { emitWithoutReply, type RawSocket } from "./socket.js";
-
-const AckReplyResult = AckResult(AckReply);
 
 /** What a {@link Receiver} needs from its client. */
 export interface ReceiverHost {
@@ -214,7 +213,7 @@ export class Receiver {
   }
 
   #checkAckReply(room: string, raw: unknown): void {
-    const result = AckReplyResult.safeParse(raw);
+    const result = ackParsers.ack.safeParse(raw);
     if (!result.success) this.#host.logger.warn("pigeon: the server's answer to an ack does not match the protocol", result.error.message);
     else if (!result.data.ok) this.#host.logger.warn(`pigeon: the server refused an ack for ${room}`, result.data.error);
   }

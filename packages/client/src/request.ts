@@ -1,22 +1,7 @@
-import {
-  AckResult,
-  clientEvents,
-  type AckData,
-  type ClientEventName,
-  type ClientPayloadInput,
-} from "@pigeon/protocol";
+import type { AckData, ClientEventName, ClientPayloadInput } from "@pigeon/protocol";
 import { PigeonError } from "./errors.js";
-import type { RawSocket, Schema } from "./socket.js";
-
-// One parser per event, in a mapped type, so that `ackSchemas[event]` keeps its event's type.
-const ackSchemas: { [E in ClientEventName]: Schema<AckResult<AckData<E>>> } = {
-  login: AckResult(clientEvents.login.ack),
-  join: AckResult(clientEvents.join.ack),
-  leave: AckResult(clientEvents.leave.ack),
-  chat: AckResult(clientEvents.chat.ack),
-  ack: AckResult(clientEvents.ack.ack),
-  typing: AckResult(clientEvents.typing.ack),
-};
+import { ackParsers } from "./parsers.js";
+import type { RawSocket } from "./socket.js";
 
 /**
  * Emits `event` and waits for its ack, at most `timeoutMs`. Resolves with the ack's data,
@@ -41,7 +26,7 @@ export async function request<E extends ClientEventName>(
     }
     throw new PigeonError("TIMEOUT", `${event}: no answer from the server within ${timeoutMs} ms`, { cause });
   }
-  const result = ackSchemas[event].safeParse(raw);
+  const result = ackParsers[event].safeParse(raw);
   if (!result.success) {
     throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol (${result.error.message})`);
   }

@@ -1,5 +1,5 @@
 import { signLogin, type IdentityKey } from "@pigeon/crypto";
-import type { JoinAck, LoginAck } from "@pigeon/protocol";
+import type { ClientPayloadInput, JoinAck, LoginAck } from "@pigeon/protocol";
 import { PigeonError, type PigeonErrorCode } from "./errors.js";
 import { request } from "./request.js";
 import type { RawSocket } from "./socket.js";
@@ -34,7 +34,7 @@ const TRANSIENT: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
  * The `login` payload for a connection whose `hello` carried `challenge`: signed for a keyed
  * session (every connection has its own challenge, so every login is signed afresh).
  */
-export function loginPayload(name: string, identity: IdentityKey | undefined, challenge: string): { name: string } {
+export function loginPayload(name: string, identity: IdentityKey | undefined, challenge: string): ClientPayloadInput<"login"> {
   return identity === undefined ? { name } : signLogin(identity, challenge, name);
 }
 

@@ -1,19 +1,7 @@
-import {
-  serverEvents,
-  type CaughtUpEvent,
-  type ChatMessage,
-  type ExpiredEvent,
-  type ClientEventName,
-  type ErrorEvent,
-  type Hello,
-  type MemberChangesEvent,
-  type MembersEvent,
-  type ReceiptsEvent,
-  type ServerEventName,
-  type TypingEvent,
-} from "@pigeon/protocol";
+import type { ClientEventName, ClientPayloadInput, ServerEventName, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import type { ClientOptions } from "./options.js";
+import { eventNames, serverEventParsers } from "./parsers.js";
 
 // The SDK's socket is deliberately untyped at the edge: whatever arrives is `unknown` until a
 // protocol schema has parsed it, and acks likewise.
@@ -29,28 +17,17 @@ export type RawSocket = Socket<Inbound, Outbound>;
  * callback gets the error as an event"), so a busy client saves the server one frame per event.
  * For events whose success the caller does not need to know: batched delivery acks, typing.
  */
-export function emitWithoutReply(socket: RawSocket, event: ClientEventName, payload: unknown): void {
+export function emitWithoutReply<E extends ClientEventName>(socket: RawSocket, event: E, payload: ClientPayloadInput<E>): void {
   // The typed map requires an ack callback (so that emitWithAck infers results); socket.io
   // itself takes none, and sends a packet without an id then.
   (socket as unknown as { emit(event: ClientEventName, payload: unknown): unknown }).emit(event, payload);
 }
 
-/** The structural part of a zod schema that the SDK uses. */
-export interface Schema<T> {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } };
-}
-
-/** What a client does with each server event (already parsed) and connection change. */
-export interface SocketHandlers {
-  hello: (hello: Hello) => void;
-  message: (message: ChatMessage) => void;
-  members: (event: MembersEvent) => void;
-  memberChanges: (event: MemberChangesEvent) => void;
-  error: (event: ErrorEvent) => void;
-  caughtUp: (event: CaughtUpEvent) => void;
-  expired: (event: ExpiredEvent) => void;
-  receipts: (event: ReceiptsEvent) => void;
-  typing: (event: TypingEvent) => void;
+/**
+ * What a client does with each server event (parsed with the protocol's schema: one handler
+ * per event of its `serverEvents`, typed by `ServerToClientEvents`) and with connection changes.
+ */
+export interface SocketHandlers extends ServerToClientEvents {
   /** A server event that failed its schema; it was dropped. */
   malformed: (event: ServerEventName, reason: string) => void;
   connected: () => void;
@@ -66,31 +43,24 @@ export function createSocket({ url, socketOptions }: ClientOptions, handlers: So
     ...socketOptions,
     autoConnect: false,
   });
-  onParsed(socket, "hello", serverEvents.hello, handlers.hello, handlers.malformed);
-  onParsed(socket, "message", serverEvents.message, handlers.message, handlers.malformed);
-  onParsed(socket, "members", serverEvents.members, handlers.members, handlers.malformed);
-  onParsed(socket, "memberChanges", serverEvents.memberChanges, handlers.memberChanges, handlers.malformed);
-  onParsed(socket, "error", serverEvents.error, handlers.error, handlers.malformed);
-  onParsed(socket, "caughtUp", serverEvents.caughtUp, handlers.caughtUp, handlers.malformed);
-  onParsed(socket, "expired", serverEvents.expired, handlers.expired, handlers.malformed);
-  onParsed(socket, "receipts", serverEvents.receipts, handlers.receipts, handlers.malformed);
-  onParsed(socket, "typing", serverEvents.typing, handlers.typing, handlers.malformed);
+  for (const event of eventNames(serverEventParsers)) onParsed(socket, event, handlers[event], handlers.malformed);
   socket.on("connect", handlers.connected);
   socket.on("connect_error", handlers.connectFailed);
   socket.on("disconnect", handlers.disconnected);
   return socket;
 }
 
-// Passes on only payloads that match the schema; anything else is reported, never thrown.
-function onParsed<T>(
+// Passes on only payloads that match the event's schema; anything else is reported, never thrown.
+function onParsed<E extends ServerEventName>(
   socket: RawSocket,
-  event: ServerEventName,
-  schema: Schema<T>,
-  handle: (payload: T) => void,
+  event: E,
+  handle: ServerToClientEvents[E],
   malformed: (event: ServerEventName, reason: string) => void,
 ): void {
-  socket.on(event, (payload: unknown) => {
-    const parsed = schema.safeParse(payload);
+  const parser = serverEventParsers[event];
+  const name: ServerEventName = event;
+  socket.on(name, (payload: unknown) => {
+    const parsed = parser.safeParse(payload);
     if (parsed.success) handle(parsed.data);
     else malformed(event, parsed.error.message);
   });

@@ -1,11 +1,13 @@
 import type { Socket as ClientSocket } from "socket.io-client";
 import type { Server } from "socket.io";
 import { describe, expectTypeOf, it } from "vitest";
-import type { AckResult } from "./errors.js";
+import type { AckResult, ErrorEvent } from "./errors.js";
+import type { ChatMessage } from "./server-events.js";
 import type {
   AckData,
   ClientToServerEvents,
   InterServerEvents,
+  ServerPayload,
   ServerToClientEvents,
   SocketData,
 } from "./events.js";
@@ -39,6 +41,12 @@ describe("event maps", () => {
     socket.emit("shout", "hi");
     // @ts-expect-error the server never sends `message` without seq
     io.emit("message", { user: "a", message: "b", room: "r", id: "i", sentAt: 0 });
+  });
+
+  it("name each server event's payload", () => {
+    expectTypeOf<ServerPayload<"message">>().toEqualTypeOf<ChatMessage>();
+    expectTypeOf<ServerPayload<"error">>().toEqualTypeOf<ErrorEvent>();
+    expectTypeOf<Parameters<ServerToClientEvents["message"]>[0]>().toEqualTypeOf<ServerPayload<"message">>();
   });
 
   it("type what the client receives", () => {

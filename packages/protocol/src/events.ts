@@ -53,7 +53,7 @@ export type AckData<E extends ClientEventName> = z.output<(typeof clientEvents)[
 
 /**
  * Every event the server sends, with its payload schema. The SDK parses each one with it and
- * drops (with a warning) what does not match.
+ * drops what does not match (telling its logger, if it has one).
  *
  * @example
  * const parsed = serverEvents.message.safeParse(raw);
@@ -72,6 +72,14 @@ export const serverEvents = {
 
 /** The name of an event the server sends. */
 export type ServerEventName = keyof typeof serverEvents;
+
+/**
+ * What a client receives with server event `E`, after parsing.
+ *
+ * @example
+ * const onMessage = (message: ServerPayload<"message">) => console.log(message.seq);
+ */
+export type ServerPayload<E extends ServerEventName> = z.output<(typeof serverEvents)[E]>;
 
 /**
  * socket.io's map of client-to-server events, for `Server<ClientToServerEvents, …>` and
@@ -96,7 +104,7 @@ export type ClientToServerEvents = {
  * socket.on("message", (message) => console.log(message.seq));
  */
 export type ServerToClientEvents = {
-  [E in ServerEventName]: (payload: z.output<(typeof serverEvents)[E]>) => void;
+  [E in ServerEventName]: (payload: ServerPayload<E>) => void;
 };
 
 /**

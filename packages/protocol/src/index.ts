@@ -62,6 +62,7 @@ export {
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerEventName,
+  type ServerPayload,
   type ServerToClientEvents,
   type SocketData,
 } from "./events.js";

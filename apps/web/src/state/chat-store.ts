@@ -287,7 +287,13 @@ export class ChatStore {
   #newClient(): PigeonClient {
     this.#stopBridge();
     const create = this.#options.createClient ?? createSdkClient;
-    const client = create({ connectTimeoutMs: CONNECT_TIMEOUT_MS, ...this.#options.clientOptions, url: this.#options.url });
+    // The SDK is silent unless given a logger; the browser's console is where its warnings belong.
+    const client = create({
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      logger: console,
+      ...this.#options.clientOptions,
+      url: this.#options.url,
+    });
     this.#stopBridge = bridgeClient(client, {
       get: () => this.#state,
       set: (state) => {
