@@ -14,7 +14,7 @@ export {
   type RedisServerProcess,
 } from "./redis-process.js";
 export { helloOf, memoryStore, untyped, useKeyed, useMember, useSocket, type TestSocket } from "./relay-sockets.js";
-export { recordingLogger, useClients, type TestClients } from "./sdk-fixtures.js";
+export { clientPool, recordingLogger, useClients, type ClientPool, type KeyedUser, type PoolClientOptions, type TestClients } from "./sdk-fixtures.js";
 export { testIdentity, type TestIdentity } from "./signer.js";
 export { CONTRACT_LIMITS, describeRelayStore } from "./store-contract.js";
 export {

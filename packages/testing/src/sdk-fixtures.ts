@@ -1,6 +1,7 @@
-import { createClient, type ClientOptions, type PigeonClient } from "@pigeon/client";
+import { createClient, type ClientOptions, type DeliveredMessage, type PigeonClient } from "@pigeon/client";
 import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
 import { afterEach } from "vitest";
+import { recordByRoom } from "./keyed.js";
 import type { TestServer } from "./test-server.js";
 
 /** A quiet logger that keeps what it was told. */
@@ -9,43 +10,63 @@ export function recordingLogger(): { warnings: string[]; warn(message: string): 
   return { warnings, warn: (message: string) => warnings.push(message) };
 }
 
-/** SDK clients of one relay, each closed after the test that made it. */
-export interface TestClients {
-  /** A fresh client, not connected yet (a new process, as far as the relay can tell). */
-  readonly client: (options?: Partial<ClientOptions>) => PigeonClient;
+/** A keyed identity, its client, and every message that client handed over, per room. */
+export interface KeyedUser {
+  readonly name: string;
+  readonly key: IdentityKey;
+  readonly client: PigeonClient;
+  readonly received: Map<string, DeliveredMessage[]>;
+}
+
+/** What a client of a pool may be given besides the SDK's options. */
+export type PoolClientOptions = Partial<ClientOptions> & {
+  /** Goes into the connection's query string, where a test's load balancer can find it. */
+  readonly label?: string;
+};
+
+/** SDK clients of any relay, all closed by `closeAll()`. */
+export interface ClientPool {
+  /** A fresh client of `url`, not connected yet (a new process, as far as the relay can tell). */
+  readonly client: (url: string, options?: PoolClientOptions) => PigeonClient;
+  /** Connects `existing` (default: a fresh client) and logs in as `name` with `key`. */
+  readonly resume: (url: string, name: string, key: IdentityKey, existing?: PigeonClient) => Promise<PigeonClient>;
   /** A connected guest logged in as `name` and joined to `rooms`. */
-  readonly guest: (name: string, ...rooms: string[]) => Promise<PigeonClient>;
-  /** A connected client logged in as `name` with a new identity key, joined to `rooms`. */
-  readonly keyed: (name: string, ...rooms: string[]) => Promise<{ client: PigeonClient; key: IdentityKey }>;
-  /** Connects `client` (default: a fresh one) and logs in as `name` with `key`. */
-  readonly resume: (name: string, key: IdentityKey, client?: PigeonClient) => Promise<PigeonClient>;
+  readonly guest: (url: string, name: string, ...rooms: string[]) => Promise<PigeonClient>;
+  /** A new identity logged in as `name`, joined to `rooms`, recording what it receives. */
+  readonly keyed: (url: string, name: string, ...rooms: string[]) => Promise<KeyedUser>;
+  readonly closeAll: () => Promise<void>;
 }
 
 /**
- * SDK clients for the relay `server()` returns, with quick reconnects and a recording logger.
+ * A pool of SDK clients with quick reconnects and a recording logger; `defaults` apply to
+ * every client it makes.
  *
  * @example
- * const server = useRelayPerTest();
- * const { guest } = useClients(server);
- * const alice = await guest("alice", "lobby");
+ * const pool = clientPool({ timeoutMs: 10_000 });
+ * afterEach(() => pool.closeAll());
+ * const alice = await pool.keyed(nodeA.url, "alice", "lobby");
  */
-export function useClients(server: () => TestServer): TestClients {
+export function clientPool(defaults: Partial<ClientOptions> = {}): ClientPool {
   const clients: PigeonClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-  });
-  const client = (options: Partial<ClientOptions> = {}): PigeonClient => {
+  const client: ClientPool["client"] = (url, { label, ...options } = {}) => {
     const created = createClient({
-      url: server().url,
-      // Quick reconnects keep reconnect tests fast; nothing waits on these delays.
-      socketOptions: { reconnectionDelay: 10, reconnectionDelayMax: 50 },
+      url,
       logger: recordingLogger(),
+      ...defaults,
       ...options,
+      // Quick reconnects keep reconnect and failover tests fast; nothing waits on these delays.
+      socketOptions: {
+        reconnectionDelay: 10,
+        reconnectionDelayMax: 50,
+        ...(label === undefined ? {} : { query: { label } }),
+        ...defaults.socketOptions,
+        ...options.socketOptions,
+      },
     });
     clients.push(created);
     return created;
   };
-  const resume = async (name: string, key: IdentityKey, existing = client()): Promise<PigeonClient> => {
+  const resume: ClientPool["resume"] = async (url, name, key, existing = client(url)) => {
     await existing.connect();
     await existing.login(name, { identity: key });
     return existing;
@@ -53,18 +74,54 @@ export function useClients(server: () => TestServer): TestClients {
   return {
     client,
     resume,
-    async guest(name, ...rooms) {
-      const created = client();
+    async guest(url, name, ...rooms) {
+      const created = client(url);
       await created.connect();
       await created.login(name);
       for (const room of rooms) await created.join(room);
       return created;
     },
-    async keyed(name, ...rooms) {
+    async keyed(url, name, ...rooms) {
       const key = createIdentityKey();
-      const created = await resume(name, key);
-      for (const room of rooms) await created.join(room);
-      return { client: created, key };
+      const fresh = client(url);
+      const received = recordByRoom(fresh);
+      await resume(url, name, key, fresh);
+      for (const room of rooms) await fresh.join(room);
+      return { name, key, client: fresh, received };
     },
+    async closeAll() {
+      await Promise.allSettled(clients.splice(0).map((created) => created.close()));
+    },
+  };
+}
+
+/** SDK clients of one relay, each closed after the test that made it. */
+export interface TestClients {
+  /** A fresh client, not connected yet. */
+  readonly client: (options?: PoolClientOptions) => PigeonClient;
+  /** A connected guest logged in as `name` and joined to `rooms`. */
+  readonly guest: (name: string, ...rooms: string[]) => Promise<PigeonClient>;
+  /** A new identity logged in as `name`, joined to `rooms`. */
+  readonly keyed: (name: string, ...rooms: string[]) => Promise<KeyedUser>;
+  /** Connects `client` (default: a fresh one) and logs in as `name` with `key`. */
+  readonly resume: (name: string, key: IdentityKey, client?: PigeonClient) => Promise<PigeonClient>;
+}
+
+/**
+ * {@link clientPool} bound to the relay `server()` returns, closed after each test.
+ *
+ * @example
+ * const server = useRelayPerTest();
+ * const { guest } = useClients(server);
+ * const alice = await guest("alice", "lobby");
+ */
+export function useClients(server: () => TestServer): TestClients {
+  const pool = clientPool();
+  afterEach(() => pool.closeAll());
+  return {
+    client: (options) => pool.client(server().url, options),
+    guest: (name, ...rooms) => pool.guest(server().url, name, ...rooms),
+    keyed: (name, ...rooms) => pool.keyed(server().url, name, ...rooms),
+    resume: (name, key, existing) => pool.resume(server().url, name, key, existing),
   };
 }

@@ -3,7 +3,7 @@
 import type { ReceiptsEvent } from "@pigeon/protocol";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { recordByRoom, seqsUpTo } from "@pigeon/testing";
-import { clientPool } from "./harness/clients.js";
+import { nodeClientPool } from "./harness/pool.js";
 import { roomHoldings } from "./harness/store-view.js";
 import { shows } from "./harness/members.js";
 import { startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
@@ -17,7 +17,7 @@ const AWAY_MESSAGES = 200;
  */
 export function crossNodeSuite(redis: () => RedisTarget, label: string): () => PigeonCluster {
   let cluster: PigeonCluster | undefined;
-  const pool = clientPool();
+  const pool = nodeClientPool();
   beforeAll(async () => {
     cluster = await startPigeonCluster({ redis: redis(), count: 3, label });
   });
@@ -34,12 +34,12 @@ export function crossNodeSuite(redis: () => RedisTarget, label: string): () => P
 
   it("carries messages, member lists and receipts between clients on different nodes", async () => {
     const { a, b, c, cluster: { redis: target, prefix } } = nodes();
-    const alice = await pool.user(a.url, "alice", "lobby");
+    const alice = await pool.keyed(a.url, "alice", "lobby");
     const bobSeen = nextEvent(alice.client, "members", (e) => shows(e, "lobby", "bob", true));
-    const bob = await pool.user(b.url, "bob", "lobby");
+    const bob = await pool.keyed(b.url, "bob", "lobby");
     await bobSeen;
     const carolSeen = [alice, bob].map((user) => nextEvent(user.client, "members", (e) => shows(e, "lobby", "carol", true)));
-    const carol = await pool.user(c.url, "carol", "lobby");
+    const carol = await pool.keyed(c.url, "carol", "lobby");
     await Promise.all(carolSeen);
     expect([alice, bob, carol].map((user) => user.client.hello?.serverId)).toEqual(["node-a", "node-b", "node-c"]);
 
@@ -83,8 +83,8 @@ export function crossNodeSuite(redis: () => RedisTarget, label: string): () => P
 
   it("replays on node b, in order and marked replayed, what was sent on node c while a user was away from node a", async () => {
     const { a, b, c, cluster: { redis: target, prefix } } = nodes();
-    const erin = await pool.user(a.url, "erin", "relay");
-    const frank = await pool.user(c.url, "frank", "relay");
+    const erin = await pool.keyed(a.url, "erin", "relay");
+    const frank = await pool.keyed(c.url, "frank", "relay");
     const erinAway = nextEvent(frank.client, "members", (e) => shows(e, "relay", "erin", false));
     await erin.client.close();
     await erinAway;

@@ -3,7 +3,8 @@ import { createIdentityKey } from "@pigeon/crypto";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { balancedChaosWorld, bringOnline, createMembers, disrupt, settle, type ChaosMember } from "./harness/chaos.js";
 import { expectEveryMemberHasAll, send } from "./harness/chaos-checks.js";
-import { clientPool, type ClientPool } from "./harness/clients.js";
+import type { ClientPool } from "@pigeon/testing";
+import { nodeClientPool } from "./harness/pool.js";
 import { roomHoldings } from "./harness/store-view.js";
 import { startLoadBalancer, type LoadBalancer } from "./harness/load-balancer.js";
 import { omits, shows } from "./harness/members.js";
@@ -29,7 +30,7 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
   const target = { url, cluster: false };
   let cluster: PigeonCluster | undefined;
   let balancer: LoadBalancer | undefined;
-  const pool = clientPool();
+  const pool = nodeClientPool();
   beforeAll(async () => {
     cluster = await startPigeonCluster({ redis: target, count: 3, label: "failover" });
     const { nodes } = cluster;
@@ -103,7 +104,7 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
  * that never reconnect: only the other nodes' reaping can show them offline.
  */
 async function watchVictim(pool: ClientPool, victim: PigeonNode, survivor: PigeonNode): Promise<PigeonClient> {
-  const watcher = await pool.user(survivor.url, "watcher", "watch");
+  const watcher = await pool.keyed(survivor.url, "watcher", "watch");
   const seen = nextEvent(watcher.client, "members", (e) => shows(e, "watch", "ghost", true) && shows(e, "watch", GHOST_GUEST, true));
   const noReconnect = { socketOptions: { reconnection: false } };
   const ghost = await pool.resume(victim.url, "ghost", createIdentityKey(), pool.client(victim.url, noReconnect));

@@ -4,7 +4,8 @@ import { createIdentityKey } from "@pigeon/crypto";
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithRedisBinaries, nextEvent, recordByRoom, seqsUpTo, startRedisServer, waitUntil, type RedisServerProcess } from "@pigeon/testing";
-import { clientPool, type KeyedUser } from "./harness/clients.js";
+import type { KeyedUser } from "@pigeon/testing";
+import { nodeClientPool } from "./harness/pool.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
 import { beatenSince, heldMessage, roomCursors, roomHoldings } from "./harness/store-view.js";
@@ -22,7 +23,7 @@ describeWithRedisBinaries("a Redis outage under two nodes", () => {
   let cast: Cast | undefined;
   let last = 0;
   const accepted = new Map<number, string>();
-  const pool = clientPool();
+  const pool = nodeClientPool();
   const story = (): Cast & { redis: RedisServerProcess; cluster: PigeonCluster } => {
     if (redis === undefined || cluster === undefined || cast === undefined) throw new Error("the story did not start");
     return { ...cast, redis, cluster };
@@ -37,9 +38,9 @@ describeWithRedisBinaries("a Redis outage under two nodes", () => {
     cluster = await startPigeonCluster({ redis: { url: redis.url, cluster: false }, count: 2, label: "outage", ownRedis: true });
     const [a, b] = cluster.nodes;
     if (!a || !b) throw new Error("expected two nodes");
-    const alice = await pool.user(a.url, "alice", "lobby");
-    const bob = await pool.user(b.url, "bob", "lobby");
-    const carol = await pool.user(b.url, "carol", "lobby");
+    const alice = await pool.keyed(a.url, "alice", "lobby");
+    const bob = await pool.keyed(b.url, "bob", "lobby");
+    const carol = await pool.keyed(b.url, "carol", "lobby");
     const gus = pool.client(b.url);
     await gus.connect();
     await gus.login("gus");
@@ -86,7 +87,7 @@ describeWithRedisBinaries("a Redis outage under two nodes", () => {
     const { cluster, a, b } = story();
     // Each node's first beats after the outage are where it could take the other for dead.
     await beatenSince(target(), cluster.prefix, cluster.nodes.map((node) => node.id), Date.now(), HEARTBEAT_INTERVAL_MS);
-    const observer = await pool.user(b.url, "olga", "lobby");
+    const observer = await pool.keyed(b.url, "olga", "lobby");
     const online = (await observer.client.join("lobby")).members.filter((member) => member.online).map((member) => member.name);
     expect(online, "who lobby shows online after the outage").toEqual(["alice", "bob", "gus", "olga"]);
     await expect(loginNew(pool.client(a.url), "gus", { guest: true }), "a guest taking the name of gus, who is connected").rejects.toMatchObject({

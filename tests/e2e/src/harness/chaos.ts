@@ -3,7 +3,7 @@
 // with every message of its rooms exactly once and in order. The run itself is the client's;
 // this file only says how clients connect here.
 import { type ChaosWorld, type Random } from "@pigeon/testing";
-import type { ClientPool } from "./clients.js";
+import type { ClientPool } from "@pigeon/testing";
 import type { LoadBalancer } from "./load-balancer.js";
 
 export { bringOnline, ChaosMember, createMembers, disrupt, settle, type ChaosWorld } from "@pigeon/testing";

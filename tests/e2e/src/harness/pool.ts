@@ -1,0 +1,13 @@
+import { clientPool, type ClientPool } from "@pigeon/testing";
+
+/**
+ * SDK clients for nodes behind a load balancer: requests may cross nodes and Redis, so they
+ * wait up to 10 s, and reconnects back off a little more than in single-relay tests.
+ *
+ * @example
+ * const pool = nodeClientPool();
+ * afterEach(() => pool.closeAll());
+ */
+export function nodeClientPool(): ClientPool {
+  return clientPool({ timeoutMs: 10_000, socketOptions: { reconnectionDelayMax: 100 } });
+}
