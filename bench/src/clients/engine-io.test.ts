@@ -1,29 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { ackArgs, classifyFrame, encodeEvent, eventPayload, readAckId, scanSeq } from "./engine-io.js";
+import { ackArgs, classifyFrame, encodeEvent, eventPayload, readAckId, scanSeq, type FrameKind } from "./engine-io.js";
 
 const frame = (text: string) => Buffer.from(text);
 
 describe("classifyFrame", () => {
-  it("tells Engine.IO and Socket.IO control frames apart", () => {
-    expect(classifyFrame(frame('0{"sid":"x"}'))).toBe("open");
-    expect(classifyFrame(frame("2"))).toBe("ping");
-    expect(classifyFrame(frame('40{"sid":"y"}'))).toBe("connect");
-    expect(classifyFrame(frame('44{"message":"no"}'))).toBe("connectError");
-    expect(classifyFrame(frame('4312[{"ok":true}]'))).toBe("ack");
+  it.each<[string, FrameKind]>([
+    ['0{"sid":"x"}', "open"],
+    ["2", "ping"],
+    ['40{"sid":"y"}', "connect"],
+    ['44{"message":"no"}', "connectError"],
+    ['4312[{"ok":true}]', "ack"],
+  ])("tells Engine.IO and Socket.IO control frames apart: %s is %s", (text, kind) => {
+    expect(classifyFrame(frame(text))).toBe(kind);
   });
 
-  it("names events by the bytes after 42, without parsing", () => {
-    expect(classifyFrame(frame('42["message",{"user":"a","message":"hi"}]'))).toBe("message");
-    expect(classifyFrame(frame('42["members",{"room":"r","members":[]}]'))).toBe("members");
-    expect(classifyFrame(frame('42["caughtUp",{"room":"r","seq":3}]'))).toBe("caughtUp");
-    expect(classifyFrame(frame('42["receipts",{"room":"r","receipts":[]}]'))).toBe("receipts");
-    expect(classifyFrame(frame('42["hello",{"challenge":"c"}]'))).toBe("hello");
-    expect(classifyFrame(frame('42["typing",{}]'))).toBe("event");
+  it.each<[string, FrameKind]>([
+    ['42["message",{"user":"a","message":"hi"}]', "message"],
+    ['42["members",{"room":"r","members":[]}]', "members"],
+    ['42["caughtUp",{"room":"r","seq":3}]', "caughtUp"],
+    ['42["receipts",{"room":"r","receipts":[]}]', "receipts"],
+    ['42["hello",{"challenge":"c"}]', "hello"],
+    ['42["typing",{}]', "event"],
+  ])("names events by the bytes after 42, without parsing: %s is %s", (text, kind) => {
+    expect(classifyFrame(frame(text))).toBe(kind);
   });
 
-  it("does not mistake a prefix of an event name for the event", () => {
-    expect(classifyFrame(frame('42["messages",{}]'))).toBe("event");
-    expect(classifyFrame(frame('42["mess'))).toBe("event");
+  it.each(['42["messages",{}]', '42["mess'])("does not mistake a prefix of an event name for the event: %s is an event", (text) => {
+    expect(classifyFrame(frame(text))).toBe("event");
   });
 });
 

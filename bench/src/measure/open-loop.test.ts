@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runOpenLoop } from "./open-loop.js";
+import { runOpenLoop, sendsFor } from "./open-loop.js";
 
 describe("runOpenLoop", () => {
   it("sends exactly count messages, each with a schedule fixed in advance", async () => {
@@ -11,5 +11,13 @@ describe("runOpenLoop", () => {
     // 2,000 per second: due 500 µs apart whenever they were actually sent.
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(499);
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(501);
+  });
+});
+
+describe("sendsFor", () => {
+  it("counts the sends due in a window, and never fewer than one", () => {
+    expect(sendsFor(1_000, 2_500)).toBe(2_500);
+    expect(sendsFor(300, 400)).toBe(120);
+    expect(sendsFor(10, 1)).toBe(1);
   });
 });

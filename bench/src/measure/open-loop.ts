@@ -46,3 +46,13 @@ export async function runOpenLoop({ ratePerSecond, count, send }: OpenLoopOption
   }
   return { sent: next, maxLagMs: maxLagMicros / 1000 };
 }
+
+/**
+ * How many sends an open loop at `ratePerSecond` makes in `durationMs` (at least one).
+ *
+ * @example
+ * sendsFor(1_000, 2_500) // 2500
+ */
+export function sendsFor(ratePerSecond: number, durationMs: number): number {
+  return Math.max(1, Math.round((ratePerSecond * durationMs) / 1000));
+}

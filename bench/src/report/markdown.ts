@@ -21,8 +21,10 @@ export function toMarkdown(report: BenchReport): string {
 // A load average above this per core (besides the run's own) means other work shared the machine.
 const BUSY_LOAD_PER_CORE = 0.5;
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+/** A section of the report: its heading, its one table, and the note under the table if it has one. */
+function section(heading: string, head: readonly string[], rows: readonly (readonly string[])[], note?: string): string {
+  const table = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
+  return [heading, "", ...table, ...(note === undefined ? [] : ["", note])].join("\n");
 }
 
 function header({ profile, profiled, startedAt, durationSeconds, machine, versions, timerStallsMs }: BenchReport): string {
@@ -49,19 +51,16 @@ function header({ profile, profiled, startedAt, durationSeconds, machine, versio
 
 function targets({ targets: checks }: BenchReport): string {
   if (checks.length === 0) return "";
-  return [
+  return section(
     "#### Targets (ratios within this run)",
-    "",
-    table(
-      ["target", "measured", "ratio", "met"],
-      checks.map((check) => [
-        check.target,
-        check.measured,
-        check.target.startsWith("offline drain") ? `${check.value.toFixed(3)} s` : formatRatio(check.value),
-        check.met ? "yes" : "**no**",
-      ]),
-    ),
-  ].join("\n");
+    ["target", "measured", "ratio", "met"],
+    checks.map((check) => [
+      check.target,
+      check.measured,
+      check.target.startsWith("offline drain") ? `${check.value.toFixed(3)} s` : formatRatio(check.value),
+      check.met ? "yes" : "**no**",
+    ]),
+  );
 }
 
 function fanout({ fanout: results }: BenchReport): string {
@@ -99,30 +98,26 @@ function fanout({ fanout: results }: BenchReport): string {
     }
   }
   const offered = results[0] ? formatRate(results[0].messagesPerSecond * results[0].roomSize) : "?";
-  return [
+  return section(
     `#### Room fan-out: deliveries per server CPU-second (${offered} deliveries/s offered to every server)`,
-    "",
-    table(
-      [
-        "room size × rooms",
-        "Pigeon members",
-        "Pigeon",
-        "bare socket.io",
-        "raw ws",
-        "vs bare",
-        "vs raw ws",
-        "server CPU use (Pigeon / bare)",
-        "writes and bytes per delivery (Pigeon / bare)",
-        "probe latency p50 / p99 ms",
-        "delivered",
-        "filling the rooms (Pigeon / bare)",
-      ],
-      rows,
-    ),
-    "",
+    [
+      "room size × rooms",
+      "Pigeon members",
+      "Pigeon",
+      "bare socket.io",
+      "raw ws",
+      "vs bare",
+      "vs raw ws",
+      "server CPU use (Pigeon / bare)",
+      "writes and bytes per delivery (Pigeon / bare)",
+      "probe latency p50 / p99 ms",
+      "delivered",
+      "filling the rooms (Pigeon / bare)",
+    ],
+    rows,
     "Keyed rows compare Pigeon with keyed members (signed logins, acks, the room log) against the same guest baselines, which do none of that. " +
       "The last column is what the thin members received while the rooms filled: for Pigeon, its member-list updates.",
-  ].join("\n");
+  );
 }
 
 function oneToOne({ oneToOne: results }: BenchReport): string {
@@ -135,27 +130,23 @@ function oneToOne({ oneToOne: results }: BenchReport): string {
         `${result.serverUtilization < SATURATED ? ", not saturated: the client or the round trip was the limit" : ""})`,
     )
     .join("; ");
-  return [
+  return section(
     `#### 1:1 latency under load, open loop at ${formatRate(results.ratePerSecond)} msg/s (half of bare socket.io's maximum)`,
-    "",
-    table(
-      ["server", "members", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "p99 vs bare", "server CPU use", "delivered", "sender lag ms"],
-      results.latency.map((result) => [
-        SERVER_LABELS[result.server],
-        result.mode === "guest" ? "guests" : "keyed",
-        formatMs(result.latency.p50Ms),
-        formatMs(result.latency.p99Ms),
-        formatMs(result.latency.p999Ms),
-        formatMs(result.latency.maxMs),
-        bare ? formatRatio(result.latency.p99Ms / bare.latency.p99Ms) : "–",
-        result.serverUtilization.toFixed(2),
-        `${String(result.delivered)}/${String(result.expected)}`,
-        `${result.maxSendLagMs.toFixed(0)}${clientBound(result) ? " (client-bound: not the server's latency)" : ""}`,
-      ]),
-    ),
-    "",
+    ["server", "members", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "p99 vs bare", "server CPU use", "delivered", "sender lag ms"],
+    results.latency.map((result) => [
+      SERVER_LABELS[result.server],
+      result.mode === "guest" ? "guests" : "keyed",
+      formatMs(result.latency.p50Ms),
+      formatMs(result.latency.p99Ms),
+      formatMs(result.latency.p999Ms),
+      formatMs(result.latency.maxMs),
+      bare ? formatRatio(result.latency.p99Ms / bare.latency.p99Ms) : "–",
+      result.serverUtilization.toFixed(2),
+      `${String(result.delivered)}/${String(result.expected)}`,
+      `${result.maxSendLagMs.toFixed(0)}${clientBound(result) ? " (client-bound: not the server's latency)" : ""}`,
+    ]),
     `Maximum 1:1 rate, closed loop: ${maxRates}.${maxRateRatio(results.maxRate)}`,
-  ].join("\n");
+  );
 }
 
 // A closed-loop run whose server used less CPU than this was limited by something else.
@@ -172,65 +163,54 @@ function idleMemory({ idleMemory: results }: BenchReport): string {
   if (results.length === 0) return "";
   const bare = results.find((result) => result.server === "socketio");
   const connections = results[0]?.connections ?? 0;
-  return [
+  return section(
     `#### Idle memory per connection (${String(connections)} guests, each logged in and in a room of 10, after GC) and the connection ramp`,
-    "",
-    table(
-      ["server", "RSS per connection", "vs bare", "heap per connection", "heap vs bare", "ramp: connections/s", "server CPU per connection", "setup p50 / p99 ms"],
-      results.map((result) => [
-        SERVER_LABELS[result.server],
-        formatBytes(result.rssPerConnectionBytes),
-        bare ? formatRatio(result.rssPerConnectionBytes / bare.rssPerConnectionBytes) : "–",
-        formatBytes(result.heapPerConnectionBytes),
-        bare ? formatRatio(result.heapPerConnectionBytes / bare.heapPerConnectionBytes) : "–",
-        formatRate(result.ramp.connectionsPerSecond),
-        `${result.ramp.serverCpuMsPerConnection.toFixed(3)} ms`,
-        `${formatMs(result.ramp.setupLatency.p50Ms)} / ${formatMs(result.ramp.setupLatency.p99Ms)}`,
-      ]),
-    ),
-    "",
+    ["server", "RSS per connection", "vs bare", "heap per connection", "heap vs bare", "ramp: connections/s", "server CPU per connection", "setup p50 / p99 ms"],
+    results.map((result) => [
+      SERVER_LABELS[result.server],
+      formatBytes(result.rssPerConnectionBytes),
+      bare ? formatRatio(result.rssPerConnectionBytes / bare.rssPerConnectionBytes) : "–",
+      formatBytes(result.heapPerConnectionBytes),
+      bare ? formatRatio(result.heapPerConnectionBytes / bare.heapPerConnectionBytes) : "–",
+      formatRate(result.ramp.connectionsPerSecond),
+      `${result.ramp.serverCpuMsPerConnection.toFixed(3)} ms`,
+      `${formatMs(result.ramp.setupLatency.p50Ms)} / ${formatMs(result.ramp.setupLatency.p99Ms)}`,
+    ]),
     "Per connection: growth from the empty server, after GC, once RSS has settled (V8 and malloc hand pages back over several seconds); the heap figure is V8's heap used, steadier than RSS.",
-  ].join("\n");
+  );
 }
 
 function drain({ drain: results }: BenchReport): string {
   if (results.length === 0) return "";
-  return [
+  return section(
     "#### Offline drain (Pigeon, keyed members)",
-    "",
-    table(
-      ["members back at once", "held for each", "until all caught up", "delivered", "server CPU", "other frames (member lists…)"],
-      results.map((result) => [
-        String(result.members),
-        String(result.heldPerMember),
-        `${result.seconds.toFixed(3)} s${result.complete ? "" : " (incomplete)"}`,
-        String(result.delivered),
-        `${result.serverCpuSeconds.toFixed(2)} s`,
-        `${String(result.otherFrames)} (${formatBytes(result.otherBytes)})`,
-      ]),
-    ),
-  ].join("\n");
+    ["members back at once", "held for each", "until all caught up", "delivered", "server CPU", "other frames (member lists…)"],
+    results.map((result) => [
+      String(result.members),
+      String(result.heldPerMember),
+      `${result.seconds.toFixed(3)} s${result.complete ? "" : " (incomplete)"}`,
+      String(result.delivered),
+      `${result.serverCpuSeconds.toFixed(2)} s`,
+      `${String(result.otherFrames)} (${formatBytes(result.otherBytes)})`,
+    ]),
+  );
 }
 
 function scaleOut({ scaleOut: results }: BenchReport): string {
   if ("skipped" in results) return `#### Scale-out\n\nSkipped: ${results.skipped}`;
   if (results.length === 0) return "";
   const single = results.find((result) => result.nodes === 1);
-  return [
+  return section(
     "#### Scale-out: Pigeon nodes on one Redis (PIGEON_STORE=redis), rooms spanning every node, closed loop",
-    "",
-    table(
-      ["nodes", "deliveries/s", "vs 1 node", "deliveries per node CPU-s", "node CPU use", "Redis CPU"],
-      results.map((result) => [
-        String(result.nodes),
-        formatRate(result.deliveriesPerSecond),
-        single ? formatRatio(result.deliveriesPerSecond / single.deliveriesPerSecond) : "–",
-        formatRate(result.deliveriesPerCpuSecond),
-        (result.serverCpuSeconds / result.wallSeconds).toFixed(2),
-        result.redisCpuSeconds === undefined ? "–" : (result.redisCpuSeconds / result.wallSeconds).toFixed(2),
-      ]),
-    ),
-    "",
+    ["nodes", "deliveries/s", "vs 1 node", "deliveries per node CPU-s", "node CPU use", "Redis CPU"],
+    results.map((result) => [
+      String(result.nodes),
+      formatRate(result.deliveriesPerSecond),
+      single ? formatRatio(result.deliveriesPerSecond / single.deliveriesPerSecond) : "–",
+      formatRate(result.deliveriesPerCpuSecond),
+      (result.serverCpuSeconds / result.wallSeconds).toFixed(2),
+      result.redisCpuSeconds === undefined ? "–" : (result.redisCpuSeconds / result.wallSeconds).toFixed(2),
+    ]),
     "Every node is pinned to the one server core (the other runs the clients), so more nodes cannot add capacity here: the figure shows what spreading rooms over nodes through Redis costs. Redis is the shared one and floats over both cores.",
-  ].join("\n");
+  );
 }

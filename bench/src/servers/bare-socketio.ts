@@ -1,5 +1,6 @@
-import { baseNodeFlags, freePort, harnessModule, startNodeServer, type ServerProcess } from "./process.js";
-import { serverEnv, type LaunchOptions } from "./launch-options.js";
+import { startBaseline } from "./baseline.js";
+import type { LaunchOptions } from "./launch-options.js";
+import type { ServerProcess } from "./process.js";
 
 /**
  * Starts the bare socket.io baseline (the seed tutorial's broadcast and nothing else) as its
@@ -8,12 +9,6 @@ import { serverEnv, type LaunchOptions } from "./launch-options.js";
  * @example
  * const server = await startBareSocketIo();
  */
-export async function startBareSocketIo(options: LaunchOptions = {}): Promise<ServerProcess> {
-  const port = await freePort();
-  return startNodeServer({
-    label: "bare socket.io",
-    nodeArgs: [...baseNodeFlags(), ...(options.nodeFlags ?? []), harnessModule("./bare-socketio-main.ts")],
-    env: serverEnv(port, options.env),
-    port,
-  });
+export function startBareSocketIo(options: LaunchOptions = {}): Promise<ServerProcess> {
+  return startBaseline("bare socket.io", "./bare-socketio-main.ts", options);
 }

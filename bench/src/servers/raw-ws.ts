@@ -1,5 +1,6 @@
-import { baseNodeFlags, freePort, harnessModule, startNodeServer, type ServerProcess } from "./process.js";
-import { serverEnv, type LaunchOptions } from "./launch-options.js";
+import { startBaseline } from "./baseline.js";
+import type { LaunchOptions } from "./launch-options.js";
+import type { ServerProcess } from "./process.js";
 
 /**
  * Starts the raw `ws` ceiling (one pre-built frame written to each room member) as its own
@@ -8,12 +9,6 @@ import { serverEnv, type LaunchOptions } from "./launch-options.js";
  * @example
  * const server = await startRawWs();
  */
-export async function startRawWs(options: LaunchOptions = {}): Promise<ServerProcess> {
-  const port = await freePort();
-  return startNodeServer({
-    label: "raw ws",
-    nodeArgs: [...baseNodeFlags(), ...(options.nodeFlags ?? []), harnessModule("./raw-ws-main.ts")],
-    env: serverEnv(port, options.env),
-    port,
-  });
+export function startRawWs(options: LaunchOptions = {}): Promise<ServerProcess> {
+  return startBaseline("raw ws", "./raw-ws-main.ts", options);
 }

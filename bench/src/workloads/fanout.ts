@@ -2,13 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chatText } from "../clients/payload.js";
 import type { AckPolicy, ThinClient } from "../clients/thin-client.js";
 import { CpuWindow } from "../measure/cpu.js";
-import { LatencyHistogram, type LatencySummary } from "../measure/histogram.js";
+import type { LatencySummary } from "../measure/histogram.js";
 import { ioBetween, readIo } from "../measure/io.js";
-import { runOpenLoop } from "../measure/open-loop.js";
-import { waitUntil } from "../measure/wait.js";
+import { runOpenLoop, sendsFor } from "../measure/open-loop.js";
 import { startServer, type ServerKind } from "../servers/kinds.js";
 import { noteProfileWindow } from "../servers/profiling.js";
-import { populate } from "./population.js";
+import { withPopulation } from "./population.js";
 
 /** Guests speak the seed tutorial's protocol; keyed members sign in, ack, and are held for. */
 export type Mode = "guest" | "keyed";
@@ -64,9 +63,6 @@ export interface FanoutResult extends FanoutCase {
   readonly setupBytes: number;
 }
 
-const SETUP_CONCURRENCY = 100;
-const SETTLE_TIMEOUT_MS = 10_000;
-const DRAIN_TIMEOUT_MS = 10_000;
 // After the last delivery: keyed members' final acks (batched every 100 ms) and receipts.
 const TAIL_MS = 250;
 
@@ -84,90 +80,73 @@ export async function runFanout(fanout: FanoutCase, settings: FanoutSettings): P
   const rooms = Math.max(1, Math.floor(settings.connections / roomSize));
   const tag = `fanout-${fanout.mode}-${String(roomSize)}`;
   const server = await startServer(fanout.server, { tag });
-  try {
-    const population = await populate({
-      ports: [server.port],
-      prefix: `f${roomSize}${fanout.mode[0] ?? ""}-`,
-      rooms,
-      roomSize,
-      probes: settings.probes,
-      keyed: fanout.mode === "keyed",
-      concurrency: SETUP_CONCURRENCY,
-      ...(settings.acks ? { acks: settings.acks } : {}),
-    });
-    try {
-      const setupBytes = population.received().bytes;
-      const senders: { client: ThinClient; room: number }[] = [];
-      for (let slot = 0; slot < settings.sendersPerRoom; slot += 1) {
-        population.rooms.forEach((room, index) => {
-          const client = room.members[slot];
-          if (client) senders.push({ client, room: index });
-        });
-      }
-      const messagesPerSecond = settings.deliveriesPerSecond(roomSize) / roomSize;
-      const sizeOf = (index: number) => {
-        const room = population.rooms[index];
-        return room ? room.members.length + room.probes.length : 0;
-      };
-      let expected = 0;
-      const send = (index: number, scheduledMicros: number) => {
-        const sender = senders[index % senders.length];
-        if (!sender) return;
-        expected += sizeOf(sender.room);
-        sender.client.chat(chatText(scheduledMicros));
-      };
-
-      await runOpenLoop({ ratePerSecond: messagesPerSecond, count: countFor(messagesPerSecond, settings.warmupMs), send });
-      await waitUntil(() => population.delivered() >= expected, SETTLE_TIMEOUT_MS);
-
-      const deliveredBefore = population.delivered();
-      expected = 0;
-      for (const probe of population.probes) probe.recording = true;
-      const clientCpuBefore = process.cpuUsage();
-      const ioBefore = readIo(server.pid);
-      const window = CpuWindow.start([server.pid]);
-      const sent = await runOpenLoop({ ratePerSecond: messagesPerSecond, count: countFor(messagesPerSecond, settings.measureMs), send });
-      await waitUntil(() => population.delivered() - deliveredBefore >= expected, DRAIN_TIMEOUT_MS);
-      await sleep(TAIL_MS);
-      const { cpuSeconds, wallSeconds, monotonic } = window.stop();
-      const io = ioBetween(ioBefore, readIo(server.pid));
-      if (fanout.server === "pigeon") noteProfileWindow(tag, [server.pid], monotonic);
-      const clientCpu = process.cpuUsage(clientCpuBefore);
-      const delivered = population.delivered() - deliveredBefore;
-
-      const latency = new LatencyHistogram();
-      for (const probe of population.probes) latency.add(probe.latency);
-      return {
-        ...fanout,
-        rooms,
-        messagesPerSecond,
-        sent: sent.sent,
-        expected,
-        delivered,
-        serverCpuSeconds: cpuSeconds,
-        wallSeconds,
-        deliveriesPerCpuSecond: cpuSeconds > 0 ? delivered / cpuSeconds : 0,
-        serverUtilization: cpuSeconds / wallSeconds,
-        writeCallsPerDelivery: io.writeCalls / Math.max(1, delivered),
-        readCallsPerDelivery: io.readCalls / Math.max(1, delivered),
-        bytesPerDelivery: io.writtenBytes / Math.max(1, delivered),
-        clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
-        maxSendLagMs: sent.maxLagMs,
-        latency: latency.summary(),
-        setupSeconds: population.setupSeconds,
-        setupBytes,
-      };
-    } finally {
-      // Kill the server first: closing a thousand members one by one would make Pigeon
-      // broadcast member lists to the rest during teardown, for nothing.
-      await server.kill();
-      population.close();
+  const spec = {
+    prefix: `f${roomSize}${fanout.mode[0] ?? ""}-`,
+    rooms,
+    roomSize,
+    probes: settings.probes,
+    keyed: fanout.mode === "keyed",
+    ...(settings.acks ? { acks: settings.acks } : {}),
+  };
+  return withPopulation([server], spec, async (population) => {
+    const setupBytes = population.received().bytes;
+    const senders: { client: ThinClient; room: number }[] = [];
+    for (let slot = 0; slot < settings.sendersPerRoom; slot += 1) {
+      population.rooms.forEach((room, index) => {
+        const client = room.members[slot];
+        if (client) senders.push({ client, room: index });
+      });
     }
-  } finally {
-    await server.kill();
-  }
-}
+    const messagesPerSecond = settings.deliveriesPerSecond(roomSize) / roomSize;
+    const sizeOf = (index: number) => {
+      const room = population.rooms[index];
+      return room ? room.members.length + room.probes.length : 0;
+    };
+    let expected = 0;
+    const send = (index: number, scheduledMicros: number) => {
+      const sender = senders[index % senders.length];
+      if (!sender) return;
+      expected += sizeOf(sender.room);
+      sender.client.chat(chatText(scheduledMicros));
+    };
 
-function countFor(ratePerSecond: number, durationMs: number): number {
-  return Math.max(1, Math.round((ratePerSecond * durationMs) / 1000));
+    await runOpenLoop({ ratePerSecond: messagesPerSecond, count: sendsFor(messagesPerSecond, settings.warmupMs), send });
+    await population.untilDelivered(expected);
+
+    const deliveredBefore = population.delivered();
+    expected = 0;
+    for (const probe of population.probes) probe.recording = true;
+    const clientCpuBefore = process.cpuUsage();
+    const ioBefore = readIo(server.pid);
+    const window = CpuWindow.start([server.pid]);
+    const sent = await runOpenLoop({ ratePerSecond: messagesPerSecond, count: sendsFor(messagesPerSecond, settings.measureMs), send });
+    await population.untilDelivered(deliveredBefore + expected);
+    await sleep(TAIL_MS);
+    const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+    const io = ioBetween(ioBefore, readIo(server.pid));
+    if (fanout.server === "pigeon") noteProfileWindow(tag, [server.pid], monotonic);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const delivered = population.delivered() - deliveredBefore;
+
+    return {
+      ...fanout,
+      rooms,
+      messagesPerSecond,
+      sent: sent.sent,
+      expected,
+      delivered,
+      serverCpuSeconds: cpuSeconds,
+      wallSeconds,
+      deliveriesPerCpuSecond: cpuSeconds > 0 ? delivered / cpuSeconds : 0,
+      serverUtilization: cpuSeconds / wallSeconds,
+      writeCallsPerDelivery: io.writeCalls / Math.max(1, delivered),
+      readCallsPerDelivery: io.readCalls / Math.max(1, delivered),
+      bytesPerDelivery: io.writtenBytes / Math.max(1, delivered),
+      clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
+      maxSendLagMs: sent.maxLagMs,
+      latency: population.probeLatency(),
+      setupSeconds: population.setupSeconds,
+      setupBytes,
+    };
+  });
 }

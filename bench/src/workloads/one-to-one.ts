@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { startClosedLoop } from "../clients/closed-loop.js";
 import { chatText } from "../clients/payload.js";
 import type { Probe } from "../clients/probe.js";
-import type { ThinClient } from "../clients/thin-client.js";
 import { CpuWindow } from "../measure/cpu.js";
-import { LatencyHistogram, nowMicros, type LatencySummary } from "../measure/histogram.js";
-import { runOpenLoop } from "../measure/open-loop.js";
-import { waitUntil } from "../measure/wait.js";
+import type { LatencySummary } from "../measure/histogram.js";
+import { runOpenLoop, sendsFor } from "../measure/open-loop.js";
 import { startServer, type ServerKind } from "../servers/kinds.js";
 import { noteProfileWindow } from "../servers/profiling.js";
 import type { Mode } from "./fanout.js";
-import { populate, type Population } from "./population.js";
+import { roomSenders, withPopulation, type Population } from "./population.js";
 
 /** How the 1:1 workload runs. */
 export interface OneToOneSettings {
@@ -55,9 +54,7 @@ export interface OneToOneResult {
   readonly maxSendLagMs: number;
 }
 
-const SETUP_CONCURRENCY = 100;
-const DRAIN_TIMEOUT_MS = 10_000;
-
+/** Rooms of two on a fresh server: `settings.pairs` of thin clients, then `probePairs` of probes. */
 async function withPairs<T>(
   server: ServerKind,
   mode: Mode,
@@ -67,26 +64,15 @@ async function withPairs<T>(
   run: (population: Population, pid: number) => Promise<T>,
 ): Promise<T> {
   const serverProcess = await startServer(server, { tag });
-  try {
-    const population = await populate({
-      ports: [serverProcess.port],
-      prefix: `p${mode[0] ?? ""}-`,
-      rooms: settings.pairs + probePairs,
-      roomSize: 2,
-      probes: probePairs > 0 ? 2 : 0,
-      probeRooms: probePairs,
-      keyed: mode === "keyed",
-      concurrency: SETUP_CONCURRENCY,
-    });
-    try {
-      return await run(population, serverProcess.pid);
-    } finally {
-      await serverProcess.kill();
-      population.close();
-    }
-  } finally {
-    await serverProcess.kill();
-  }
+  const spec = {
+    prefix: `p${mode[0] ?? ""}-`,
+    rooms: settings.pairs + probePairs,
+    roomSize: 2,
+    probes: probePairs > 0 ? 2 : 0,
+    probeRooms: probePairs,
+    keyed: mode === "keyed",
+  };
+  return withPopulation([serverProcess], spec, (population) => run(population, serverProcess.pid));
 }
 
 /**
@@ -101,21 +87,9 @@ async function withPairs<T>(
 export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSettings): Promise<MaxRateResult> {
   const tag = `maxrate-${mode}`;
   return withPairs(server, mode, settings, 0, tag, async (population, pid) => {
-    const senders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
-    let running = true;
-    const pumps = senders.map((client) => {
-      let sent = 0;
-      const pump = () => {
-        while (running && sent - client.messages < settings.inFlightPerSender) {
-          sent += 1;
-          client.chat(chatText(nowMicros()));
-        }
-      };
-      client.onMessage = pump;
-      return pump;
-    });
+    const senders = roomSenders(population);
     const completed = () => senders.reduce((total, client) => total + client.messages, 0);
-    for (const pump of pumps) pump();
+    const stop = startClosedLoop(senders, settings.inFlightPerSender);
     await sleep(settings.warmupMs);
     const before = completed();
     const clientBefore = process.cpuUsage();
@@ -125,7 +99,7 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
     const { cpuSeconds, wallSeconds, monotonic } = window.stop();
     if (server === "pigeon") noteProfileWindow(tag, [pid], monotonic);
     const clientCpu = process.cpuUsage(clientBefore);
-    running = false;
+    stop();
     return {
       server,
       mode,
@@ -148,50 +122,40 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
 export function runOneToOne(server: ServerKind, mode: Mode, messagesPerSecond: number, settings: OneToOneSettings): Promise<OneToOneResult> {
   const tag = `latency-${mode}`;
   return withPairs(server, mode, settings, settings.probePairs, tag, async (population, pid) => {
-    const thinSenders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
+    const thinSenders = roomSenders(population);
     const probeSenders = population.rooms.map((room) => room.probes[0]).filter((probe): probe is Probe => probe !== undefined);
     const probeRate = messagesPerSecond * settings.probeShare;
     const thinRate = messagesPerSecond - probeRate;
     let expected = 0;
+    // Each chat reaches both members of its pair: its sender and the partner.
+    const openLoop = (senders: readonly { chat(text: string): void }[], ratePerSecond: number, durationMs: number) =>
+      runOpenLoop({
+        ratePerSecond,
+        count: sendsFor(ratePerSecond, durationMs),
+        send: (index, scheduled) => {
+          expected += 2;
+          senders[index % senders.length]?.chat(chatText(scheduled));
+        },
+      });
     const phase = async (durationMs: number) => {
-      const count = (rate: number) => Math.max(1, Math.round((rate * durationMs) / 1000));
-      const [thin, probes] = await Promise.all([
-        runOpenLoop({
-          ratePerSecond: thinRate,
-          count: count(thinRate),
-          send: (index, scheduled) => {
-            expected += 2;
-            thinSenders[index % thinSenders.length]?.chat(chatText(scheduled));
-          },
-        }),
-        runOpenLoop({
-          ratePerSecond: probeRate,
-          count: count(probeRate),
-          send: (index, scheduled) => {
-            expected += 2;
-            probeSenders[index % probeSenders.length]?.chat(chatText(scheduled));
-          },
-        }),
-      ]);
+      const [thin, probes] = await Promise.all([openLoop(thinSenders, thinRate, durationMs), openLoop(probeSenders, probeRate, durationMs)]);
       return Math.max(thin.maxLagMs, probes.maxLagMs);
     };
     await phase(settings.warmupMs);
-    await waitUntil(() => population.delivered() >= expected, DRAIN_TIMEOUT_MS);
+    await population.untilDelivered(expected);
     const before = population.delivered();
     expected = 0;
     for (const probe of population.probes) probe.recording = true;
     const window = CpuWindow.start([pid]);
     const maxSendLagMs = await phase(settings.measureMs);
-    await waitUntil(() => population.delivered() - before >= expected, DRAIN_TIMEOUT_MS);
+    await population.untilDelivered(before + expected);
     const { cpuSeconds, wallSeconds, monotonic } = window.stop();
     if (server === "pigeon") noteProfileWindow(tag, [pid], monotonic);
-    const latency = new LatencyHistogram();
-    for (const probe of population.probes) latency.add(probe.latency);
     return {
       server,
       mode,
       messagesPerSecond,
-      latency: latency.summary(),
+      latency: population.probeLatency(),
       delivered: population.delivered() - before,
       expected,
       serverUtilization: cpuSeconds / wallSeconds,

@@ -2,6 +2,9 @@ import { createIdentity } from "../clients/identity.js";
 import { openMany } from "../clients/open-many.js";
 import { Probe } from "../clients/probe.js";
 import { ThinClient, type AckPolicy } from "../clients/thin-client.js";
+import { LatencyHistogram, type LatencySummary } from "../measure/histogram.js";
+import { waitUntil } from "../measure/wait.js";
+import type { ServerProcess } from "../servers/process.js";
 
 /** One room's clients. */
 export interface RoomClients {
@@ -18,8 +21,12 @@ export interface Population {
   readonly setupSeconds: number;
   /** `message` frames received by every client so far. */
   delivered(): number;
+  /** Waits until `total` messages have been delivered, or 10 s; whether they were. */
+  untilDelivered(total: number): Promise<boolean>;
   /** Frames and bytes the thin clients have received so far, of every kind. */
   received(): { frames: number; bytes: number };
+  /** The latencies every probe has recorded, together. */
+  probeLatency(): LatencySummary;
   close(): void;
 }
 
@@ -37,19 +44,58 @@ export interface PopulationSpec {
   /** Rooms that get `probes` probes each, from the first (default 1). */
   readonly probeRooms?: number;
   readonly keyed: boolean;
-  readonly concurrency: number;
   /** How keyed thin clients ack (default: as the SDK does). */
   readonly acks?: AckPolicy;
+}
+
+// Clients being connected, logged in and joined at once.
+const SETUP_CONCURRENCY = 100;
+// How long a workload waits for the deliveries it expects before it reports what arrived.
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * Populates `servers` (client i on servers[i % servers.length]), runs `run` on the population,
+ * then kills the servers before it closes the clients: closing a thousand members one by one
+ * would make Pigeon broadcast member lists to the rest during teardown, for nothing. The
+ * servers are killed whatever fails, populating included.
+ *
+ * @example
+ * const server = await startServer("pigeon");
+ * const delivered = await withPopulation([server], { prefix: "f10-", rooms: 100, roomSize: 10, probes: 2, keyed: false }, async (population) => {
+ *   await load(population);
+ *   return population.delivered();
+ * });
+ */
+export async function withPopulation<T>(
+  servers: readonly ServerProcess[],
+  spec: Omit<PopulationSpec, "ports">,
+  run: (population: Population) => Promise<T>,
+): Promise<T> {
+  let population: Population | undefined;
+  try {
+    population = await populate({ ...spec, ports: servers.map((server) => server.port) });
+    return await run(population);
+  } finally {
+    await Promise.all(servers.map((server) => server.kill()));
+    population?.close();
+  }
+}
+
+/**
+ * The first thin member of each room that has one: the rooms' senders.
+ *
+ * @example
+ * for (const sender of roomSenders(population)) sender.chat("hi");
+ */
+export function roomSenders(population: Population): ThinClient[] {
+  return population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
 }
 
 /**
  * Connects `rooms × roomSize` clients (thin ones, plus a few probes in the first rooms), logs
  * each in (keyed or guest) and joins it to its room.
- *
- * @example
- * const population = await populate({ ports: [port], prefix: "f10-", rooms: 100, roomSize: 10, probes: 2, keyed: false, concurrency: 100 });
  */
-export async function populate(spec: PopulationSpec): Promise<Population> {
+async function populate(spec: PopulationSpec): Promise<Population> {
   const started = performance.now();
   const roomName = (index: number) => `${spec.prefix}room-${index}`;
   const probeCount = Math.min(spec.probes, spec.roomSize);
@@ -84,7 +130,7 @@ export async function populate(spec: PopulationSpec): Promise<Population> {
   }
   const opened = await openMany(
     slots.length,
-    spec.concurrency,
+    SETUP_CONCURRENCY,
     async (index) => {
       const slot = slots[index] ?? 0;
       const client = await ThinClient.connect({
@@ -112,6 +158,12 @@ export async function populate(spec: PopulationSpec): Promise<Population> {
     members,
     probes: probesByRoom[index] ?? [],
   }));
+  const delivered = () => {
+    let total = 0;
+    for (const client of thin) total += client.messages;
+    for (const probe of probes) total += probe.messages;
+    return total;
+  };
   return {
     rooms,
     thin,
@@ -126,12 +178,13 @@ export async function populate(spec: PopulationSpec): Promise<Population> {
       }
       return { frames, bytes };
     },
-    delivered() {
-      let total = 0;
-      for (const client of thin) total += client.messages;
-      for (const probe of probes) total += probe.messages;
-      return total;
+    probeLatency() {
+      const latency = new LatencyHistogram();
+      for (const probe of probes) latency.add(probe.latency);
+      return latency.summary();
     },
+    delivered,
+    untilDelivered: (total) => waitUntil(() => delivered() >= total, DELIVERY_TIMEOUT_MS),
     close() {
       for (const client of thin) client.close();
       for (const probe of probes) probe.close();

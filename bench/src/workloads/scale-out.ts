@@ -2,14 +2,12 @@ import { redisReachable } from "@pigeon/relay";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { chatText } from "../clients/payload.js";
-import type { ThinClient } from "../clients/thin-client.js";
+import { startClosedLoop } from "../clients/closed-loop.js";
 import { CpuWindow, readCpuSeconds } from "../measure/cpu.js";
-import { nowMicros } from "../measure/histogram.js";
 import { startPigeon } from "../servers/pigeon.js";
 import type { ServerProcess } from "../servers/process.js";
 import { noteProfileWindow } from "../servers/profiling.js";
-import { populate } from "./population.js";
+import { roomSenders, withPopulation } from "./population.js";
 
 /** Pigeon nodes sharing one Redis, against one node. */
 export interface ScaleOutSettings {
@@ -34,8 +32,6 @@ export interface ScaleOutResult {
   readonly redisCpuSeconds: number | undefined;
   readonly wallSeconds: number;
 }
-
-const SETUP_CONCURRENCY = 100;
 
 /**
  * Scale-out: for each node count, starts that many Pigeon nodes on one Redis (a unique key
@@ -75,28 +71,9 @@ async function runNodes(nodeCount: number, settings: ScaleOutSettings): Promise<
         }),
       );
     }
-    const population = await populate({
-      ports: nodes.map((node) => node.port),
-      prefix: `s${String(nodeCount)}-`,
-      rooms: settings.rooms,
-      roomSize: settings.roomSize,
-      probes: 0,
-      keyed: false,
-      concurrency: SETUP_CONCURRENCY,
-    });
-    try {
-      const senders = population.rooms.map((room) => room.members[0]).filter((client): client is ThinClient => client !== undefined);
-      let running = true;
-      for (const client of senders) {
-        let sent = 0;
-        client.onMessage = () => {
-          while (running && sent - client.messages < settings.inFlightPerSender) {
-            sent += 1;
-            client.chat(chatText(nowMicros()));
-          }
-        };
-        client.onMessage();
-      }
+    const spec = { prefix: `s${String(nodeCount)}-`, rooms: settings.rooms, roomSize: settings.roomSize, probes: 0, keyed: false };
+    return await withPopulation(nodes, spec, async (population) => {
+      const stop = startClosedLoop(roomSenders(population), settings.inFlightPerSender);
       await sleep(settings.warmupMs);
       const before = population.delivered();
       const redisBefore = redisPid === undefined ? 0 : readCpuSeconds(redisPid);
@@ -106,7 +83,7 @@ async function runNodes(nodeCount: number, settings: ScaleOutSettings): Promise<
       const { cpuSeconds, wallSeconds, monotonic } = window.stop();
       noteProfileWindow(`scaleout-${String(nodeCount)}-nodes`, nodes.map((node) => node.pid), monotonic);
       const redisCpuSeconds = redisPid === undefined ? undefined : readCpuSeconds(redisPid) - redisBefore;
-      running = false;
+      stop();
       return {
         nodes: nodeCount,
         deliveriesPerSecond: delivered / wallSeconds,
@@ -115,11 +92,9 @@ async function runNodes(nodeCount: number, settings: ScaleOutSettings): Promise<
         redisCpuSeconds,
         wallSeconds,
       };
-    } finally {
-      await Promise.all(nodes.map((node) => node.kill()));
-      population.close();
-    }
+    });
   } finally {
+    // withPopulation has killed the nodes already unless starting them or Redis failed first.
     await Promise.all(nodes.map((node) => node.kill()));
     await deleteKeys(redis, prefix);
     redis.disconnect();
