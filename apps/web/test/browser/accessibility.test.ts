@@ -35,7 +35,6 @@ describe.skipIf(skipReason !== "")("web client: accessibility", () => {
 
   it("has no WCAG 2.1 AA violations (contrast included) at desktop and phone width", async () => {
     const alice = await world().person();
-    const bob = await world().person();
     const a = await alice.open(VIEWPORTS.desktop);
     await a.page.getByLabel("Name").waitFor();
     expect(await accessibilityViolations(a.page)).toEqual([]);
@@ -44,10 +43,8 @@ describe.skipIf(skipReason !== "")("web client: accessibility", () => {
     await a.join("lobby");
     await a.join("random");
     await a.open("lobby");
-    const b = await bob.open(VIEWPORTS.phone);
-    await b.signIn("bob");
-    await b.join("random");
-    await b.join("lobby");
+    const [bob] = await world().gather({ name: "bob", viewport: VIEWPORTS.phone, rooms: ["random", "lobby"] });
+    const b = bob.chat;
     await b.send("hello alice");
     await a.send("hello bob");
     await b.open("random");

@@ -7,14 +7,8 @@ describe.skipIf(skipReason !== "")("web client: two people", () => {
   const world = useWorld();
 
   it("chat; one closes the browser, misses a message, comes back with the same key and gets it, marked", async () => {
-    const alice = await world().person();
-    const bob = await world().person();
-    const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.phone);
-    await a.signIn("alice");
-    await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
+    const [alice, bob] = await world().gather({ name: "alice" }, { name: "bob", viewport: VIEWPORTS.phone });
+    const [a, b] = [alice.chat, bob.chat];
 
     await a.send("Morning Bob! Did the deploy go out?");
     const received = await b.sees("Morning Bob! Did the deploy go out?");
@@ -59,14 +53,8 @@ describe.skipIf(skipReason !== "")("web client: messages that will never come", 
   const world = useWorld({ maxRoomEntries: 3 });
 
   it("tells someone back from being away how many messages the room's limit dropped meanwhile", async () => {
-    const alice = await world().person();
-    const bob = await world().person();
-    const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.desktop);
-    await a.signIn("alice");
-    await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
+    const [alice, bob] = await world().gather({ name: "alice" }, { name: "bob" });
+    const a = alice.chat;
     await bob.profile.close();
 
     const sent = ["one", "two", "three", "four", "five"];

@@ -1,6 +1,5 @@
 import { io } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { VIEWPORTS } from "./harness/chromium.js";
 import { cliConfigDir, runCli, type CliRun } from "./harness/cli.js";
 import { skipReason } from "./harness/skip.js";
 import { useWorld } from "./harness/world.js";
@@ -18,10 +17,8 @@ describe.skipIf(skipReason !== "")("web client with other clients", () => {
     const config = await cliConfigDir();
     cleanups.push(config.remove);
     const server = ["--server", world().relay.url];
-    const alice = await world().person();
-    const page = await alice.open(VIEWPORTS.desktop);
-    await page.signIn("alice");
-    await page.join("lobby");
+    const [alice] = await world().gather({ name: "alice" });
+    const page = alice.chat;
 
     const send = runCli(["send", ...server, "--name", "carol", "--room", "lobby", "hello from the terminal"], config.dir);
     runs.push(send);
@@ -39,10 +36,8 @@ describe.skipIf(skipReason !== "")("web client with other clients", () => {
   });
 
   it("shows the tutorial client's messages, and the tutorial client gets the browser's", async () => {
-    const alice = await world().person();
-    const page = await alice.open(VIEWPORTS.desktop);
-    await page.signIn("alice");
-    await page.join("lobby");
+    const [alice] = await world().gather({ name: "alice" });
+    const page = alice.chat;
 
     // The seed tutorial's client: plain socket.io, string payloads, no acks.
     const seed = io(world().relay.url, { transports: ["polling", "websocket"], reconnection: false });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { VIEWPORTS } from "./harness/chromium.js";
 import { skipReason } from "./harness/skip.js";
 import { useWorld } from "./harness/world.js";
 
@@ -8,14 +7,8 @@ describe.skipIf(skipReason !== "")("web client: offline", () => {
 
   it("keeps typing while disconnected: a banner says so, messages wait, then go out in order on reconnect", async () => {
     const proxy = await world().proxy();
-    const alice = await world().person({ proxy });
-    const bob = await world().person();
-    const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.desktop);
-    await a.signIn("alice");
-    await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
+    const [alice, bob] = await world().gather({ name: "alice", proxy }, { name: "bob" });
+    const [a, b] = [alice.chat, bob.chat];
     await a.send("before the tunnel");
     await b.sees("before the tunnel");
 

@@ -7,16 +7,8 @@ describe.skipIf(skipReason !== "")("web client: rooms", () => {
   const world = useWorld();
 
   it("is in several rooms at once, counts unread messages per room, marks them, and leaves a room", async () => {
-    const alice = await world().person();
-    const bob = await world().person();
-    const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.desktop);
-    await a.signIn("alice");
-    await a.join("design");
-    await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
-    await b.join("design");
+    const [alice, bob] = await world().gather({ name: "alice", rooms: ["design", "lobby"] }, { name: "bob", rooms: ["lobby", "design"] });
+    const [a, b] = [alice.chat, bob.chat];
 
     // Bob writes in #design while Alice reads #lobby.
     await b.send("first in design");
@@ -43,14 +35,8 @@ describe.skipIf(skipReason !== "")("web client: rooms", () => {
   });
 
   it("shows who is online, who is not, and who is typing", async () => {
-    const alice = await world().person();
-    const bob = await world().person();
-    const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.phone);
-    await a.signIn("alice");
-    await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
+    const [alice, bob] = await world().gather({ name: "alice" }, { name: "bob", viewport: VIEWPORTS.phone });
+    const [a, b] = [alice.chat, bob.chat];
     await expect.poll(() => a.members().getByRole("region", { name: "Online, 2" }).textContent()).toContain("bob");
     expect(await a.page.getByText("2 members, 2 online").count()).toBe(1);
 

@@ -11,22 +11,14 @@ describe.skipIf(skipReason !== "")("web client: screenshots", () => {
   it("shows a conversation at desktop and phone width, the rooms panel, and the offline banner", async () => {
     const proxy = await world().proxy();
     const alice = await world().person({ proxy });
-    const bob = await world().person();
-    const carol = await world().person();
     const a = await alice.open(VIEWPORTS.desktop);
-    const b = await bob.open(VIEWPORTS.phone);
-    const c = await carol.open(VIEWPORTS.desktop);
-
     await a.page.getByLabel("Name").waitFor();
     await a.screenshot(screenshotPath("desktop-sign-in.png"));
     await a.signIn("alice");
     await a.join("design");
     await a.join("lobby");
-    await b.signIn("bob");
-    await b.join("lobby");
-    await c.signIn("carol");
-    await c.join("design");
-    await c.join("lobby");
+    const [bob, carol] = await world().gather({ name: "bob", viewport: VIEWPORTS.phone }, { name: "carol", rooms: ["design", "lobby"] });
+    const [b, c] = [bob.chat, carol.chat];
 
     await c.send("Morning! Standup moves to 10:30 today.");
     await a.sees("Morning! Standup moves to 10:30 today.");

@@ -2,7 +2,7 @@ import type { RelayConfigInput } from "@pigeon/testing";
 import { startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, beforeEach, inject } from "vitest";
 import { ChatPage } from "./chat-page.js";
-import { createProfile, type BrowserProfile } from "./chromium.js";
+import { createProfile, VIEWPORTS, type BrowserProfile } from "./chromium.js";
 import { startCuttableProxy, type CuttableProxy } from "../../support/cuttable-proxy.js";
 
 /** One browser profile (a person on one device) and its page. */
@@ -16,11 +16,32 @@ export interface Person {
   open(viewport: { width: number; height: number }): Promise<ChatPage>;
 }
 
+/** Someone {@link World.gather} brings into the chat: their name, and how they reach it. */
+export interface Arrival {
+  readonly name: string;
+  /** Their window; the desktop one unless given. */
+  readonly viewport?: { width: number; height: number };
+  /** A proxy (from {@link World.proxy}) their traffic goes through. */
+  readonly proxy?: CuttableProxy;
+  /** The rooms they join, in this order, so the last one is open; `["lobby"]` unless given. */
+  readonly rooms?: readonly string[];
+}
+
 /** What every browser test gets: a fresh relay serving the build, people and proxies. */
 export interface World {
   readonly relay: TestServer;
-  /** A new person; with `network: "cuttable"` their traffic goes through a proxy the test can cut. */
+  /** A new person; with a `proxy` their traffic goes through it, so the test can cut it. */
   person(options?: { proxy?: CuttableProxy }): Promise<Person>;
+  /**
+   * New people who each open the app, sign in and join their rooms, one after the other; each
+   * one's page is their `chat`.
+   *
+   * @example
+   * const [alice, bob] = await world().gather({ name: "alice" }, { name: "bob", viewport: VIEWPORTS.phone });
+   * await alice.chat.send("hi bob");
+   * await bob.chat.sees("hi bob");
+   */
+  gather<const T extends readonly Arrival[]>(...arrivals: T): Promise<{ -readonly [K in keyof T]: Person }>;
   /** A proxy in front of the relay whose network can be cut. */
   proxy(): Promise<CuttableProxy>;
 }
@@ -37,7 +58,7 @@ export function useWorld(config: RelayConfigInput = {}): () => World {
   beforeEach(async () => {
     const relay = await startTestServer({ receiptIntervalMs: 50, webDir: inject("webDist"), ...config });
     cleanups.push(() => relay.close());
-    world = {
+    const created: World = {
       relay,
       async proxy() {
         const proxy = await startCuttableProxy(relay.url);
@@ -64,7 +85,19 @@ export function useWorld(config: RelayConfigInput = {}): () => World {
           },
         };
       },
+      async gather(...arrivals) {
+        const people: Person[] = [];
+        for (const { name, viewport = VIEWPORTS.desktop, proxy, rooms = ["lobby"] } of arrivals) {
+          const person = await created.person({ proxy });
+          const chat = await person.open(viewport);
+          await chat.signIn(name);
+          for (const room of rooms) await chat.join(room);
+          people.push(person);
+        }
+        return people as { -readonly [K in keyof typeof arrivals]: Person };
+      },
     };
+    world = created;
   });
   afterEach(async () => {
     // Any page error or Content-Security-Policy violation fails the test that caused it.
