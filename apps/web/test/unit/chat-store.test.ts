@@ -72,6 +72,14 @@ describe("ChatStore against a real relay", () => {
     stores.push(store);
     return store;
   };
+  /** A store that has started, signed in as `name` and joined `rooms` (the last one open). */
+  const signedIn = async (name: string, { device = newDevice(), url = server.url, rooms = ["lobby"] } = {}) => {
+    const store = open(device, url);
+    await store.start();
+    await store.signIn(name);
+    for (const room of rooms) expect(await store.join(room)).toBe(true);
+    return store;
+  };
 
   beforeEach(async () => {
     server = await startTestServer({ receiptIntervalMs: 20 });
@@ -89,14 +97,8 @@ describe("ChatStore against a real relay", () => {
   });
 
   it("signs in, joins, sends; the other side receives, and the sender sees it delivered to all", async () => {
-    const alice = open(newDevice());
-    const bob = open(newDevice());
-    await alice.start();
-    await bob.start();
-    await alice.signIn("alice");
-    await bob.signIn("bob");
-    expect(await alice.join("lobby")).toBe(true);
-    expect(await bob.join("lobby")).toBe(true);
+    const alice = await signedIn("alice");
+    const bob = await signedIn("bob");
     expect(alice.send("hi bob")).toBe(true);
     await until(bob, (state) => texts(state, "lobby").includes("alice: hi bob"));
     const state = await until(alice, (s) => {
@@ -109,14 +111,8 @@ describe("ChatStore against a real relay", () => {
 
   it("comes back with the same key after a reload and gets what was missed, marked", async () => {
     const device = newDevice();
-    const bob = open(device);
-    await bob.start();
-    await bob.signIn("bob");
-    await bob.join("lobby");
-    const alice = open(newDevice());
-    await alice.start();
-    await alice.signIn("alice");
-    await alice.join("lobby");
+    const bob = await signedIn("bob", { device });
+    const alice = await signedIn("alice");
     alice.send("before you left");
     await until(bob, (state) => texts(state, "lobby").length === 1);
     await bob.dispose();
@@ -137,14 +133,8 @@ describe("ChatStore against a real relay", () => {
     const proxy = await startCuttableProxy(server.url);
     try {
       const device = newDevice();
-      const alice = open(device, proxy.url);
-      await alice.start();
-      await alice.signIn("alice");
-      await alice.join("lobby");
-      const bob = open(newDevice());
-      await bob.start();
-      await bob.signIn("bob");
-      await bob.join("lobby");
+      const alice = await signedIn("alice", { device, url: proxy.url });
+      const bob = await signedIn("bob");
 
       proxy.cut();
       await until(alice, (state) => state.connection !== "connected");
@@ -166,10 +156,7 @@ describe("ChatStore against a real relay", () => {
   });
 
   it("says so when another key holds the name", async () => {
-    const first = open(newDevice());
-    await first.start();
-    await first.signIn("alice");
-    await first.join("lobby");
+    await signedIn("alice");
     const second = open(newDevice());
     await second.start();
     await second.signIn("alice");
@@ -179,14 +166,8 @@ describe("ChatStore against a real relay", () => {
   });
 
   it("shows who is typing until their message arrives", async () => {
-    const alice = open(newDevice());
-    const bob = open(newDevice());
-    await alice.start();
-    await bob.start();
-    await alice.signIn("alice");
-    await bob.signIn("bob");
-    await alice.join("lobby");
-    await bob.join("lobby");
+    const alice = await signedIn("alice");
+    const bob = await signedIn("bob");
     bob.typing();
     await until(alice, () => alice.typingIn("lobby").length > 0);
     expect(alice.typingIn("lobby")).toEqual(["bob"]);
@@ -196,16 +177,9 @@ describe("ChatStore against a real relay", () => {
   });
 
   it("counts unread messages per room and leaves rooms", async () => {
-    const alice = open(newDevice());
-    const bob = open(newDevice());
-    await alice.start();
-    await bob.start();
-    await alice.signIn("alice");
-    await bob.signIn("bob");
-    await alice.join("lobby");
-    await alice.join("design");
+    const alice = await signedIn("alice", { rooms: ["lobby", "design"] });
     alice.select("lobby");
-    await bob.join("design");
+    const bob = await signedIn("bob", { rooms: ["design"] });
     bob.send("look at this");
     await until(alice, (state) => findRoom(state, "design")?.unread === 1);
     alice.select("design");
