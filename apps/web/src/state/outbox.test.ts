@@ -54,6 +54,13 @@ function states(entries: readonly OutboxEntry[]): string[] {
   return entries.map((entry) => `${entry.text}:${entry.state}`);
 }
 
+/** An outbox over a fresh fake transport, which starts online unless told otherwise. */
+function openOutbox({ online = true, onChange = () => undefined }: { online?: boolean; onChange?: () => void } = {}) {
+  const net = fakeTransport();
+  net.setOnline(online);
+  return { net, outbox: new Outbox(net.transport, onChange) };
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("Outbox", () => {
@@ -62,8 +69,7 @@ describe("Outbox", () => {
   });
 
   it("sends one message at a time, in the order typed", async () => {
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox();
     outbox.enqueue("lobby", "one");
     outbox.enqueue("lobby", "two");
     await settle();
@@ -79,9 +85,7 @@ describe("Outbox", () => {
   });
 
   it("keeps messages typed while offline and sends them in order once woken online", async () => {
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
-    net.setOnline(false);
+    const { net, outbox } = openOutbox({ online: false });
     outbox.enqueue("lobby", "one");
     outbox.enqueue("lobby", "two");
     await settle();
@@ -98,8 +102,7 @@ describe("Outbox", () => {
   });
 
   it("puts a message whose answer was lost back at the head, and sends it again after reconnecting", async () => {
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox();
     outbox.enqueue("lobby", "one");
     outbox.enqueue("lobby", "two");
     await settle();
@@ -115,8 +118,7 @@ describe("Outbox", () => {
   });
 
   it("does not send again a message whose echo shows it arrived", async () => {
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox();
     outbox.enqueue("lobby", "one");
     await settle();
     net.setOnline(false);
@@ -132,8 +134,7 @@ describe("Outbox", () => {
   });
 
   it("marks a refused message failed and goes on with the next; retry queues it again", async () => {
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox();
     const first = outbox.enqueue("lobby", "one");
     outbox.enqueue("lobby", "two");
     await settle();
@@ -150,8 +151,7 @@ describe("Outbox", () => {
 
   it("tries again after a pause when the server is busy", async () => {
     vi.useFakeTimers();
-    const net = fakeTransport();
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox();
     outbox.enqueue("lobby", "one");
     await vi.advanceTimersByTimeAsync(0);
     net.refuse(new PigeonError("RATE_LIMITED", "slow down"));
@@ -163,9 +163,7 @@ describe("Outbox", () => {
   });
 
   it("fails what waited for a room that was left, and discards on request", () => {
-    const net = fakeTransport();
-    net.setOnline(false);
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { outbox } = openOutbox({ online: false });
     const one = outbox.enqueue("lobby", "one");
     outbox.enqueue("design", "two");
     outbox.roomLeft("lobby");
@@ -175,9 +173,7 @@ describe("Outbox", () => {
   });
 
   it("puts back messages kept from an earlier session first; one that was on the wire is checked for its echo", async () => {
-    const net = fakeTransport();
-    net.setOnline(false);
-    const outbox = new Outbox(net.transport, () => undefined);
+    const { net, outbox } = openOutbox({ online: false });
     outbox.enqueue("lobby", "typed now");
     const kept = (text: string, state: OutboxEntry["state"]): OutboxEntry => ({
       localId: `kept-${text}`,
@@ -202,9 +198,8 @@ describe("Outbox", () => {
   });
 
   it("tells its listener about every change", async () => {
-    const net = fakeTransport();
     const changed = vi.fn();
-    const outbox = new Outbox(net.transport, changed);
+    const { net, outbox } = openOutbox({ onChange: changed });
     outbox.enqueue("lobby", "one");
     await settle();
     net.accept();
