@@ -103,11 +103,7 @@ export class ChatStore {
       await this.signIn(last);
       return;
     }
-    try {
-      await this.#client.connect();
-    } catch {
-      // The sign-in screen says the server is unreachable when the person tries.
-    }
+    await this.#connectSignedOut();
   }
 
   /** Signs in as `name` with this browser's key for it, created on first use. */
@@ -162,11 +158,7 @@ export class ChatStore {
     this.#outbox = this.#newOutbox();
     this.#set({ ...initialState(), savedNames: this.#state.savedNames, retention: this.#state.retention, connection: this.#client.state });
     await old.close();
-    try {
-      await this.#client.connect();
-    } catch {
-      // Shown when the person signs in again.
-    }
+    await this.#connectSignedOut();
   }
 
   /** Joins `room` (or opens it, if already joined). Resolves with whether it is open now. */
@@ -352,6 +344,15 @@ export class ChatStore {
     const { state, dropped } = withMemberships(this.#state, client.rooms, (room) => client.members(room));
     for (const room of dropped) this.#archive.forget(room);
     this.#set(state);
+  }
+
+  // Connected while signed out, the sign-in screen can show the server's retention policy.
+  async #connectSignedOut(): Promise<void> {
+    try {
+      await this.#client.connect();
+    } catch {
+      // The sign-in screen says the server is unreachable when the person tries to sign in.
+    }
   }
 
   async #reconnect(): Promise<void> {
