@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { formatFullTime, formatTime } from "../lib/format-time.js";
 import type { OwnStatus } from "../state/own-status.js";
 import { Avatar } from "./avatar.js";
@@ -16,6 +17,15 @@ interface MessageBubbleProps {
   /** The same sender as the line before: the name and avatar are not repeated. */
   continued: boolean;
   now: number;
+}
+
+/** A button that looks like a link, for the small actions under a message. */
+function LinkButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="link-button" onClick={onClick}>
+      {children}
+    </button>
+  );
 }
 
 /** One message: sender, time, text; own ones on the right with their status. */
@@ -40,24 +50,20 @@ export function MessageBubble({ user, text, at, own, replayed, status, localId, 
             <MessageStatus status={status} />
             {status.kind === "failed" && localId !== undefined ? (
               <>
-                <button
-                  type="button"
-                  className="link-button"
+                <LinkButton
                   onClick={() => {
                     store.retry(localId);
                   }}
                 >
                   Retry
-                </button>
-                <button
-                  type="button"
-                  className="link-button"
+                </LinkButton>
+                <LinkButton
                   onClick={() => {
                     store.discard(localId);
                   }}
                 >
                   Discard
-                </button>
+                </LinkButton>
               </>
             ) : null}
           </p>

@@ -1,12 +1,32 @@
+import type { ReactNode } from "react";
 import type { Room } from "../state/room.js";
 import { MenuIcon, PeopleIcon } from "./icons.js";
 
 interface RoomHeaderProps {
   room: Room | undefined;
   unreadElsewhere: number;
-  panel: "none" | "rooms" | "members";
-  onToggle: (panel: "rooms" | "members") => void;
+  panel: "none" | Panel;
+  onToggle: (panel: Panel) => void;
   onLeave: (room: string) => void;
+}
+
+type Panel = "rooms" | "members";
+
+/** A button that opens or closes a side panel (`#rooms-panel`, `#members-panel`) on narrow screens. */
+function PanelToggle({ panel, open, onToggle, children }: { panel: Panel; open: boolean; onToggle: (panel: Panel) => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className={`icon-button ${panel}-toggle`}
+      aria-expanded={open}
+      aria-controls={`${panel}-panel`}
+      onClick={() => {
+        onToggle(panel);
+      }}
+    >
+      {children}
+    </button>
+  );
 }
 
 /** The open room's name and head count, the leave button, and (on narrow screens) the panel toggles. */
@@ -15,15 +35,7 @@ export function RoomHeader({ room, unreadElsewhere, panel, onToggle, onLeave }: 
   const online = members?.filter((member) => member.online).length ?? 0;
   return (
     <header className="room-header">
-      <button
-        type="button"
-        className="icon-button rooms-toggle"
-        aria-expanded={panel === "rooms"}
-        aria-controls="rooms-panel"
-        onClick={() => {
-          onToggle("rooms");
-        }}
-      >
+      <PanelToggle panel="rooms" open={panel === "rooms"} onToggle={onToggle}>
         <MenuIcon />
         <span className="visually-hidden">Rooms{unreadElsewhere > 0 ? `, ${unreadElsewhere} unread` : ""}</span>
         {unreadElsewhere > 0 ? (
@@ -31,7 +43,7 @@ export function RoomHeader({ room, unreadElsewhere, panel, onToggle, onLeave }: 
             {unreadElsewhere > 99 ? "99+" : unreadElsewhere}
           </span>
         ) : null}
-      </button>
+      </PanelToggle>
       <div className="room-title">
         <h1>{room === undefined ? "Pigeon" : `#${room.name}`}</h1>
         {members === undefined ? null : (
@@ -42,18 +54,10 @@ export function RoomHeader({ room, unreadElsewhere, panel, onToggle, onLeave }: 
       </div>
       {room === undefined ? null : (
         <div className="room-actions">
-          <button
-            type="button"
-            className="icon-button members-toggle"
-            aria-expanded={panel === "members"}
-            aria-controls="members-panel"
-            onClick={() => {
-              onToggle("members");
-            }}
-          >
+          <PanelToggle panel="members" open={panel === "members"} onToggle={onToggle}>
             <PeopleIcon />
             <span className="members-toggle-text">People</span>
-          </button>
+          </PanelToggle>
           <button
             type="button"
             className="button button-quiet"
