@@ -1,6 +1,7 @@
 import { MAX_ROOM_LENGTH } from "@pigeon/protocol";
 import { useState, type SubmitEvent, type RefObject } from "react";
 import { useChatStore } from "../hooks/chat-context.js";
+import { NameInput } from "./name-input.js";
 
 /** Joins a room by name (or opens it, if already joined). */
 export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTMLInputElement | null>; onJoined?: () => void }) {
@@ -24,19 +25,15 @@ export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTML
     <form className="join-form" onSubmit={(event) => void submit(event)}>
       <label htmlFor="join-room">Room</label>
       <div className="join-form-row">
-        <input
+        <NameInput
           id="join-room"
           ref={inputRef}
           name="room"
           placeholder="e.g. lobby"
-          autoCapitalize="none"
           autoComplete="off"
-          spellCheck={false}
           maxLength={MAX_ROOM_LENGTH}
           value={room}
-          onChange={(event) => {
-            setRoom(event.target.value);
-          }}
+          onValueChange={setRoom}
         />
         <button type="submit" className="button button-secondary" disabled={busy || room.trim() === ""}>
           Join

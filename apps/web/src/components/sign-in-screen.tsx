@@ -2,6 +2,7 @@ import { MAX_NAME_LENGTH } from "@pigeon/protocol";
 import { useId, useState, type SubmitEvent } from "react";
 import { useChatState, useChatStore } from "../hooks/chat-context.js";
 import { BrandMark } from "./brand-mark.js";
+import { NameInput } from "./name-input.js";
 import { RetentionNote } from "./retention-note.js";
 
 /** Picking a name: a key pair for it is made on first use and kept in this browser. */
@@ -27,17 +28,13 @@ export function SignInScreen() {
         <p className="sign-in-tagline">Chat that forgets. The server keeps a message only until everyone in the room has it.</p>
         <form className="sign-in-form" onSubmit={submit} noValidate>
           <label htmlFor="sign-in-name">Name</label>
-          <input
+          <NameInput
             id="sign-in-name"
             name="name"
             autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
             maxLength={MAX_NAME_LENGTH}
             value={name}
-            onChange={(event) => {
-              setName(event.target.value);
-            }}
+            onValueChange={setName}
             aria-describedby={signInError === undefined ? hintId : `${errorId} ${hintId}`}
             aria-invalid={signInError !== undefined}
             required
