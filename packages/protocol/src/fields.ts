@@ -7,18 +7,23 @@ const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u;
 // Rooms are identifiers: no spaces, so `/join lobby` on a command line is unambiguous.
 const ROOM_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 
+/** A trimmed, non-empty string of at most `max` characters that `pattern` accepts; errors name `what`. */
+function identifier(what: string, max: number, pattern: RegExp, allowed: string) {
+  return z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(pattern, `${what} must start with a letter or digit and hold only ${allowed}`);
+}
+
 /**
  * A user name as a client sends it: trimmed, 1 to {@link MAX_NAME_LENGTH} characters.
  *
  * @example
  * Name.parse("  alice ") // "alice"
  */
-export const Name = z
-  .string()
-  .trim()
-  .min(1, "name must not be empty")
-  .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
-  .regex(NAME_PATTERN, "name must start with a letter or digit and hold only letters, digits, spaces and _ . ' -");
+export const Name = identifier("name", MAX_NAME_LENGTH, NAME_PATTERN, "letters, digits, spaces and _ . ' -");
 /** A valid user name. */
 export type Name = z.infer<typeof Name>;
 
@@ -29,12 +34,7 @@ export type Name = z.infer<typeof Name>;
  * @example
  * Room.parse("lobby") // "lobby"
  */
-export const Room = z
-  .string()
-  .trim()
-  .min(1, "room must not be empty")
-  .max(MAX_ROOM_LENGTH, `room must be at most ${MAX_ROOM_LENGTH} characters`)
-  .regex(ROOM_PATTERN, "room must start with a letter or digit and hold only letters, digits and _ . -");
+export const Room = identifier("room", MAX_ROOM_LENGTH, ROOM_PATTERN, "letters, digits and _ . -");
 /** A valid room name. */
 export type Room = z.infer<typeof Room>;
 

@@ -16,7 +16,7 @@ export {
 export { helloOf, memoryStore, untyped, useKeyed, useMember, useSocket, type TestSocket } from "./relay-sockets.js";
 export { clientPool, recordingLogger, useClients, type ClientPool, type KeyedUser, type PoolClientOptions, type TestClients } from "./sdk-fixtures.js";
 export { testIdentity, type TestIdentity } from "./signer.js";
-export { CONTRACT_LIMITS, describeRelayStore } from "./store-contract.js";
+export { aliceMessage, CONTRACT_LIMITS, describeRelayStore, GUEST, KEY_A, KEY_B } from "./store-contract.js";
 export {
   deleteKeysWithPrefix,
   describeWithRedis,
@@ -31,4 +31,4 @@ export {
   testKeyPrefix,
 } from "./test-redis.js";
 export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
-export { nextEvent, record, waitUntil } from "./wait.js";
+export { nextEvent, record, settledTimed, waitUntil } from "./wait.js";

@@ -10,9 +10,18 @@ export const CONTRACT_LIMITS: RetentionLimits = {
   maxRoomBytes: 10_000,
 };
 
-const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
-const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
-const GUEST = { kind: "guest" } as const;
+/** Name claims for store tests: two keyed identities and a guest. */
+export const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
+export const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
+export const GUEST = { kind: "guest" } as const;
+
+/**
+ * A message from alice, as a store takes it, named by its id.
+ *
+ * @example
+ * await store.append("lobby", aliceMessage("m1"));
+ */
+export const aliceMessage = (id: string, sentAt = 0): Omit<StoredEntry, "seq"> => ({ id, user: "alice", message: `text of ${id}`, sentAt });
 
 let counter = 0;
 function entry(user: string, message = "hi", sentAt = 0): Omit<StoredEntry, "seq"> {

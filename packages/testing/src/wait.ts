@@ -98,3 +98,16 @@ export async function waitUntil(
     { timeout: limitMs, interval: POLL_INTERVAL_MS },
   );
 }
+
+/**
+ * Runs `operation` and tells how it settled and after how long, for tests that log timings
+ * (never assert them: speed is the benchmark's to check).
+ *
+ * @example
+ * const { result, ms } = await settledTimed(() => store.append("lobby", entry));
+ */
+export async function settledTimed(operation: () => Promise<unknown>): Promise<{ result: PromiseSettledResult<unknown>; ms: number }> {
+  const started = performance.now();
+  const [result] = await Promise.allSettled([operation()]);
+  return { result, ms: Math.round(performance.now() - started) };
+}

@@ -3,13 +3,19 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { identityKeyList, KeyLayout, roomKeyList } from "./redis/keys.js";
 import { joinToken, removeMember, type RedisContext } from "./redis/membership.js";
 import { defineScripts } from "./redis/scripts.js";
-import { deleteKeysWithPrefix, describeWithRedis, keysWithPrefix, testKeyPrefix } from "@pigeon/testing";
+import {
+  aliceMessage,
+  CONTRACT_LIMITS,
+  deleteKeysWithPrefix,
+  describeRelayStore,
+  describeWithRedis,
+  KEY_A,
+  KEY_B,
+  keysWithPrefix,
+  testKeyPrefix,
+} from "@pigeon/testing";
 import { RedisStore } from "./redis-store.js";
-import { CONTRACT_LIMITS, describeRelayStore } from "@pigeon/testing";
 
-const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
-const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
-const message = (id: string, sentAt = 0) => ({ id, user: "alice", message: `text of ${id}`, sentAt });
 
 /** Redis Cluster's hash tag: from the first `{` to the next `}`, if not empty. */
 function hashTag(key: string): string {
@@ -69,14 +75,14 @@ await describeWithRedis("RedisStore", (url) => {
     await before.claimName("Alice", KEY_A, "c1", 0);
     await before.addMember("lobby", "Alice", 0);
     await before.addMember("lobby", "bob", 0);
-    for (const id of ["m1", "m2", "m3"]) await before.append("lobby", message(id));
+    for (const id of ["m1", "m2", "m3"]) await before.append("lobby", aliceMessage(id));
     await before.ack("lobby", "alice", 2, 0);
     await before.releaseName("alice", "c1", 10);
     await before.close();
 
     const after = await connect(prefix);
     expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2 }]);
-    expect((await after.entriesAfter("lobby", 2)).entries).toEqual([{ ...message("m3"), seq: 3 }]);
+    expect((await after.entriesAfter("lobby", 2)).entries).toEqual([{ ...aliceMessage("m3"), seq: 3 }]);
     expect((await after.entriesAfter("lobby", 0)).lastSeq).toBe(3);
     expect(await after.members("lobby")).toEqual([
       { name: "Alice", online: false },
@@ -84,7 +90,7 @@ await describeWithRedis("RedisStore", (url) => {
     ]);
     expect(await after.claimName("alice", KEY_B, "c2", 20)).toBe(false);
     expect(await after.claimName("alice", KEY_A, "c3", 20)).toBe(true);
-    expect(await after.append("lobby", message("m4"))).toEqual({ seq: 4 });
+    expect(await after.append("lobby", aliceMessage("m4"))).toEqual({ seq: 4 });
     expect(await after.heldEntries()).toBe(4);
   });
 
@@ -95,7 +101,7 @@ await describeWithRedis("RedisStore", (url) => {
     expect(await two.claimName("alice", KEY_B, "c2", 0)).toBe(false);
     await one.addMember("lobby", "alice", 0);
     await one.addMember("lobby", "bob", 0);
-    await Promise.all([one.append("lobby", message("x")), two.append("lobby", message("y"))]);
+    await Promise.all([one.append("lobby", aliceMessage("x")), two.append("lobby", aliceMessage("y"))]);
     expect((await two.entriesAfter("lobby", 0)).entries.map(({ seq }) => seq)).toEqual([1, 2]);
     await one.releaseName("alice", "c1", 0);
     const reports = await Promise.all([one.sweep(10_000), two.sweep(10_000)]);
@@ -112,7 +118,7 @@ await describeWithRedis("RedisStore", (url) => {
     await store.addMember("lobby", "alice", 0);
     await store.addPresence("lobby", "alice", "c1");
     await store.addPresence("lobby", "guest", "c2");
-    await store.append("lobby", message("m1"));
+    await store.append("lobby", aliceMessage("m1"));
     const tags = [...new Set((await keysWithPrefix(url, prefix)).map(hashTag))].sort();
     const global = ["identities", "nodes", "rooms"].map((name) => `${prefix}:${name}`);
     expect(tags.filter((tag) => !tag.startsWith("node:"))).toEqual(["n:alice", "n:guest", "r:lobby", ...global].sort());

@@ -2,22 +2,20 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { RedisStore } from "../redis-store.js";
-import { CONTRACT_LIMITS } from "@pigeon/testing";
-import { startRedisServer, type RedisServerProcess } from "@pigeon/testing";
+import {
+  aliceMessage,
+  CONTRACT_LIMITS,
+  describeWithRedisBinaries,
+  KEY_A,
+  type RedisServerProcess,
+  settledTimed,
+  startRedisServer,
+  waitUntil,
+} from "@pigeon/testing";
 import { APPEND } from "./room-scripts.js";
-import { describeWithRedisBinaries, waitUntil } from "@pigeon/testing";
 
-const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
-const message = (id: string) => ({ id, user: "alice", message: `text of ${id}`, sentAt: 0 });
 // Long enough that only the mechanisms under test (no offline queue, no resending) can fail a command quickly.
 const NEVER_MS = 60_000;
-
-/** Runs `operation`, returning how it settled and after how long (measured, for the log; never asserted). */
-async function timed(operation: () => Promise<unknown>) {
-  const started = performance.now();
-  const [result] = await Promise.allSettled([operation()]);
-  return { result, ms: Math.round(performance.now() - started) };
-}
 
 describeWithRedisBinaries("RedisStore during a Redis outage", () => {
   let server: RedisServerProcess;
@@ -45,7 +43,7 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     await store.claimName("alice", KEY_A, "c1", 0);
     await store.addMember("lobby", "alice", 0);
     await store.addMember("lobby", "bob", 0);
-    for (const id of ["m1", "m2"]) await store.append("lobby", message(id));
+    for (const id of ["m1", "m2"]) await store.append("lobby", aliceMessage(id));
     await store.ack("lobby", "alice", 2, 0);
     expect(store.healthy()).toBe(true);
 
@@ -54,14 +52,14 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     await waitUntil(() => !store.healthy(), "the store sees Redis gone");
     const noticedMs = Math.round(performance.now() - down);
     const operations = [
-      () => store.append("lobby", message("lost")),
+      () => store.append("lobby", aliceMessage("lost")),
       () => store.ack("lobby", "bob", 2, 0),
       () => store.entriesAfter("lobby", 0),
       () => store.claimName("carol", { kind: "guest" }, "c2", 0),
       () => store.heartbeat(0),
       () => store.sweep(0),
     ];
-    const outcomes = await Promise.all(operations.map(timed));
+    const outcomes = await Promise.all(operations.map(settledTimed));
     for (const { result } of outcomes) {
       expect(result).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/enableOfflineQueue/) } });
       // The relay turns these into UNAVAILABLE for the client, not INTERNAL.
@@ -81,7 +79,7 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
 
     expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 2 }]);
     expect((await store.entriesAfter("lobby", 0)).entries.map(({ id }) => id)).toEqual(["m1", "m2"]);
-    expect(await store.append("lobby", message("m3"))).toEqual({ seq: 3 });
+    expect(await store.append("lobby", aliceMessage("m3"))).toEqual({ seq: 3 });
     expect(await store.ack("lobby", "bob", 3, 0)).toMatchObject({ acked: 3, deleted: [{ seq: 1 }, { seq: 2 }] });
     expect(await store.claimName("alice", { kind: "guest" }, "c3", 0)).toBe(false);
   });
@@ -89,7 +87,7 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
   it("runs its scripts on a restarted Redis whose script cache is empty, and after SCRIPT FLUSH", async () => {
     const store = await connect();
     await store.addMember("lobby", "alice", 0);
-    await store.append("lobby", message("m1"));
+    await store.append("lobby", aliceMessage("m1"));
     await server.kill();
     await server.restart();
     const raw = new Redis(server.url);
@@ -97,11 +95,11 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     const appendSha = createHash("sha1").update(APPEND).digest("hex");
     expect(await raw.script("EXISTS", appendSha)).toEqual([0]);
     await waitUntil(() => store.healthy(), "ioredis reconnects");
-    expect(await store.append("lobby", message("m2"))).toEqual({ seq: 2 });
+    expect(await store.append("lobby", aliceMessage("m2"))).toEqual({ seq: 2 });
 
     // Same connection, cache flushed under it: EVALSHA gets NOSCRIPT and ioredis resends as EVAL.
     await raw.script("FLUSH");
-    expect(await store.append("lobby", message("m3"))).toEqual({ seq: 3 });
+    expect(await store.append("lobby", aliceMessage("m3"))).toEqual({ seq: 3 });
     expect(await raw.script("EXISTS", appendSha)).toEqual([1]);
   });
 
@@ -109,11 +107,11 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     const store = await connect(300);
     await store.addMember("lobby", "alice", 0);
     server.pause();
-    const hung = await timed(() => store.entriesAfter("lobby", 0));
+    const hung = await settledTimed(() => store.entriesAfter("lobby", 0));
     expect(hung.result).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/timed out/) } });
 
     // Written to the socket, never answered; then the server dies. A resent append could run twice.
-    const inFlight = expect(store.append("lobby", message("maybe"))).rejects.toThrow(/max retries per request limit \(which is 0\)/);
+    const inFlight = expect(store.append("lobby", aliceMessage("maybe"))).rejects.toThrow(/max retries per request limit \(which is 0\)/);
     // ioredis writes auto-pipelined commands in a setImmediate callback; this one runs after it.
     await new Promise((resolve) => setImmediate(resolve));
     await server.kill();

@@ -7,6 +7,9 @@ import {
   deleteKeysWithPrefix,
   describeWithRedis,
   describeWithRedisBinaries,
+  GUEST,
+  KEY_A,
+  KEY_B,
   startRedisCluster,
   testKeyPrefix,
   type RedisClusterProcesses,
@@ -15,9 +18,6 @@ import { connectRedis } from "./connect.js";
 import { KeyLayout, nodeKeyList } from "./keys.js";
 import type { RedisClient } from "./scripts.js";
 
-const KEY_A = { kind: "keyed", publicKey: "A".repeat(43) } as const;
-const KEY_B = { kind: "keyed", publicKey: "B".repeat(43) } as const;
-const GUEST = { kind: "guest" } as const;
 const DEAD_AFTER_MS = 3_000;
 const { memberTtlMs } = CONTRACT_LIMITS;
 
