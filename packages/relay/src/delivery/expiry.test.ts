@@ -1,11 +1,33 @@
 import { expect, it } from "vitest";
-import { record, helloOf, nextEvent, testIdentity, useKeyed, useRelay, useSocket, type TestSocket, describeEachStore } from "@pigeon/testing";
+import {
+  describeEachStore,
+  helloOf,
+  nextEvent,
+  record,
+  testIdentity,
+  useKeyed,
+  useRelay,
+  useSocket,
+  type TestIdentity,
+  type TestServer,
+  type TestSocket,
+} from "@pigeon/testing";
 
 async function send(socket: TestSocket, room: string, count: number, text = "m"): Promise<void> {
   for (let index = 0; index < count; index += 1) {
     const result = await socket.emitWithAck("chat", { room, text: `${text}${index}` });
     if (!result.ok) throw new Error(result.error.code);
   }
+}
+
+/** `name` logs in again on a new connection; what the relay then sends it, caught from the start. */
+async function comeBack(server: TestServer, identity: TestIdentity, name: string) {
+  const socket = await useSocket(server);
+  const expired = nextEvent(socket, "expired");
+  const messages = record(socket, "message");
+  const caughtUp = nextEvent(socket, "caughtUp");
+  await socket.emitWithAck("login", identity.loginPayload(name, helloOf(socket)?.challenge ?? ""));
+  return { socket, expired, messages, caughtUp };
 }
 
 const MINUTE_MS = 60_000;
@@ -28,11 +50,7 @@ describeEachStore("expiry", (store) => {
     expect(await live).toEqual({ room: "lobby", from: 1, to: 3, reason: "ttl" });
     expect(await server.relay.context.store.heldEntries()).toBe(2);
 
-    const back = await useSocket(server);
-    const expired = nextEvent(back, "expired");
-    const messages = record(back, "message");
-    const caughtUp = nextEvent(back, "caughtUp");
-    await back.emitWithAck("login", bobIdentity.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    const { expired, messages, caughtUp } = await comeBack(server, bobIdentity, "bob");
     expect(await expired).toEqual({ room: "lobby", from: 1, to: 3 });
     await caughtUp;
     expect(messages.map(({ seq }) => seq)).toEqual([4, 5]);
@@ -51,11 +69,7 @@ describeEachStore("expiry", (store) => {
     expect(notices[0]).toEqual({ room: "lobby", from: 1, to: 1, reason: "quota" });
     expect(notices.at(-1)).toEqual({ room: "lobby", from: 15, to: 15, reason: "quota" });
 
-    const back = await useSocket(server);
-    const expired = nextEvent(back, "expired");
-    const messages = record(back, "message");
-    const caughtUp = nextEvent(back, "caughtUp");
-    await back.emitWithAck("login", bobIdentity.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    const { expired, messages, caughtUp } = await comeBack(server, bobIdentity, "bob");
     expect(await expired).toEqual({ room: "lobby", from: 1, to: 15 });
     expect(await caughtUp).toEqual({ room: "lobby", seq: 25 });
     expect(messages.map(({ seq }) => seq)).toEqual(Array.from({ length: 10 }, (_, index) => index + 16));
