@@ -1,5 +1,6 @@
 // Pigeon's shared test harness. Private: only tests import it, and no build includes it.
 export { bringOnline, createMembers, disrupt, settle, type ChaosWorld } from "./chaos.js";
+export { expectEveryMemberHasAll, send } from "./chaos-checks.js";
 export { ChaosMember } from "./chaos-member.js";
 export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/relay";
 export { describeEachStore, STORES, type StoreKind } from "./each-store.js";

@@ -2,7 +2,6 @@ import type { PigeonClient } from "@pigeon/client";
 import { createIdentityKey } from "@pigeon/crypto";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { balancedChaosWorld, bringOnline, createMembers, disrupt, settle, type ChaosMember } from "./harness/chaos.js";
-import { expectEveryMemberHasAll, send } from "./harness/chaos-checks.js";
 import type { ClientPool } from "@pigeon/testing";
 import { nodeClientPool } from "./harness/pool.js";
 import { roomHoldings } from "./harness/store-view.js";
@@ -10,7 +9,7 @@ import { startLoadBalancer, type LoadBalancer } from "./harness/load-balancer.js
 import { omits, shows } from "./harness/members.js";
 import { HEARTBEAT_INTERVAL_MS, startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import type { PigeonNode } from "./harness/pigeon-node.js";
-import { describeWithRedis, nextEvent, seededRandom, waitUntil } from "@pigeon/testing";
+import { describeWithRedis, expectEveryMemberHasAll, nextEvent, seededRandom, send, waitUntil } from "@pigeon/testing";
 
 // CHAOS_SEED=n explores other runs; a failure names the seed it ran with, so it can be replayed.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_203);

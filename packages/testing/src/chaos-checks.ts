@@ -2,8 +2,9 @@
 // which every member must hold every seq of its rooms, each with the text that was accepted.
 import { PigeonError, type PigeonClient } from "@pigeon/client";
 import { expect } from "vitest";
-import type { ChaosMember } from "./chaos.js";
-import { seqsUpTo, waitUntil } from "@pigeon/testing";
+import type { ChaosMember } from "./chaos-member.js";
+import { seqsUpTo } from "./keyed.js";
+import { waitUntil } from "./wait.js";
 
 /**
  * Sends, and records what the server accepted under which seq. A failure is kept in
