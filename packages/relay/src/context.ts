@@ -25,6 +25,11 @@ export interface RelayContext {
   readonly clock: () => number;
   readonly receipts: Receipts;
   readonly memberChanges: MemberChangeFeed;
+  /**
+   * Resolves once broadcasts to `room` from every node reach this one: with Redis, the
+   * adapter's subscription to the room's channel is in place; on one node, at once.
+   */
+  readonly roomReady: (room: string) => Promise<void>;
 }
 
 /** An entry that every member has, so the store deleted it. */

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRelay, RelayConfig, type Relay, type RelayConfigInput, type RelayOptions } from "@pigeon/relay";
+import { createRelay, createStore, RelayConfig, type Relay, type RelayConfigInput, type RelayOptions, type RelayStore } from "@pigeon/relay";
 import { pino } from "pino";
 import { afterEach, beforeEach, onTestFinished } from "vitest";
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testKeyPrefix } from "./test-redis.js";
@@ -14,7 +14,10 @@ export interface TestServer {
 }
 
 /** What `startTestServer` may be given besides configuration. */
-export type TestServerOptions = RelayOptions;
+export type TestServerOptions = RelayOptions & {
+  /** Wraps the configured store (memory or Redis), so a test can slow or break one operation. */
+  readonly wrapStore?: (store: RelayStore) => RelayStore;
+};
 
 /**
  * Starts a real relay on a free port of 127.0.0.1, quiet unless LOG_LEVEL says otherwise.
@@ -28,8 +31,10 @@ export type TestServerOptions = RelayOptions;
 export async function startTestServer(overrides: RelayConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = RelayConfig.parse(overrides);
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "silent", base: { node: config.nodeId } });
+  const { wrapStore, ...relayOptions } = options;
+  const store = wrapStore === undefined ? relayOptions.store : wrapStore(relayOptions.store ?? (await createStore(config, logger)));
   const httpServer = createServer();
-  const relay = await createRelay(httpServer, config, { ...options, logger });
+  const relay = await createRelay(httpServer, config, { ...relayOptions, logger, ...(store === undefined ? {} : { store }) });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };

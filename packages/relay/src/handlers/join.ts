@@ -2,14 +2,17 @@ import { ErrorCode, MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
 import { RelayError } from "../errors.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin } from "./guards.js";
+import { replay } from "../delivery/replay.js";
+import { enterRoom } from "../membership/enter-room.js";
 import { announceJoin } from "../membership/publish-members.js";
 
 /**
  * `join`: enters a room (several at once are fine); the room hears the new member list. A
  * keyed identity becomes a member, held for until it leaves or expires, starting from the
- * room's latest seq; a guest is only present while connected.
+ * room's latest seq, and after the ack gets what arrived meanwhile, then `caughtUp`; a guest
+ * is only present while connected.
  */
-export const join = defineHandler("join", async (context, socket, { room }) => {
+export const join = defineHandler("join", async (context, socket, { room }, after) => {
   const name = requireLogin(socket);
   const { rooms } = socket.data;
   const keyed = socket.data.kind === "keyed";
@@ -24,9 +27,19 @@ export const join = defineHandler("join", async (context, socket, { room }) => {
   if (rooms.length >= MAX_ROOMS_PER_CONNECTION) {
     throw new RelayError(ErrorCode.QUOTA_EXCEEDED, `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms`);
   }
-  const seq = keyed ? await context.store.addMember(room, name, context.clock()) : 0;
-  await context.store.addPresence(room, name, socket.id);
-  await socket.join(room);
+  // In the room's broadcasts before the cursor is read, as at login: a message after the
+  // cursor then arrives live or in the replay that follows the ack, never in neither.
+  await enterRoom(context, socket, room);
+  let seq: number;
+  try {
+    seq = keyed ? await context.store.addMember(room, name, context.clock()) : 0;
+    await context.store.addPresence(room, name, socket.id);
+  } catch (error) {
+    await socket.leave(room);
+    throw error;
+  }
   rooms.push(room);
-  return { room, members: await announceJoin(context, socket, room, name), seq };
+  const members = await announceJoin(context, socket, room, name);
+  if (keyed) after(() => replay(context, socket, room, seq));
+  return { room, members, seq };
 });

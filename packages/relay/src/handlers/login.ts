@@ -6,6 +6,7 @@ import { verifyLogin } from "../auth/verify-login.js";
 import { RelayError } from "../errors.js";
 import { nameKey, type NameClaim } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
+import { enterRoom } from "../membership/enter-room.js";
 import { announceJoin } from "../membership/publish-members.js";
 
 /**
@@ -49,7 +50,7 @@ async function rejoin(context: RelayContext, socket: RelaySocket, name: string, 
   const memberships = await context.store.memberships(name);
   for (const { room, acked } of memberships) {
     await context.store.addPresence(room, name, socket.id);
-    await socket.join(room);
+    await enterRoom(context, socket, room);
     socket.data.rooms.push(room);
     await announceJoin(context, socket, room, name);
     after(() => replay(context, socket, room, acked));

@@ -62,7 +62,8 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   });
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
-  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges };
+  const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
+  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady };
   const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context);
   forgetRequests(io);

@@ -77,6 +77,32 @@ describeWithRedisBinaries("the sharded Redis adapter", () => {
 
   });
 
+  describe("on one Redis", () => {
+    let server: RedisServerProcess;
+    beforeAll(async () => {
+      server = await startRedisServer();
+    });
+    afterAll(async () => {
+      await server.stop();
+    });
+
+    it("tells when a room's subscription is in place, so a join can wait for it", async () => {
+      const adapter = await createRedisAdapter({ redisUrl: server.url, redisCluster: false, redisPrefix: PREFIX });
+      const io = new Server(createServer(), { adapter: adapter.adapter });
+      cleanups.push(async () => {
+        await io.close();
+        await adapter.close();
+      });
+      // What a join does: a socket enters the room here, then the relay waits on subscribed().
+      void io.of("/").adapter.addAll("a-socket-id", new Set(["lobby"]));
+      await adapter.subscribed("lobby");
+      expect(await shardSubscribers([server.port], LOBBY_CHANNEL)).toBe(1);
+      // A room nobody here joined has nothing under way: nothing to wait for.
+      await adapter.subscribed("elsewhere");
+      expect(await shardSubscribers([server.port], `${PREFIX}:sio#/#elsewhere#`)).toBe(0);
+    });
+  });
+
   describe("on a Redis that goes down", () => {
     let server: RedisServerProcess;
     beforeAll(async () => {

@@ -8,9 +8,17 @@ const DEFAULT_STARTUP_WAIT_MS = 5_000;
 /** What ends a client's first attempt to connect: being ready, or a connection that failed or closed. */
 const ATTEMPT_OVER = ["ready", "close", "end"] as const;
 
+/** How long a join waits for its room's subscription before going on without it (Redis is then failing anyway). */
+const SUBSCRIBE_WAIT_MS = 5_000;
+
 /** A socket.io adapter factory and what closes its Redis connections. */
 export interface RedisAdapter {
   readonly adapter: ReturnType<typeof createShardedAdapter>;
+  /**
+   * Resolves once this node's subscription to `room`'s channel is in place (the adapter makes
+   * it, without waiting, when a socket first joins the room here), or after a few seconds.
+   */
+  subscribed(room: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,11 +58,14 @@ export async function createRedisAdapter(
     : [new Redis(url), new Redis(url, subscriberOptions)];
   // ioredis logs unhandled "error" events; the store reports Redis health, so stay quiet here.
   for (const client of [pub, sub]) client.on("error", () => undefined);
-  guardSubscriptions(sub);
+  const pending = guardSubscriptions(sub);
+  const channelPrefix = `${config.redisPrefix}:sio`;
   // With Redis there, its subscriptions are in place before the node serves; without, go on.
   await Promise.all([firstAttempt(pub, startupWaitMs), firstAttempt(sub, startupWaitMs)]);
   return {
-    adapter: createShardedAdapter(pub, sub, { channelPrefix: `${config.redisPrefix}:sio`, subscriptionMode: "dynamic" }),
+    adapter: createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: "dynamic" }),
+    // The adapter's channel for a room in "dynamic" mode, in the default namespace.
+    subscribed: (room) => settledWithin(pending.get(`${channelPrefix}#/#${room}#`), SUBSCRIBE_WAIT_MS),
     async close() {
       await Promise.all([pub, sub].map(closeClient));
     },
@@ -66,17 +77,38 @@ export async function createRedisAdapter(
  * promises. One that fails (the client closing, a slot without a shard during resharding) would
  * be an unhandled rejection, which ends a Node process; this one handles them. A room whose
  * subscription failed that way hears remote broadcasts again once it is created anew here.
+ * Returns the subscriptions still under way, by channel, so that a join can wait for its own.
  */
-function guardSubscriptions(client: Redis | Cluster): void {
+function guardSubscriptions(client: Redis | Cluster): ReadonlyMap<string, Promise<unknown>> {
+  const pending = new Map<string, Promise<unknown>>();
   for (const method of ["ssubscribe", "sunsubscribe"] as const) {
     const send = client[method].bind(client) as (...channels: string[]) => Promise<unknown>;
     const guarded = (...channels: string[]) => {
       const result = send(...channels);
-      result.catch(() => undefined);
+      const settled = result.catch(() => undefined);
+      if (method === "ssubscribe") {
+        for (const channel of channels) pending.set(channel, settled);
+        void settled.then(() => {
+          for (const channel of channels) if (pending.get(channel) === settled) pending.delete(channel);
+        });
+      }
       return result;
     };
     Object.assign(client, { [method]: guarded });
   }
+  return pending;
+}
+
+/** Resolves when `promise` settles (at once without one), or after `waitMs` at the latest. */
+function settledWithin(promise: Promise<unknown> | undefined, waitMs: number): Promise<void> {
+  if (promise === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 // QUIT waits for Redis; while it is away, just drop the connection (pending commands fail, handled).
