@@ -50,7 +50,19 @@ export function describeRelayStore(
     });
 
     describe("names", () => {
-      it("gives a guest name to one connection at a time, case-insensitively", async () => {
+      it("ends a membership on every connection of the identity, presence included", async () => {
+      await store.claimName("alice", KEY_A, "c1", 0);
+      await store.addMember("lobby", "alice", 0);
+      await store.addMember("lobby", "bob", 0);
+      await store.addPresence("lobby", "alice", "c1");
+      await store.addPresence("lobby", "alice", "c2");
+      await store.addPresence("lobby", "bob", "c3");
+      await store.removeMember("lobby", "alice");
+      expect(await store.members("lobby")).toEqual([{ name: "bob", online: true }]);
+      expect(await store.memberships("alice")).toEqual([]);
+    });
+
+    it("gives a guest name to one connection at a time, case-insensitively", async () => {
         expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
         expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
         expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(false);

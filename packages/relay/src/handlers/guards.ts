@@ -9,11 +9,19 @@ export function requireLogin(socket: RelaySocket): string {
   return name;
 }
 
+/**
+ * Whether this connection is in `room` now. socket.io's own room set decides: a leave on
+ * another device of the same identity takes this connection out of it too, on any node.
+ */
+export function inRoom(socket: RelaySocket, room: string): boolean {
+  return socket.rooms.has(room) && socket.data.rooms.includes(room);
+}
+
 /** The room, if this connection is in it (or the room joined last when none is named). */
 export function requireRoom(socket: RelaySocket, room: string | undefined): string {
-  const target = room ?? socket.data.rooms.at(-1);
+  const target = room ?? socket.data.rooms.findLast((joined) => socket.rooms.has(joined));
   if (target === undefined) throw new RelayError(ErrorCode.NOT_IN_ROOM, "join a room first");
-  if (!socket.data.rooms.includes(target)) {
+  if (!inRoom(socket, target)) {
     throw new RelayError(ErrorCode.NOT_IN_ROOM, `join ${target} first`);
   }
   return target;

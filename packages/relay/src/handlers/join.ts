@@ -1,7 +1,7 @@
 import { ErrorCode, MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
 import { RelayError } from "../errors.js";
 import { defineHandler } from "./define-handler.js";
-import { requireLogin } from "./guards.js";
+import { inRoom, requireLogin } from "./guards.js";
 import { replay } from "../delivery/replay.js";
 import { enterRoom } from "../membership/enter-room.js";
 import { announceJoin } from "../membership/publish-members.js";
@@ -16,14 +16,16 @@ export const join = defineHandler("join", async (context, socket, { room }, afte
   const name = requireLogin(socket);
   const { rooms } = socket.data;
   const keyed = socket.data.kind === "keyed";
-  const index = rooms.indexOf(room);
-  if (index !== -1) {
+  if (inRoom(socket, room)) {
     // Joining again makes the room current again for bare `chat` strings.
-    rooms.splice(index, 1);
+    rooms.splice(rooms.indexOf(room), 1);
     rooms.push(room);
     const seq = keyed ? await context.store.addMember(room, name, context.clock()) : 0;
     return { room, members: await context.store.members(room), seq };
   }
+  // A room this connection was taken out of by a leave on another device is joined afresh.
+  const stale = rooms.indexOf(room);
+  if (stale !== -1) rooms.splice(stale, 1);
   if (rooms.length >= MAX_ROOMS_PER_CONNECTION) {
     throw new RelayError(ErrorCode.QUOTA_EXCEEDED, `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms`);
   }

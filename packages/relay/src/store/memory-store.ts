@@ -88,6 +88,8 @@ export class MemoryStore implements RelayStore {
     const key = nameKey(name);
     const state = this.#rooms.get(room);
     if (state?.members.delete(key)) this.#collect(state);
+    // Every connection of the identity leaves with it.
+    for (const present of state?.presence.keys() ?? []) if (nameKey(present) === key) state?.presence.delete(present);
     this.#forgetMembership(key, room);
     if (state) this.#dropIfUnused(room, state);
     return Promise.resolve();

@@ -125,7 +125,7 @@ export class RedisStore implements RelayStore {
 
   async removeMember(room: string, name: string): Promise<void> {
     const key = nameKey(name);
-    await removeMember(this.#context, room, key, await joinToken(this.#context, key));
+    await removeMember(this.#context, room, key, await joinToken(this.#context, key), name);
   }
 
   memberships(name: string): Promise<RoomCursor[]> {

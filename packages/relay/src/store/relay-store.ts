@@ -93,7 +93,10 @@ export interface RelayStore {
    * the room's latest seq (so it gets nothing from before it joined). Idempotent.
    */
   addMember(room: string, name: string, now: number): Promise<number>;
-  /** Ends a membership; entries that only this member was missing are deleted. */
+  /**
+   * Ends a membership, and the name's presence in the room on every connection; entries that
+   * only this member was missing are deleted.
+   */
   removeMember(room: string, name: string): Promise<void>;
   /** A keyed identity's rooms and cursors. */
   memberships(name: string): Promise<RoomCursor[]>;

@@ -52,9 +52,9 @@ export async function addMember(context: RedisContext, room: string, name: strin
  * Returns the member's display name (undefined when it was not a member), the deleted entries,
  * and how many rooms the identity still lists (-1 when the room stayed listed).
  */
-export async function removeMember(context: RedisContext, room: string, key: string, gen: string): Promise<Removal> {
+export async function removeMember(context: RedisContext, room: string, key: string, gen: string, displayName = ""): Promise<Removal> {
   const { redis, keys } = context;
-  const [name, deleted] = list(await redis.pigeonRemoveMember(...roomKeyList(keys.room(room)), key));
+  const [name, deleted] = list(await redis.pigeonRemoveMember(...roomKeyList(keys.room(room)), key, displayName));
   const roomsLeft = num(await redis.pigeonUnlistRooms(...identityKeyList(keys.identity(key)), gen, room));
   return { ...(typeof name === "string" ? { name } : {}), deleted: entryRefs(deleted), roomsLeft };
 }

@@ -97,10 +97,18 @@ end
 return {tonumber(acked), token}
 `;
 
-/** ARGV: nameKey. Returns {display name or nil when not a member, {seq, id, user, ...}}. */
+/**
+ * ARGV: nameKey, display name (optional). Ends the membership and the name's presence in the
+ * room. Returns {display name or nil when not a member, {seq, id, user, ...}}.
+ */
 export const REMOVE_MEMBER = `${PRELUDE}
 local name = redis.call('HGET', members, ARGV[1])
 redis.call('HDEL', members, ARGV[1])
+-- Every connection of the identity leaves with it (presence: connection id -> display name).
+local present = redis.call('HGETALL', presence)
+for i = 1, #present, 2 do
+  if present[i + 1] == name or present[i + 1] == ARGV[2] then redis.call('HDEL', presence, present[i]) end
+end
 local deleted = {}
 if redis.call('ZREM', cursors, ARGV[1]) == 1 then collect(deleted) end
 drop_if_unused()
