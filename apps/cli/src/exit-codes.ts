@@ -1,4 +1,4 @@
-import { PigeonError } from "@pigeon/client";
+import type { PigeonError } from "@pigeon/client";
 
 /**
  * The exit codes of `pigeon`, one per kind of failure, so that scripts can tell them apart.
@@ -50,8 +50,10 @@ export class CliError extends Error {
 }
 
 /** The exit code and one-line message for anything a command threw. */
-export function describeFailure(error: unknown): { exitCode: ExitCode; message: string } {
+export async function describeFailure(error: unknown): Promise<{ exitCode: ExitCode; message: string }> {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
+  // Imported here, not above, so that commands which never load the SDK (--help, usage errors) start fast.
+  const { PigeonError } = await import("@pigeon/client");
   if (error instanceof PigeonError) return { exitCode: exitCodeFor(error), message: error.message };
   return { exitCode: ExitCode.FAILURE, message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,22 +1,9 @@
 import { createIdentityKey, InvalidIdentityError, type Identity, type IdentityKey } from "@pigeon/crypto";
 import { FileKeyStore, readIdentityFile, writeIdentityFile } from "@pigeon/crypto/node";
-import { Option, type Command } from "commander";
 import { IDENTITIES_DIR } from "./env.js";
 import { CliError, ExitCode } from "./exit-codes.js";
+import type { IdentityOptions } from "./options.js";
 import type { Terminal } from "./terminal.js";
-
-/** `--identity` and `--guest`, as commander hands them over. */
-export interface IdentityOptions {
-  identity?: string;
-  guest?: true;
-}
-
-/** Adds `--identity FILE` and `--guest` to a command. */
-export function withIdentityOptions(command: Command): Command {
-  return command
-    .addOption(new Option("--identity <file>", "your identity key file (default: one per name in the config directory, created on first use)").conflicts("guest"))
-    .addOption(new Option("--guest", "log in as a guest: live messages only, nothing held for you"));
-}
 
 /**
  * The key to log in with: none for `--guest`; else the `--identity` file, or the name's file

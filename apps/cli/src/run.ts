@@ -13,7 +13,7 @@ export async function run(args: readonly string[]): Promise<ExitCode> {
   } catch (error) {
     // Commander has already printed its own message (or the help) for these.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
-    const { exitCode, message } = describeFailure(error);
+    const { exitCode, message } = await describeFailure(error);
     process.stderr.write(`pigeon: ${message}${exitCode === ExitCode.USAGE ? " (see --help)" : ""}\n`);
     return exitCode;
   }

@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import { createClient, type PigeonClient } from "@pigeon/client";
+import type { PigeonClient } from "@pigeon/client";
 import type { ConnectionOptions } from "./options.js";
 import type { Terminal } from "./terminal.js";
 
@@ -20,6 +20,9 @@ export interface SessionOptions extends ConnectionOptions {
  * closes the returned client.
  */
 export async function openSession(options: SessionOptions, terminal: Terminal): Promise<PigeonClient> {
+  terminal.status(`connecting to ${options.server}…`);
+  // Loaded after that line, so that it shows at once: the SDK and socket.io take a while to load.
+  const { createClient } = await import("@pigeon/client");
   const client = createClient({
     url: options.server,
     timeoutMs: options.ackTimeout * 1000,
@@ -30,7 +33,6 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
   });
   options.listen?.(client);
   try {
-    terminal.status(`connecting to ${options.server}…`);
     await client.connect();
     await client.login(options.name, { identity: options.key });
     for (const room of options.rooms) await client.join(room);

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const WAIT_LIMIT_MS = 15_000;
 const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const mainPath = join(cliDir, "src", "main.ts");
-// tsx's loader, so that Node runs the TypeScript sources directly; "@source" makes the
-// workspace packages resolve to their sources too, exactly as `pnpm pigeon` does.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+// The built CLI, as users run it; test/global-setup.ts rebuilds it when its sources changed.
+const mainPath = join(cliDir, "dist", "main.js");
 
 /** How a CLI process ended. */
 export interface Exit {
@@ -28,7 +25,7 @@ export class CliProcess {
   readonly #waiters = new Set<() => void>();
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.#child = spawn(process.execPath, ["--conditions=@source", "--import", tsxLoader, mainPath, ...args], {
+    this.#child = spawn(process.execPath, [mainPath, ...args], {
       cwd: cliDir,
       env: { ...process.env, PIGEON_SERVER: undefined, FORCE_COLOR: "0", ...testEnvironment, ...env },
     });

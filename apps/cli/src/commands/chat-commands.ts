@@ -1,17 +1,9 @@
 import { PigeonError, type PigeonClient } from "@pigeon/client";
+import { checkRoom, checkText } from "../checks.js";
 import { CliError } from "../exit-codes.js";
 import { formatMembers } from "../format.js";
-import { checkRoom, checkText } from "../options.js";
 import type { Terminal } from "../terminal.js";
-
-/** The help text of the interactive chat. */
-export const CHAT_HELP = `Type a line to send it to the current room. Commands:
-  /join ROOM    join ROOM and make it the current room
-  /leave [ROOM] leave ROOM (default: the current room)
-  /rooms        list the rooms you are in (* marks the current one)
-  /who          list the members of the current room and whether they are online
-  /help         show this help
-  /quit         leave the chat (so does end of input, e.g. Ctrl-D)`;
+import { CHAT_HELP } from "./chat-help.js";
 
 /** What a chat session keeps between lines. */
 export interface ChatState {
