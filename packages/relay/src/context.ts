@@ -7,7 +7,7 @@ import type {
 import type { Server, Socket } from "socket.io";
 import type { RelayConfig } from "./config.js";
 import type { Logger } from "./logger.js";
-import type { RelayStore, StoredEntry } from "./store/relay-store.js";
+import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
 
 /** The relay's socket.io server, typed with the protocol's event maps. */
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -32,8 +32,6 @@ export interface RelayContext {
   readonly roomReady: (room: string) => Promise<void>;
 }
 
-/** An entry that every member has, so the store deleted it. */
-export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
 
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */
 export interface Receipts {

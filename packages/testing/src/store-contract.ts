@@ -258,7 +258,7 @@ export function describeRelayStore(
         await store.append("lobby", entry("alice", "old", 0));
         await store.append("lobby", entry("alice", "older", 100));
         await store.append("lobby", entry("alice", "new", 900));
-        expect(await store.sweep(1_150)).toEqual([{ room: "lobby", expired: { from: 1, to: 2 }, droppedMembers: [] }]);
+        expect(await store.sweep(1_150)).toEqual([{ room: "lobby", expired: { from: 1, to: 2 }, droppedMembers: [], deleted: [] }]);
         expect((await store.entriesAfter("lobby", 0)).entries.map(({ message }) => message)).toEqual(["new"]);
         expect(await store.sweep(1_150)).toEqual([]);
       });
@@ -269,8 +269,11 @@ export function describeRelayStore(
         await store.addMember("lobby", "alice", 0);
         await store.addMember("lobby", "bob", 0);
         await store.releaseName("bob", "c2", 1_000);
+        // Alice has her message (young enough to outlive the sweeps); bob alone is owed it, so it goes with him.
+        await store.append("lobby", aliceMessage("m1", 5_400));
+        await store.ack("lobby", "alice", 1, 5_400);
         expect(await store.sweep(5_500)).toEqual([]);
-        expect(await store.sweep(6_100)).toEqual([{ room: "lobby", droppedMembers: ["bob"] }]);
+        expect(await store.sweep(6_100)).toEqual([{ room: "lobby", droppedMembers: ["bob"], deleted: [{ seq: 1, id: "m1", user: "alice" }] }]);
         expect((await store.members("lobby")).map(({ name }) => name)).toEqual(["alice"]);
         expect(await store.memberships("bob")).toEqual([]);
         // Dropped from every room, bob's name is free again.

@@ -1,7 +1,7 @@
 import { MAX_RECEIPTS_PER_EVENT, type Receipt } from "@pigeon/protocol";
-import type { DeletedEntry, Receipts, RelayServer } from "../context.js";
+import type { Receipts, RelayServer } from "../context.js";
 import type { Logger } from "../logger.js";
-import { nameKey, type DeliveryState, type RelayStore } from "../store/relay-store.js";
+import { nameKey, type DeletedEntry, type DeliveryState, type RelayStore } from "../store/relay-store.js";
 import { userRoom } from "../membership/user-room.js";
 
 interface RoomReceipts {

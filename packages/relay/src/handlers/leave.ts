@@ -13,7 +13,8 @@ export const leave = defineHandler("leave", async (context, socket, payload) => 
   await socket.leave(room);
   await context.store.removePresence(room, name, socket.id);
   if (socket.data.kind === "keyed") {
-    await context.store.removeMember(room, name);
+    // What only this member was missing is gone now: its senders hear it was the last copy.
+    context.receipts.touch(room, await context.store.removeMember(room, name));
     context.io.in(userRoom(name)).socketsLeave(room);
   }
   // A guest with another connection in the room is still there: the flush reads the store.

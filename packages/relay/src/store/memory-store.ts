@@ -2,6 +2,7 @@ import type { Member } from "@pigeon/protocol";
 import {
   entryBytes,
   nameKey,
+  type DeletedEntry,
   type DeliveryState,
   type ExpiredRange,
   type NameClaim,
@@ -84,15 +85,15 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve(member.acked);
   }
 
-  removeMember(room: string, name: string): Promise<void> {
+  removeMember(room: string, name: string): Promise<DeletedEntry[]> {
     const key = nameKey(name);
     const state = this.#rooms.get(room);
-    if (state?.members.delete(key)) this.#collect(state);
+    const deleted = state?.members.delete(key) ? refs(this.#collect(state)) : [];
     // Every connection of the identity leaves with it.
     for (const present of state?.presence.keys() ?? []) if (nameKey(present) === key) state?.presence.delete(present);
     this.#forgetMembership(key, room);
     if (state) this.#dropIfUnused(room, state);
-    return Promise.resolve();
+    return Promise.resolve(deleted);
   }
 
   memberships(name: string): Promise<RoomCursor[]> {
@@ -151,8 +152,7 @@ export class MemoryStore implements RelayStore {
     // deletes nothing, so most acks skip the walk over every member's cursor.
     const oldest = state.log[0]?.seq;
     if (oldest === undefined || before >= oldest) return Promise.resolve({ acked: member.acked, deleted: [] });
-    const deleted = this.#collect(state).map(({ seq: held, id, user }) => ({ seq: held, id, user }));
-    return Promise.resolve({ acked: member.acked, deleted });
+    return Promise.resolve({ acked: member.acked, deleted: refs(this.#collect(state)) });
   }
 
   entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }> {
@@ -175,8 +175,8 @@ export class MemoryStore implements RelayStore {
     for (const [room, state] of this.#rooms) {
       const droppedMembers = this.#dropAwayMembers(room, state, now);
       const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
-      if (droppedMembers.length > 0) this.#collect(state);
-      if (expired || droppedMembers.length > 0) reports.push({ room, droppedMembers, ...(expired ? { expired } : {}) });
+      const deleted = droppedMembers.length > 0 ? refs(this.#collect(state)) : [];
+      if (expired || droppedMembers.length > 0) reports.push({ room, droppedMembers, deleted, ...(expired ? { expired } : {}) });
       this.#dropIfUnused(room, state);
     }
     return Promise.resolve(reports);
@@ -290,4 +290,9 @@ function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {
   const first = entries[0];
   const last = entries.at(-1);
   return first && last ? { from: first.seq, to: last.seq } : undefined;
+}
+
+/** What receipts need of deleted entries. */
+function refs(entries: readonly StoredEntry[]): DeletedEntry[] {
+  return entries.map(({ seq, id, user }) => ({ seq, id, user }));
 }

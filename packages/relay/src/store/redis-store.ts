@@ -11,6 +11,7 @@ import { sweep } from "./redis/sweep.js";
 import {
   entryBytes,
   nameKey,
+  type DeletedEntry,
   type DeliveryState,
   type ExpiredRange,
   type NameClaim,
@@ -123,9 +124,10 @@ export class RedisStore implements RelayStore {
     return addMember(this.#context, room, name, now);
   }
 
-  async removeMember(room: string, name: string): Promise<void> {
+  async removeMember(room: string, name: string): Promise<DeletedEntry[]> {
     const key = nameKey(name);
-    await removeMember(this.#context, room, key, await joinToken(this.#context, key), name);
+    const { deleted } = await removeMember(this.#context, room, key, await joinToken(this.#context, key), name);
+    return deleted;
   }
 
   memberships(name: string): Promise<RoomCursor[]> {

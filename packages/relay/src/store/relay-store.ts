@@ -13,6 +13,9 @@ export interface StoredEntry {
 }
 
 /** A keyed identity's place in a room: the last seq it confirmed. */
+/** An entry every member has (or that nobody is owed any more), so the store deleted it: what a receipt names. */
+export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
+
 export type RoomCursor = {
   readonly room: string;
   readonly acked: number;
@@ -31,6 +34,8 @@ export interface SweepReport {
   readonly expired?: ExpiredRange;
   /** Members dropped for being away longer than the member TTL. */
   readonly droppedMembers: readonly string[];
+  /** Entries deleted because the dropped members were the last ones missing them. */
+  readonly deleted: readonly DeletedEntry[];
 }
 
 /** Where delivery of a room stands, for receipts. */
@@ -95,9 +100,9 @@ export interface RelayStore {
   addMember(room: string, name: string, now: number): Promise<number>;
   /**
    * Ends a membership, and the name's presence in the room on every connection; entries that
-   * only this member was missing are deleted.
+   * only this member was missing are deleted, and returned.
    */
-  removeMember(room: string, name: string): Promise<void>;
+  removeMember(room: string, name: string): Promise<DeletedEntry[]>;
   /** A keyed identity's rooms and cursors. */
   memberships(name: string): Promise<RoomCursor[]>;
 
@@ -123,7 +128,7 @@ export interface RelayStore {
     name: string,
     seq: number,
     now: number,
-  ): Promise<{ acked: number; deleted: Pick<StoredEntry, "seq" | "id" | "user">[] } | undefined>;
+  ): Promise<{ acked: number; deleted: DeletedEntry[] } | undefined>;
   /**
    * The held entries after `after`, oldest first, and the room's latest seq. An entry after
    * `after` that is not there was expired.

@@ -6,9 +6,9 @@
 // The opposite ("a member the identity does not list") would escape the member TTL, so no
 // crash and no race may produce it; the `gen` token guards the races (see `removeMember`).
 import { randomBytes } from "node:crypto";
-import { nameKey, type RetentionLimits, type RoomCursor } from "../relay-store.js";
+import { nameKey, type DeletedEntry, type RetentionLimits, type RoomCursor } from "../relay-store.js";
 import { identityKeyList, roomKeyList, type KeyLayout } from "./keys.js";
-import { entryRefs, list, num, str, type EntryRef } from "./replies.js";
+import { entryRefs, list, num, str } from "./replies.js";
 import type { RedisClient } from "./scripts.js";
 
 /** What the Redis store's helpers work with. */
@@ -62,7 +62,7 @@ export async function removeMember(context: RedisContext, room: string, key: str
 /** What `removeMember` did. */
 export interface Removal {
   readonly name?: string;
-  readonly deleted: EntryRef[];
+  readonly deleted: DeletedEntry[];
   readonly roomsLeft: number;
 }
 

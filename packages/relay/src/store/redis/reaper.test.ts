@@ -96,7 +96,7 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       // alice is still a member of lobby, so her name stays hers; her away-time started at the reap.
       expect(await b.claimName("alice", KEY_B, "b3", 5_000)).toBe(false);
       expect(await b.sweep(5_000 + memberTtlMs - 1)).toEqual([]);
-      expect(await b.sweep(5_000 + memberTtlMs + 1)).toEqual([{ room: "lobby", droppedMembers: ["alice"] }]);
+      expect(await b.sweep(5_000 + memberTtlMs + 1)).toEqual([{ room: "lobby", droppedMembers: ["alice"], deleted: [] }]);
       expect(await b.claimName("alice", KEY_B, "b3", 10_100)).toBe(true);
       expect(await b.members("lobby")).toEqual([{ name: "bob", online: true }]);
     });

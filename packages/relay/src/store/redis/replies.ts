@@ -1,9 +1,8 @@
 // Turns script replies (typed `unknown` by ioredis) into the store's types, checking shapes as
 // it goes. Errors never quote the reply: it may hold message text.
-import type { StoredEntry } from "../relay-store.js";
+import type { DeletedEntry, StoredEntry } from "../relay-store.js";
 
 /** The seq, id and user of an entry, as acks and receipts report it. */
-export type EntryRef = Pick<StoredEntry, "seq" | "id" | "user">;
 
 function unexpected(what: string): Error {
   return new Error(`unexpected Redis reply: expected ${what}`);
@@ -29,9 +28,9 @@ export function str(value: unknown): string {
 }
 
 /** A flat `seq, id, user, ...` reply as entry references. */
-export function entryRefs(value: unknown): EntryRef[] {
+export function entryRefs(value: unknown): DeletedEntry[] {
   const flat = list(value);
-  const refs: EntryRef[] = [];
+  const refs: DeletedEntry[] = [];
   for (let index = 0; index + 2 < flat.length; index += 3) {
     refs.push({ seq: num(flat[index]), id: str(flat[index + 1]), user: str(flat[index + 2]) });
   }

@@ -4,7 +4,7 @@
 // hold extra entries (every step re-checks under the room's or identity's own keys) but must
 // never miss one, so entries are removed only by conditional single-key scripts. Several
 // nodes may sweep at once: each change is atomic and reported by whoever made it.
-import type { ExpiredRange, SweepReport } from "../relay-store.js";
+import type { DeletedEntry, ExpiredRange, SweepReport } from "../relay-store.js";
 import { identityKeyList, roomKeyList } from "./keys.js";
 import { removeMember, type RedisContext } from "./membership.js";
 import { list, num, pairs, str } from "./replies.js";
@@ -13,14 +13,16 @@ import { list, num, pairs, str } from "./replies.js";
 const SWEEP_BATCH = 200;
 
 class Reports {
-  readonly #rooms = new Map<string, { expired?: ExpiredRange; droppedMembers: string[] }>();
+  readonly #rooms = new Map<string, { expired?: ExpiredRange; droppedMembers: string[]; deleted: DeletedEntry[] }>();
 
   expired(room: string, expired: ExpiredRange): void {
     this.#room(room).expired = expired;
   }
 
-  dropped(room: string, name: string): void {
-    this.#room(room).droppedMembers.push(name);
+  dropped(room: string, name: string, deleted: readonly DeletedEntry[]): void {
+    const report = this.#room(room);
+    report.droppedMembers.push(name);
+    report.deleted.push(...deleted);
   }
 
   list(): SweepReport[] {
@@ -30,7 +32,7 @@ class Reports {
   #room(room: string) {
     let report = this.#rooms.get(room);
     if (!report) {
-      report = { droppedMembers: [] };
+      report = { droppedMembers: [], deleted: [] };
       this.#rooms.set(room, report);
     }
     return report;
@@ -102,7 +104,7 @@ async function settle(context: RedisContext, key: string, score: string, now: nu
   const removals = await Promise.all(
     list(rooms).map(async (room) => {
       const removal = await removeMember(context, str(room), key, gen);
-      if (removal.name !== undefined) reports.dropped(str(room), removal.name);
+      if (removal.name !== undefined) reports.dropped(str(room), removal.name, removal.deleted);
       return removal.roomsLeft;
     }),
   );
