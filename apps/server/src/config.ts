@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { RelayConfig } from "@pigeon/relay";
+import { BooleanSetting, RelayConfig } from "@pigeon/relay";
 import { z } from "zod";
 
 // The one place that reads flags and environment. Flags win over environment variables,
@@ -21,6 +21,8 @@ export const ServerConfig = RelayConfig.extend({
   host: z.string().min(1).optional().describe("address to listen on (unset: every interface, IPv6 and IPv4)"),
   logLevel: z.enum(LOG_LEVELS).default("info").describe(`log level: ${LOG_LEVELS.join(", ")}`),
   shutdownGraceMs: z.coerce.number().int().min(0).default(5_000).describe("how long shutdown waits for in-flight work"),
+  exitWithParent: BooleanSetting.default(false)
+    .describe("shut down, as on SIGTERM, when the process that started this one goes away (pnpm start sets it)"),
   webDir: RelayConfig.shape.webDir.default(WEB_BUILD).describe("the web client build served at / (nothing is served if it is missing)"),
 });
 /** A deployment's configuration, validated. */
@@ -36,6 +38,7 @@ const FLAGS: readonly { flag: string; env: string; key: Key }[] = [
   { flag: "store", env: "PIGEON_STORE", key: "store" },
   { flag: "node-id", env: "PIGEON_NODE_ID", key: "nodeId" },
   { flag: "shutdown-grace-ms", env: "PIGEON_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs" },
+  { flag: "exit-with-parent", env: "PIGEON_EXIT_WITH_PARENT", key: "exitWithParent" },
   { flag: "redis-url", env: "REDIS_URL", key: "redisUrl" },
   { flag: "redis-prefix", env: "PIGEON_REDIS_PREFIX", key: "redisPrefix" },
   { flag: "redis-cluster", env: "PIGEON_REDIS_CLUSTER", key: "redisCluster" },

@@ -23,6 +23,9 @@ function readConfig(): ServerConfig {
   }
 }
 
+/** How often --exit-with-parent checks that the process that started this one is still there. */
+const PARENT_CHECK_MS = 500;
+
 const config = readConfig();
 const logger = createLogger(config);
 const httpServer = createServer();
@@ -40,15 +43,18 @@ httpServer.listen(config.port, config.host, () => {
 });
 
 let stopping = false;
-function shutdown(signal: NodeJS.Signals): void {
+function shutdown(signal: NodeJS.Signals | "parent gone"): void {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "shutting down");
+  // The deadline comes first: nothing after it, a failing log write included, can keep the
+  // process alive past the grace period.
   const timer = setTimeout(() => {
+    process.exitCode = 1;
     logger.warn({ graceMs: config.shutdownGraceMs }, "shutdown grace period over; exiting");
     process.exit(1);
   }, config.shutdownGraceMs);
   timer.unref();
+  logger.info({ signal }, "shutting down");
   relay.close().then(
     () => {
       logger.info("stopped");
@@ -62,3 +68,16 @@ function shutdown(signal: NodeJS.Signals): void {
 }
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+
+// pnpm does not pass SIGTERM on to the scripts it runs: `pnpm start` killed by a supervisor
+// would leave the relay running with nobody to stop it. Started with --exit-with-parent, the
+// relay notices its parent is gone (it is then re-parented) and shuts down as on SIGTERM.
+if (config.exitWithParent) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    shutdown("parent gone");
+  }, PARENT_CHECK_MS);
+  watch.unref();
+}

@@ -3,7 +3,13 @@ import { z } from "zod";
 
 const DAY_MS = 86_400_000;
 
-const flag = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1")]);
+/**
+ * A yes/no setting as flags and environment variables give it: a boolean, or "true", "false", "1", "0".
+ *
+ * @example
+ * const Settings = z.object({ verbose: BooleanSetting.default(false) });
+ */
+export const BooleanSetting = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1")]);
 
 /**
  * What the relay itself needs to know: its store, retention, intervals and limits. Every
@@ -20,7 +26,7 @@ export const RelayConfig = z.strictObject({
     .url({ protocol: /^rediss?$/ })
     .default("redis://127.0.0.1:6379")
     .describe("the Redis of the redis store (and of socket.io's adapter)"),
-  redisCluster: flag.default(false).describe("true: the Redis URL names one node of a Redis Cluster"),
+  redisCluster: BooleanSetting.default(false).describe("true: the Redis URL names one node of a Redis Cluster"),
   redisPrefix: z
     .string()
     .regex(/^[\w:.-]{1,100}$/)

@@ -1,4 +1,4 @@
-export { RelayConfig, type RelayConfigInput } from "./config.js";
+export { BooleanSetting, RelayConfig, type RelayConfigInput } from "./config.js";
 export type { RelayContext, RelayServer, RelaySocket } from "./context.js";
 export { RelayError } from "./errors.js";
 export { silentLogger, type Logger } from "./logger.js";
