@@ -56,6 +56,11 @@ export class ReceiptScheduler implements Receipts {
     }
   }
 
+  /** How many per-message counts it remembers for `room`: never more than the room holds, nor than one event carries. */
+  rememberedCounts(room: string): number {
+    return this.#rooms.get(room)?.reported.size ?? 0;
+  }
+
   /** Stops every pending flush without sending it. */
   stop(): void {
     for (const state of this.#rooms.values()) clearTimeout(state.timer);
@@ -87,6 +92,10 @@ export class ReceiptScheduler implements Receipts {
       state.reported.set(entry.seq, delivered);
       add(entry.user, { seq: entry.seq, id: entry.id, delivered, total, deleted: false });
     }
+    // Remember counts only for what the room still holds and receipts still cover (its newest
+    // entries): entries gone some other way (expired, trimmed, dropped) would otherwise pile up.
+    const covered = new Set(delivery.entries.map(({ seq }) => seq));
+    for (const seq of state.reported.keys()) if (!covered.has(seq)) state.reported.delete(seq);
     for (const { user, receipts } of bySender.values()) {
       this.io.to(userRoom(user)).emit("receipts", { room, receipts: receipts.slice(-MAX_RECEIPTS_PER_EVENT) });
     }
