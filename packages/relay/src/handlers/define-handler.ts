@@ -68,7 +68,16 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
         result = failure(refusalOf(context, socket, event, cause));
       }
       answer(socket, event, ack, result);
-      if (followUps) for (const followUp of followUps) await followUp();
+      // Each follow-up on its own: one that fails (a room's replay) is told to the client as an
+      // `error` event and does not keep the others (the other rooms' replays) from running.
+      for (const followUp of followUps ?? []) {
+        try {
+          await followUp();
+        } catch (cause) {
+          const { code, message } = refusalOf(context, socket, event, cause);
+          socket.emit("error", { event, code, message: `after the answer to ${event}: ${message}` });
+        }
+      }
     },
   };
 }

@@ -9,14 +9,16 @@ import { requireLogin, requireRoom } from "./guards.js";
 export const leave = defineHandler("leave", async (context, socket, payload) => {
   const name = requireLogin(socket);
   const room = requireRoom(socket, payload.room);
-  socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
-  await socket.leave(room);
+  // The store first: if it fails, the connection is still in the room, as the store says, and
+  // a retry finishes the leave (each step is idempotent).
   await context.store.removePresence(room, name, socket.id);
   if (socket.data.kind === "keyed") {
     // What only this member was missing is gone now: its senders hear it was the last copy.
     context.receipts.touch(room, await context.store.removeMember(room, name));
     context.io.in(userRoom(name)).socketsLeave(room);
   }
+  socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
+  await socket.leave(room);
   // A guest with another connection in the room is still there: the flush reads the store.
   context.memberChanges.changed(room, name);
   return { room };

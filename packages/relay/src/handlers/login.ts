@@ -8,6 +8,7 @@ import { nameKey, type NameClaim } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
 import { enterRoom } from "../membership/enter-room.js";
 import { announceJoin } from "../membership/publish-members.js";
+import { releaseConnection } from "../membership/release.js";
 
 /**
  * `login`: a guest takes a name nobody holds; a keyed identity proves its key by signing this
@@ -24,18 +25,34 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
     throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);
   }
-  socket.data.name = payload.name;
-  socket.data.kind = claim.kind;
-  // Spent: a logged-in connection cannot log in again as anyone else.
-  socket.data.challenge = "";
-  if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
   // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
   // that reaches all of a user's connections; for guests it would be memory per connection.
-  if (claim.kind === "guest") return { name: payload.name, kind: "guest", rooms: [] };
-  await socket.join(userRoom(payload.name));
-  const rooms = await rejoin(context, socket, payload.name, after);
-  return { name: payload.name, kind: "keyed", rooms };
+  if (claim.kind === "guest") {
+    loggedIn(socket, payload.name, claim);
+    return { name: payload.name, kind: "guest", rooms: [] };
+  }
+  try {
+    await socket.join(userRoom(payload.name));
+    const rooms = await rejoin(context, socket, payload.name, after);
+    loggedIn(socket, payload.name, claim);
+    return { name: payload.name, kind: "keyed", rooms };
+  } catch (error) {
+    // Logged in only once everything is back: a retry of this login then runs all of it again.
+    const entered = socket.data.rooms;
+    socket.data.rooms = [];
+    for (const room of [...entered, userRoom(payload.name)]) await socket.leave(room);
+    await releaseConnection(context, payload.name, socket.id, entered);
+    throw error;
+  }
 });
+
+/** Marks the connection logged in; its challenge is spent, so it cannot log in as anyone else. */
+function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {
+  socket.data.name = name;
+  socket.data.kind = claim.kind;
+  socket.data.challenge = "";
+  if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
+}
 
 function claimOf({ name, publicKey, signature }: LoginPayload, challenge: string): NameClaim {
   if (publicKey === undefined || signature === undefined) return { kind: "guest" };
