@@ -77,7 +77,7 @@ describeWithRedisBinaries("the sharded Redis adapter", () => {
 
   });
 
-  describe("on one Redis", () => {
+  describe("on one Redis, which may go down", () => {
     let server: RedisServerProcess;
     beforeAll(async () => {
       server = await startRedisServer();
@@ -100,16 +100,6 @@ describeWithRedisBinaries("the sharded Redis adapter", () => {
       // A room nobody here joined has nothing under way: nothing to wait for.
       await adapter.subscribed("elsewhere");
       expect(await shardSubscribers([server.port], `${PREFIX}:sio#/#elsewhere#`)).toBe(0);
-    });
-  });
-
-  describe("on a Redis that goes down", () => {
-    let server: RedisServerProcess;
-    beforeAll(async () => {
-      server = await startRedisServer();
-    });
-    afterAll(async () => {
-      await server.stop();
     });
 
     it("subscribes a room created during the outage once Redis is back", async () => {
