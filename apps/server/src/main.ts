@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ZodError } from "zod";
 import { createRelay } from "@pigeon/relay";
+import { watchAncestors } from "./ancestry.js";
 import { loadConfig, usage, type ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 
@@ -69,15 +70,9 @@ function shutdown(signal: NodeJS.Signals | "parent gone"): void {
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
 
-// pnpm does not pass SIGTERM on to the scripts it runs: `pnpm start` killed by a supervisor
-// would leave the relay running with nobody to stop it. Started with --exit-with-parent, the
-// relay notices its parent is gone (it is then re-parented) and shuts down as on SIGTERM.
-if (config.exitWithParent) {
-  const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(watch);
-    shutdown("parent gone");
-  }, PARENT_CHECK_MS);
-  watch.unref();
-}
+// pnpm (and npx before it) does not pass SIGTERM on: `pnpm start` stopped by a supervisor would
+// leave the relay running with nobody to stop it. With --exit-with-parent it shuts down as on
+// SIGTERM once a process that started it goes away.
+if (config.exitWithParent) watchAncestors(() => {
+  shutdown("parent gone");
+}, PARENT_CHECK_MS);
