@@ -32,7 +32,6 @@ export interface RelayContext {
   readonly roomReady: (room: string) => Promise<void>;
 }
 
-
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */
 export interface Receipts {
   /** Delivery in `room` moved, and these entries went; the senders hear of it soon. */

@@ -19,7 +19,7 @@ export function inRoom(socket: RelaySocket, room: string): boolean {
 
 /** The room, if this connection is in it (or the room joined last when none is named). */
 export function requireRoom(socket: RelaySocket, room: string | undefined): string {
-  const target = room ?? socket.data.rooms.findLast((joined) => socket.rooms.has(joined));
+  const target = room ?? socket.data.rooms.findLast((joined) => inRoom(socket, joined));
   if (target === undefined) throw new RelayError(ErrorCode.NOT_IN_ROOM, "join a room first");
   if (!inRoom(socket, target)) {
     throw new RelayError(ErrorCode.NOT_IN_ROOM, `join ${target} first`);

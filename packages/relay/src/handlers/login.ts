@@ -67,8 +67,9 @@ async function rejoin(context: RelayContext, socket: RelaySocket, name: string, 
   const memberships = await context.store.memberships(name);
   for (const { room, acked } of memberships) {
     await context.store.addPresence(room, name, socket.id);
-    await enterRoom(context, socket, room);
+    // Listed as soon as it holds presence, so that a failure after this releases it.
     socket.data.rooms.push(room);
+    await enterRoom(context, socket, room);
     await announceJoin(context, socket, room, name);
     after(() => replay(context, socket, room, acked));
   }
