@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clockTime, formatExpired, formatJson, formatMembers, formatMessage, formatReceipts, printable } from "./format.js";
 
-const message = { user: "alice", message: "hi", room: "lobby", id: "m1", seq: 3, sentAt: new Date(2026, 0, 2, 9, 5).getTime() };
+const message = { user: "alice", message: "hi", room: "lobby", id: "m1", seq: 3, incarnation: "i1", sentAt: new Date(2026, 0, 2, 9, 5).getTime() };
 
 describe("format", () => {
   it("shows a message as local HH:MM, room, sender and text", () => {
@@ -16,7 +16,7 @@ describe("format", () => {
 
   it("prints JSON with the documented fields first and keeps fields a newer server adds", () => {
     const line = formatJson({ ...message, edited: true });
-    expect(Object.keys(JSON.parse(line) as object)).toEqual(["room", "user", "message", "seq", "sentAt", "id", "edited"]);
+    expect(Object.keys(JSON.parse(line) as object)).toEqual(["room", "user", "message", "seq", "incarnation", "sentAt", "id", "edited"]);
   });
 
   it("lists members with their online state", () => {

@@ -1,4 +1,4 @@
-import type { DeliveredMessage, ExpiredNotice } from "@pigeon/client";
+import type { DeliveredMessage, ExpiredNotice, RestartNotice } from "@pigeon/client";
 import type { ChatMessage, Member, Receipt } from "@pigeon/protocol";
 
 // C0 and C1 control characters (tab aside), which could move the cursor or recolour the
@@ -38,8 +38,8 @@ export function formatMessage({ sentAt, room, user, message, replayed }: ChatMes
  * on messages that arrived while you were away.
  */
 export function formatJson(message: ChatMessage | DeliveredMessage): string {
-  const { room, user, message: text, seq, sentAt, id, replayed, ...rest } = message;
-  return JSON.stringify({ room, user, message: text, seq, sentAt, id, ...rest, ...(replayed === true ? { replayed } : {}) });
+  const { room, user, message: text, seq, incarnation, sentAt, id, replayed, ...rest } = message;
+  return JSON.stringify({ room, user, message: text, seq, incarnation, sentAt, id, ...rest, ...(replayed === true ? { replayed } : {}) });
 }
 
 /**
@@ -55,6 +55,17 @@ export function formatExpired({ room, from, to, reason }: ExpiredNotice): string
   const how = reason === "quota" ? "were dropped by the room's quota" : "expired";
   if (reason === "lost") return `[${printable(room)}] ${what} never arrived (the server skipped ${them})`;
   return `[${printable(room)}] ${what} ${how} before you got ${them}`;
+}
+
+/**
+ * A room that started over on the server:
+ * `[lobby] the room started over on the server (it restarted or lost its data); messages sent while it was down may be missing`.
+ *
+ * @example
+ * formatRestarted({ room: "lobby", incarnation: "Yq3vS0b1" })
+ */
+export function formatRestarted({ room }: RestartNotice): string {
+  return `[${printable(room)}] the room started over on the server (it restarted or lost its data); messages sent while it was down may be missing`;
 }
 
 /**

@@ -17,7 +17,7 @@ describeEachStore("store-and-forward delivery", (store) => {
     const received = record(returning, "message");
     const caughtUp = nextEvent(returning, "caughtUp", (e) => e.room === "lobby");
     await resume("bob", bob.key, returning);
-    await expect(caughtUp).resolves.toEqual({ room: "lobby", seq: 1_000 });
+    await expect(caughtUp).resolves.toEqual({ room: "lobby", seq: 1_000, incarnation: expect.any(String) });
     expect(received.map((m) => m.seq)).toEqual(seqsUpTo(1_000));
     expect(received.map((m) => m.message)).toEqual(seqsUpTo(1_000).map((i) => `message ${i}`));
     expect(received.every((m) => m.replayed && m.user === "alice" && m.room === "lobby")).toBe(true);

@@ -8,6 +8,7 @@ const message = (room: string, seq: number, extra: Partial<ChatMessage> = {}): C
   room,
   id: `${room}-${seq}`,
   seq,
+  incarnation: "i1",
   sentAt: 0,
   ...extra,
 });
@@ -23,10 +24,18 @@ const shown = (outputs: DeliveryOutput[]): string[] =>
         return `${output.event.room} caughtUp ${output.event.seq}`;
       case "overflow":
         return `${output.room} overflow`;
+      case "duplicate":
+        return `${output.room} duplicate ${output.seq}`;
+      case "restarted":
+        return `${output.notice.room} restarted ${output.notice.incarnation}`;
     }
   });
 
-const keyedLogin = (rooms: { room: string; acked: number }[]) => ({ name: "bob", kind: "keyed" as const, rooms });
+const keyedLogin = (rooms: { room: string; acked: number }[]) => ({
+  name: "bob",
+  kind: "keyed" as const,
+  rooms: rooms.map((room) => ({ ...room, incarnation: "i1" })),
+});
 
 describe("Delivery", () => {
   it("gives a guest each message id once, live, and marks none replayed", () => {
@@ -45,7 +54,7 @@ describe("Delivery", () => {
     expect(shown(delivery.message(message("lobby", 4, { replayed: true })))).toEqual([]);
     expect(shown(delivery.message(message("lobby", 5, { replayed: true })))).toEqual([]);
     expect(shown(delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 4 }])))).toEqual(["lobby#5 replayed"]);
-    expect(shown(delivery.caughtUp({ room: "lobby", seq: 5 }))).toEqual(["lobby caughtUp 5"]);
+    expect(shown(delivery.caughtUp({ room: "lobby", seq: 5, incarnation: "i1" }))).toEqual(["lobby caughtUp 5"]);
     // A second login (a reconnect) replays the same again: nothing is handed on twice.
     delivery.loggingIn(true);
     expect(shown(delivery.message(message("lobby", 5, { replayed: true })))).toEqual([]);
@@ -58,9 +67,9 @@ describe("Delivery", () => {
     delivery.loggingIn(true);
     delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 2 }]));
     expect(delivery.isMember("lobby")).toBe(true);
-    expect(shown(delivery.joined({ room: "lobby", members: [], seq: 9 }))).toEqual([]);
+    expect(shown(delivery.joined({ room: "lobby", members: [], seq: 9, incarnation: "i1" }))).toEqual([]);
     expect(shown(delivery.message(message("lobby", 3)))).toEqual(["lobby#3"]);
-    expect(shown(delivery.joined({ room: "dev", members: [], seq: 7 }))).toEqual([]);
+    expect(shown(delivery.joined({ room: "dev", members: [], seq: 7, incarnation: "i1" }))).toEqual([]);
     expect(shown(delivery.message(message("dev", 7)))).toEqual([]);
     expect(shown(delivery.message(message("dev", 8)))).toEqual(["dev#8"]);
   });
@@ -79,7 +88,28 @@ describe("Delivery", () => {
     delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 5 }]));
     delivery.left("lobby");
     expect(delivery.isMember("lobby")).toBe(false);
-    delivery.joined({ room: "lobby", members: [], seq: 20 });
+    delivery.joined({ room: "lobby", members: [], seq: 20, incarnation: "i1" });
     expect(shown(delivery.message(message("lobby", 21)))).toEqual(["lobby#21"]);
+  });
+
+  it("starts a room over when the relay lost it: the rejoin's new incarnation resets the cursor", () => {
+    const delivery = new Delivery(100, 10);
+    delivery.loggingIn(true);
+    delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 100 }]));
+    expect(shown(delivery.message(message("lobby", 101)))).toEqual(["lobby#101"]);
+    // The relay restarted on the memory store: the login finds no memberships, the rejoin a new run.
+    delivery.loggingIn(true);
+    expect(shown(delivery.loggedIn({ name: "bob", kind: "keyed", rooms: [] }))).toEqual([]);
+    expect(shown(delivery.joined({ room: "lobby", members: [], seq: 0, incarnation: "i2" }))).toEqual(["lobby restarted i2"]);
+    expect(shown(delivery.message(message("lobby", 1, { incarnation: "i2" })))).toEqual(["lobby#1"]);
+    expect(delivery.stalled().size).toBe(0);
+  });
+
+  it("counts a room that started over as stalled until the server names its new starting point", () => {
+    const delivery = new Delivery(100, 10);
+    delivery.loggingIn(true);
+    delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 100 }]));
+    expect(shown(delivery.message(message("lobby", 1, { incarnation: "i2" })))).toEqual(["lobby restarted i2"]);
+    expect(delivery.stalled()).toEqual(new Map([["lobby", -1]]));
   });
 });

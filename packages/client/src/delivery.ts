@@ -11,11 +11,29 @@ import { RecentIds } from "./recent-ids.js";
  */
 export type DeliveredMessage = ChatMessage & { readonly replayed: boolean };
 
+/**
+ * A room's seqs started over on the server, under a new `incarnation`: a relay on the memory
+ * store restarted, the room emptied and was forgotten, or Redis lost or rolled back its data.
+ * Messages this client already has stay; messages sent while the server was down or before it
+ * came back may be missing, and the SDK cannot say which. Everything sent after it arrives.
+ *
+ * @example
+ * client.on("restarted", ({ room }) => console.log(`${room} started over on the server`));
+ */
+export interface RestartNotice {
+  readonly room: string;
+  readonly incarnation: string;
+}
+
 /** What {@link Delivery} hands on to the app, in order. */
 export type DeliveryOutput =
   | { readonly kind: "message"; readonly message: DeliveredMessage }
   | { readonly kind: "expired"; readonly notice: ExpiredNotice }
   | { readonly kind: "caughtUp"; readonly event: CaughtUpEvent }
+  /** A message this client already handed on: acked, not shown again. */
+  | { readonly kind: "duplicate"; readonly room: string; readonly seq: number }
+  /** The room started over on the server (see {@link RestartNotice}). */
+  | { readonly kind: "restarted"; readonly notice: RestartNotice }
   | { readonly kind: "overflow"; readonly room: string };
 
 /**
@@ -37,7 +55,7 @@ export class Delivery {
 
   constructor(
     readonly maxHeld: number,
-    dedupWindow: number,
+    readonly dedupWindow: number,
   ) {
     this.#recent = new RecentIds(dedupWindow);
   }
@@ -65,17 +83,17 @@ export class Delivery {
     this.#keyed = ack.kind === "keyed";
     this.#memberships.clear();
     if (!this.#keyed) return [];
-    return ack.rooms.flatMap(({ room, acked }) => {
+    return ack.rooms.flatMap(({ room, acked, incarnation }) => {
       this.#memberships.add(room);
-      return this.#hand(room, this.#inbox(room).resume(acked));
+      return this.#hand(room, this.#inbox(room).resume(acked, incarnation));
     });
   }
 
   /** A successful join: a new membership starts after the room's seq at joining. */
-  joined({ room, seq }: JoinAck): DeliveryOutput[] {
-    if (!this.#keyed || this.#memberships.has(room)) return [];
+  joined({ room, seq, incarnation }: JoinAck): DeliveryOutput[] {
+    if (!this.#keyed || this.#memberships.has(room) || incarnation === undefined) return [];
     this.#memberships.add(room);
-    return this.#hand(room, this.#inbox(room).start(seq));
+    return this.#hand(room, this.#inbox(room).start(seq, incarnation));
   }
 
   /** The room was left: its order is forgotten. */
@@ -94,21 +112,25 @@ export class Delivery {
   expired(event: ExpiredEvent): DeliveryOutput[] {
     const { room, from, to } = event;
     const reason = event.reason ?? "unspecified";
-    if (this.#keyed) return this.#hand(room, this.#inbox(room).expire(from, to, reason));
+    if (this.#keyed) return this.#hand(room, this.#inbox(room).expire(from, to, reason, event.incarnation));
     return [{ kind: "expired", notice: { room, from, to, reason } }];
   }
 
   /** A `caughtUp` event: for a keyed session, after everything held up to it. */
   caughtUp(event: CaughtUpEvent): DeliveryOutput[] {
-    if (this.#keyed) return this.#hand(event.room, this.#inbox(event.room).caughtUp(event.seq));
+    if (this.#keyed) return this.#hand(event.room, this.#inbox(event.room).caughtUp(event.seq, event.incarnation));
     return [{ kind: "caughtUp", event }];
   }
 
-  /** Rooms with messages held behind a gap, and how far each has delivered. */
+  /**
+   * Rooms with messages held behind a gap, and how far each has delivered; a room that started
+   * over and still waits for its new starting point counts as stalled at -1.
+   */
   stalled(): Map<string, number> {
     const rooms = new Map<string, number>();
     for (const [room, inbox] of this.#inboxes) {
-      if (inbox.heldCount > 0 && inbox.delivered !== undefined) rooms.set(room, inbox.delivered);
+      if (inbox.restarting) rooms.set(room, -1);
+      else if (inbox.heldCount > 0 && inbox.delivered !== undefined) rooms.set(room, inbox.delivered);
     }
     return rooms;
   }
@@ -116,7 +138,7 @@ export class Delivery {
   #inbox(room: string): Inbox {
     let inbox = this.#inboxes.get(room);
     if (inbox === undefined) {
-      inbox = new Inbox(room, this.maxHeld);
+      inbox = new Inbox(room, this.maxHeld, this.dedupWindow);
       this.#inboxes.set(room, inbox);
     }
     return inbox;
@@ -130,9 +152,13 @@ export class Delivery {
         case "expired":
           return output;
         case "caughtUp":
-          return { kind: "caughtUp", event: { room, seq: output.seq } };
+          return { kind: "caughtUp", event: { room, seq: output.seq, incarnation: this.#inbox(room).incarnation ?? "" } };
         case "overflow":
           return { kind: "overflow", room };
+        case "duplicate":
+          return { kind: "duplicate", room, seq: output.seq };
+        case "restarted":
+          return { kind: "restarted", notice: { room, incarnation: output.incarnation } };
       }
     });
   }

@@ -8,6 +8,7 @@ const message = (id: string, text: string): ChatMessage => ({
   room: "lobby",
   id,
   seq: 1,
+  incarnation: "i1",
   sentAt: 0,
 });
 

@@ -1,7 +1,7 @@
 import type { IdentityKey } from "@pigeon/crypto";
 import type { ServerEventName, ServerPayload } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
-import type { DeliveredMessage } from "./delivery.js";
+import type { DeliveredMessage, RestartNotice } from "./delivery.js";
 import type { ExpiredNotice } from "./inbox.js";
 
 /** How long a request (and the first connect) may take by default. */
@@ -115,6 +115,12 @@ export type ClientEventMap = { [E in Exclude<ServerEventName, Reworked>]: Server
   message: DeliveredMessage;
   /** Messages of a room that this client will never get (expired, or dropped by the room's quota). */
   expired: ExpiredNotice;
+  /**
+   * A keyed session's room started over on the server (its seqs began again): what came
+   * before stays delivered, messages sent while the server was down may be missing, and
+   * everything sent after it is delivered in order.
+   */
+  restarted: RestartNotice;
   /** The connection state changed. */
   state: ConnectionState;
 };

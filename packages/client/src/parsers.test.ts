@@ -8,9 +8,9 @@ import { createSocket, type SocketHandlers } from "./socket.js";
 // fails to compile here until it has one.
 const ackData: { [E in ClientEventName]: unknown } = {
   login: { name: "alice", kind: "guest", rooms: [] },
-  join: { room: "lobby", members: [{ name: "alice", online: true }], seq: 3 },
+  join: { room: "lobby", members: [{ name: "alice", online: true }], seq: 3, incarnation: "i1" },
   leave: { room: "lobby" },
-  chat: { room: "lobby", id: "m1", seq: 4, sentAt: 0 },
+  chat: { room: "lobby", id: "m1", seq: 4, incarnation: "i1", sentAt: 0 },
   ack: { room: "lobby", acked: 4 },
   typing: { room: "lobby" },
 };
@@ -73,7 +73,7 @@ describe("server event parsers", () => {
 describe("ClientEventMap", () => {
   it("passes the protocol's server events on with their own payloads, plus the SDK's own", () => {
     type PassedOn = Exclude<ServerEventName, "message" | "expired" | "memberChanges">;
-    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "state">();
+    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "restarted" | "state">();
     expectTypeOf<ClientEventMap["typing"]>().toEqualTypeOf<ServerPayload<"typing">>();
     expectTypeOf<ClientEventMap["members"]>().toEqualTypeOf<ServerPayload<"members">>();
     expectTypeOf<ClientEventMap["error"]>().toEqualTypeOf<ServerPayload<"error">>();

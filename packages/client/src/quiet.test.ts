@@ -5,7 +5,7 @@ import { createClient, type PigeonClient } from "./client.js";
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
 
-const good: ChatMessage = { user: "server", message: "after the bad ones", room: "lobby", id: "good", seq: 1, sentAt: 0 };
+const good: ChatMessage = { user: "server", message: "after the bad ones", room: "lobby", id: "good", seq: 1, incarnation: "i1", sentAt: 0 };
 
 describe("without a logger", () => {
   const server = useRelayPerTest();

@@ -8,7 +8,7 @@ import { emitWithoutReply, type RawSocket } from "./socket.js";
 /** What a {@link Receiver} needs from its client. */
 export interface ReceiverHost {
   /** Hands an event to the app. */
-  emit<E extends "message" | "expired" | "caughtUp">(event: E, payload: ClientEventMap[E]): void;
+  emit<E extends "message" | "expired" | "caughtUp" | "restarted">(event: E, payload: ClientEventMap[E]): void;
   /** Whether the client is closed (then nothing more reaches the app). */
   closed(): boolean;
   readonly logger: Logger;
@@ -183,6 +183,15 @@ export class Receiver {
           break;
         case "overflow":
           this.#overflowed(output.room);
+          break;
+        case "duplicate":
+          if (keyed) this.#acks.delivered(output.room, output.seq);
+          break;
+        case "restarted":
+          // The old seqs mean nothing now; acks start again from what the new run delivers.
+          this.#acks.forget(output.notice.room);
+          this.#unanswered.delete(output.notice.room);
+          this.#host.emit("restarted", output.notice);
           break;
       }
     }

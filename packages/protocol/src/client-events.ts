@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpochMs, Name, Room, Seq, Text } from "./fields.js";
+import { EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
 import { PublicKey, Signature } from "./identity.js";
 import { Member } from "./server-events.js";
 
@@ -32,12 +32,13 @@ export type LoginPayload = z.output<typeof LoginPayload>;
 export type LoginPayloadInput = z.input<typeof LoginPayload>;
 
 /**
- * A room a keyed identity is a member of, with the last seq it acknowledged there.
+ * A room a keyed identity is a member of, with the last seq it acknowledged there and the
+ * room's incarnation that seq belongs to.
  *
  * @example
- * { room: "lobby", acked: 41 }
+ * { room: "lobby", acked: 41, incarnation: "Yq3vS0b1" }
  */
-export const Membership = z.looseObject({ room: z.string(), acked: z.int().nonnegative() });
+export const Membership = z.looseObject({ room: z.string(), acked: z.int().nonnegative(), incarnation: Incarnation });
 /** A room a keyed identity is a member of. */
 export type Membership = z.infer<typeof Membership>;
 
@@ -73,16 +74,19 @@ export type JoinPayload = z.output<typeof JoinPayload>;
 export type JoinPayloadInput = z.input<typeof JoinPayload>;
 
 /**
- * Data of a successful `join` ack: the room, who is in it, and its latest seq (a keyed member
- * receives everything after it; nothing from before it joined).
+ * Data of a successful `join` ack: the room, who is in it, and for a keyed member its cursor
+ * (for a new member, the room's latest seq: it receives everything after it, nothing from
+ * before it joined) with the room's incarnation that seq belongs to.
  *
  * @example
- * { room: "lobby", members: [{ name: "alice", online: true }], seq: 41 }
+ * { room: "lobby", members: [{ name: "alice", online: true }], seq: 41, incarnation: "Yq3vS0b1" }
  */
 export const JoinAck = z.looseObject({
   room: z.string(),
   members: z.array(Member),
   seq: z.int().nonnegative().default(0),
+  /** Sent to keyed members (guests have no cursor). */
+  incarnation: Incarnation.optional(),
 });
 /** Data of a successful `join` ack. */
 export type JoinAck = z.infer<typeof JoinAck>;
@@ -128,12 +132,13 @@ export type ChatPayloadInput = z.input<typeof ChatPayload>;
  * Data of a successful `chat` ack: where the message went and the place it got.
  *
  * @example
- * { room: "lobby", id: "9b1d…", seq: 7, sentAt: 1764201600000 }
+ * { room: "lobby", id: "9b1d…", seq: 7, incarnation: "Yq3vS0b1", sentAt: 1764201600000 }
  */
 export const ChatAck = z.looseObject({
   room: z.string(),
   id: z.string(),
   seq: Seq,
+  incarnation: Incarnation,
   sentAt: EpochMs,
 });
 /** Data of a successful `chat` ack. */

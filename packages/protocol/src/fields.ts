@@ -70,3 +70,16 @@ export type Seq = z.infer<typeof Seq>;
 export const EpochMs = z.int().nonnegative();
 /** Milliseconds since the Unix epoch. */
 export type EpochMs = z.infer<typeof EpochMs>;
+
+/**
+ * A room's incarnation: a random id naming one run of its seqs. Seqs are in order only within
+ * one incarnation; the relay gives the room a new one when its log starts over (a relay on the
+ * memory store restarted, the room emptied and was forgotten, Redis lost or rolled back its
+ * data). A client that sees a new incarnation for a room must forget its cursor for it.
+ *
+ * @example
+ * Incarnation.parse("Yq3vS0b1")
+ */
+export const Incarnation = z.string().min(1).max(64);
+/** A room's incarnation. */
+export type Incarnation = z.infer<typeof Incarnation>;

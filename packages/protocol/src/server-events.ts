@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpochMs, Seq } from "./fields.js";
+import { EpochMs, Incarnation, Seq } from "./fields.js";
 
 // What the server sends. Loose objects: a client built against this version keeps working
 // when a newer server adds fields.
@@ -17,6 +17,8 @@ export const ChatMessage = z.looseObject({
   room: z.string(),
   id: z.string(),
   seq: Seq,
+  /** The room's incarnation this seq belongs to (see {@link Incarnation}). */
+  incarnation: Incarnation,
   sentAt: EpochMs,
   /** True when the server held this message while the member was away and replays it now. */
   replayed: z.boolean().optional(),
@@ -73,13 +75,13 @@ export const RetentionPolicy = z.looseObject({
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
 /**
- * `caughtUp`: after a keyed login, every held message of `room` up to `seq` has been sent;
- * what follows is live.
+ * `caughtUp`: after a keyed login or join, every held message of `room` up to `seq` (of the
+ * room's `incarnation`) has been sent; what follows is live.
  *
  * @example
  * socket.on("caughtUp", ({ room, seq }) => markLive(room, seq));
  */
-export const CaughtUpEvent = z.looseObject({ room: z.string(), seq: z.int().nonnegative() });
+export const CaughtUpEvent = z.looseObject({ room: z.string(), seq: z.int().nonnegative(), incarnation: Incarnation });
 /** The `caughtUp` event payload. */
 export type CaughtUpEvent = z.infer<typeof CaughtUpEvent>;
 
@@ -98,6 +100,8 @@ export const ExpiredEvent = z.looseObject({
   to: Seq,
   /** Present on live notices; a gap found while replaying after a login has no reason. */
   reason: z.enum(["ttl", "quota"]).optional(),
+  /** The incarnation `from`..`to` belong to; a notice for another one than the client's is stale. */
+  incarnation: Incarnation.optional(),
 });
 /** The `expired` event payload. */
 export type ExpiredEvent = z.infer<typeof ExpiredEvent>;

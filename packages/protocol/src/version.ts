@@ -6,5 +6,6 @@
  * @example
  * if (hello.protocolVersion !== PROTOCOL_VERSION) console.warn("server speaks another version");
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 // 2: `member` (one change per event) became `memberChanges` (a room's changes gathered).
+// 3: messages, `caughtUp`, keyed join acks and login memberships carry the room's `incarnation`.

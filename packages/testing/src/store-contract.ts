@@ -131,15 +131,17 @@ export function describeRelayStore(
         await store.addMember("lobby", "alice", 0);
         await store.append("lobby", entry("alice"));
         await store.append("lobby", entry("alice"));
-        expect(await store.addMember("lobby", "bob", 0)).toBe(2);
-        expect(await store.addMember("lobby", "alice", 0)).toBe(0);
-        await store.addMember("side", "alice", 0);
+        const lobby = (await store.addMember("lobby", "bob", 0)).incarnation;
+        expect(await store.addMember("lobby", "bob", 0)).toEqual({ acked: 2, incarnation: lobby });
+        expect(await store.addMember("lobby", "alice", 0)).toEqual({ acked: 0, incarnation: lobby });
+        const side = (await store.addMember("side", "alice", 0)).incarnation;
+        expect(side).not.toBe(lobby);
         expect((await store.memberships("alice")).sort((a, b) => a.room.localeCompare(b.room))).toEqual([
-          { room: "lobby", acked: 0 },
-          { room: "side", acked: 0 },
+          { room: "lobby", acked: 0, incarnation: lobby },
+          { room: "side", acked: 0, incarnation: side },
         ]);
         await store.removeMember("side", "alice");
-        expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+        expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation: lobby }]);
         expect(await store.memberships("nobody")).toEqual([]);
       });
     });
@@ -153,9 +155,23 @@ export function describeRelayStore(
       });
 
       it("holds nothing in a room without members", async () => {
-        expect(await store.append("guests", entry("g"))).toEqual({ seq: 1 });
-        expect(await store.entriesAfter("guests", 0)).toEqual({ entries: [], lastSeq: 1 });
+        const { incarnation } = await store.append("guests", entry("g"));
+        expect(await store.entriesAfter("guests", 0)).toEqual({ entries: [], lastSeq: 1, incarnation });
         expect(await store.heldEntries()).toBe(0);
+      });
+
+      it("keeps one incarnation while the room has state, and gives a forgotten room a new one", async () => {
+        const { acked, incarnation } = await store.addMember("lobby", "bob", 0);
+        expect(acked).toBe(0);
+        expect(incarnation).toMatch(/^[\w-]{8,}$/);
+        expect(await store.append("lobby", entry("alice"))).toEqual({ seq: 1, incarnation });
+        expect((await store.entriesAfter("lobby", 0)).incarnation).toBe(incarnation);
+        expect(await store.memberships("bob")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
+        // The last member leaves: nothing is held, nobody is present, the room is forgotten.
+        await store.removeMember("lobby", "bob");
+        const again = await store.append("lobby", entry("alice"));
+        expect(again.seq).toBe(1);
+        expect(again.incarnation).not.toBe(incarnation);
       });
 
       it("holds entries until every member has acked them, then deletes them", async () => {
@@ -215,7 +231,7 @@ export function describeRelayStore(
         for (let index = 0; index < CONTRACT_LIMITS.maxRoomEntries; index += 1) {
           expect((await store.append("lobby", entry("alice"))).expired).toBeUndefined();
         }
-        expect(await store.append("lobby", entry("alice"))).toEqual({ seq: 6, expired: { from: 1, to: 1 } });
+        expect(await store.append("lobby", entry("alice"))).toMatchObject({ seq: 6, expired: { from: 1, to: 1 } });
         expect(await store.heldEntries()).toBe(CONTRACT_LIMITS.maxRoomEntries);
         expect((await store.entriesAfter("lobby", 0)).entries[0]?.seq).toBe(2);
       });
@@ -254,11 +270,11 @@ export function describeRelayStore(
     describe("sweep", () => {
       it("drops entries older than the message TTL and reports the range", async () => {
         await store.claimName("bob", KEY_B, "c1", 0);
-        await store.addMember("lobby", "bob", 0);
+        const { incarnation } = await store.addMember("lobby", "bob", 0);
         await store.append("lobby", entry("alice", "old", 0));
         await store.append("lobby", entry("alice", "older", 100));
         await store.append("lobby", entry("alice", "new", 900));
-        expect(await store.sweep(1_150)).toEqual([{ room: "lobby", expired: { from: 1, to: 2 }, droppedMembers: [], deleted: [] }]);
+        expect(await store.sweep(1_150)).toEqual([{ room: "lobby", expired: { from: 1, to: 2 }, incarnation, droppedMembers: [], deleted: [] }]);
         expect((await store.entriesAfter("lobby", 0)).entries.map(({ message }) => message)).toEqual(["new"]);
         expect(await store.sweep(1_150)).toEqual([]);
       });

@@ -17,6 +17,8 @@ export interface TestServer {
 export type TestServerOptions = RelayOptions & {
   /** Wraps the configured store (memory or Redis), so a test can slow or break one operation. */
   readonly wrapStore?: (store: RelayStore) => RelayStore;
+  /** The port to listen on (default: a free one), so that a restarted relay is found again. */
+  readonly port?: number;
 };
 
 /**
@@ -31,11 +33,11 @@ export type TestServerOptions = RelayOptions & {
 export async function startTestServer(overrides: RelayConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = RelayConfig.parse(overrides);
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "silent", base: { node: config.nodeId } });
-  const { wrapStore, ...relayOptions } = options;
+  const { wrapStore, port: wanted = 0, ...relayOptions } = options;
   const store = wrapStore === undefined ? relayOptions.store : wrapStore(relayOptions.store ?? (await createStore(config, logger)));
   const httpServer = createServer();
   const relay = await createRelay(httpServer, config, { ...relayOptions, logger, ...(store === undefined ? {} : { store }) });
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => httpServer.listen(wanted, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };
 }

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { checkName, checkRoom, checkServer } from "../checks.js";
 import { interactive } from "../env.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import { formatExpired, formatMessage, formatReceipts } from "../format.js";
+import { formatExpired, formatMessage, formatReceipts, formatRestarted } from "../format.js";
 import { resolveIdentity } from "../identity.js";
 import { openSession } from "../session.js";
 import { Terminal } from "../terminal.js";
@@ -71,6 +71,9 @@ function showTraffic(client: PigeonClient, terminal: Terminal): void {
   });
   client.on("expired", (notice) => {
     terminal.status(formatExpired(notice));
+  });
+  client.on("restarted", (notice) => {
+    terminal.status(formatRestarted(notice));
   });
   client.on("receipts", ({ room, receipts }) => {
     for (const line of formatReceipts(room, receipts)) terminal.status(line);

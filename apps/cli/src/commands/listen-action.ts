@@ -2,7 +2,7 @@ import type { PigeonClient } from "@pigeon/client";
 import { checkName, checkRoom, checkServer } from "../checks.js";
 import { endSignal } from "../end-signal.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import { formatExpired, formatJson, formatMessage } from "../format.js";
+import { formatExpired, formatJson, formatMessage, formatRestarted } from "../format.js";
 import { resolveIdentity } from "../identity.js";
 import { openSession } from "../session.js";
 import { Terminal } from "../terminal.js";
@@ -66,5 +66,8 @@ function showMessages(client: PigeonClient, options: ListenOptions, terminal: Te
   });
   client.on("expired", (notice) => {
     terminal.status(formatExpired(notice));
+  });
+  client.on("restarted", (notice) => {
+    terminal.status(formatRestarted(notice));
   });
 }

@@ -1,5 +1,6 @@
 import { createClient, type PigeonClient } from "@pigeon/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer } from "@pigeon/testing";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { startCli } from "../../test/cli-process.js";
 import { useServer } from "../../test/fixtures.js";
 
@@ -29,6 +30,29 @@ describe("pigeon listen", () => {
     await alice.send("lobby", "second \u001b[31mred\u001b[0m");
     expect(await listener.exit()).toEqual({ code: 0, signal: null });
     expect(listener.stdout).toMatch(/^\d\d:\d\d \[lobby\] alice: first\n\d\d:\d\d \[lobby\] alice: second \uFFFD\[31mred\uFFFD\[0m\n$/);
+  });
+
+  it("keeps listening through a restart of the relay, says the room started over and prints what follows", async () => {
+    const first = server();
+    const listener = startCli(["listen", "--server", first.url, "--name", "bob", "--room", "lobby", "--count", "4"]);
+    await listener.waitForStderr(/listening to lobby/);
+    const alice = await sender("alice", "lobby");
+    for (const text of ["one", "two", "three"]) await alice.send("lobby", text);
+    await listener.waitForStdout(/alice: three/);
+
+    // The memory store starts empty again: lobby's seqs begin again at 1.
+    await first.close();
+    const second = await startTestServer({}, { port: first.port });
+    onTestFinished(() => second.close());
+    await listener.waitForStderr(/^\[lobby\] the room started over on the server/m);
+    await alice.send("lobby", "after the restart");
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(listener.stdout.split("\n").filter(Boolean).map((line) => line.replace(/^\d\d:\d\d /, ""))).toEqual([
+      "[lobby] alice: one",
+      "[lobby] alice: two",
+      "[lobby] alice: three",
+      "[lobby] alice: after the restart",
+    ]);
   });
 
   it("exits 0 when its timeout ends", async () => {

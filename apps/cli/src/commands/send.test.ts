@@ -27,6 +27,7 @@ describe("pigeon send", () => {
       user: "alice",
       message: "hello there",
       seq: 1,
+      incarnation: expect.any(String),
       sentAt: expect.any(Number),
       id: expect.any(String),
     });

@@ -10,6 +10,7 @@ import {
   withoutRoom,
   withPageVisible,
   withReceipts,
+  withRestart,
   withRoom,
   MAX_RECEIPTS,
   type ChatState,
@@ -22,7 +23,7 @@ function signedIn(...rooms: string[]): ChatState {
 }
 
 function message(room: string, seq: number, user = "bob"): DeliveredMessage {
-  return { user, message: `m${seq}`, room, id: `${room}-${seq}`, seq, sentAt: seq, replayed: false };
+  return { user, message: `m${seq}`, room, id: `${room}-${seq}`, seq, incarnation: "i1", sentAt: seq, replayed: false };
 }
 
 describe("chat state", () => {
@@ -30,6 +31,14 @@ describe("chat state", () => {
     const state = signedIn("lobby", "design");
     expect(state.activeRoom).toBe("lobby");
     expect(state.rooms.map((room) => room.name)).toEqual(["lobby", "design"]);
+  });
+
+  it("marks where a room started over on the server, once per incarnation, after what it had", () => {
+    let state = withMessage(signedIn("lobby"), message("lobby", 7));
+    state = withRestart(state, { room: "lobby", incarnation: "i2" });
+    state = withRestart(state, { room: "lobby", incarnation: "i2" });
+    state = withMessage(state, { ...message("lobby", 1), id: "new-1", incarnation: "i2" });
+    expect(findRoom(state, "lobby")?.entries.map((entry) => (entry.kind === "gap" ? entry.reason : entry.seq))).toEqual([7, "restarted", 1]);
   });
 
   it("counts unread messages in rooms that are not open, and reads them when opened", () => {

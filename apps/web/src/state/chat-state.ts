@@ -1,7 +1,7 @@
-import type { ConnectionState, DeliveredMessage, ExpiredNotice } from "@pigeon/client";
-import type { ChatAck, Member, Receipt, RetentionPolicy } from "@pigeon/protocol";
-import type { OutboxEntry } from "./outbox.js";
-import { addGap, addMessage, createRoom, markRead, setMembers, withKept, type Entry, type Room } from "./room.js";
+import type { ConnectionState, DeliveredMessage, ExpiredNotice, RestartNotice } from "@pigeon/client";
+import type { Member, Receipt, RetentionPolicy } from "@pigeon/protocol";
+import type { OutboxEntry, OwnAck } from "./outbox.js";
+import { addGap, addMessage, addRestart, createRoom, markRead, setMembers, withKept, type Entry, type Room } from "./room.js";
 import { stopTyping, type TypingState } from "./typing.js";
 
 /** Where the person is: choosing a name, logging in with it, or chatting. */
@@ -122,6 +122,12 @@ export function withGap(state: ChatState, notice: ExpiredNotice): ChatState {
   return { ...joined, rooms: joined.rooms.map((room) => (room.name === notice.room ? addGap(room, notice) : room)) };
 }
 
+/** The state with a line where a room started over on the server. */
+export function withRestart(state: ChatState, notice: RestartNotice): ChatState {
+  const joined = withRoom(state, notice.room);
+  return { ...joined, rooms: joined.rooms.map((room) => (room.name === notice.room ? addRestart(room, notice) : room)) };
+}
+
 /**
  * The state with a room's new member list. The server sends it only to the room's sockets, and
  * at login before the login's answer, so it may be the first word of a resumed room.
@@ -172,7 +178,7 @@ const CLOCK_SKEW_MS = 60_000;
  * @example
  * const ack = findOwnEcho(state, "lobby", "hello", entry.createdAt, alreadyMatchedIds);
  */
-export function findOwnEcho(state: ChatState, room: string, text: string, since: number, claimed: ReadonlySet<string>): ChatAck | undefined {
+export function findOwnEcho(state: ChatState, room: string, text: string, since: number, claimed: ReadonlySet<string>): OwnAck | undefined {
   for (const entry of findRoom(state, room)?.entries ?? []) {
     if (entry.kind !== "message" || !entry.own || entry.text !== text || entry.sentAt < since - CLOCK_SKEW_MS || claimed.has(entry.key)) continue;
     return { room, id: entry.key, seq: entry.seq, sentAt: entry.sentAt };

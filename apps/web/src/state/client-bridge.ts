@@ -1,5 +1,5 @@
 import type { ConnectionState, PigeonClient } from "@pigeon/client";
-import { sameName, withGap, withMembers, withMessage, withReceipts, type ChatState } from "./chat-state.js";
+import { sameName, withGap, withMembers, withMessage, withReceipts, withRestart, type ChatState } from "./chat-state.js";
 import { nextTypingExpiry, noteTyping } from "./typing.js";
 
 /** What the bridge reads and changes in its store. */
@@ -46,6 +46,9 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
     }),
     client.on("expired", (notice) => {
       host.set(withGap(host.get(), notice));
+    }),
+    client.on("restarted", (notice) => {
+      host.set(withRestart(host.get(), notice));
     }),
     client.on("caughtUp", ({ room }) => {
       host.caughtUp(room);

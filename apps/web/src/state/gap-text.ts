@@ -1,12 +1,16 @@
 import type { GapEntry } from "./room.js";
 
+const RESTARTED =
+  "This room started over on the server (it restarted or lost its data). Messages sent while it was down may be missing; everything from here on arrives.";
+
 /**
- * The words for messages that will never arrive.
+ * The words for messages that will never arrive, or for a room that started over.
  *
  * @example
  * gapText({ from: 4, to: 15, reason: "ttl" }) // "12 messages expired on the server before you got them."
  */
 export function gapText({ from, to, reason }: Pick<GapEntry, "from" | "to" | "reason">): string {
+  if (reason === "restarted") return RESTARTED;
   const count = to - from + 1;
   const what = count === 1 ? "1 message" : `${count} messages`;
   switch (reason) {

@@ -77,6 +77,7 @@ describe("gap text", () => {
     expect(gapText({ from: 4, to: 4, reason: "quota" })).toBe("1 message was dropped by the room's limit before you got it.");
     expect(gapText({ from: 1, to: 2, reason: "lost" })).toBe("2 messages could not be delivered to you.");
     expect(gapText({ from: 1, to: 2, reason: "unspecified" })).toBe("2 messages were deleted from the server before you got them.");
+    expect(gapText({ from: 0, to: 0, reason: "restarted" })).toMatch(/^This room started over on the server/);
   });
 });
 

@@ -40,7 +40,7 @@ function fakeTransport() {
     },
     accept(index = 0): ChatAck {
       seq += 1;
-      const ack = { room: sent[index]?.room ?? "", id: `id-${seq}`, seq, sentAt: 1_000 + seq };
+      const ack = { room: sent[index]?.room ?? "", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 + seq };
       sent.splice(index, 1)[0]?.answer(ack);
       return ack;
     },
@@ -124,7 +124,7 @@ describe("Outbox", () => {
     net.setOnline(false);
     net.refuse(new PigeonError("DISCONNECTED", "lost"));
     await settle();
-    net.echoes.push({ room: "lobby", id: "echoed", seq: 7, sentAt: 5 });
+    net.echoes.push({ room: "lobby", id: "echoed", seq: 7, incarnation: "i1", sentAt: 5 });
     net.setOnline(true);
     outbox.wake();
     await settle();
@@ -189,7 +189,7 @@ describe("Outbox", () => {
     expect(states(outbox.entries)).toEqual(["was sending:queued", "was queued:queued", "typed now:queued"]);
     expect(outbox.entries[0]?.uncertain).toBe(true);
     expect(outbox.unsent).toHaveLength(3);
-    net.echoes.push({ room: "lobby", id: "arrived", seq: 3, sentAt: 1 });
+    net.echoes.push({ room: "lobby", id: "arrived", seq: 3, incarnation: "i1", sentAt: 1 });
     net.setOnline(true);
     outbox.wake();
     await settle();

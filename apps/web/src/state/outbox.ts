@@ -1,6 +1,9 @@
 import { PigeonError } from "@pigeon/client";
 import type { ChatAck } from "@pigeon/protocol";
 
+/** What the outbox keeps of the server's answer to a sent message. */
+export type OwnAck = Pick<ChatAck, "room" | "id" | "seq" | "sentAt">;
+
 /**
  * Where an own message stands before the server's receipts take over:
  * `queued` waits for the connection, `sending` is on the wire, `accepted` has its seq,
@@ -16,7 +19,7 @@ export interface OutboxEntry {
   readonly createdAt: number;
   readonly state: OutboxState;
   /** The server's answer, once accepted. */
-  readonly ack: ChatAck | undefined;
+  readonly ack: OwnAck | undefined;
   /** Why it failed. */
   readonly error: string | undefined;
   /** Sent, but the connection went before the answer: it may or may not have arrived. */
@@ -35,7 +38,7 @@ export interface OutboxTransport {
    */
   settled(room: string): Promise<void>;
   /** The server's ack for an echo of an own message (`room`, `text`) not yet matched to an entry. */
-  findEcho(room: string, text: string, since: number): ChatAck | undefined;
+  findEcho(room: string, text: string, since: number): OwnAck | undefined;
 }
 
 /** Errors after which the same request may succeed later: on a new connection, or after a pause. */

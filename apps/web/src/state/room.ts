@@ -1,4 +1,4 @@
-import type { DeliveredMessage, ExpiredNotice, GapReason } from "@pigeon/client";
+import type { DeliveredMessage, ExpiredNotice, GapReason, RestartNotice } from "@pigeon/client";
 import type { Member } from "@pigeon/protocol";
 
 /** How many messages and notices a room keeps in memory; older ones scroll away. */
@@ -19,13 +19,16 @@ export interface MessageEntry {
   readonly replayed: boolean;
 }
 
-/** Messages this identity will never get (expired or dropped by the room's quota). */
+/**
+ * Messages this identity will never get (expired or dropped by the room's quota), or, with
+ * reason `restarted`, the point where the room started over on the server (from and to are 0).
+ */
 export interface GapEntry {
   readonly kind: "gap";
   readonly key: string;
   readonly from: number;
   readonly to: number;
-  readonly reason: GapReason;
+  readonly reason: GapReason | "restarted";
 }
 
 /** One line of a room's timeline. */
@@ -89,6 +92,18 @@ export function addMessage(room: Room, message: DeliveredMessage, { own, seen }:
  */
 export function addGap(room: Room, notice: ExpiredNotice): Room {
   const entry: GapEntry = { kind: "gap", key: `gap-${notice.from}-${notice.to}`, from: notice.from, to: notice.to, reason: notice.reason };
+  if (room.entries.some((existing) => existing.key === entry.key)) return room;
+  return { ...room, entries: capped([...room.entries, entry]) };
+}
+
+/**
+ * The room with a line where it started over on the server (see {@link RestartNotice}).
+ *
+ * @example
+ * room = addRestart(room, { room: "lobby", incarnation: "Yq3vS0b1" });
+ */
+export function addRestart(room: Room, notice: RestartNotice): Room {
+  const entry: GapEntry = { kind: "gap", key: `restart-${notice.incarnation}`, from: 0, to: 0, reason: "restarted" };
   if (room.entries.some((existing) => existing.key === entry.key)) return room;
   return { ...room, entries: capped([...room.entries, entry]) };
 }

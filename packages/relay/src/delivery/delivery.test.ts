@@ -37,8 +37,12 @@ describeEachStore("store-and-forward delivery", (store) => {
     const replayed = record(back, "message");
     const caughtUp = nextEvent(back, "caughtUp");
     const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
-    expect(login).toEqual({ ok: true, data: { name: "bob", kind: "keyed", rooms: [{ room: "lobby", acked: 0 }] } });
-    expect(await caughtUp).toEqual({ room: "lobby", seq: 3 });
+    const incarnation = expect.any(String) as string;
+    expect(login).toEqual({ ok: true, data: { name: "bob", kind: "keyed", rooms: [{ room: "lobby", acked: 0, incarnation }] } });
+    const resumed = login.ok ? login.data.rooms[0]?.incarnation : undefined;
+    // One run of seqs throughout: the cursor, the replay and the catch-up name the same incarnation.
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 3, incarnation: resumed });
+    expect(replayed.every((message) => message.incarnation === resumed)).toBe(true);
     expect(replayed.map(({ message, seq, replayed: marked }) => [message, seq, marked])).toEqual([
       ["one", 1, true],
       ["two", 2, true],

@@ -47,11 +47,11 @@ describeEachStore("expiry", (store) => {
     now += 5 * MINUTE_MS;
     const live = nextEvent(alice, "expired");
     await server.relay.sweep();
-    expect(await live).toEqual({ room: "lobby", from: 1, to: 3, reason: "ttl" });
+    expect(await live).toEqual({ room: "lobby", from: 1, to: 3, reason: "ttl", incarnation: expect.any(String) });
     expect(await server.relay.context.store.heldEntries()).toBe(2);
 
     const { expired, messages, caughtUp } = await comeBack(server, bobIdentity, "bob");
-    expect(await expired).toEqual({ room: "lobby", from: 1, to: 3 });
+    expect(await expired).toEqual({ room: "lobby", from: 1, to: 3, incarnation: expect.any(String) });
     await caughtUp;
     expect(messages.map(({ seq }) => seq)).toEqual([4, 5]);
   });
@@ -66,12 +66,12 @@ describeEachStore("expiry", (store) => {
     await alice.emitWithAck("ack", { room: "lobby", seq: 25 });
     expect(await server.relay.context.store.heldEntries()).toBe(10);
     expect(notices).toHaveLength(15);
-    expect(notices[0]).toEqual({ room: "lobby", from: 1, to: 1, reason: "quota" });
-    expect(notices.at(-1)).toEqual({ room: "lobby", from: 15, to: 15, reason: "quota" });
+    expect(notices[0]).toEqual({ room: "lobby", from: 1, to: 1, reason: "quota", incarnation: expect.any(String) });
+    expect(notices.at(-1)).toEqual({ room: "lobby", from: 15, to: 15, reason: "quota", incarnation: expect.any(String) });
 
     const { expired, messages, caughtUp } = await comeBack(server, bobIdentity, "bob");
-    expect(await expired).toEqual({ room: "lobby", from: 1, to: 15 });
-    expect(await caughtUp).toEqual({ room: "lobby", seq: 25 });
+    expect(await expired).toEqual({ room: "lobby", from: 1, to: 15, incarnation: expect.any(String) });
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 25, incarnation: expect.any(String) });
     expect(messages.map(({ seq }) => seq)).toEqual(Array.from({ length: 10 }, (_, index) => index + 16));
   });
 

@@ -10,9 +10,9 @@ import type { RelayContext, RelaySocket } from "../context.js";
  * await replay(context, socket, "lobby", 41);
  */
 export async function replay(context: RelayContext, socket: RelaySocket, room: string, acked: number): Promise<void> {
-  const { entries, lastSeq } = await context.store.entriesAfter(room, acked);
+  const { entries, lastSeq, incarnation } = await context.store.entriesAfter(room, acked);
   const firstHeld = entries[0]?.seq ?? lastSeq + 1;
-  if (firstHeld > acked + 1) socket.emit("expired", { room, from: acked + 1, to: firstHeld - 1 });
-  for (const entry of entries) socket.emit("message", { ...entry, room, replayed: true });
-  socket.emit("caughtUp", { room, seq: lastSeq });
+  if (firstHeld > acked + 1) socket.emit("expired", { room, from: acked + 1, to: firstHeld - 1, incarnation });
+  for (const entry of entries) socket.emit("message", { ...entry, room, incarnation, replayed: true });
+  socket.emit("caughtUp", { room, seq: lastSeq, incarnation });
 }

@@ -10,7 +10,11 @@ await describeWithRedis("a relay restarted on the same Redis", () => {
     const alice = await useKeyed(first, testIdentity(), "alice", ["lobby"]);
     (await useKeyed(first, bob, "bob", ["lobby"])).disconnect();
     await nextEvent(alice, "memberChanges", ({ changes }) => changes.some((m) => m.name === "bob" && !m.online));
-    for (const text of ["sent", "before", "restart"]) await alice.emitWithAck("chat", { room: "lobby", text });
+    let before: string | undefined;
+    for (const text of ["sent", "before", "restart"]) {
+      const sent = await alice.emitWithAck("chat", { room: "lobby", text });
+      before = sent.ok ? sent.data.incarnation : undefined;
+    }
     await first.close();
 
     const second = await useRelay({ store: "redis", redisPrefix });
@@ -19,7 +23,10 @@ await describeWithRedis("a relay restarted on the same Redis", () => {
     const caughtUp = nextEvent(back, "caughtUp");
     const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
     expect(login).toMatchObject({ ok: true, data: { rooms: [{ room: "lobby", acked: 0 }] } });
-    expect(await caughtUp).toEqual({ room: "lobby", seq: 3 });
+    // The same Redis: the room keeps its incarnation, and the cursor still means what it did.
+    expect(before).toBeTypeOf("string");
+    expect(login).toMatchObject({ ok: true, data: { rooms: [{ incarnation: before }] } });
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 3, incarnation: before });
     expect(messages.map(({ message, replayed }) => [message, replayed])).toEqual([
       ["sent", true],
       ["before", true],

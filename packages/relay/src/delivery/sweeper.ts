@@ -10,8 +10,8 @@ import { publishMembers } from "../membership/publish-members.js";
  */
 export async function sweep(context: RelayContext): Promise<void> {
   const reports = await context.store.sweep(context.clock());
-  for (const { room, expired, droppedMembers, deleted } of reports) {
-    if (expired) context.io.to(room).emit("expired", { room, ...expired, reason: "ttl" });
+  for (const { room, expired, incarnation, droppedMembers, deleted } of reports) {
+    if (expired) context.io.to(room).emit("expired", { room, ...expired, reason: "ttl", ...(incarnation ? { incarnation } : {}) });
     if (deleted.length > 0) context.receipts.touch(room, deleted);
     if (droppedMembers.length > 0) await publishMembers(context, room);
     context.logger.info({ room, expired, dropped: droppedMembers.length }, "swept");

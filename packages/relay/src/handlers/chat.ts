@@ -14,8 +14,8 @@ export const chat = defineHandler("chat", async ({ io, store, clock }, socket, p
   const room = requireRoom(socket, named);
   const id = messageId();
   const sentAt = clock();
-  const { seq, expired } = await store.append(room, { id, user, message: text, sentAt });
-  io.to(room).emit("message", { user, message: text, room, id, seq, sentAt });
-  if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota" });
-  return { room, id, seq, sentAt };
+  const { seq, incarnation, expired } = await store.append(room, { id, user, message: text, sentAt });
+  io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt });
+  if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
+  return { room, id, seq, incarnation, sentAt };
 });

@@ -1,5 +1,6 @@
 import { ErrorCode, MAX_ROOMS_PER_CONNECTION } from "@pigeon/protocol";
 import { RelayError } from "../errors.js";
+import type { RoomCursor } from "../store/relay-store.js";
 import { defineHandler } from "./define-handler.js";
 import { inRoom, requireLogin } from "./guards.js";
 import { replay } from "../delivery/replay.js";
@@ -20,8 +21,8 @@ export const join = defineHandler("join", async (context, socket, { room }, afte
     // Joining again makes the room current again for bare `chat` strings.
     rooms.splice(rooms.indexOf(room), 1);
     rooms.push(room);
-    const seq = keyed ? await context.store.addMember(room, name, context.clock()) : 0;
-    return { room, members: await context.store.members(room), seq };
+    const place = keyed ? await context.store.addMember(room, name, context.clock()) : undefined;
+    return { room, members: await context.store.members(room), ...ackPlace(place) };
   }
   // A room this connection was taken out of by a leave on another device is joined afresh.
   const stale = rooms.indexOf(room);
@@ -32,9 +33,9 @@ export const join = defineHandler("join", async (context, socket, { room }, afte
   // In the room's broadcasts before the cursor is read, as at login: a message after the
   // cursor then arrives live or in the replay that follows the ack, never in neither.
   await enterRoom(context, socket, room);
-  let seq: number;
+  let place: Omit<RoomCursor, "room"> | undefined;
   try {
-    seq = keyed ? await context.store.addMember(room, name, context.clock()) : 0;
+    place = keyed ? await context.store.addMember(room, name, context.clock()) : undefined;
     await context.store.addPresence(room, name, socket.id);
   } catch (error) {
     await socket.leave(room);
@@ -42,6 +43,14 @@ export const join = defineHandler("join", async (context, socket, { room }, afte
   }
   rooms.push(room);
   const members = await announceJoin(context, socket, room, name);
-  if (keyed) after(() => replay(context, socket, room, seq));
-  return { room, members, seq };
+  if (place) {
+    const { acked } = place;
+    after(() => replay(context, socket, room, acked));
+  }
+  return { room, members, ...ackPlace(place) };
 });
+
+/** The cursor part of a join ack: a guest has none (seq 0, no incarnation). */
+function ackPlace(place: Omit<RoomCursor, "room"> | undefined) {
+  return place ? { seq: place.acked, incarnation: place.incarnation } : { seq: 0 };
+}

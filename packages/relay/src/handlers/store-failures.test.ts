@@ -48,7 +48,7 @@ describeEachStore("store failures", (store) => {
     const caughtUp = nextEvent(socket, "caughtUp");
     expect(await socket.emitWithAck("login", payload)).toMatchObject({ ok: true, data: { rooms: [{ room: "lobby" }] } });
     expect(await replayed).toMatchObject({ replayed: true });
-    expect(await caughtUp).toEqual({ room: "lobby", seq: 1 });
+    expect(await caughtUp).toEqual({ room: "lobby", seq: 1, incarnation: expect.any(String) });
     expect(await socket.emitWithAck("chat", { room: "lobby", text: "back" })).toMatchObject({ ok: true });
   });
 
@@ -63,7 +63,7 @@ describeEachStore("store failures", (store) => {
     const betaCaughtUp = nextEvent(socket, "caughtUp", ({ room }) => room === "beta");
     fault.arm();
     expect(await socket.emitWithAck("login", alice.loginPayload("alice", helloOf(socket)?.challenge ?? ""))).toMatchObject({ ok: true });
-    expect(await betaCaughtUp).toEqual({ room: "beta", seq: 0 });
+    expect(await betaCaughtUp).toEqual({ room: "beta", seq: 0, incarnation: expect.any(String) });
     expect(errors).toEqual([expect.objectContaining({ event: "login", code: "INTERNAL", message: expect.stringMatching(/^after the answer to login/) })]);
   });
 

@@ -2,9 +2,12 @@ import type { Member } from "@pigeon/protocol";
 import {
   entryBytes,
   nameKey,
+  newIncarnation,
+  type Appended,
   type DeletedEntry,
   type DeliveryState,
   type ExpiredRange,
+  type HeldAfter,
   type NameClaim,
   type RelayStore,
   type RetentionLimits,
@@ -27,6 +30,8 @@ interface MemberRecord {
 }
 
 interface RoomState {
+  /** Fixed when the state is created: a room forgotten and used again starts over. */
+  readonly incarnation: string;
   lastSeq: number;
   /** nameKey → member (keyed identities). */
   members: Map<string, MemberRecord>;
@@ -74,7 +79,7 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve();
   }
 
-  addMember(room: string, name: string, _now: number): Promise<number> {
+  addMember(room: string, name: string, _now: number): Promise<Omit<RoomCursor, "room">> {
     const key = nameKey(name);
     const state = this.#room(room);
     const member = state.members.get(key) ?? { name, acked: state.lastSeq };
@@ -82,7 +87,7 @@ export class MemoryStore implements RelayStore {
     const rooms = this.#memberOf.get(key) ?? new Set<string>();
     rooms.add(room);
     this.#memberOf.set(key, rooms);
-    return Promise.resolve(member.acked);
+    return Promise.resolve({ acked: member.acked, incarnation: state.incarnation });
   }
 
   removeMember(room: string, name: string): Promise<DeletedEntry[]> {
@@ -99,7 +104,11 @@ export class MemoryStore implements RelayStore {
   memberships(name: string): Promise<RoomCursor[]> {
     const key = nameKey(name);
     const rooms = [...(this.#memberOf.get(key) ?? [])];
-    const cursors = rooms.map((room) => ({ room, acked: this.#rooms.get(room)?.members.get(key)?.acked ?? 0 }));
+    const cursors = rooms.flatMap((room) => {
+      const state = this.#rooms.get(room);
+      const member = state?.members.get(key);
+      return state && member ? [{ room, acked: member.acked, incarnation: state.incarnation }] : [];
+    });
     return Promise.resolve(cursors);
   }
 
@@ -131,15 +140,15 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve([...list.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }
 
-  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<{ seq: number; expired?: ExpiredRange }> {
+  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended> {
     const state = this.#room(room);
     state.lastSeq += 1;
-    const seq = state.lastSeq;
-    if (state.members.size === 0) return Promise.resolve({ seq });
+    const { lastSeq: seq, incarnation } = state;
+    if (state.members.size === 0) return Promise.resolve({ seq, incarnation });
     state.log.push({ ...entry, seq });
     state.bytes += entryBytes(entry);
     const expired = this.#trimToQuota(state);
-    return Promise.resolve(expired ? { seq, expired } : { seq });
+    return Promise.resolve(expired ? { seq, incarnation, expired } : { seq, incarnation });
   }
 
   ack(room: string, name: string, seq: number, _now: number) {
@@ -155,10 +164,12 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve({ acked: member.acked, deleted: refs(this.#collect(state)) });
   }
 
-  entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }> {
+  entriesAfter(room: string, after: number): Promise<HeldAfter> {
     const state = this.#rooms.get(room);
-    if (!state) return Promise.resolve({ entries: [], lastSeq: 0 });
-    return Promise.resolve({ entries: state.log.filter((entry) => entry.seq > after), lastSeq: state.lastSeq });
+    // A room with no state has no seqs yet: whichever incarnation it gets, none is lost.
+    if (!state) return Promise.resolve({ entries: [], lastSeq: 0, incarnation: newIncarnation() });
+    const entries = state.log.filter((entry) => entry.seq > after);
+    return Promise.resolve({ entries, lastSeq: state.lastSeq, incarnation: state.incarnation });
   }
 
   deliveryState(room: string, limit: number): Promise<DeliveryState> {
@@ -176,7 +187,9 @@ export class MemoryStore implements RelayStore {
       const droppedMembers = this.#dropAwayMembers(room, state, now);
       const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
       const deleted = droppedMembers.length > 0 ? refs(this.#collect(state)) : [];
-      if (expired || droppedMembers.length > 0) reports.push({ room, droppedMembers, deleted, ...(expired ? { expired } : {}) });
+      if (expired || droppedMembers.length > 0) {
+        reports.push({ room, droppedMembers, deleted, ...(expired ? { expired, incarnation: state.incarnation } : {}) });
+      }
       this.#dropIfUnused(room, state);
     }
     return Promise.resolve(reports);
@@ -215,7 +228,7 @@ export class MemoryStore implements RelayStore {
   #room(room: string): RoomState {
     let state = this.#rooms.get(room);
     if (!state) {
-      state = { lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0 };
+      state = { incarnation: newIncarnation(), lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0 };
       this.#rooms.set(room, state);
     }
     return state;

@@ -73,7 +73,7 @@ await describeWithRedis("RedisStore", (url) => {
     const prefix = nextPrefix();
     const before = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix });
     await before.claimName("Alice", KEY_A, "c1", 0);
-    await before.addMember("lobby", "Alice", 0);
+    const { incarnation } = await before.addMember("lobby", "Alice", 0);
     await before.addMember("lobby", "bob", 0);
     for (const id of ["m1", "m2", "m3"]) await before.append("lobby", aliceMessage(id));
     await before.ack("lobby", "alice", 2, 0);
@@ -81,7 +81,8 @@ await describeWithRedis("RedisStore", (url) => {
     await before.close();
 
     const after = await connect(prefix);
-    expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2 }]);
+    // The same Redis process: the room keeps its incarnation across the relay's restart.
+    expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2, incarnation }]);
     expect((await after.entriesAfter("lobby", 2)).entries).toEqual([{ ...aliceMessage("m3"), seq: 3 }]);
     expect((await after.entriesAfter("lobby", 0)).lastSeq).toBe(3);
     expect(await after.members("lobby")).toEqual([
@@ -90,7 +91,7 @@ await describeWithRedis("RedisStore", (url) => {
     ]);
     expect(await after.claimName("alice", KEY_B, "c2", 20)).toBe(false);
     expect(await after.claimName("alice", KEY_A, "c3", 20)).toBe(true);
-    expect(await after.append("lobby", aliceMessage("m4"))).toEqual({ seq: 4 });
+    expect(await after.append("lobby", aliceMessage("m4"))).toEqual({ seq: 4, incarnation });
     expect(await after.heldEntries()).toBe(4);
   });
 
@@ -145,8 +146,9 @@ await describeWithRedis("RedisStore", (url) => {
       await redis.pigeonListRoom(...identityKeyList(keys.identity("alice")), "lobby", "t1");
       expect(await store.memberships("alice")).toEqual([]);
       expect(await store.members("lobby")).toEqual([]);
-      expect(await store.addMember("lobby", "alice", 0)).toBe(0);
-      expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+      const { acked, incarnation } = await store.addMember("lobby", "alice", 0);
+      expect(acked).toBe(0);
+      expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
     });
 
     it("finishes a leave that stopped after the room step on the next leave", async () => {
@@ -190,8 +192,9 @@ await describeWithRedis("RedisStore", (url) => {
     const removal = await removeMember(context, "lobby", "alice", staleToken);
     expect(removal.roomsLeft).toBe(-1);
     expect(await context.redis.smembers(context.keys.identity("alice").rooms)).toEqual(["lobby"]);
-    expect(await store.addMember("lobby", "alice", 0)).toBe(0);
-    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+    const { acked, incarnation } = await store.addMember("lobby", "alice", 0);
+    expect(acked).toBe(0);
+    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
   });
 
   it("refuses to start when Redis is unreachable", async () => {

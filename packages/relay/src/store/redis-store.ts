@@ -11,9 +11,11 @@ import { sweep } from "./redis/sweep.js";
 import {
   entryBytes,
   nameKey,
+  newIncarnation,
+  type Appended,
   type DeletedEntry,
   type DeliveryState,
-  type ExpiredRange,
+  type HeldAfter,
   type NameClaim,
   type RelayStore,
   type RetentionLimits,
@@ -120,7 +122,7 @@ export class RedisStore implements RelayStore {
     return releaseName(this.#context, name, connectionId, now);
   }
 
-  addMember(room: string, name: string, now: number): Promise<number> {
+  addMember(room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">> {
     return addMember(this.#context, room, name, now);
   }
 
@@ -153,13 +155,14 @@ export class RedisStore implements RelayStore {
     return [...members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async append(room: string, entry: Omit<StoredEntry, "seq">): Promise<{ seq: number; expired?: ExpiredRange }> {
+  async append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended> {
     const { redis, keys, limits } = this.#context;
     const { id, user, message, sentAt } = entry;
     const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
-    const reply = await redis.pigeonAppend(...roomKeyList(keys.room(room)), id, user, message, sentAt, entryBytes(entry), ...quota);
-    const [seq, from, to] = list(reply);
-    return from === undefined ? { seq: num(seq) } : { seq: num(seq), expired: { from: num(from), to: num(to) } };
+    const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation()];
+    const [seq, incarnation, from, to] = list(await redis.pigeonAppend(...roomKeyList(keys.room(room)), ...args));
+    const appended = { seq: num(seq), incarnation: str(incarnation) };
+    return from === undefined ? appended : { ...appended, expired: { from: num(from), to: num(to) } };
   }
 
   async ack(room: string, name: string, seq: number, _now: number) {
@@ -170,12 +173,13 @@ export class RedisStore implements RelayStore {
     return { acked: num(acked), deleted: entryRefs(deleted) };
   }
 
-  async entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }> {
+  async entriesAfter(room: string, after: number): Promise<HeldAfter> {
     const { redis, keys } = this.#context;
     // Stream ids are `<seq>-0`, so the first id after `after` is the next whole seq.
     const start = Math.max(0, Math.floor(after)) + 1;
-    const [lastSeq, entries] = list(await redis.pigeonEntriesAfter(...roomKeyList(keys.room(room)), start));
-    return { entries: logEntries(entries), lastSeq: num(lastSeq) };
+    const reply = await redis.pigeonEntriesAfter(...roomKeyList(keys.room(room)), start, newIncarnation());
+    const [lastSeq, entries, incarnation] = list(reply);
+    return { entries: logEntries(entries), lastSeq: num(lastSeq), incarnation: str(incarnation) };
   }
 
   async deliveryState(room: string, limit: number): Promise<DeliveryState> {

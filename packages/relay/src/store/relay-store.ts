@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Member } from "@pigeon/protocol";
 
 /** How a login claims a name: a guest for this connection, or a keyed identity. */
@@ -12,13 +13,17 @@ export interface StoredEntry {
   readonly sentAt: number;
 }
 
-/** A keyed identity's place in a room: the last seq it confirmed. */
 /** An entry every member has (or that nobody is owed any more), so the store deleted it: what a receipt names. */
 export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
 
+/**
+ * A keyed identity's place in a room: the last seq it confirmed, of the room's incarnation.
+ * A type rather than an interface, so that it fits the protocol's loose `Membership`.
+ */
 export type RoomCursor = {
   readonly room: string;
   readonly acked: number;
+  readonly incarnation: string;
 };
 
 /** A range of seqs (inclusive) dropped before every member had them. */
@@ -36,6 +41,22 @@ export interface SweepReport {
   readonly droppedMembers: readonly string[];
   /** Entries deleted because the dropped members were the last ones missing them. */
   readonly deleted: readonly DeletedEntry[];
+  /** The room's incarnation, which `expired` belongs to. */
+  readonly incarnation?: string;
+}
+
+/** What `append` did: the seq given, its incarnation, and what the quota pushed out. */
+export interface Appended {
+  readonly seq: number;
+  readonly incarnation: string;
+  readonly expired?: ExpiredRange;
+}
+
+/** What `entriesAfter` read: held entries, the room's latest seq and its incarnation. */
+export interface HeldAfter {
+  readonly entries: StoredEntry[];
+  readonly lastSeq: number;
+  readonly incarnation: string;
 }
 
 /** Where delivery of a room stands, for receipts. */
@@ -66,10 +87,13 @@ export interface RetentionLimits {
  * (case-folded), but are stored and listed as first claimed. Times are passed in (`now`, ms),
  * never read from a clock here, so tests can move time.
  *
- * Delivery model: each room has a sequence counter and a log. Keyed members have a cursor, the
- * last seq they confirmed (`ack`). An entry is held only while some member's cursor is below
- * it; it goes the moment the last member confirms it, when it outlives the TTL, or when the
- * room's quota pushes it out. Guests are live-only: they never pin an entry.
+ * Delivery model: each room has a sequence counter and a log, and an incarnation: a random id
+ * fixed when the room's state is created (and, in Redis, renewed when Redis may have brought
+ * back an older copy of it), which names the run of seqs. Every answer that carries a seq
+ * carries the incarnation it belongs to, so that a client can tell a room that started over.
+ * Keyed members have a cursor, the last seq they confirmed (`ack`). An entry is held only
+ * while some member's cursor is below it; it goes the moment the last member confirms it,
+ * when it outlives the TTL, or when the room's quota pushes it out. Guests are live-only: they never pin an entry.
  *
  * @example
  * const store: RelayStore = new MemoryStore(limits);
@@ -97,7 +121,7 @@ export interface RelayStore {
    * Makes a keyed identity a member of `room`; returns its cursor, which for a new member is
    * the room's latest seq (so it gets nothing from before it joined). Idempotent.
    */
-  addMember(room: string, name: string, now: number): Promise<number>;
+  addMember(room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">>;
   /**
    * Ends a membership, and the name's presence in the room on every connection; entries that
    * only this member was missing are deleted, and returned.
@@ -117,7 +141,7 @@ export interface RelayStore {
    * Gives the entry the room's next seq and, if the room has members, holds it. Pushes out the
    * oldest entries beyond the quota and reports them.
    */
-  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<{ seq: number; expired?: ExpiredRange }>;
+  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended>;
   /**
    * Moves a member's cursor forward to `seq` (never back, never past the room's latest) and
    * deletes what every member now has. Returns the new cursor and the deleted entries, or
@@ -133,7 +157,7 @@ export interface RelayStore {
    * The held entries after `after`, oldest first, and the room's latest seq. An entry after
    * `after` that is not there was expired.
    */
-  entriesAfter(room: string, after: number): Promise<{ entries: StoredEntry[]; lastSeq: number }>;
+  entriesAfter(room: string, after: number): Promise<HeldAfter>;
   /** Cursors and the newest `limit` held entries, for receipts. */
   deliveryState(room: string, limit: number): Promise<DeliveryState>;
 
@@ -175,4 +199,15 @@ export function nameKey(name: string): string {
 /** The bytes an entry counts against a room's quota. */
 export function entryBytes(entry: Pick<StoredEntry, "id" | "user" | "message">): number {
   return Buffer.byteLength(entry.message) + Buffer.byteLength(entry.user) + entry.id.length;
+}
+
+/**
+ * A new room incarnation: 48 random bits as 8 base64url characters, which every message
+ * carries. Incarnations of one room only need to differ from each other.
+ *
+ * @example
+ * newIncarnation() // "Yq3vS0b1"
+ */
+export function newIncarnation(): string {
+  return randomBytes(6).toString("base64url");
 }

@@ -50,10 +50,10 @@ describeWithRedisBinaries("RedisStore opened before Redis is up", () => {
     await waitUntil(() => store.healthy(), "the store reaches the Redis that came up");
     await opening.connected;
     expect(await store.claimName("alice", KEY_A, "c1", 0)).toBe(true);
-    await store.addMember("lobby", "alice", 0);
-    expect(await store.append("lobby", aliceMessage("m1"))).toEqual({ seq: 1 });
+    const { incarnation } = await store.addMember("lobby", "alice", 0);
+    expect(await store.append("lobby", aliceMessage("m1"))).toEqual({ seq: 1, incarnation });
     expect((await store.entriesAfter("lobby", 0)).entries.map(({ id }) => id)).toEqual(["m1"]);
-    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0 }]);
+    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
   });
 
   it("says nothing is wrong when Redis answers at startup", async () => {
@@ -64,7 +64,7 @@ describeWithRedisBinaries("RedisStore opened before Redis is up", () => {
     expect(unreachable).toBeUndefined();
     expect(store.healthy()).toBe(true);
     await connected;
-    expect(await store.append("lobby", aliceMessage("m1"))).toEqual({ seq: 1 });
+    expect(await store.append("lobby", aliceMessage("m1"))).toMatchObject({ seq: 1 });
   });
 
   it("closes before Redis ever answered, without waiting for it", { timeout: CLOSE_LIMIT_MS }, async () => {

@@ -6,7 +6,7 @@
 // The opposite ("a member the identity does not list") would escape the member TTL, so no
 // crash and no race may produce it; the `gen` token guards the races (see `removeMember`).
 import { randomBytes } from "node:crypto";
-import { nameKey, type DeletedEntry, type RetentionLimits, type RoomCursor } from "../relay-store.js";
+import { nameKey, newIncarnation, type DeletedEntry, type RetentionLimits, type RoomCursor } from "../relay-store.js";
 import { identityKeyList, roomKeyList, type KeyLayout } from "./keys.js";
 import { entryRefs, list, num, str } from "./replies.js";
 import type { RedisClient } from "./scripts.js";
@@ -34,14 +34,15 @@ function newToken(): string {
  * room without membership; after (2) an unindexed room, which the room's next join indexes.
  * Step (3) makes a leave that raced steps (1)-(2) skip unlisting the room it no longer leaves.
  */
-export async function addMember(context: RedisContext, room: string, name: string, now: number): Promise<number> {
+export async function addMember(context: RedisContext, room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">> {
   const { redis, keys } = context;
   const key = nameKey(name);
   const identity = identityKeyList(keys.identity(key));
   await Promise.all([redis.zadd(keys.identityIndex, now, key), redis.pigeonListRoom(...identity, room, newToken())]);
-  const [acked, token] = list(await redis.pigeonAddMember(...roomKeyList(keys.room(room)), key, name, newToken()));
+  const reply = await redis.pigeonAddMember(...roomKeyList(keys.room(room)), key, name, newToken(), newIncarnation());
+  const [acked, token, incarnation] = list(reply);
   await Promise.all([redis.pigeonListRoom(...identity, room, newToken()), redis.hset(keys.roomIndex, room, str(token))]);
-  return num(acked);
+  return { acked: num(acked), incarnation: str(incarnation) };
 }
 
 /**
@@ -76,9 +77,9 @@ export async function memberships(context: RedisContext, name: string): Promise<
   const { redis, keys } = context;
   const key = nameKey(name);
   const rooms = await redis.smembers(keys.identity(key).rooms);
-  const cursors = await Promise.all(rooms.map((room) => redis.zscore(keys.room(room).cursors, key)));
+  const cursors = await Promise.all(rooms.map((room) => redis.pigeonCursor(...roomKeyList(keys.room(room)), key, newIncarnation())));
   return rooms.flatMap((room, index) => {
-    const acked = cursors[index];
-    return typeof acked === "string" ? [{ room, acked: num(acked) }] : [];
+    const [acked, incarnation] = list(cursors[index]);
+    return acked === null ? [] : [{ room, acked: num(acked), incarnation: str(incarnation) }];
   });
 }

@@ -4,6 +4,12 @@
 // Log entries are stream entries with id `<seq>-0` and fields, always in this order:
 // i (message id), u (user), m (message), t (sentAt ms), b (bytes counted against the quota).
 // Trimming always takes the oldest entries, so XTRIM MINID does the deleting.
+//
+// The meta hash also holds the room's incarnation (inc) and the run_id of the Redis process
+// that last confirmed it (run). A Redis that restarted, failed over or was restored may hold
+// an older copy of the room, whose seqs then step back; since no key can tell (an older copy
+// has older keys), the first script to touch the room in a new Redis process gives it a new
+// incarnation, and clients start its seqs over (see \`incarnation\`).
 
 const PRELUDE = `
 local meta, log, cursors, members, presence = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -43,6 +49,18 @@ local function collect(out)
   return shift_while(floor, 16, function() return true end, out)
 end
 
+-- The room's incarnation, renewed with \`candidate\` when the room has none yet or this Redis
+-- process is not the one that confirmed it. With \`existing_only\` a room that has no state
+-- yet is not created: \`candidate\` is returned and nothing is written.
+local function incarnation(candidate, existing_only)
+  if existing_only and redis.call('EXISTS', meta) == 0 then return candidate end
+  local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+  local held = redis.call('HMGET', meta, 'inc', 'run')
+  if held[1] and held[2] == run then return held[1] end
+  redis.call('HSET', meta, 'inc', candidate, 'run', run)
+  return candidate
+end
+
 -- Forgets the room once nobody is in it and nothing is held, as the memory store does.
 local function drop_if_unused()
   if redis.call('ZCARD', cursors) > 0 or redis.call('HLEN', presence) > 0 or redis.call('XLEN', log) > 0 then
@@ -53,19 +71,23 @@ local function drop_if_unused()
 end
 `;
 
-/** ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes. Returns {seq[, from, to]}. */
+/**
+ * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation.
+ * Returns {seq, incarnation[, from, to]}.
+ */
 export const APPEND = `${PRELUDE}
+local inc = incarnation(ARGV[8], false)
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
-if redis.call('ZCARD', cursors) == 0 then return {seq} end
+if redis.call('ZCARD', cursors) == 0 then return {seq, inc} end
 redis.call('XADD', log, seq .. '-0', 'i', ARGV[1], 'u', ARGV[2], 'm', ARGV[3], 't', ARGV[4], 'b', ARGV[5])
 local total = redis.call('HINCRBY', meta, 'bytes', ARGV[5])
 local length = redis.call('XLEN', log)
 local max_entries, max_bytes = tonumber(ARGV[6]), tonumber(ARGV[7])
-if length <= max_entries and total <= max_bytes then return {seq} end
+if length <= max_entries and total <= max_bytes then return {seq, inc} end
 local from, to = shift_while('+', math.max(length - max_entries, 1), function(_, taken, bytes)
   return length - taken > max_entries or total - bytes > max_bytes
 end)
-return {seq, from, to}
+return {seq, inc, from, to}
 `;
 
 /** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}}. */
@@ -81,8 +103,12 @@ collect(deleted)
 return {acked, deleted}
 `;
 
-/** ARGV: nameKey, display name, index token. Returns {acked, the room's index token}. */
+/**
+ * ARGV: nameKey, display name, index token, candidate incarnation.
+ * Returns {acked, the room's index token, incarnation}.
+ */
 export const ADD_MEMBER = `${PRELUDE}
+local inc = incarnation(ARGV[4], false)
 local acked = redis.call('ZSCORE', cursors, ARGV[1])
 if not acked then
   acked = redis.call('HGET', meta, 'seq') or '0'
@@ -94,7 +120,14 @@ if not token then
   token = ARGV[3]
   redis.call('HSET', meta, 'ix', token)
 end
-return {tonumber(acked), token}
+return {tonumber(acked), token, inc}
+`;
+
+/** ARGV: nameKey, candidate incarnation. Returns {acked or false when not a member, incarnation}. */
+export const CURSOR = `${PRELUDE}
+local acked = redis.call('ZSCORE', cursors, ARGV[1])
+if not acked then return {false, false} end
+return {tonumber(acked), incarnation(ARGV[2], true)}
 `;
 
 /**
@@ -128,9 +161,13 @@ drop_if_unused()
 return 1
 `;
 
-/** ARGV: after. Returns {latest seq, XRANGE of the entries after \`after\`}, read atomically. */
+/**
+ * ARGV: after, candidate incarnation. Returns {latest seq, XRANGE of the entries after
+ * \`after\`, incarnation}, read atomically.
+ */
 export const ENTRIES_AFTER = `${PRELUDE}
-return {tonumber(redis.call('HGET', meta, 'seq') or '0'), redis.call('XRANGE', log, ARGV[1], '+')}
+local inc = incarnation(ARGV[2], true)
+return {tonumber(redis.call('HGET', meta, 'seq') or '0'), redis.call('XRANGE', log, ARGV[1], '+'), inc}
 `;
 
 /** ARGV: limit. Returns {{name, acked, ...}, {seq, id, user, ...} of the newest \`limit\` entries}. */
@@ -154,11 +191,13 @@ return {named, newest}
 /**
  * ARGV: cutoff (ms), index token seen by the sweeper. Drops entries sent before the cutoff and,
  * when the room has no members left, unindexes it (or forgets it altogether when nobody is
- * present). Returns {1 when the sweeper may remove the room from the index, from, to}.
+ * present). Returns {1 when the sweeper may remove the room from the index, from, to, the
+ * incarnation from..to belong to}.
  */
 export const SWEEP_ROOM = `${PRELUDE}
 local cutoff = tonumber(ARGV[1])
 local from, to = shift_while('+', 16, function(f) return tonumber(f[8]) < cutoff end)
+local inc = redis.call('HGET', meta, 'inc')
 local unindex = 0
 if redis.call('ZCARD', cursors) == 0 and redis.call('XLEN', log) == 0 then
   local token = redis.call('HGET', meta, 'ix')
@@ -167,5 +206,5 @@ if redis.call('ZCARD', cursors) == 0 and redis.call('XLEN', log) == 0 then
     if not drop_if_unused() then redis.call('HDEL', meta, 'ix') end
   end
 end
-return {unindex, from or false, to or false}
+return {unindex, from or false, to or false, inc or false}
 `;

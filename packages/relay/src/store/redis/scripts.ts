@@ -15,6 +15,7 @@ declare module "ioredis" {
     pigeonAddMember(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonRemoveMember(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonRemovePresence(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonCursor(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonEntriesAfter(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonDeliveryState(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonSweepRoom(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
@@ -41,6 +42,7 @@ const SCRIPTS = {
   pigeonAddMember: [room.ADD_MEMBER, ROOM_KEYS],
   pigeonRemoveMember: [room.REMOVE_MEMBER, ROOM_KEYS],
   pigeonRemovePresence: [room.REMOVE_PRESENCE, ROOM_KEYS],
+  pigeonCursor: [room.CURSOR, ROOM_KEYS],
   pigeonEntriesAfter: [room.ENTRIES_AFTER, ROOM_KEYS],
   pigeonDeliveryState: [room.DELIVERY_STATE, ROOM_KEYS],
   pigeonSweepRoom: [room.SWEEP_ROOM, ROOM_KEYS],

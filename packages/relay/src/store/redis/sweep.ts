@@ -13,10 +13,12 @@ import { list, num, pairs, str } from "./replies.js";
 const SWEEP_BATCH = 200;
 
 class Reports {
-  readonly #rooms = new Map<string, { expired?: ExpiredRange; droppedMembers: string[]; deleted: DeletedEntry[] }>();
+  readonly #rooms = new Map<string, { expired?: ExpiredRange; incarnation?: string; droppedMembers: string[]; deleted: DeletedEntry[] }>();
 
-  expired(room: string, expired: ExpiredRange): void {
-    this.#room(room).expired = expired;
+  expired(room: string, expired: ExpiredRange, incarnation: string | undefined): void {
+    const report = this.#room(room);
+    report.expired = expired;
+    if (incarnation !== undefined) report.incarnation = incarnation;
   }
 
   dropped(room: string, name: string, deleted: readonly DeletedEntry[]): void {
@@ -63,8 +65,8 @@ async function sweepRooms(context: RedisContext, cutoff: number, reports: Report
     await Promise.all(
       pairs(flat).map(async ([room, token]) => {
         const name = str(room);
-        const [unindex, from, to] = list(await redis.pigeonSweepRoom(...roomKeyList(keys.room(name)), cutoff, str(token)));
-        if (from !== null && to !== null) reports.expired(name, { from: num(from), to: num(to) });
+        const [unindex, from, to, incarnation] = list(await redis.pigeonSweepRoom(...roomKeyList(keys.room(name)), cutoff, str(token)));
+        if (from !== null && to !== null) reports.expired(name, { from: num(from), to: num(to) }, incarnation === null ? undefined : str(incarnation));
         if (num(unindex) === 1) await redis.pigeonUnindexRoom(keys.roomIndex, name, str(token));
       }),
     );
