@@ -9,6 +9,7 @@ import {
   type ConnectionState,
   type LoginOptions,
   type Logger,
+  type SendOptions,
 } from "./options.js";
 import { request } from "./request.js";
 import { Receiver } from "./receiver.js";
@@ -16,8 +17,11 @@ import { loginPayload, resync } from "./resync.js";
 import { TypedEmitter } from "./typed-emitter.js";
 import { SessionState } from "./session-state.js";
 import { createSocket, emitWithoutReply, type RawSocket } from "./socket.js";
-import { checkName, checkRoom, checkText } from "./validate.js";
+import { checkClientId, checkName, checkRoom, checkText, newClientId } from "./validate.js";
 import { waitForState } from "./wait-for-state.js";
+
+/** How often `send` tries a message whose answer was lost with the connection. */
+const SEND_ATTEMPTS = 3;
 
 /** The SDK sends `typing` for a room at most this often (the server relays one per 2 s). */
 const TYPING_RESEND_MS = 1000;
@@ -176,14 +180,24 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   /**
-   * Sends `text` to a joined room; resolves once the server accepted it, with its `seq`.
+   * Sends `text` to a joined room; resolves once the server accepted it, with its `seq`. If
+   * the connection goes before the server answers, the SDK sends it again once the session is
+   * restored, under the same client id, so the server stores it once whatever happened.
    *
    * @example
    * const { seq } = await client.send("lobby", "hello");
    */
-  async send(room: string, text: string): Promise<ChatAck> {
-    const payload = { room: checkRoom(room), text: checkText(text) };
-    return await request(await this.#ready(), "chat", payload, this.#timeoutMs);
+  async send(room: string, text: string, options: SendOptions = {}): Promise<ChatAck> {
+    const clientId = checkClientId(options.clientId ?? newClientId());
+    const payload = { room: checkRoom(room), text: checkText(text), clientId };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request(await this.#ready(), "chat", payload, this.#timeoutMs);
+      } catch (error) {
+        const lost = error instanceof PigeonError && error.code === "DISCONNECTED" && !this.#closed && this.#state !== "disconnected";
+        if (!lost || attempt >= SEND_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /**

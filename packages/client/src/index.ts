@@ -11,6 +11,8 @@ export {
   type ClientOptions,
   type ConnectionState,
   type LoginOptions,
+  type SendOptions,
   type Logger,
 } from "./options.js";
 export type { Listener } from "./typed-emitter.js";
+export { newClientId } from "./validate.js";

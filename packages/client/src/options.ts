@@ -138,3 +138,19 @@ export interface LoginOptions {
    */
   identity?: IdentityKey;
 }
+
+/**
+ * Options of {@link PigeonClient.send}.
+ *
+ * @example
+ * await client.send("lobby", "hello", { clientId: draft.id });
+ */
+export interface SendOptions {
+  /**
+   * The message's own id (8 to 64 letters, digits, `_` or `-`), the same for every attempt to
+   * send it: the server answers a repeat with the original instead of storing it twice. The
+   * SDK makes one when none is given and uses it for its own retries; give one to retry
+   * across restarts of the app (a draft saved on disk, say).
+   */
+  clientId?: string;
+}

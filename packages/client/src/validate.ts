@@ -1,4 +1,4 @@
-import { Name, Room, Text } from "@pigeon/protocol";
+import { ClientMessageId, Name, Room, Text } from "@pigeon/protocol";
 import { PigeonError } from "./errors.js";
 
 type Issue = { code: string; message: string };
@@ -22,3 +22,18 @@ export const checkRoom = (room: string): string => check(Room, room);
 
 /** Chat text, unchanged, or a `BAD_REQUEST` / `PAYLOAD_TOO_LARGE` PigeonError. */
 export const checkText = (text: string): string => check(Text, text);
+
+/** A client message id, unchanged, or a `BAD_REQUEST` PigeonError. */
+export const checkClientId = (clientId: string): string => check(ClientMessageId, clientId);
+
+/**
+ * A new client message id: 96 random bits as 24 hex digits. `getRandomValues` works in every
+ * browser context (`randomUUID` only in secure ones) and in Node.
+ *
+ * @example
+ * await client.send("lobby", "hi", { clientId: newClientId() });
+ */
+export function newClientId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -89,7 +89,15 @@ describe("ChatPayload", () => {
     ["text without a room in object form", { text: "hi" }],
     ["a number as text", { room: "test", text: 5 }],
     ["unknown keys", { room: "test", text: "hi", user: "mallory" }],
+    ["a client id too short", { room: "test", text: "hi", clientId: "abc" }],
+    ["a client id with other characters", { room: "test", text: "hi", clientId: "not a valid id!" }],
+    ["a client id too long", { room: "test", text: "hi", clientId: "x".repeat(65) }],
   ])("rejects %s", (_label, input) => {
     expect(ChatPayload.safeParse(input).success).toBe(false);
+  });
+
+  it("takes a client id for the message, a UUID for one", () => {
+    const clientId = "0b9f1c3e-8d4a-4f6b-9a27-5c1d2e3f4a5b";
+    expect(ChatPayload.parse({ room: "test", text: "hi", clientId })).toEqual({ room: "test", text: "hi", clientId });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
+import { ClientMessageId, EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
 import { PublicKey, Signature } from "./identity.js";
 import { Member } from "./server-events.js";
 
@@ -114,13 +114,15 @@ export const LeaveAck = z.looseObject({ room: z.string() });
 export type LeaveAck = z.infer<typeof LeaveAck>;
 
 /**
- * `chat`: a bare text (the seed form: to the room joined last) or `{ room, text }`.
+ * `chat`: a bare text (the seed form: to the room joined last) or `{ room, text, clientId? }`.
+ * With a `clientId` (see {@link ClientMessageId}) a retry after a lost answer is safe: the
+ * relay answers it with the original's seq rather than storing the message twice.
  *
  * @example
  * socket.emit("chat", "hello");
- * socket.emit("chat", { room: "lobby", text: "hello" }, (result) => console.log(result));
+ * socket.emit("chat", { room: "lobby", text: "hello", clientId: crypto.randomUUID() }, (result) => console.log(result));
  */
-export const ChatPayload = z.union([Text, z.strictObject({ room: Room, text: Text })]);
+export const ChatPayload = z.union([Text, z.strictObject({ room: Room, text: Text, clientId: ClientMessageId.optional() })]);
 // No transform to one object shape here, unlike login and join: `chat` is the busiest event,
 // and a zod transform makes its parse several times slower; handlers read either form.
 /** `chat` as handlers see it: a bare text goes to the room joined last. */
@@ -129,7 +131,8 @@ export type ChatPayload = z.output<typeof ChatPayload>;
 export type ChatPayloadInput = z.input<typeof ChatPayload>;
 
 /**
- * Data of a successful `chat` ack: where the message went and the place it got.
+ * Data of a successful `chat` ack: where the message went and the place it got (for a retry
+ * of a `clientId` the relay has seen, the original's).
  *
  * @example
  * { room: "lobby", id: "9b1d…", seq: 7, incarnation: "Yq3vS0b1", sentAt: 1764201600000 }

@@ -83,3 +83,19 @@ export type EpochMs = z.infer<typeof EpochMs>;
 export const Incarnation = z.string().min(1).max(64);
 /** A room's incarnation. */
 export type Incarnation = z.infer<typeof Incarnation>;
+
+/**
+ * A client's own id for a message it sends: 8 to 64 letters, digits, `_` and `-` (a UUID
+ * fits), new for every message and the same for every retry of it. The relay answers a retry
+ * of an id it has seen from the same sender in the same room with the original's place
+ * instead of storing the message twice, for as long as it could still hold the message
+ * (the message TTL, and the room's entry quota).
+ *
+ * @example
+ * ClientMessageId.parse(crypto.randomUUID())
+ */
+export const ClientMessageId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, _ or -");
+/** A client's own id for a message it sends. */
+export type ClientMessageId = z.infer<typeof ClientMessageId>;

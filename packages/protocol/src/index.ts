@@ -5,7 +5,7 @@ export {
   PigeonErrorBody,
   type AckCallback,
 } from "./errors.js";
-export { EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
+export { ClientMessageId, EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
 export {
   LIMITS,
   MAX_NAME_LENGTH,

@@ -22,6 +22,8 @@ export const ChatMessage = z.looseObject({
   sentAt: EpochMs,
   /** True when the server held this message while the member was away and replays it now. */
   replayed: z.boolean().optional(),
+  /** The sender's own id for it, when it gave one: how a sender tells its own echo. */
+  clientId: z.string().optional(),
 });
 /** A chat message as delivered. */
 export type ChatMessage = z.infer<typeof ChatMessage>;

@@ -160,6 +160,29 @@ export function describeRelayStore(
         expect(await store.heldEntries()).toBe(0);
       });
 
+      it("answers a repeated client key with the original, storing nothing, in that room only", async () => {
+        await store.addMember("lobby", "bob", 0);
+        const first = entry("alice", "once", 10);
+        const appended = await store.append("lobby", first, "alice\nk1");
+        expect(appended.original).toBeUndefined();
+        const again = await store.append("lobby", entry("alice", "once", 20), "alice\nk1");
+        expect(again).toEqual({ seq: appended.seq, incarnation: appended.incarnation, original: { id: first.id, sentAt: 10 } });
+        expect((await store.entriesAfter("lobby", 0)).entries.map(({ message }) => message)).toEqual(["once"]);
+        // Another sender's key, another room: new messages.
+        expect((await store.append("lobby", entry("carol", "once"), "carol\nk1")).original).toBeUndefined();
+        expect((await store.append("side", entry("alice", "once"), "alice\nk1")).original).toBeUndefined();
+        expect((await store.entriesAfter("lobby", 0)).lastSeq).toBe(2);
+      });
+
+      it("forgets client keys past the entry quota, oldest first, and past the message TTL", async () => {
+        await store.addMember("lobby", "bob", 0);
+        for (let key = 1; key <= CONTRACT_LIMITS.maxRoomEntries + 1; key += 1) await store.append("lobby", entry("alice", "x", 100), `alice\nk${key}`);
+        expect((await store.append("lobby", entry("alice"), "alice\nk1")).original).toBeUndefined();
+        expect((await store.append("lobby", entry("alice"), "alice\nk3")).original).toBeDefined();
+        await store.sweep(100 + CONTRACT_LIMITS.messageTtlMs + 1);
+        expect((await store.append("lobby", entry("alice"), "alice\nk4")).original).toBeUndefined();
+      });
+
       it("keeps one incarnation while the room has state, and gives a forgotten room a new one", async () => {
         const { acked, incarnation } = await store.addMember("lobby", "bob", 0);
         expect(acked).toBe(0);

@@ -1,6 +1,6 @@
 import type { ConnectionState, DeliveredMessage, ExpiredNotice, RestartNotice } from "@pigeon/client";
 import type { Member, Receipt, RetentionPolicy } from "@pigeon/protocol";
-import type { OutboxEntry, OwnAck } from "./outbox.js";
+import type { OutboxEntry } from "./outbox.js";
 import { addGap, addMessage, addRestart, createRoom, markRead, setMembers, withKept, type Entry, type Room } from "./room.js";
 import { stopTyping, type TypingState } from "./typing.js";
 
@@ -165,25 +165,6 @@ export function withHistory(state: ChatState, kept: ReadonlyMap<string, readonly
     next = { ...next, rooms: next.rooms.map((room) => (room.name === name ? withKept(room, entries) : room)) };
   }
   return next;
-}
-
-/** How far the server's clock may be behind this browser's when matching an echo by time. */
-const CLOCK_SKEW_MS = 60_000;
-
-/**
- * The oldest own message in `room` with `text`, sent no earlier than `since` (give or take
- * clock skew) and not among `claimed`, as the ack it stands for: proof that a message whose
- * answer was lost (or that was on the wire when the tab closed) did arrive.
- *
- * @example
- * const ack = findOwnEcho(state, "lobby", "hello", entry.createdAt, alreadyMatchedIds);
- */
-export function findOwnEcho(state: ChatState, room: string, text: string, since: number, claimed: ReadonlySet<string>): OwnAck | undefined {
-  for (const entry of findRoom(state, room)?.entries ?? []) {
-    if (entry.kind !== "message" || !entry.own || entry.text !== text || entry.sentAt < since - CLOCK_SKEW_MS || claimed.has(entry.key)) continue;
-    return { room, id: entry.key, seq: entry.seq, sentAt: entry.sentAt };
-  }
-  return undefined;
 }
 
 /**

@@ -3,9 +3,7 @@ import { loadOrCreateIdentity, type KeyStore } from "@pigeon/crypto";
 import { Name, Room as RoomName, Text } from "@pigeon/protocol";
 import { MemoryHistoryStore, type HistoryStore } from "../storage/history-store.js";
 import { MemoryOutboxStore, type OutboxStore } from "../storage/outbox-store.js";
-import { CaughtUpRooms } from "./caught-up-rooms.js";
 import {
-  findOwnEcho,
   findRoom,
   initialState,
   withActiveRoom,
@@ -69,7 +67,6 @@ export class ChatStore {
   readonly #now: () => number;
   readonly #cell = new StateCell<ChatState>(initialState());
   readonly #archive: DeviceArchive;
-  readonly #caughtUp = new CaughtUpRooms();
   readonly #reconnector: Reconnector;
   #client: PigeonClient;
   #outbox: Outbox;
@@ -202,7 +199,6 @@ export class ChatStore {
       }
     }
     this.#outbox.roomLeft(room);
-    this.#caughtUp.forget(room);
     this.#archive.forget(room);
     this.#set(withoutRoom(this.#state, room));
   }
@@ -294,9 +290,6 @@ export class ChatStore {
       connectionChanged: (connection) => {
         this.#connectionChanged(client, connection);
       },
-      caughtUp: (room) => {
-        this.#caughtUp.add(room);
-      },
       notify: (tone, text) => {
         this.#notify(tone, text);
       },
@@ -306,7 +299,6 @@ export class ChatStore {
   }
 
   #connectionChanged(client: PigeonClient, connection: ChatState["connection"]): void {
-    if (connection !== "connected") this.#caughtUp.reset();
     this.#update({ connection });
     if (connection === "connected") {
       this.#reconnector.stop();
@@ -321,9 +313,7 @@ export class ChatStore {
     const outbox: Outbox = new Outbox(
       {
         connected: () => this.#client.state === "connected" && this.#state.phase === "signed-in",
-        send: (room, text) => this.#client.send(room, text),
-        settled: (room) => this.#caughtUp.settled(room),
-        findEcho: (room, text, since) => findOwnEcho(this.#state, room, text, since, this.#claimedIds()),
+        send: (room, text, clientId) => this.#client.send(room, text, { clientId }),
       },
       () => {
         if (outbox !== this.#outbox) return;
@@ -332,10 +322,6 @@ export class ChatStore {
       },
     );
     return outbox;
-  }
-
-  #claimedIds(): Set<string> {
-    return new Set(this.#outbox.entries.flatMap((entry) => (entry.ack === undefined ? [] : [entry.ack.id])));
   }
 
   // After a reconnect the SDK has logged in and rejoined by itself; rooms it had to drop go.

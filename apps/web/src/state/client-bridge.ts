@@ -8,8 +8,6 @@ export interface BridgeHost {
   set(state: ChatState): void;
   /** The connection went up or down (the store reconnects, rejoins, wakes its outbox). */
   connectionChanged(connection: ConnectionState): void;
-  /** A room's held messages have all been replayed. */
-  caughtUp(room: string): void;
   /** Something the person should read. */
   notify(tone: "error" | "info", text: string): void;
   now(): number;
@@ -49,9 +47,6 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
     }),
     client.on("restarted", (notice) => {
       host.set(withRestart(host.get(), notice));
-    }),
-    client.on("caughtUp", ({ room }) => {
-      host.caughtUp(room);
     }),
     client.on("receipts", ({ receipts }) => {
       host.set(withReceipts(host.get(), receipts));

@@ -6,6 +6,7 @@ import { Outbox, RETRY_DELAY_MS, type OutboxEntry, type OutboxTransport } from "
 interface Sent {
   room: string;
   text: string;
+  clientId: string;
   answer: (result: ChatAck | PigeonError) => void;
 }
 
@@ -14,33 +15,43 @@ function fakeTransport() {
   const sent: Sent[] = [];
   let online = true;
   let seq = 0;
-  const echoes: ChatAck[] = [];
+  // What the server stored, by client id: a repeat is answered with the original.
+  const stored = new Map<string, ChatAck>();
   const transport: OutboxTransport = {
     connected: () => online,
-    send: (room, text) =>
+    send: (room, text, clientId) =>
       new Promise<ChatAck>((resolve, reject) => {
         sent.push({
           room,
           text,
+          clientId,
           answer: (result) => {
             if (result instanceof PigeonError) reject(result);
             else resolve(result);
           },
         });
       }),
-    settled: () => Promise.resolve(),
-    findEcho: (room) => echoes.find((echo) => echo.room === room),
   };
   return {
     transport,
     sent,
-    echoes,
+    /** The server stores the message in flight, then the connection goes before the answer. */
+    storeThenLose(index = 0) {
+      const message = sent[index];
+      if (message === undefined) return;
+      seq += 1;
+      stored.set(message.clientId, { room: message.room, id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 + seq });
+      sent.splice(index, 1)[0]?.answer(new PigeonError("DISCONNECTED", "lost"));
+    },
     setOnline(value: boolean) {
       online = value;
     },
     accept(index = 0): ChatAck {
-      seq += 1;
-      const ack = { room: sent[index]?.room ?? "", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 + seq };
+      const message = sent[index];
+      const repeat = message === undefined ? undefined : stored.get(message.clientId);
+      if (repeat === undefined) seq += 1;
+      const ack = repeat ?? { room: message?.room ?? "", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 + seq };
+      if (message !== undefined) stored.set(message.clientId, ack);
       sent.splice(index, 1)[0]?.answer(ack);
       return ack;
     },
@@ -114,23 +125,24 @@ describe("Outbox", () => {
     net.setOnline(true);
     outbox.wake();
     await settle();
-    expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
+    expect(net.sent.map((sent) => [sent.text, sent.clientId])).toEqual([["one", outbox.entries[0]?.localId]]);
   });
 
-  it("does not send again a message whose echo shows it arrived", async () => {
+  it("sends a message that arrived but whose answer was lost again under its id, and takes the original's answer", async () => {
     const { net, outbox } = openOutbox();
     outbox.enqueue("lobby", "one");
     await settle();
+    const firstId = net.sent[0]?.clientId;
     net.setOnline(false);
-    net.refuse(new PigeonError("DISCONNECTED", "lost"));
+    net.storeThenLose();
     await settle();
-    net.echoes.push({ room: "lobby", id: "echoed", seq: 7, incarnation: "i1", sentAt: 5 });
     net.setOnline(true);
     outbox.wake();
     await settle();
-    expect(net.sent).toEqual([]);
-    expect(outbox.entries[0]?.state).toBe("accepted");
-    expect(outbox.entries[0]?.ack?.id).toBe("echoed");
+    expect(net.sent[0]?.clientId).toBe(firstId);
+    net.accept();
+    await settle();
+    expect(outbox.entries[0]).toMatchObject({ state: "accepted", uncertain: false, ack: { id: "id-1", seq: 1 } });
   });
 
   it("marks a refused message failed and goes on with the next; retry queues it again", async () => {
@@ -172,11 +184,11 @@ describe("Outbox", () => {
     expect(states(outbox.entries)).toEqual(["two:queued"]);
   });
 
-  it("puts back messages kept from an earlier session first; one that was on the wire is checked for its echo", async () => {
+  it("puts back messages kept from an earlier session first; one that was on the wire goes again under its id", async () => {
     const { net, outbox } = openOutbox({ online: false });
     outbox.enqueue("lobby", "typed now");
     const kept = (text: string, state: OutboxEntry["state"]): OutboxEntry => ({
-      localId: `kept-${text}`,
+      localId: `kept-${text.replace(/ /g, "-")}`,
       room: "lobby",
       text,
       createdAt: 0,
@@ -189,12 +201,13 @@ describe("Outbox", () => {
     expect(states(outbox.entries)).toEqual(["was sending:queued", "was queued:queued", "typed now:queued"]);
     expect(outbox.entries[0]?.uncertain).toBe(true);
     expect(outbox.unsent).toHaveLength(3);
-    net.echoes.push({ room: "lobby", id: "arrived", seq: 3, incarnation: "i1", sentAt: 1 });
     net.setOnline(true);
     outbox.wake();
     await settle();
-    expect(outbox.entries[0]?.ack?.id).toBe("arrived");
-    expect(net.sent.map((sent) => sent.text)).toEqual(["was queued"]);
+    expect(net.sent.map((sent) => [sent.text, sent.clientId])).toEqual([["was sending", "kept-was-sending"]]);
+    net.accept();
+    await settle();
+    expect(net.sent.map((sent) => [sent.text, sent.clientId])).toEqual([["was queued", "kept-was-queued"]]);
   });
 
   it("tells its listener about every change", async () => {

@@ -1,4 +1,4 @@
-import { PigeonError } from "@pigeon/client";
+import { newClientId, PigeonError } from "@pigeon/client";
 import type { ChatAck } from "@pigeon/protocol";
 
 /** What the outbox keeps of the server's answer to a sent message. */
@@ -13,6 +13,7 @@ export type OutboxState = "queued" | "sending" | "accepted" | "failed";
 
 /** A message typed in this browser. Immutable: every change makes a new object. */
 export interface OutboxEntry {
+  /** Also the message's client id: every attempt to send it carries it, so the server stores it once. */
   readonly localId: string;
   readonly room: string;
   readonly text: string;
@@ -30,21 +31,15 @@ export interface OutboxEntry {
 export interface OutboxTransport {
   /** Whether requests can go out now. */
   connected(): boolean;
-  /** Sends a message; resolves with the server's ack. */
-  send(room: string, text: string): Promise<ChatAck>;
-  /**
-   * Before sending again a message whose fate is unknown: resolves once the room has replayed
-   * what was held (so an echo of it would have arrived), or after a short wait.
-   */
-  settled(room: string): Promise<void>;
-  /** The server's ack for an echo of an own message (`room`, `text`) not yet matched to an entry. */
-  findEcho(room: string, text: string, since: number): OwnAck | undefined;
+  /** Sends a message under its client id; resolves with the server's ack (the original's, for a repeat). */
+  send(room: string, text: string, clientId: string): Promise<ChatAck>;
 }
 
 /** Errors after which the same request may succeed later: on a new connection, or after a pause. */
 const TRANSIENT = new Set<string>(["DISCONNECTED", "TIMEOUT", "UNAVAILABLE", "RATE_LIMITED"]);
 /** Errors that mean the request went out but its answer was lost. */
 const ANSWER_LOST = new Set<string>(["DISCONNECTED", "TIMEOUT"]);
+
 /** Pause before trying again after a transient refusal while still connected. */
 export const RETRY_DELAY_MS = 1_000;
 /** Accepted entries kept (for their status) before the oldest are forgotten. */
@@ -53,8 +48,9 @@ export const MAX_ACCEPTED_ENTRIES = 500;
 /**
  * Keeps what the person typed until the server has it, and sends it in order, one at a time:
  * while disconnected messages wait (`queued`) and go out on reconnect. A message whose answer
- * was lost with the connection is sent again unless its echo shows it arrived (the protocol
- * has no idempotency key yet, so a duplicate remains possible in a narrow window).
+ * was lost with the connection (or with the tab) is simply sent again: it goes under the same
+ * client id (its `localId`), and the server answers a repeat with the original, so it is
+ * stored once as long as the server could still hold it (the message TTL).
  *
  * @example
  * const outbox = new Outbox(transport, () => render(outbox.entries));
@@ -72,7 +68,8 @@ export class Outbox {
   constructor(
     private readonly transport: OutboxTransport,
     private readonly changed: () => void,
-    private readonly newId: () => string = () => crypto.randomUUID(),
+    // Random in any page: `crypto.randomUUID` exists only in secure contexts (not plain http).
+    private readonly newId: () => string = newClientId,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -100,7 +97,7 @@ export class Outbox {
 
   /**
    * Puts back messages kept from an earlier session, before any typed since. One that was on
-   * the wire then may have arrived: it is checked for its echo before it is sent again.
+   * the wire then may have arrived: it is sent again under its id, which the server recognises.
    */
   restore(kept: readonly OutboxEntry[]): void {
     const restored = kept.flatMap((entry): OutboxEntry[] => {
@@ -171,18 +168,9 @@ export class Outbox {
 
   // Returns whether the pump may go on with the next message.
   async #sendOne(entry: OutboxEntry): Promise<boolean> {
-    if (entry.uncertain) {
-      await this.transport.settled(entry.room);
-      const echo = this.transport.findEcho(entry.room, entry.text, entry.createdAt);
-      if (echo !== undefined) {
-        this.#replace(entry.localId, { state: "accepted", ack: echo, uncertain: false });
-        return true;
-      }
-      if (!this.transport.connected()) return false;
-    }
     this.#replace(entry.localId, { state: "sending" });
     try {
-      const ack = await this.transport.send(entry.room, entry.text);
+      const ack = await this.transport.send(entry.room, entry.text, entry.localId);
       this.#replace(entry.localId, { state: "accepted", ack, uncertain: false });
       return true;
     } catch (error) {

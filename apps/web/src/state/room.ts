@@ -17,6 +17,8 @@ export interface MessageEntry {
   readonly own: boolean;
   /** Held by the server while this identity was away. */
   readonly replayed: boolean;
+  /** The sender's id for it, if it gave one: an outbox entry's `localId`, for own messages typed here. */
+  readonly clientId?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export function addMessage(room: Room, message: DeliveredMessage, { own, seen }:
     sentAt: message.sentAt,
     own,
     replayed: message.replayed,
+    ...(message.clientId === undefined ? {} : { clientId: message.clientId }),
   };
   const unseen = !own && !seen;
   return {

@@ -52,11 +52,13 @@ describe("timeline", () => {
     ]);
   });
 
-  it("shows a message once while its echo has come back but its ack has not", () => {
-    const room = addMessage(createRoom("lobby"), message(1, "alice", "hello"), { own: true, seen: true });
+  it("shows a message once while its echo has come back but its ack has not, matched by its client id", () => {
+    let room = addMessage(createRoom("lobby"), { ...message(1, "alice", "hello"), clientId: "local-hello" }, { own: true, seen: true });
+    // The same text sent from another device is another message, not this entry's echo.
+    room = addMessage(room, message(2, "alice", "hello"), { own: true, seen: true });
     const sending = entry("hello", { state: "sending" });
     const items = timeline(room, { ...none, outbox: [sending] });
-    expect(describeItems(items)).toEqual(["alice: hello [sending]"]);
+    expect(describeItems(items)).toEqual(["alice: hello [sending]", "alice: hello"]);
     expect(items[0]).toMatchObject({ localId: "local-hello" });
   });
 

@@ -60,21 +60,15 @@ export function timeline(room: Room, { outbox, receipts, connected }: TimelineSo
   return items;
 }
 
-/** How far the server's clock may be behind this browser's when matching an echo by time. */
-const CLOCK_SKEW_MS = 60_000;
-
-// The server's echo of a message comes before its ack: until the ack names its id, the echo
-// is matched by text and time to the oldest unanswered entry, so it shows once, not twice.
+// The server's echo of a message may come before its ack: it carries the entry's client id,
+// so it is matched to its entry at once and shows once, not twice.
 function matchEchoes(room: Room, mine: readonly OutboxEntry[], byId: Map<string, OutboxEntry>): void {
-  const waiting = mine.filter((entry) => entry.ack === undefined && (entry.state === "sending" || entry.uncertain));
-  if (waiting.length === 0) return;
+  const waiting = new Map(mine.filter((entry) => entry.ack === undefined).map((entry) => [entry.localId, entry]));
+  if (waiting.size === 0) return;
   for (const message of room.entries) {
-    if (message.kind !== "message" || !message.own || byId.has(message.key)) continue;
-    const index = waiting.findIndex((entry) => entry.text === message.text && message.sentAt >= entry.createdAt - CLOCK_SKEW_MS);
-    const entry = waiting[index];
-    if (entry === undefined) continue;
-    byId.set(message.key, entry);
-    waiting.splice(index, 1);
+    if (message.kind !== "message" || !message.own || message.clientId === undefined || byId.has(message.key)) continue;
+    const entry = waiting.get(message.clientId);
+    if (entry !== undefined) byId.set(message.key, entry);
   }
 }
 

@@ -18,6 +18,37 @@ describe("chat", () => {
     expect(await atAlice).toEqual(delivered);
   });
 
+  it("answers a retry of a client id with the original, storing and broadcasting nothing more", async () => {
+    const server = await useRelay();
+    const alice = await useMember(server, "alice", ["lobby"]);
+    const bob = await useMember(server, "bob", ["lobby"]);
+    const seen = record(bob, "message");
+    const clientId = "0b9f1c3e-8d4a-4f6b-9a27-5c1d2e3f4a5b";
+    const first = await alice.emitWithAck("chat", { room: "lobby", text: "once", clientId });
+    const retry = await alice.emitWithAck("chat", { room: "lobby", text: "once", clientId });
+    expect(retry).toEqual(first);
+    // Another sender may use the same id: it names its own message.
+    const other = await bob.emitWithAck("chat", { room: "lobby", text: "mine", clientId });
+    expect(other).toMatchObject({ ok: true, data: { seq: 2 } });
+    const barrier = nextEvent(bob, "message", ({ message }) => message === "barrier");
+    await alice.emitWithAck("chat", { room: "lobby", text: "barrier" });
+    await barrier;
+    expect(seen.map(({ message, clientId: echoed }) => [message, echoed])).toEqual([
+      ["once", clientId],
+      ["mine", clientId],
+      ["barrier", undefined],
+    ]);
+  });
+
+  it("refuses a malformed client id as a bad request", async () => {
+    const server = await useRelay();
+    const alice = await useMember(server, "alice", ["lobby"]);
+    expect(await alice.emitWithAck("chat", { room: "lobby", text: "x", clientId: "no spaces allowed" })).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST", message: expect.stringMatching(/clientId/) },
+    });
+  });
+
   it("sends a bare string to the room joined last", async () => {
     const server = await useRelay();
     const alice = await useMember(server, "alice", ["first", "second"]);

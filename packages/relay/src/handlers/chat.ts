@@ -1,21 +1,27 @@
 import { messageId } from "../delivery/message-id.js";
+import { nameKey } from "../store/relay-store.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
 /**
  * `chat`: the store gives the text the room's next seq and holds it for members who have not
  * confirmed it; it is broadcast to the whole room, sender included, in one encoding for all
- * recipients. Entries pushed out by the room's quota are announced as expired.
+ * recipients. Entries pushed out by the room's quota are announced as expired. A retry of a
+ * `clientId` this sender used in this room is answered with the original's place, and
+ * neither stored nor broadcast again.
  */
 export const chat = defineHandler("chat", async ({ io, store, clock }, socket, payload) => {
   const user = requireLogin(socket);
   // The seed's bare text goes to the room joined last.
-  const [named, text] = typeof payload === "string" ? [undefined, payload] : [payload.room, payload.text];
+  const [named, text, clientId] = typeof payload === "string" ? [undefined, payload, undefined] : [payload.room, payload.text, payload.clientId];
   const room = requireRoom(socket, named);
-  const id = messageId();
-  const sentAt = clock();
-  const { seq, incarnation, expired } = await store.append(room, { id, user, message: text, sentAt });
-  io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt });
+  const entry = { id: messageId(), user, message: text, sentAt: clock() };
+  // Keyed by who sent it, so that nobody can answer for (or suppress) another's message.
+  const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;
+  const { seq, incarnation, expired, original } = await store.append(room, entry, clientKey);
+  if (original) return { room, id: original.id, seq, incarnation, sentAt: original.sentAt };
+  const { id, sentAt } = entry;
+  io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) });
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   return { room, id, seq, incarnation, sentAt };
 });

@@ -40,6 +40,14 @@ interface RoomState {
   /** Held entries, oldest first, seqs increasing. */
   log: StoredEntry[];
   bytes: number;
+  /** Client key → what its append got, oldest first (for retries; see `append`). */
+  readonly sent: Map<string, SentRecord>;
+}
+
+interface SentRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly sentAt: number;
 }
 
 /**
@@ -140,10 +148,14 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve([...list.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }
 
-  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended> {
+  append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended> {
     const state = this.#room(room);
+    const { incarnation } = state;
+    const original = clientKey === undefined ? undefined : state.sent.get(clientKey);
+    if (original) return Promise.resolve({ seq: original.seq, incarnation, original: { id: original.id, sentAt: original.sentAt } });
     state.lastSeq += 1;
-    const { lastSeq: seq, incarnation } = state;
+    const seq = state.lastSeq;
+    if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
     if (state.members.size === 0) return Promise.resolve({ seq, incarnation });
     state.log.push({ ...entry, seq });
     state.bytes += entryBytes(entry);
@@ -186,6 +198,7 @@ export class MemoryStore implements RelayStore {
     for (const [room, state] of this.#rooms) {
       const droppedMembers = this.#dropAwayMembers(room, state, now);
       const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
+      this.#forgetSentBefore(state, now - this.limits.messageTtlMs);
       const deleted = droppedMembers.length > 0 ? refs(this.#collect(state)) : [];
       if (expired || droppedMembers.length > 0) {
         reports.push({ room, droppedMembers, deleted, ...(expired ? { expired, incarnation: state.incarnation } : {}) });
@@ -228,10 +241,26 @@ export class MemoryStore implements RelayStore {
   #room(room: string): RoomState {
     let state = this.#rooms.get(room);
     if (!state) {
-      state = { incarnation: newIncarnation(), lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0 };
+      state = { incarnation: newIncarnation(), lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, sent: new Map() };
       this.#rooms.set(room, state);
     }
     return state;
+  }
+
+  #remember(state: RoomState, clientKey: string, record: SentRecord): void {
+    state.sent.set(clientKey, record);
+    // A Map iterates in insertion order: the first key is the oldest.
+    for (const key of state.sent.keys()) {
+      if (state.sent.size <= this.limits.maxRoomEntries) break;
+      state.sent.delete(key);
+    }
+  }
+
+  #forgetSentBefore(state: RoomState, cutoff: number): void {
+    for (const [key, record] of state.sent) {
+      if (record.sentAt >= cutoff) break;
+      state.sent.delete(key);
+    }
   }
 
   /** Deletes, oldest first, the entries every member has; returns them. */

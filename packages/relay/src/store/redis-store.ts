@@ -155,13 +155,14 @@ export class RedisStore implements RelayStore {
     return [...members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended> {
+  async append(room: string, entry: Omit<StoredEntry, "seq">, clientKey = ""): Promise<Appended> {
     const { redis, keys, limits } = this.#context;
     const { id, user, message, sentAt } = entry;
     const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
-    const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation()];
-    const [seq, incarnation, from, to] = list(await redis.pigeonAppend(...roomKeyList(keys.room(room)), ...args));
+    const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation(), clientKey];
+    const [seq, incarnation, from, to, originalId, originalAt] = list(await redis.pigeonAppend(...roomKeyList(keys.room(room)), ...args));
     const appended = { seq: num(seq), incarnation: str(incarnation) };
+    if (originalId !== undefined) return { ...appended, original: { id: str(originalId), sentAt: num(originalAt) } };
     return from === undefined ? appended : { ...appended, expired: { from: num(from), to: num(to) } };
   }
 

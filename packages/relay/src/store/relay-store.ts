@@ -45,11 +45,16 @@ export interface SweepReport {
   readonly incarnation?: string;
 }
 
-/** What `append` did: the seq given, its incarnation, and what the quota pushed out. */
+/**
+ * What `append` did: the seq given, its incarnation, and what the quota pushed out; or, for a
+ * repeated client key, the original's seq, incarnation, id and time, with nothing stored.
+ */
 export interface Appended {
   readonly seq: number;
   readonly incarnation: string;
   readonly expired?: ExpiredRange;
+  /** Set when the client key was seen: this is a retry of an earlier append. */
+  readonly original?: Pick<StoredEntry, "id" | "sentAt">;
 }
 
 /** What `entriesAfter` read: held entries, the room's latest seq and its incarnation. */
@@ -139,9 +144,11 @@ export interface RelayStore {
 
   /**
    * Gives the entry the room's next seq and, if the room has members, holds it. Pushes out the
-   * oldest entries beyond the quota and reports them.
+   * oldest entries beyond the quota and reports them. With a `clientKey` (sender and client
+   * message id) seen in the room before, stores nothing and returns the original instead;
+   * keys are remembered for the message TTL and at most `maxRoomEntries` per room.
    */
-  append(room: string, entry: Omit<StoredEntry, "seq">): Promise<Appended>;
+  append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended>;
   /**
    * Moves a member's cursor forward to `seq` (never back, never past the room's latest) and
    * deletes what every member now has. Returns the new cursor and the deleted entries, or

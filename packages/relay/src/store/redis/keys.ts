@@ -7,7 +7,7 @@
 // room (or name), then `}:` and a suffix from a fixed set that never contains `}:`. Cluster's
 // tag rule (first `{` to the first `}` after it) then still gives all keys of one room one tag.
 
-/** The keys of one room, in the order every room script takes them as KEYS[1..5]. */
+/** The keys of one room, in the order every room script takes them as KEYS[1..7]. */
 export interface RoomKeys {
   /** HASH: seq (latest seq), bytes (held bytes), ix (token under which the room is indexed). */
   readonly meta: string;
@@ -19,6 +19,10 @@ export interface RoomKeys {
   readonly members: string;
   /** HASH: connection id → display name of each connection present. */
   readonly presence: string;
+  /** HASH: client key (nameKey, client message id) → `seq inc id sentAt` of its append. */
+  readonly sent: string;
+  /** ZSET: client key → sentAt, to forget the oldest keys (count and age). */
+  readonly sentOrder: string;
 }
 
 /** The keys of one identity (one case-folded name), as KEYS[1..3] of the identity scripts. */
@@ -77,6 +81,8 @@ export class KeyLayout {
       cursors: `${head}cursors`,
       members: `${head}members`,
       presence: `${head}presence`,
+      sent: `${head}sent`,
+      sentOrder: `${head}sent-order`,
     };
   }
 
@@ -100,7 +106,7 @@ export class KeyLayout {
 
 /** A room's keys as the KEYS list of a room script. */
 export function roomKeyList(keys: RoomKeys): string[] {
-  return [keys.meta, keys.log, keys.cursors, keys.members, keys.presence];
+  return [keys.meta, keys.log, keys.cursors, keys.members, keys.presence, keys.sent, keys.sentOrder];
 }
 
 /** A node's keys as the KEYS list of TAKE_HOLDINGS. */

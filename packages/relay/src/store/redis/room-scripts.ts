@@ -1,4 +1,4 @@
-// Lua for the scripts that change one room atomically. Every script takes the room's five keys
+// Lua for the scripts that change one room atomically. Every script takes the room's seven keys
 // (./keys.ts, `roomKeyList`) and nothing else, so it runs on one Cluster slot.
 //
 // Log entries are stream entries with id `<seq>-0` and fields, always in this order:
@@ -12,7 +12,7 @@
 // incarnation, and clients start its seqs over (see \`incarnation\`).
 
 const PRELUDE = `
-local meta, log, cursors, members, presence = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local meta, log, cursors, members, presence, sent, sent_order = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 
 local function seq_of(id) return tonumber(string.match(id, '^(%d+)')) end
 
@@ -66,18 +66,35 @@ local function drop_if_unused()
   if redis.call('ZCARD', cursors) > 0 or redis.call('HLEN', presence) > 0 or redis.call('XLEN', log) > 0 then
     return false
   end
-  redis.call('DEL', meta, log, cursors, members, presence)
+  redis.call('DEL', meta, log, cursors, members, presence, sent, sent_order)
   return true
 end
 `;
 
 /**
- * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation.
- * Returns {seq, incarnation[, from, to]}.
+ * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation, client
+ * key (or ''). Returns {seq, incarnation[, from, to]}, or for a client key seen before
+ * {seq, incarnation, false, false, id, sentAt} of the original, storing nothing.
  */
 export const APPEND = `${PRELUDE}
+local client_key = ARGV[9]
+if client_key ~= '' then
+  local seen = redis.call('HGET', sent, client_key)
+  if seen then
+    local seq, inc, id, sent_at = string.match(seen, '^(%d+) (%S+) (%S+) (%d+)$')
+    return {tonumber(seq), inc, false, false, id, sent_at}
+  end
+end
 local inc = incarnation(ARGV[8], false)
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
+if client_key ~= '' then
+  redis.call('HSET', sent, client_key, seq .. ' ' .. inc .. ' ' .. ARGV[1] .. ' ' .. ARGV[4])
+  redis.call('ZADD', sent_order, ARGV[4], client_key)
+  if redis.call('ZCARD', sent_order) > tonumber(ARGV[6]) then
+    local oldest = redis.call('ZPOPMIN', sent_order)
+    redis.call('HDEL', sent, oldest[1])
+  end
+end
 if redis.call('ZCARD', cursors) == 0 then return {seq, inc} end
 redis.call('XADD', log, seq .. '-0', 'i', ARGV[1], 'u', ARGV[2], 'm', ARGV[3], 't', ARGV[4], 'b', ARGV[5])
 local total = redis.call('HINCRBY', meta, 'bytes', ARGV[5])
@@ -189,7 +206,8 @@ return {named, newest}
 `;
 
 /**
- * ARGV: cutoff (ms), index token seen by the sweeper. Drops entries sent before the cutoff and,
+ * ARGV: cutoff (ms), index token seen by the sweeper. Drops entries (and client keys) sent
+ * before the cutoff and,
  * when the room has no members left, unindexes it (or forgets it altogether when nobody is
  * present). Returns {1 when the sweeper may remove the room from the index, from, to, the
  * incarnation from..to belong to}.
@@ -198,6 +216,9 @@ export const SWEEP_ROOM = `${PRELUDE}
 local cutoff = tonumber(ARGV[1])
 local from, to = shift_while('+', 16, function(f) return tonumber(f[8]) < cutoff end)
 local inc = redis.call('HGET', meta, 'inc')
+-- Client keys are remembered as long as their message could be held.
+for _, key in ipairs(redis.call('ZRANGE', sent_order, '-inf', '(' .. cutoff, 'BYSCORE')) do redis.call('HDEL', sent, key) end
+redis.call('ZREMRANGEBYSCORE', sent_order, '-inf', '(' .. cutoff)
 local unindex = 0
 if redis.call('ZCARD', cursors) == 0 and redis.call('XLEN', log) == 0 then
   local token = redis.call('HGET', meta, 'ix')

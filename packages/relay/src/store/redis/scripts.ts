@@ -31,7 +31,7 @@ declare module "ioredis" {
   }
 }
 
-const ROOM_KEYS = 5;
+const ROOM_KEYS = 7;
 const IDENTITY_KEYS = 3;
 const INDEX_KEYS = 1;
 const NODE_KEYS = 4;

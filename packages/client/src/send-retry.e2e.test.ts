@@ -1,0 +1,54 @@
+import { afterEach, expect, it } from "vitest";
+import { clientPool, describeEachStore, nextEvent, useRelay, waitUntil, type TestServer } from "@pigeon/testing";
+
+type RelayStore = TestServer["relay"]["context"]["store"];
+
+// A send whose answer is lost with the connection may or may not have been stored. The SDK
+// sends it again on the restored session under the same client id, and the relay answers the
+// repeat with the original: the message is stored, delivered and acked exactly once.
+
+const pool = clientPool();
+afterEach(() => pool.closeAll());
+
+/** `store` whose next append of `text` goes through, then the sender's connection drops before the answer. */
+function dropAfterAppend(text: string, server: () => TestServer) {
+  let armed = true;
+  return (store: RelayStore): RelayStore =>
+    new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== "function") return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        if (property !== "append") return bound;
+        return async (...[room, entry, clientKey]: Parameters<RelayStore["append"]>) => {
+          const appended = await store.append(room, entry, clientKey);
+          if (armed && entry.message === text) {
+            armed = false;
+            for (const socket of server().relay.io.sockets.sockets.values()) if (socket.data.name === entry.user) socket.conn.close();
+          }
+          return appended;
+        };
+      },
+    });
+}
+
+describeEachStore("a send whose answer was lost", (store) => {
+  it("resolves once the session is back, and the room has the message once", async () => {
+    let server: TestServer | undefined;
+    server = await useRelay({ store }, { wrapStore: dropAfterAppend("only once", () => server as TestServer) });
+    const alice = await pool.keyed(server.url, "alice", "lobby");
+    const bob = await pool.keyed(server.url, "bob", "lobby");
+    const reconnecting = nextEvent(alice.client, "state", (state) => state === "reconnecting");
+    const sent = alice.client.send("lobby", "only once");
+    await reconnecting;
+    const ack = await sent;
+    expect(ack).toMatchObject({ room: "lobby", seq: 1 });
+    await alice.client.send("lobby", "next");
+    await waitUntil(() => bob.received.get("lobby")?.length === 2, "bob has both");
+    expect(bob.received.get("lobby")?.map(({ message, seq, id }) => [message, seq, id])).toEqual([
+      ["only once", 1, ack.id],
+      ["next", 2, expect.any(String)],
+    ]);
+    expect((await server.relay.context.store.entriesAfter("lobby", 0)).lastSeq).toBe(2);
+  });
+});
