@@ -1,7 +1,7 @@
 // Pigeon's shared test harness. Private: only tests import it, and no build includes it.
-export { bringOnline, createMembers, disrupt, settle, type ChaosWorld } from "./chaos.js";
+export { bringOnline, churn, churnSummary, createMembers, disrupt, pickSender, settle, type Accepted, type ChaosWorld, type ChurnOptions } from "./chaos.js";
 export { expectEveryMemberHasAll, send } from "./chaos-checks.js";
-export { ChaosMember } from "./chaos-member.js";
+export { ChaosMember, type Membership } from "./chaos-member.js";
 export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/relay";
 export { describeEachStore, STORES, type StoreKind } from "./each-store.js";
 export { recordByRoom, seqsUpTo, severConnection } from "./keyed.js";
