@@ -1,7 +1,7 @@
 import type { PigeonClient } from "@pigeon/client";
 import { createIdentityKey } from "@pigeon/crypto";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { balancedChaosWorld, bringOnline, createMembers, disrupt, pickSender, settle, type ChaosMember } from "./harness/chaos.js";
+import { balancedChaosWorld, bringOnline, churn, churnSummary, createMembers, disrupt, pickSender, settle, type ChaosMember } from "./harness/chaos.js";
 import type { ClientPool } from "@pigeon/testing";
 import { nodeClientPool } from "./harness/pool.js";
 import { roomHoldings } from "./harness/store-view.js";
@@ -18,7 +18,9 @@ const ROOMS = ["alpha", "beta", "gamma"] as const;
 const MESSAGES = 3_000;
 const KILL_AT = MESSAGES / 2;
 const MESSAGES_PER_DISRUPTION = 40;
-/** Sends in flight at once, so that the kill lands mid-traffic rather than between two sends. */
+/** A member joins or leaves a room this often, while the sends around it are in flight. */
+const MESSAGES_PER_CHURN = 8;
+/** Sends in flight at once, so that the kill, joins and leaves land mid-traffic rather than between two sends. */
 const SENDS_IN_FLIGHT = 8;
 /** A killed node is presumed dead after 3 missed heartbeats; allow a few more for the reaping. */
 const REAPED_WITHIN_MS = HEARTBEAT_INTERVAL_MS * 8;
@@ -41,7 +43,7 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
     await cluster?.stop();
   });
 
-  it(`delivers every message exactly once and in order through disconnects and a node's death (seed ${SEED})`, async ({ annotate }) => {
+  it(`delivers every message exactly once and in order through disconnects, joins, leaves and a node's death (seed ${SEED})`, async ({ annotate }) => {
     if (cluster === undefined || balancer === undefined) throw new Error("not started");
     const { prefix } = cluster;
     const random = seededRandom(SEED);
@@ -55,6 +57,7 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
     for (const member of members) await bringOnline(world, member, true);
     const accepted = new Map<string, Map<number, string>>(ROOMS.map((room) => [room, new Map()]));
     const inFlight: Promise<void>[] = [];
+    const changes: Promise<void>[] = [];
     const failures: unknown[] = [];
     let failover: Promise<{ reapedAfterMs: number; moved: number }> | undefined;
 
@@ -66,21 +69,27 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
       }
       if (i % MESSAGES_PER_DISRUPTION === 0) {
         // Closing a client whose node just died would lose its unacked messages (an SDK limit
-        // the README states), so disruptions wait until the victim's clients have moved.
+        // the README states), so disruptions wait until the victim's clients have moved. Nor
+        // may one cut a join or leave short, whose outcome the checks need; the kill may (the
+        // member's next login tells what it is in).
         await failover;
+        await Promise.all(changes.splice(0));
         await disrupt(world, members);
       }
+      // No rejoin at once: on Redis a leave can still land after it (see ChurnOptions.rejoinAtOnce).
+      if (i % MESSAGES_PER_CHURN === 0) changes.push(churn(world, members, ROOMS, accepted, failures));
       const picked = pickSender(random, members);
       if (picked === undefined) continue;
       inFlight.push(send(picked.member, picked.room, `message ${i} from ${picked.member.name}`, accepted, failures));
       if (inFlight.length >= SENDS_IN_FLIGHT) await inFlight.shift();
       expect(failures).toEqual([]);
     }
-    await Promise.all(inFlight);
+    await Promise.all([...inFlight, ...changes]);
     expect(failures).toEqual([]);
     const killed = await failover;
     if (killed === undefined) throw new Error("the victim was never killed");
     await annotate(`${killed.moved} members failed over from ${victim.id}; its users were shown offline ${killed.reapedAfterMs} ms after the SIGKILL`);
+    await annotate(churnSummary(members));
 
     await settle(world, members);
     expect(members.every((member) => member.client?.hello?.serverId !== victim.id)).toBe(true);
