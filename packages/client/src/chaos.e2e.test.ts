@@ -36,7 +36,7 @@ describeEachStore("chaos", (store) => {
   it(`delivers every message to every member exactly once and in order through random disconnects, joins and leaves (seed ${SEED})`, async ({ annotate }) => {
     const world: ChaosWorld = {
       random: seededRandom(SEED),
-      oneRelay: true,
+      broadcastBeforeAck: store === "memory",
       client: (member) => client({ logger: member.logger }),
       resume: (member, fresh) => resume(member.name, member.key, fresh),
       sever: (name) => {

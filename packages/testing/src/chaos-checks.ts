@@ -35,9 +35,9 @@ export async function send(member: ChaosMember, room: string, text: string, acce
  * membership, what each member of `members` who was ever in the room was handed:
  * - everything after its join ack's seq, in order, exactly once, and nothing up to it;
  * - for a membership that lasts, everything up to the barrier;
- * - for one that ended, an unbroken run that reaches at least the seq the leave owed (on one
- *   relay, everything accepted before the leave was sent; across nodes, nothing more than what
- *   arrived before the leave took effect);
+ * - for one that ended, an unbroken run that reaches at least the seq the leave owed (where
+ *   broadcasts precede acks, everything accepted before the leave was sent; elsewhere nothing
+ *   more than what arrived before the leave took effect);
  * - nothing between a leave and the next join, and no seq twice across memberships.
  * Holes are allowed only where an `expired` notice covers them in a membership whose leave was
  * cut off (see {@link Membership.lapsed}). Each hole is named: whose message it was, whether

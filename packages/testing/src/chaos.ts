@@ -16,12 +16,13 @@ export type Accepted = Map<string, Map<number, string>>;
 export interface ChaosWorld {
   readonly random: Random;
   /**
-   * Whether every client is on the one relay that accepts every message. A message is then
-   * written to every member's connection before its sender hears it was accepted, so a member
-   * that leaves after that must have had it. Across nodes the broadcast may still be on its way
-   * through Redis when another node processes the leave: only what arrived before counts.
+   * Whether the relay writes each message to every member's connection before it acks the
+   * message to its sender: true for one relay on socket.io's in-memory adapter (the memory
+   * store), so a member that leaves after that ack must have had it. The Redis adapter delivers
+   * a broadcast, even to this node's own sockets, only once Redis answered its publish, and
+   * across nodes through Redis: a leave may be processed first, and only what arrived counts.
    */
-  readonly oneRelay: boolean;
+  readonly broadcastBeforeAck: boolean;
   /** A fresh client for `member`, not connected yet (a new process, as far as the server can tell). */
   client(member: ChaosMember): PigeonClient;
   /** Connects `client` and logs in with the member's key. */
@@ -163,11 +164,11 @@ async function join(member: ChaosMember, room: string, accepted: Accepted, failu
   }
 }
 
-// Leaves `room`; returns whether the member is out of it. On one relay, the member must first
-// have had everything accepted so far; a leave cut off with its connection that took effect
+// Leaves `room`; returns whether the member is out of it. Where broadcasts precede acks, the
+// member must first have had everything accepted so far; a leave cut off with its connection that took effect
 // anyway is undone by the SDK's rejoin on reconnecting, which reports the gap as expired.
 async function leave(world: ChaosWorld, member: ChaosMember, room: string, accepted: Accepted, failures: unknown[]): Promise<boolean> {
-  const owed = world.oneRelay ? highestSeq(accepted, room) : undefined;
+  const owed = world.broadcastBeforeAck ? highestSeq(accepted, room) : undefined;
   try {
     await connected(member).leave(room);
     member.left(room, owed);

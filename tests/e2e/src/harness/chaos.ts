@@ -18,7 +18,7 @@ export function balancedChaosWorld(balancer: LoadBalancer, pool: ClientPool, ran
   return {
     random,
     // A broadcast reaches other nodes through Redis, possibly after a leave processed there.
-    oneRelay: false,
+    broadcastBeforeAck: false,
     client: (member) => pool.client(balancer.url, { label: member.name, logger: member.logger }),
     resume: (member, client) => pool.resume(balancer.url, member.name, member.key, client),
     sever: (name) => {
