@@ -73,8 +73,9 @@ export async function bringOnline(world: ChaosWorld, member: ChaosMember, first:
 /**
  * One random disruption: bring an away member back, sever a connection like a network
  * failure (the SDK reconnects by itself), or close a client for good (the member is away
- * until brought back by a new client, as after a restart of the app). Never call it while a
- * {@link churn} is under way: a change cut off by it could not be told apart from one made.
+ * until brought back by a new client, as after a restart of the app). Call it once every
+ * {@link churn} has finished: a change it cut off would be known only from the SDK's rooms
+ * after the reconnect, and its membership checked less strictly (as when a node dies).
  */
 export async function disrupt(world: ChaosWorld, members: readonly ChaosMember[]): Promise<void> {
   const away = members.filter((member) => member.client === undefined);
