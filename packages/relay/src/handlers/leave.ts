@@ -1,4 +1,4 @@
-import { userRoom } from "../membership/user-room.js";
+import { leaveEverywhere } from "../membership/user-room.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
@@ -15,7 +15,7 @@ export const leave = defineHandler("leave", async (context, socket, payload) => 
   if (socket.data.kind === "keyed") {
     // What only this member was missing is gone now: its senders hear it was the last copy.
     context.receipts.touch(room, await context.store.removeMember(room, name));
-    context.io.in(userRoom(name)).socketsLeave(room);
+    await leaveEverywhere(context, name, room);
   }
   socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);
   await socket.leave(room);
