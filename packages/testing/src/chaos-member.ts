@@ -20,8 +20,6 @@ export interface Membership {
    * been handed when its leave was acked. Undefined while it lasts.
    */
   end?: number;
-  /** When the leave was acked (Date.now()). */
-  endedAtMs?: number;
   /** The seq the member must have reached before its leave took effect (see `leave` in chaos.ts). */
   owed?: number;
   /**
@@ -104,7 +102,6 @@ export class ChaosMember {
     const current = this.memberships.get(room)?.at(-1);
     if (current === undefined || current.end !== undefined) throw new Error(`${this.name} left ${room} without being in it`);
     current.end = this.log.get(room)?.length ?? 0;
-    current.endedAtMs = Date.now();
     if (owed !== undefined) current.owed = owed;
     // A replay of a room left is no longer awaited: its caughtUp may never be handed on.
     this.#catchingUp.delete(room);

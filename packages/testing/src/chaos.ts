@@ -33,24 +33,6 @@ export interface ChaosWorld {
 
 /** Every room keeps at least this many members who are not joining or leaving, so traffic flows. */
 const MIN_STEADY_MEMBERS = 2;
-/**
- * Without {@link ChurnOptions.rejoinAtOnce}, a member joins a room again only this long after
- * leaving it: a hundred times what the race described there takes.
- */
-const REJOIN_AFTER_MS = 250;
-
-/** How {@link churn} changes memberships. */
-export interface ChurnOptions {
-  /**
-   * Whether a member may leave a room and join it again at once (default false). On Redis the
-   * leave handler's unawaited `io.in(user).socketsLeave(room)` goes through the adapter, which
-   * publishes before it applies locally, so it can land after an immediate rejoin and take the
-   * connection out of the room's broadcasts: a member in the store that receives nothing and
-   * whose sends are refused with NOT_IN_ROOM. Set it where the relay cannot lose that race:
-   * the memory store today, Redis once the leave awaits its removal.
-   */
-  readonly rejoinAtOnce?: boolean;
-}
 
 /** `count` members with random non-empty sets of `rooms`, each room with at least two members. */
 export function createMembers(random: Random, count: number, rooms: readonly string[]): ChaosMember[] {
@@ -115,8 +97,9 @@ export function pickSender(random: Random, members: readonly ChaosMember[]): { m
 
 /**
  * One random change of membership, made while others send: a connected, caught-up member with
- * no send in flight joins one of `rooms` it is not in, leaves one of its rooms, or (with
- * `rejoinAtOnce`) leaves one and joins it again at once. A room is left only while it keeps
+ * no send in flight joins one of `rooms` it is not in, leaves one of its rooms, or leaves one
+ * and joins it again at once (which once lost the connection's broadcasts on Redis, see
+ * leave-rejoin.e2e.test.ts). A room is left only while it keeps
  * two members who are not changing. Resolves once the change is recorded on the member (see
  * {@link ChaosMember.memberships}). Start it without awaiting, then keep sending; await it
  * before the next {@link disrupt}.
@@ -130,7 +113,6 @@ export async function churn(
   rooms: readonly string[],
   accepted: Accepted,
   failures: unknown[],
-  { rejoinAtOnce = false }: ChurnOptions = {},
 ): Promise<void> {
   const ready = members.filter((m) => m.client?.state === "connected" && m.caughtUp && !m.busy && m.sending === 0);
   if (ready.length === 0) return;
@@ -138,11 +120,10 @@ export async function churn(
   const mine = member.rooms;
   const steady = (room: string) => members.filter((m) => !m.busy && m.rooms.includes(room)).length;
   const leavable = mine.filter((room) => steady(room) > MIN_STEADY_MEMBERS);
-  const rejoinable = (room: string) => rejoinAtOnce || Date.now() - (member.memberships.get(room)?.at(-1)?.endedAtMs ?? 0) >= REJOIN_AFTER_MS;
-  const joinable = rooms.filter((room) => !mine.includes(room) && rejoinable(room));
+  const joinable = rooms.filter((room) => !mine.includes(room));
   // Joins as likely as leaves, so that rooms keep about the members they started with.
   const roll = world.random.next();
-  const kind = roll < 0.5 ? "join" : rejoinAtOnce && roll >= 0.8 ? "bounce" : "leave";
+  const kind = roll < 0.5 ? "join" : roll >= 0.8 ? "bounce" : "leave";
   if ((kind === "join" ? joinable : leavable).length === 0) return;
   const room = world.random.pick(kind === "join" ? joinable : leavable);
   member.busy = true;

@@ -1,5 +1,5 @@
 // Pigeon's shared test harness. Private: only tests import it, and no build includes it.
-export { bringOnline, churn, churnSummary, createMembers, disrupt, pickSender, settle, type Accepted, type ChaosWorld, type ChurnOptions } from "./chaos.js";
+export { bringOnline, churn, churnSummary, createMembers, disrupt, pickSender, settle, type Accepted, type ChaosWorld } from "./chaos.js";
 export { expectEveryMemberHasAll, send } from "./chaos-checks.js";
 export { ChaosMember, type Membership } from "./chaos-member.js";
 export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/relay";

@@ -76,7 +76,6 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
         await Promise.all(changes.splice(0));
         await disrupt(world, members);
       }
-      // No rejoin at once: on Redis a leave can still land after it (see ChurnOptions.rejoinAtOnce).
       if (i % MESSAGES_PER_CHURN === 0) changes.push(churn(world, members, ROOMS, accepted, failures));
       const picked = pickSender(random, members);
       if (picked === undefined) continue;
