@@ -35,6 +35,10 @@ export class ChaosMember {
   readonly log = new Map<string, DeliveredMessage[]>();
   /** Every `expired` notice this identity's clients got: the SDK's word for a hole. */
   readonly expired: ExpiredNotice[] = [];
+  /** Rooms its clients were told started over on the server (the SDK's `restarted`). */
+  readonly restarted: string[] = [];
+  /** What it got of runs that ended with a restart of the relay (see {@link startOver}). */
+  readonly before = new Map<string, DeliveredMessage[]>();
   /** What the SDK logged (a gap it gave up waiting for, a session it could not restore). */
   readonly warnings: string[] = [];
   /** Each room's memberships, oldest first; only the last one may still be open. */
@@ -75,6 +79,7 @@ export class ChaosMember {
     this.client = client;
     recordByRoom(client, this.log);
     client.on("expired", (notice) => this.expired.push(notice));
+    client.on("restarted", ({ room }) => this.restarted.push(room));
     client.on("hello", () => {
       // The first login precedes the joins, so only later logins resume rooms and replay.
       if (this.#joined) for (const room of this.rooms) this.#catchingUp.add(room);
@@ -111,6 +116,23 @@ export class ChaosMember {
   lapsed(room: string): void {
     const current = this.memberships.get(room)?.at(-1);
     if (current !== undefined && current.end === undefined) current.lapsed = true;
+  }
+
+  /**
+   * The relay restarted with an empty store: every room started over under a new incarnation.
+   * Moves what the member got of the old run (`incarnations`, by room) to {@link before}, and
+   * starts each room it is in afresh, at a seq no client was told (the SDK's own rejoin). Rooms
+   * it had left are forgotten: the new run owes it nothing there.
+   */
+  startOver(incarnations: ReadonlyMap<string, string>): void {
+    for (const [room, messages] of this.log) {
+      const old = incarnations.get(room);
+      this.before.set(room, [...(this.before.get(room) ?? []), ...messages.filter((message) => message.incarnation === old)]);
+      this.log.set(room, messages.filter((message) => message.incarnation !== old));
+    }
+    const current = this.rooms;
+    this.memberships.clear();
+    for (const room of current) this.memberships.set(room, [{ from: undefined, after: 0 }]);
   }
 
   /** The seqs received in `room`, in order. */
