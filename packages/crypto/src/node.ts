@@ -2,3 +2,4 @@
 // in the isomorphic main entry, which never imports node: modules.
 export { FileKeyStore } from "./node/file-key-store.js";
 export { IDENTITY_DIR_MODE, IDENTITY_FILE_MODE, readIdentityFile, writeIdentityFile } from "./node/identity-file.js";
+export { nodeCryptoProvider } from "./node/node-crypto-provider.js";
