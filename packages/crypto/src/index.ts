@@ -14,3 +14,5 @@ export type { CredentialCheck } from "./mls/credential-check.js";
 export { GroupError, GroupErrorCode } from "./mls/errors.js";
 export { MlsGroup, type GroupOptions, type PendingCommit, type Processed } from "./mls/group.js";
 export type { GroupMember } from "./mls/members.js";
+export { checkPin, MemoryPinStore, type PinCheck, type PinStore } from "./key-pins.js";
+export { formatSafetyNumber, safetyNumber, type SafetyNumberParty } from "./safety-number.js";
