@@ -30,6 +30,7 @@ describe("pigeon send", () => {
       incarnation: expect.any(String),
       sentAt: expect.any(Number),
       id: expect.any(String),
+      clientId: expect.any(String),
     });
   });
 
