@@ -34,8 +34,8 @@ function dropAfterAppend(text: string, server: () => TestServer) {
 
 describeEachStore("a send whose answer was lost", (store) => {
   it("resolves once the session is back, and the room has the message once", async () => {
-    let server: TestServer | undefined;
-    server = await useRelay({ store }, { wrapStore: dropAfterAppend("only once", () => server as TestServer) });
+    // The wrapper needs the server it wraps the store of: it looks it up once a send comes.
+    const server: TestServer = await useRelay({ store }, { wrapStore: dropAfterAppend("only once", () => server) });
     const alice = await pool.keyed(server.url, "alice", "lobby");
     const bob = await pool.keyed(server.url, "bob", "lobby");
     const reconnecting = nextEvent(alice.client, "state", (state) => state === "reconnecting");

@@ -96,7 +96,7 @@ export function crossNodeSuite(redis: () => RedisTarget, label: string): () => P
     const caughtUp = nextEvent(back, "caughtUp", (e) => e.room === "relay");
     await pool.resume(b.url, "erin", erin.key, back);
     expect(back.hello?.serverId).toBe("node-b");
-    await expect(caughtUp).resolves.toEqual({ room: "relay", seq: AWAY_MESSAGES, incarnation: expect.any(String) });
+    await expect(caughtUp).resolves.toEqual({ room: "relay", seq: AWAY_MESSAGES, incarnation: expect.any(String) as string });
     const relay = received.get("relay") ?? [];
     expect(relay.map((m) => m.seq)).toEqual(seqsUpTo(AWAY_MESSAGES));
     expect(relay.map((m) => m.message)).toEqual(seqsUpTo(AWAY_MESSAGES).map((i) => `while away ${i}`));

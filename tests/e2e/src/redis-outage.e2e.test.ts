@@ -101,7 +101,7 @@ describeWithRedisBinaries("a Redis outage under two nodes", () => {
     const got = recordByRoom(back);
     const caughtUp = nextEvent(back, "caughtUp", (e) => e.room === "lobby");
     await pool.resume(a.url, "carol", carol.key, back);
-    await expect(caughtUp).resolves.toEqual({ room: "lobby", seq: last, incarnation: expect.any(String) });
+    await expect(caughtUp).resolves.toEqual({ room: "lobby", seq: last, incarnation: expect.any(String) as string });
     const lobby = got.get("lobby") ?? [];
     expect(lobby.map((m) => m.seq)).toEqual(seqsUpTo(last));
     expect([...accepted].filter(([seq, text]) => lobby[seq - 1]?.message !== text)).toEqual([]);
