@@ -35,6 +35,33 @@ const MESSAGES_PER_CHURN = 8;
 /** Sends in flight at once, so that joins and leaves meet messages being accepted. */
 const SENDS_IN_FLIGHT = 4;
 
+/** What one chaos run's traffic works with: sends and changes of membership in flight. */
+interface Run {
+  readonly world: ChaosWorld;
+  readonly members: readonly ChaosMember[];
+  readonly failures: unknown[];
+  readonly inFlight: Promise<void>[];
+  readonly changes: Promise<void>[];
+}
+
+// Messages `from`..`to`, each sent by `sendOne` with a few in flight, with a join or leave
+// every MESSAGES_PER_CHURN and a disruption every MESSAGES_PER_DISRUPTION.
+async function traffic(run: Run, from: number, to: number, accepted: Accepted, sendOne: (member: ChaosMember, room: string, text: string) => Promise<void>): Promise<void> {
+  const { world, members, failures, inFlight, changes } = run;
+  for (let i = from; i <= to; i += 1) {
+    if (i % MESSAGES_PER_DISRUPTION === 0) {
+      // A disruption never cuts a join or leave short: the checks need to know its outcome.
+      await Promise.all(changes.splice(0));
+      await disrupt(world, members);
+    }
+    if (i % MESSAGES_PER_CHURN === 0) changes.push(churn(world, members, ROOMS, accepted, failures));
+    const picked = pickSender(world.random, members);
+    if (picked === undefined) continue;
+    inFlight.push(sendOne(picked.member, picked.room, `message ${i} from ${picked.member.name}`));
+    if (inFlight.length >= SENDS_IN_FLIGHT) await inFlight.shift();
+  }
+}
+
 describeEachStore("chaos", (store) => {
   const server = useRelayPerTest({ store });
   const { client, resume } = useClients(server);
@@ -56,18 +83,8 @@ describeEachStore("chaos", (store) => {
     const failures: unknown[] = [];
     const inFlight: Promise<void>[] = [];
     const changes: Promise<void>[] = [];
-    for (let i = 1; i <= MESSAGES; i += 1) {
-      if (i % MESSAGES_PER_DISRUPTION === 0) {
-        // A disruption never cuts a join or leave short: the checks need to know its outcome.
-        await Promise.all(changes.splice(0));
-        await disrupt(world, members);
-      }
-      if (i % MESSAGES_PER_CHURN === 0) changes.push(churn(world, members, ROOMS, accepted, failures));
-      const picked = pickSender(world.random, members);
-      if (picked === undefined) continue;
-      inFlight.push(send(picked.member, picked.room, `message ${i} from ${picked.member.name}`, accepted, failures));
-      if (inFlight.length >= SENDS_IN_FLIGHT) await inFlight.shift();
-    }
+    const run: Run = { world, members, failures, inFlight, changes };
+    await traffic(run, 1, MESSAGES, accepted, (member, room, text) => send(member, room, text, accepted, failures));
     await Promise.all([...inFlight, ...changes]);
     expect(failures).toEqual([]);
     await annotate(churnSummary(members));
@@ -126,21 +143,9 @@ describe("chaos through a restart of the relay (memory store)", () => {
         member.sending -= 1;
       }
     };
-    const traffic = async (from: number, to: number, accepted: Accepted): Promise<void> => {
-      for (let i = from; i <= to; i += 1) {
-        if (i % MESSAGES_PER_DISRUPTION === 0) {
-          await Promise.all(changes.splice(0));
-          await disrupt(world, members);
-        }
-        if (i % MESSAGES_PER_CHURN === 0) changes.push(churn(world, members, ROOMS, accepted, failures));
-        const picked = pickSender(world.random, members);
-        if (picked === undefined) continue;
-        inFlight.push(sendTracked(picked.member, picked.room, `message ${i} from ${picked.member.name}`));
-        if (inFlight.length >= SENDS_IN_FLIGHT) await inFlight.shift();
-      }
-    };
+    const run: Run = { world, members, failures, inFlight, changes };
 
-    await traffic(1, MESSAGES_PER_HALF, before);
+    await traffic(run, 1, MESSAGES_PER_HALF, before, sendTracked);
     // Everyone connected (the memory store forgets the away), joins and leaves settled, sends
     // still in flight: then the relay restarts on the same port, with an empty store.
     await Promise.all(changes.splice(0));
@@ -152,7 +157,7 @@ describe("chaos through a restart of the relay (memory store)", () => {
     // Each SDK reconnects, logs in and rejoins its rooms by itself.
     await settle(world, members);
     for (const member of members) member.startOver(firstRun);
-    await traffic(MESSAGES_PER_HALF + 1, 2 * MESSAGES_PER_HALF, after);
+    await traffic(run, MESSAGES_PER_HALF + 1, 2 * MESSAGES_PER_HALF, after, sendTracked);
     await Promise.all([...inFlight, ...changes]);
     expect(failures).toEqual([]);
     await annotate(churnSummary(members));
