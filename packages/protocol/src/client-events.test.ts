@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { AckPayload, ChatPayload, JoinPayload, LoginPayload } from "./client-events.js";
-import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
+import {
+  AckPayload,
+  ChatPayload,
+  CreateGroupPayload,
+  GroupInfoAck,
+  GroupInfoPayload,
+  JoinAck,
+  JoinPayload,
+  LoginPayload,
+  Membership,
+  MlsAck,
+  MlsPayload,
+} from "./client-events.js";
+import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
 
 describe("LoginPayload", () => {
   it("accepts the seed's bare name and the object form, giving one shape", () => {
@@ -99,5 +111,82 @@ describe("ChatPayload", () => {
   it("takes a client id for the message, a UUID for one", () => {
     const clientId = "0b9f1c3e-8d4a-4f6b-9a27-5c1d2e3f4a5b";
     expect(ChatPayload.parse({ room: "test", text: "hi", clientId })).toEqual({ room: "test", text: "hi", clientId });
+  });
+});
+
+describe("JoinPayload, with a mode", () => {
+  it("takes the mode to create the room with, and leaves it out when absent", () => {
+    expect(JoinPayload.parse({ room: "team", mode: "encrypted" })).toEqual({ room: "team", mode: "encrypted" });
+    expect(JoinPayload.parse({ room: "team" })).toEqual({ room: "team" });
+    expect(JoinPayload.parse("team")).toEqual({ room: "team" });
+  });
+
+  it.each([
+    ["an unknown mode", { room: "team", mode: "secret" }],
+    ["a mode that is not a string", { room: "team", mode: true }],
+  ])("rejects %s", (_label, input) => {
+    expect(JoinPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("MlsPayload", () => {
+  const message = Buffer.from([0, 1, 0, 1, 2, 3]).toString("base64");
+
+  it("accepts a message with and without a GroupInfo and a client id", () => {
+    expect(MlsPayload.parse({ room: "team", message })).toEqual({ room: "team", message });
+    expect(MlsPayload.parse({ room: "team", message, groupInfo: message, clientId: "abcdefgh" })).toEqual({
+      room: "team",
+      message,
+      groupInfo: message,
+      clientId: "abcdefgh",
+    });
+  });
+
+  it("accepts a message of exactly the largest size", () => {
+    const largest = Buffer.alloc(MAX_MLS_BYTES).toString("base64");
+    expect(MlsPayload.safeParse({ room: "team", message: largest }).success).toBe(true);
+  });
+
+  it.each([
+    ["an empty message", { room: "team", message: "" }],
+    ["base64url", { room: "team", message: "ab-_ab-_" }],
+    ["text that is not base64", { room: "team", message: "hello world" }],
+    ["a message over the limit", { room: "team", message: Buffer.alloc(MAX_MLS_BYTES + 3).toString("base64") }],
+    ["a message that is not a string", { room: "team", message: [1, 2, 3] }],
+    ["a claimed epoch", { room: "team", message, epoch: 3 }],
+    ["a claimed kind", { room: "team", message, kind: "commit" }],
+    ["no room", { message }],
+  ])("rejects %s", (_label, input) => {
+    expect(MlsPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("CreateGroupPayload and GroupInfoPayload", () => {
+  it("take a room, and a GroupInfo to create with", () => {
+    const groupInfo = Buffer.from("group").toString("base64");
+    expect(CreateGroupPayload.parse({ room: "team", groupInfo })).toEqual({ room: "team", groupInfo });
+    expect(GroupInfoPayload.parse({ room: "team" })).toEqual({ room: "team" });
+  });
+
+  it.each([
+    ["createGroup without a GroupInfo", CreateGroupPayload, { room: "team" }],
+    ["createGroup with a null GroupInfo", CreateGroupPayload, { room: "team", groupInfo: null }],
+    ["groupInfo with extra keys", GroupInfoPayload, { room: "team", epoch: 1 }],
+  ])("reject %s", (_label, schema, input) => {
+    expect(schema.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("acks of encrypted rooms", () => {
+  it("default a missing mode to plain, so an older server reads as before", () => {
+    expect(JoinAck.parse({ room: "lobby", members: [] }).mode).toBe("plain");
+    expect(Membership.parse({ room: "lobby", acked: 0, incarnation: "Yq3vS0b1" }).mode).toBe("plain");
+  });
+
+  it("carry the group's status", () => {
+    const ack = JoinAck.parse({ room: "team", mode: "encrypted", members: [], group: { epoch: 4, pending: [{ leaf: 2, name: "carol" }] } });
+    expect(ack.group).toEqual({ epoch: 4, pending: [{ leaf: 2, name: "carol" }] });
+    expect(GroupInfoAck.parse({ room: "team", groupInfo: null, epoch: null, pending: [], seq: 0, incarnation: "Yq3vS0b1" }).epoch).toBeNull();
+    expect(MlsAck.parse({ room: "team", id: "x", seq: 5, incarnation: "Yq3vS0b1", sentAt: 1, kind: "commit", epoch: 5 }).kind).toBe("commit");
   });
 });

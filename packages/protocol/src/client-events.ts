@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClientMessageId, EpochMs, Incarnation, Name, Room, Seq, Text } from "./fields.js";
+import { ClientMessageId, Epoch, EpochMs, GroupStatus, Incarnation, MlsBytes, Name, Room, RoomMode, Seq, Text } from "./fields.js";
 import { PublicKey, Signature } from "./identity.js";
 import { Member } from "./server-events.js";
 
@@ -32,13 +32,18 @@ export type LoginPayload = z.output<typeof LoginPayload>;
 export type LoginPayloadInput = z.input<typeof LoginPayload>;
 
 /**
- * A room a keyed identity is a member of, with the last seq it acknowledged there and the
- * room's incarnation that seq belongs to.
+ * A room a keyed identity is a member of, with the last seq it acknowledged there, the room's
+ * incarnation that seq belongs to, and the room's mode.
  *
  * @example
- * { room: "lobby", acked: 41, incarnation: "Yq3vS0b1" }
+ * { room: "lobby", acked: 41, incarnation: "Yq3vS0b1", mode: "encrypted" }
  */
-export const Membership = z.looseObject({ room: z.string(), acked: z.int().nonnegative(), incarnation: Incarnation });
+export const Membership = z.looseObject({
+  room: z.string(),
+  acked: z.int().nonnegative(),
+  incarnation: Incarnation,
+  mode: RoomMode.default("plain"),
+});
 /** A room a keyed identity is a member of. */
 export type Membership = z.infer<typeof Membership>;
 
@@ -59,14 +64,17 @@ export const LoginAck = z.looseObject({
 export type LoginAck = z.infer<typeof LoginAck>;
 
 /**
- * `join`: a room (the seed form) or `{ room }`. A connection may be in several rooms; a bare
- * `chat` string goes to the one joined last.
+ * `join`: a room (the seed form) or `{ room, mode? }`. A connection may be in several rooms; a
+ * bare `chat` string goes to the one joined last. `mode` is the mode to create the room with
+ * if it is new (`plain` when absent); an existing room keeps its own, which the ack names. An
+ * encrypted room takes only keyed members, who then join its MLS group (see `groupInfo`).
  *
  * @example
  * socket.emit("join", "lobby");
+ * socket.emit("join", { room: "team", mode: "encrypted" }, (result) => console.log(result));
  */
 export const JoinPayload = z
-  .union([Room, z.strictObject({ room: Room })])
+  .union([Room, z.strictObject({ room: Room, mode: RoomMode.optional() })])
   .transform((value) => (typeof value === "string" ? { room: value } : value));
 /** `join` as handlers see it. */
 export type JoinPayload = z.output<typeof JoinPayload>;
@@ -74,19 +82,23 @@ export type JoinPayload = z.output<typeof JoinPayload>;
 export type JoinPayloadInput = z.input<typeof JoinPayload>;
 
 /**
- * Data of a successful `join` ack: the room, who is in it, and for a keyed member its cursor
- * (for a new member, the room's latest seq: it receives everything after it, nothing from
- * before it joined) with the room's incarnation that seq belongs to.
+ * Data of a successful `join` ack: the room, its mode, who is in it, and for a keyed member its
+ * cursor (for a new member, the room's latest seq: it receives everything after it, nothing
+ * from before it joined) with the room's incarnation that seq belongs to. For an encrypted
+ * room, `group` says where its MLS group stands.
  *
  * @example
- * { room: "lobby", members: [{ name: "alice", online: true }], seq: 41, incarnation: "Yq3vS0b1" }
+ * { room: "lobby", mode: "plain", members: [{ name: "alice", online: true }], seq: 41, incarnation: "Yq3vS0b1" }
  */
 export const JoinAck = z.looseObject({
   room: z.string(),
+  mode: RoomMode.default("plain"),
   members: z.array(Member),
   seq: z.int().nonnegative().default(0),
   /** Sent to keyed members (guests have no cursor). */
   incarnation: Incarnation.optional(),
+  /** Sent for encrypted rooms. */
+  group: GroupStatus.optional(),
 });
 /** Data of a successful `join` ack. */
 export type JoinAck = z.infer<typeof JoinAck>;
@@ -192,3 +204,94 @@ export type TypingPayload = z.output<typeof TypingPayload>;
 export const TypingAck = z.looseObject({ room: z.string() });
 /** Data of a successful `typing` ack. */
 export type TypingAck = z.infer<typeof TypingAck>;
+
+/**
+ * `groupInfo`: a member of an encrypted room asks for its group's latest GroupInfo (public: it
+ * holds the ratchet tree and the external public key), to join the group by external commit.
+ *
+ * @example
+ * const result = await socket.emitWithAck("groupInfo", { room: "team" });
+ */
+export const GroupInfoPayload = z.strictObject({ room: Room });
+/** `groupInfo` as handlers see it. */
+export type GroupInfoPayload = z.output<typeof GroupInfoPayload>;
+
+/**
+ * Data of a successful `groupInfo` ack: the GroupInfo (null until the first member creates the
+ * group), where the group stands, and the room's latest seq and incarnation as of this
+ * GroupInfo: a member that joins from it has nothing to read at or before `seq`.
+ *
+ * @example
+ * { room: "team", groupInfo: "AAEAAw…", epoch: 4, pending: [], seq: 57, incarnation: "Yq3vS0b1" }
+ */
+export const GroupInfoAck = GroupStatus.extend({
+  room: z.string(),
+  groupInfo: MlsBytes.nullable(),
+  seq: z.int().nonnegative(),
+  incarnation: Incarnation,
+});
+/** Data of a successful `groupInfo` ack. */
+export type GroupInfoAck = z.infer<typeof GroupInfoAck>;
+
+/**
+ * `createGroup`: the first member of an encrypted room uploads the GroupInfo of the group it
+ * made (epoch 0, itself the only leaf). Refused with `STALE_EPOCH` when someone came first:
+ * then fetch their GroupInfo and join it instead.
+ *
+ * @example
+ * await socket.emitWithAck("createGroup", { room: "team", groupInfo });
+ */
+export const CreateGroupPayload = z.strictObject({ room: Room, groupInfo: MlsBytes });
+/** `createGroup` as handlers see it. */
+export type CreateGroupPayload = z.output<typeof CreateGroupPayload>;
+
+/**
+ * Data of a successful `createGroup` ack, and of other answers that say where a group stands.
+ *
+ * @example
+ * { room: "team", epoch: 0, pending: [] }
+ */
+export const GroupAck = GroupStatus.extend({ room: z.string() });
+/** Data of a successful `createGroup` ack. */
+export type GroupAck = z.infer<typeof GroupAck>;
+
+/**
+ * `mls`: an MLS message for an encrypted room's log. The relay reads the wire format, epoch
+ * and content type from the message itself and takes:
+ * - a commit, as a PublicMessage made in the group's current epoch, with `groupInfo`: the
+ *   GroupInfo of the epoch it starts, which the relay keeps for joiners. An external commit's
+ *   new leaf must carry the sender's name and login key. The first commit of an epoch wins;
+ *   later ones get `STALE_EPOCH`.
+ * - an application message or proposal, made in the current epoch (else `STALE_EPOCH`), once
+ *   no removal is pending (else `REMOVALS_PENDING`).
+ * `clientId` makes a retry safe, as for `chat`.
+ *
+ * @example
+ * await socket.emitWithAck("mls", { room: "team", message: base64(commit), groupInfo: base64(groupInfo) });
+ */
+export const MlsPayload = z.strictObject({
+  room: Room,
+  message: MlsBytes,
+  groupInfo: MlsBytes.optional(),
+  clientId: ClientMessageId.optional(),
+});
+/** `mls` as handlers see it. */
+export type MlsPayload = z.output<typeof MlsPayload>;
+/** `mls` as clients may send it. */
+export type MlsPayloadInput = z.input<typeof MlsPayload>;
+
+/** What kind of MLS message a log entry is, as the relay read it from the framing. */
+export const MlsKind = z.enum(["application", "commit", "proposal"]);
+/** What kind of MLS message a log entry is. */
+export type MlsKind = z.infer<typeof MlsKind>;
+
+/**
+ * Data of a successful `mls` ack: the entry's place in the log, its kind, and the group's
+ * epoch after it (one more than the message's for a commit).
+ *
+ * @example
+ * { room: "team", id: "9b1d…", seq: 58, incarnation: "Yq3vS0b1", sentAt: 1764201600000, kind: "commit", epoch: 5 }
+ */
+export const MlsAck = ChatAck.extend({ kind: MlsKind, epoch: Epoch });
+/** Data of a successful `mls` ack. */
+export type MlsAck = z.infer<typeof MlsAck>;

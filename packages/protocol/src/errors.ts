@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GroupStatus } from "./fields.js";
 
 /**
  * The closed set of error codes a client can receive, by ack or by `error` event.
@@ -21,8 +22,21 @@ export const ErrorCode = {
   NAME_TAKEN: "NAME_TAKEN",
   /** The identity proof did not check out. */
   UNAUTHORIZED: "UNAUTHORIZED",
-  /** The room only accepts end-to-end encrypted messages. */
+  /**
+   * The room is end-to-end encrypted and the client did not join it as an MLS member (a guest,
+   * a seed tutorial client), or the relay refuses plain rooms altogether.
+   */
   E2E_REQUIRED: "E2E_REQUIRED",
+  /**
+   * The MLS message was made for an epoch the room's group has left (another member's commit
+   * came first). Retryable: process the room's log up to `group.epoch`, then make it again.
+   */
+  STALE_EPOCH: "STALE_EPOCH",
+  /**
+   * The room's group still holds members who are gone (`group.pending`): application messages
+   * wait until a commit removes them. Retryable: commit the removals, then send again.
+   */
+  REMOVALS_PENDING: "REMOVALS_PENDING",
   /** Too many events in too short a time; slow down and retry. */
   RATE_LIMITED: "RATE_LIMITED",
   /** A per-connection or per-room bound (rooms joined, entries held) was reached. */
@@ -45,6 +59,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const PigeonErrorBody = z.looseObject({
   code: z.enum(ErrorCode),
   message: z.string(),
+  /** With `STALE_EPOCH` and `REMOVALS_PENDING`: where the room's group stands now. */
+  group: GroupStatus.optional(),
 });
 /** The error part of a failed ack. */
 export type PigeonErrorBody = z.infer<typeof PigeonErrorBody>;

@@ -4,12 +4,18 @@ import {
   AckReply,
   ChatAck,
   ChatPayload,
+  CreateGroupPayload,
+  GroupAck,
+  GroupInfoAck,
+  GroupInfoPayload,
   JoinAck,
   JoinPayload,
   LeaveAck,
   LeavePayload,
   LoginAck,
   LoginPayload,
+  MlsAck,
+  MlsPayload,
   TypingAck,
   TypingPayload,
 } from "./client-events.js";
@@ -18,6 +24,7 @@ import {
   CaughtUpEvent,
   ChatMessage,
   ExpiredEvent,
+  GroupStatusEvent,
   Hello,
   MemberChangesEvent,
   MembersEvent,
@@ -39,6 +46,9 @@ export const clientEvents = {
   chat: { payload: ChatPayload, ack: ChatAck },
   ack: { payload: AckPayload, ack: AckReply },
   typing: { payload: TypingPayload, ack: TypingAck },
+  groupInfo: { payload: GroupInfoPayload, ack: GroupInfoAck },
+  createGroup: { payload: CreateGroupPayload, ack: GroupAck },
+  mls: { payload: MlsPayload, ack: MlsAck },
 } as const;
 
 /** The name of an event a client may send. */
@@ -68,6 +78,7 @@ export const serverEvents = {
   expired: ExpiredEvent,
   receipts: ReceiptsEvent,
   typing: TypingEvent,
+  groupStatus: GroupStatusEvent,
 } as const;
 
 /** The name of an event the server sends. */

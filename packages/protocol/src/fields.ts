@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
+import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
 
 // Names may hold letters, digits, spaces and a little punctuation, but must start with a
 // letter or digit so that they read well in a member list and cannot imitate a system line.
@@ -99,3 +99,66 @@ export const ClientMessageId = z
   .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, _ or -");
 /** A client's own id for a message it sends. */
 export type ClientMessageId = z.infer<typeof ClientMessageId>;
+
+/**
+ * A room's mode, fixed when the room is created: `encrypted` rooms are MLS groups whose log
+ * holds only MLS messages (the relay never sees their text); `plain` rooms carry text the
+ * relay can read, for the seed tutorial's clients and guests.
+ *
+ * @example
+ * RoomMode.parse("encrypted")
+ */
+export const RoomMode = z.enum(["plain", "encrypted"]);
+/** A room's mode. */
+export type RoomMode = z.infer<typeof RoomMode>;
+
+/**
+ * An MLS group's epoch (RFC 9420: a uint64; past 2^53 no group will ever get).
+ *
+ * @example
+ * Epoch.parse(3)
+ */
+export const Epoch = z.int().nonnegative();
+/** An MLS group's epoch. */
+export type Epoch = z.infer<typeof Epoch>;
+
+const MAX_MLS_BASE64 = Math.ceil(MAX_MLS_BYTES / 3) * 4;
+
+/**
+ * An MLSMessage (RFC 9420 section 6) in standard base64, at most {@link MAX_MLS_BYTES} bytes
+ * before encoding: a PublicMessage commit or proposal, a PrivateMessage, or a GroupInfo.
+ *
+ * @example
+ * MlsBytes.parse(Buffer.from(commit).toString("base64"))
+ */
+export const MlsBytes = z
+  .string()
+  .min(4, "an MLS message must not be empty")
+  .max(MAX_MLS_BASE64, `an MLS message must be at most ${MAX_MLS_BYTES} bytes`)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "an MLS message must be standard base64");
+/** An MLSMessage in base64. */
+export type MlsBytes = z.infer<typeof MlsBytes>;
+
+/**
+ * A leaf of an encrypted room's group that the next commit must remove: its member left the
+ * room, was dropped for being away longer than the member TTL, or its name now belongs to
+ * another key.
+ *
+ * @example
+ * { leaf: 3, name: "carol" }
+ */
+export const PendingRemoval = z.looseObject({ leaf: z.int().nonnegative(), name: z.string() });
+/** A leaf the next commit must remove. */
+export type PendingRemoval = z.infer<typeof PendingRemoval>;
+
+/**
+ * Where an encrypted room's group stands at the relay: its epoch (null until the first member
+ * creates the group) and the removals the next commit must carry. While `pending` is not empty
+ * the relay refuses application messages, so that nobody who left can read what follows.
+ *
+ * @example
+ * { epoch: 4, pending: [{ leaf: 3, name: "carol" }] }
+ */
+export const GroupStatus = z.looseObject({ epoch: Epoch.nullable(), pending: z.array(PendingRemoval) });
+/** Where an encrypted room's group stands at the relay. */
+export type GroupStatus = z.infer<typeof GroupStatus>;

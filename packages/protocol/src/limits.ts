@@ -16,11 +16,25 @@ export const MAX_TEXT_LENGTH = 4000;
 export const MAX_ROOMS_PER_CONNECTION = 50;
 
 /**
- * Largest socket.io packet the server accepts, in bytes. A chat packet at the text limit
- * (4,000 code units, up to 16,000 bytes once JSON-escaped) plus names and framing fits well
- * inside it; anything larger is cut off by the transport before any handler runs.
+ * Largest MLS message or GroupInfo of an encrypted room, in bytes before base64. A GroupInfo
+ * carries the whole ratchet tree, about 220 bytes per member: this bounds encrypted rooms at
+ * about 1,700 members.
  */
-export const MAX_PACKET_BYTES = 64 * 1024;
+export const MAX_MLS_BYTES = 384 * 1024;
+
+/**
+ * Largest MLS application message (an encrypted chat message), in bytes before base64: a text
+ * at {@link MAX_TEXT_LENGTH} (up to 16,000 bytes of UTF-8) plus MLS framing and padding fits.
+ */
+export const MAX_MLS_APPLICATION_BYTES = 20 * 1024;
+
+/**
+ * Largest socket.io packet the server accepts, in bytes. The largest packet is an MLS commit
+ * uploaded with its GroupInfo, each at most {@link MAX_MLS_BYTES} before base64; a chat packet
+ * at the text limit (up to 16,000 bytes once JSON-escaped) fits many times over. Anything
+ * larger is cut off by the transport before any handler runs.
+ */
+export const MAX_PACKET_BYTES = 1024 * 1024;
 
 /** All limits in one object, in the shape `hello` advertises them. */
 export const LIMITS = {
@@ -29,6 +43,7 @@ export const LIMITS = {
   maxTextLength: MAX_TEXT_LENGTH,
   maxRoomsPerConnection: MAX_ROOMS_PER_CONNECTION,
   maxPacketBytes: MAX_PACKET_BYTES,
+  maxMlsBytes: MAX_MLS_BYTES,
 } as const;
 
 /** Most receipts one `receipts` event carries; older undelivered ones wait for the next. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpochMs, Incarnation, Seq } from "./fields.js";
+import { Epoch, EpochMs, GroupStatus, Incarnation, RoomMode, Seq } from "./fields.js";
 
 // What the server sends. Loose objects: a client built against this version keeps working
 // when a newer server adds fields.
@@ -24,6 +24,13 @@ export const ChatMessage = z.looseObject({
   replayed: z.boolean().optional(),
   /** The sender's own id for it, when it gave one: how a sender tells its own echo. */
   clientId: z.string().optional(),
+  /**
+   * In encrypted rooms: what kind of MLS message `message` holds (in base64), as the relay read
+   * it from the framing. `user` is the sender as the relay authenticated it.
+   */
+  mls: z.enum(["application", "commit", "proposal"]).optional(),
+  /** In encrypted rooms: the epoch the MLS message was made in. */
+  epoch: Epoch.optional(),
 });
 /** A chat message as delivered. */
 export type ChatMessage = z.infer<typeof ChatMessage>;
@@ -52,6 +59,7 @@ export type Member = z.infer<typeof Member>;
 export const MembersEvent = z.looseObject({
   room: z.string(),
   members: z.array(Member),
+  mode: RoomMode.optional(),
 });
 /** The `members` event payload. */
 export type MembersEvent = z.infer<typeof MembersEvent>;
@@ -153,8 +161,11 @@ export const Hello = z.looseObject({
     maxTextLength: z.int(),
     maxRoomsPerConnection: z.int(),
     maxPacketBytes: z.int(),
+    maxMlsBytes: z.int().optional(),
   }),
   retention: RetentionPolicy,
+  /** True when the relay refuses plain rooms (`--require-e2e`): every room is encrypted. */
+  e2eRequired: z.boolean().default(false),
 });
 /** The `hello` event payload. */
 export type Hello = z.infer<typeof Hello>;
@@ -194,3 +205,14 @@ export const MemberChangesEvent = z.looseObject({
 });
 /** The `memberChanges` event payload. */
 export type MemberChangesEvent = z.infer<typeof MemberChangesEvent>;
+
+/**
+ * `groupStatus`: an encrypted room's group changed in a way its members must act on: removals
+ * became pending (a member left or was dropped), so the next member to send commits them first.
+ *
+ * @example
+ * socket.on("groupStatus", ({ room, pending }) => pending.length && commitRemovals(room, pending));
+ */
+export const GroupStatusEvent = GroupStatus.extend({ room: z.string(), incarnation: Incarnation });
+/** The `groupStatus` event payload. */
+export type GroupStatusEvent = z.infer<typeof GroupStatusEvent>;

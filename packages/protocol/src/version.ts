@@ -6,6 +6,8 @@
  * @example
  * if (hello.protocolVersion !== PROTOCOL_VERSION) console.warn("server speaks another version");
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 // 2: `member` (one change per event) became `memberChanges` (a room's changes gathered).
 // 3: messages, `caughtUp`, keyed join acks and login memberships carry the room's `incarnation`.
+// 4: encrypted rooms: `join` takes and answers a room `mode`; `chat` to an encrypted room is
+//    refused with E2E_REQUIRED; the `groupInfo`, `createGroup` and `mls` events; MLS log entries.
