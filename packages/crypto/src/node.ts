@@ -5,3 +5,4 @@ export { IDENTITY_DIR_MODE, IDENTITY_FILE_MODE, readIdentityFile, writeIdentityF
 export { nodeCryptoProvider } from "./node/node-crypto-provider.js";
 export { FilePinStore } from "./node/file-pin-store.js";
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readPrivateFile, writePrivateFile } from "./node/private-file.js";
+export { FileGroupStateStore } from "./node/file-group-state-store.js";

@@ -12,7 +12,7 @@ import { createIdentityKey } from "../identity-key.js";
 import { nodeCryptoProvider } from "../node/node-crypto-provider.js";
 import { loadCipherSuite } from "./cipher-suite.js";
 import { GroupErrorCode } from "./errors.js";
-import { MlsGroup, type GroupOptions } from "./group.js";
+import { MlsGroup, type GroupOptions, type Removal } from "./group.js";
 import { credentialOf, sameKey } from "./members.js";
 
 const suite = await loadCipherSuite(nodeCryptoProvider);
@@ -81,11 +81,16 @@ class Member {
 
   async remove(...names: string[]): Promise<void> {
     await this.catchUp();
-    const pending = await this.group.commitRemovals(names);
+    const pending = await this.group.commitRemovals(leavesOf(this.group, names));
     if (pending === undefined) throw new Error("nothing to remove");
     this.room.submit(pending.commit, pending.groupInfo);
     pending.accept();
   }
+}
+
+/** The relay's pending removals for `names`: each of their leaves, with the name. */
+function leavesOf(group: MlsGroup, names: readonly string[]): Removal[] {
+  return group.members.filter((member) => names.includes(member.name)).map(({ leaf, name }) => ({ leaf, name }));
 }
 
 async function roomOf(...names: string[]): Promise<[Room, ...Member[]]> {
@@ -230,13 +235,45 @@ describe("MlsGroup", () => {
 
   it("drops a commit the relay refused, so the loser of a race follows the winner", async () => {
     const [room, alice, bob] = await roomOf("alice", "bob", "carol");
-    const winner = await alice!.group.commitRemovals(["carol"]);
-    const loser = await bob!.group.commitRemovals(["carol"]);
+    const winner = await alice!.group.commitRemovals(leavesOf(alice!.group, ["carol"]));
+    const loser = await bob!.group.commitRemovals(leavesOf(bob!.group, ["carol"]));
     room.submit(winner!.commit, winner!.groupInfo);
     winner!.accept();
     expect(loser?.epoch).toBe(bob!.group.epoch);
     await bob!.catchUp();
     expect(bob!.group.epoch).toBe(alice!.group.epoch);
     expect(bob!.group.members.map((member) => member.name)).toEqual(["alice", "bob"]);
+  });
+
+  it("removes a leaf only while it holds the name given with it, and never our own", async () => {
+    const [room, alice, bob, carol] = await roomOf("alice", "bob", "carol");
+    const carolLeaf = carol!.group.members.find((member) => member.name === "carol")!.leaf;
+    const aliceLeaf = alice!.group.members.find((member) => member.name === "alice")!.leaf;
+    await expect(alice!.group.commitRemovals([{ leaf: carolLeaf, name: "dave" }])).resolves.toBeUndefined();
+    await expect(alice!.group.commitRemovals([{ leaf: aliceLeaf, name: "alice" }])).resolves.toBeUndefined();
+    await expect(alice!.group.commitRemovals([{ leaf: 99, name: "carol" }])).resolves.toBeUndefined();
+    const pending = await alice!.group.commitRemovals([
+      { leaf: carolLeaf, name: "carol" },
+      { leaf: aliceLeaf, name: "alice" },
+    ]);
+    room.submit(pending!.commit, pending!.groupInfo);
+    pending!.accept();
+    await bob!.catchUp();
+    expect(bob!.group.members.map((member) => member.name)).toEqual(["alice", "bob"]);
+  });
+
+  it("reads messages of the epoch before its own commit, also after a restore from that point", async () => {
+    const [room, alice, bob, carol] = await roomOf("alice", "bob", "carol");
+    const late = await bob!.group.encrypt(text("sent before alice's commit"));
+    const pending = await alice!.group.commitRemovals(leavesOf(alice!.group, ["carol"]));
+    room.submit(pending!.commit, pending!.groupInfo);
+    pending!.accept();
+    const stored = alice!.group.encode();
+    const restored = await MlsGroup.restore(stored, room.options(alice!.identity));
+    for (const group of [alice!.group, restored]) {
+      const result = await group.process(late);
+      expect(result).toMatchObject({ kind: "message", sender: "bob" });
+    }
+    expect(carol!.group.active).toBe(true);
   });
 });

@@ -64,6 +64,17 @@ export interface PendingCommit {
   accept(): void;
 }
 
+/**
+ * A leaf to remove, with the name it must still hold: what the relay's pending removals list.
+ *
+ * @example
+ * const removal: Removal = { leaf: 3, name: "carol" };
+ */
+export interface Removal {
+  readonly leaf: number;
+  readonly name: string;
+}
+
 /** What processing one log entry did. */
 export type Processed =
   | { readonly kind: "message"; readonly sender: string; readonly plaintext: Uint8Array }
@@ -210,24 +221,28 @@ export class MlsGroup {
   }
 
   /**
-   * A commit that removes the named members (and applies any proposals received), as a
-   * PublicMessage so the relay can see whom it removes. Undefined when none of them is a member.
+   * A commit that removes the given leaves (and applies any proposals received), as a
+   * PublicMessage so the relay can see whom it removes. A leaf is removed only while it still
+   * holds the name given with it (a name may hold a stale leaf under an old key beside its
+   * new one, and a leaf index is reused once freed), and never our own. Undefined when none
+   * of them is left to remove.
    *
    * @example
-   * const pending = await group.commitRemovals(["carol"]);
+   * const pending = await group.commitRemovals([{ leaf: 3, name: "carol" }]);
    * if (pending && (await relay.submit(pending.commit, pending.groupInfo))) pending.accept();
    */
-  commitRemovals(names: readonly string[]): Promise<PendingCommit | undefined> {
+  commitRemovals(removals: readonly Removal[]): Promise<PendingCommit | undefined> {
     return this.#serial(async () => {
       this.#assertActive();
-      const removals: Proposal[] = this.members
-        .filter((member) => names.includes(member.name) && member.leaf !== this.#state.privatePath.leafIndex)
+      const own = this.#state.privatePath.leafIndex;
+      const proposals: Proposal[] = this.members
+        .filter((member) => member.leaf !== own && removals.some(({ leaf, name }) => leaf === member.leaf && name === member.name))
         .map((member) => ({ proposalType: "remove", remove: { removed: member.leaf } }));
-      if (removals.length === 0) return undefined;
+      if (proposals.length === 0) return undefined;
       const epoch = this.epoch;
       const { newState, commit } = await createCommit(
         { state: this.#state, cipherSuite: this.#options.suite },
-        { wireAsPublicMessage: true, extraProposals: removals, ratchetTreeExtension: true },
+        { wireAsPublicMessage: true, extraProposals: proposals, ratchetTreeExtension: true },
       );
       const commitBytes = encodeMlsMessage(commit);
       const commitDigest = await this.#digest(commitBytes);

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import type { GroupStateStore, StoredGroup } from "../group-state-store.js";
+import { readPrivateFile, writePrivateFile } from "./private-file.js";
+
+// A profile becomes a directory name: nothing that could climb out of the parent or hide.
+const UNSAFE_PROFILE = /[/\\\0]|^\.|^$/u;
+const MAX_PROFILE_LENGTH = 200;
+
+const GroupFile = z.strictObject({
+  version: z.literal(1),
+  room: z.string(),
+  incarnation: z.string().min(1),
+  seq: z.int().nonnegative(),
+  state: z.string().regex(/^[A-Za-z0-9_-]+$/u),
+});
+
+/**
+ * A {@link GroupStateStore} for one profile: a file per room in `<directory>/<profile>/`,
+ * each replaced atomically (a temporary file, flushed, renamed) with mode 0600 in directories
+ * of mode 0700, refused when others may read it, as identity files are. A file is named by a
+ * hash of its room's name (rooms differing only in case stay apart on any file system) and
+ * holds the room's name, checked on load. Node only.
+ *
+ * @example
+ * const stateStore = new FileGroupStateStore(join(homedir(), ".config", "pigeon", "groups"), "alice");
+ * createClient({ url, mls: { stateStore } });
+ */
+export class FileGroupStateStore implements GroupStateStore {
+  /** The directory this profile's group files are kept in. */
+  readonly directory: string;
+
+  constructor(directory: string, profile: string) {
+    if (UNSAFE_PROFILE.test(profile) || profile.length > MAX_PROFILE_LENGTH) {
+      throw new RangeError(`"${profile}" cannot name a group state directory`);
+    }
+    this.directory = join(directory, profile);
+  }
+
+  /** The file a room's group is kept in. */
+  pathOf(room: string): string {
+    return join(this.directory, `${createHash("sha256").update(room, "utf8").digest("hex").slice(0, 32)}.json`);
+  }
+
+  async load(room: string): Promise<StoredGroup | undefined> {
+    const path = this.pathOf(room);
+    const text = await readPrivateFile(path, (message) => new Error(message));
+    if (text === undefined) return undefined;
+    const parsed = GroupFile.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.room !== room) throw new Error(`${path} is not Pigeon group state for ${room}`);
+    const { incarnation, seq, state } = parsed.data;
+    return { room, incarnation, seq, state: new Uint8Array(Buffer.from(state, "base64url")) };
+  }
+
+  async save({ room, incarnation, seq, state }: StoredGroup): Promise<void> {
+    const file = { version: 1, room, incarnation, seq, state: Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString("base64url") };
+    await writePrivateFile(this.pathOf(room), `${JSON.stringify(file)}\n`);
+  }
+
+  async delete(room: string): Promise<void> {
+    await rm(this.pathOf(room), { force: true });
+  }
+}
