@@ -2,11 +2,12 @@
 // what they do per event, never in how socket.io is configured.
 
 /**
- * socket.io's `maxHttpBufferSize` and ws's `maxPayload`: Pigeon's MAX_PACKET_BYTES (64 KiB).
+ * socket.io's `maxHttpBufferSize` and ws's `maxPayload`: Pigeon's MAX_PACKET_BYTES (1 MiB, room for
+ * an MLS commit with its GroupInfo).
  * Kept here as a literal so the baselines do not load @pigeon/protocol (and zod) into their
  * memory; a test checks it equals the protocol's.
  */
-export const MAX_PACKET_BYTES = 64 * 1024;
+export const MAX_PACKET_BYTES = 1024 * 1024;
 
 /** The port and address a server process is told to listen on. */
 export function listenAddress(env: NodeJS.ProcessEnv): { port: number; host: string } {
