@@ -15,7 +15,8 @@ import { profilePigeonInto } from "./servers/profiling.js";
 
 const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--profile] [--out DIR]
 
-  --full     the full profile (keyed rooms of 1,000, longer windows, three rounds; ~10 min)
+  --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
+             windows, three rounds; ~20 min)
   --only     run only these workloads (the README is then left as it is)
   --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
              window go to results/profiles/ (numbers of a profiled run are not for the README)
@@ -66,6 +67,7 @@ try {
     ...(only ? { only: only as ReadonlySet<WorkloadName> } : {}),
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     log: (line) => process.stderr.write(`${line}\n`),
+    mlsProfileDir: join(profilesDir, "mls"),
   });
   // Only a complete, unprofiled run into bench/results replaces the README's results.
   const readmeRun = only === undefined && !values.profile && values.out === undefined;

@@ -1,3 +1,4 @@
+import type { MlsClientSettings } from "./mls/client-result.js";
 import type { FanoutSettings, Mode } from "./workloads/fanout.js";
 import type { DrainSettings } from "./workloads/drain.js";
 import type { IdleMemorySettings } from "./workloads/idle-memory.js";
@@ -11,6 +12,8 @@ export interface Profile {
     readonly roomSizes: readonly number[];
     /** Room sizes measured with keyed members (Pigeon only; baselines have no keyed mode). */
     readonly keyedRoomSizes: readonly number[];
+    /** Room sizes measured as encrypted rooms (Pigeon only), beside the keyed ones. */
+    readonly encryptedRoomSizes: readonly number[];
     /** Rounds over every case, servers interleaved; the median round is reported. */
     readonly rounds: number;
   };
@@ -21,6 +24,7 @@ export interface Profile {
   };
   readonly drain: readonly DrainSettings[];
   readonly scaleOut: Omit<ScaleOutSettings, "redisUrl">;
+  readonly mls: Omit<MlsClientSettings, "profileDir">;
 }
 
 // The same offered load for every server: 50,000 deliveries per second keeps each server
@@ -32,12 +36,27 @@ const DRAIN: readonly DrainSettings[] = [
   { members: 500, heldPerMember: 100 },
 ];
 
-/** `pnpm bench`: every workload once, short windows; about two and a half minutes. */
+// A room of 100 for messages (the issue's), 10,000 held for the returning member; 2,000
+// encrypted for the rate. Joins at 1,000 only in the full profile: growing a room to 1,000 by
+// external joins takes about six minutes.
+const MLS: Profile["mls"] = {
+  joinSizes: [10, 100],
+  joinRepetitions: 5,
+  messageRoomSize: 100,
+  encryptMessages: 2_000,
+  heldMessages: 10_000,
+  profileJoinSize: 100,
+  profileJoinRepetitions: 5,
+  profileDecryptMessages: 2_000,
+};
+
+/** `pnpm bench`: every workload once, short windows; about three and a half minutes. */
 export const QUICK: Profile = {
   name: "quick",
   fanout: {
     roomSizes: [10, 100, 1000],
     keyedRoomSizes: [10, 100],
+    encryptedRoomSizes: [10, 100],
     rounds: 1,
     connections: 1000,
     deliveriesPerSecond: () => DELIVERIES_PER_SECOND,
@@ -60,6 +79,7 @@ export const QUICK: Profile = {
   idleMemory: { connections: 10_000, roomSize: 10, concurrency: 200, settleMs: 1_000, rounds: 1 },
   drain: DRAIN,
   scaleOut: { nodeCounts: [1, 3], rooms: 10, roomSize: 100, inFlightPerSender: 32, warmupMs: 1_000, measureMs: 2_000 },
+  mls: MLS,
 };
 
 /** `pnpm bench --full`: keyed rooms of 1,000 too, longer windows, three rounds; about ten minutes. */
@@ -68,6 +88,7 @@ export const FULL: Profile = {
   fanout: {
     ...QUICK.fanout,
     keyedRoomSizes: [10, 100, 1000],
+    encryptedRoomSizes: [10, 100, 1000],
     rounds: 3,
     warmupMs: 2_000,
     measureMs: 6_000,
@@ -76,4 +97,5 @@ export const FULL: Profile = {
   idleMemory: { ...QUICK.idleMemory, rounds: 3 },
   drain: DRAIN,
   scaleOut: { ...QUICK.scaleOut, warmupMs: 2_000, measureMs: 5_000 },
+  mls: { ...MLS, joinSizes: [10, 100, 1000] },
 };

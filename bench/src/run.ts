@@ -9,11 +9,12 @@ import { runDrain, type DrainResult } from "./workloads/drain.js";
 import { runFanout, type FanoutCase, type FanoutResult } from "./workloads/fanout.js";
 import { runIdleMemory, type IdleMemoryResult } from "./workloads/idle-memory.js";
 import { runMaxRate, runOneToOne, type MaxRateResult, type OneToOneResult } from "./workloads/one-to-one.js";
+import { runMlsClient } from "./workloads/mls-client.js";
 import { redisAvailable, runScaleOut } from "./workloads/scale-out.js";
 import { profilingPigeon } from "./servers/profiling.js";
 
 /** The workloads, by the names `--only` takes. */
-export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout"] as const;
+export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout", "mls"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** What to run. */
@@ -24,6 +25,8 @@ export interface RunOptions {
   readonly redisUrl: string;
   /** Progress lines (stderr in the CLI). */
   readonly log: (line: string) => void;
+  /** Where the MLS client workload writes its .cpuprofile files (none when absent). */
+  readonly mlsProfileDir?: string;
 }
 
 const TIMER_STALL_PROBE_MS = 1_000;
@@ -35,7 +38,7 @@ const TIMER_STALL_PROBE_MS = 1_000;
  * @example
  * const report = await runBench({ profile: QUICK, redisUrl, log: console.error });
  */
-export async function runBench({ profile, only, redisUrl, log }: RunOptions): Promise<BenchReport> {
+export async function runBench({ profile, only, redisUrl, log, mlsProfileDir }: RunOptions): Promise<BenchReport> {
   const started = new Date();
   const machineAtStart = machineInfo();
   const wanted = (name: WorkloadName) => only === undefined || only.has(name);
@@ -64,6 +67,10 @@ export async function runBench({ profile, only, redisUrl, log }: RunOptions): Pr
     }
   }
 
+  const mlsClient = wanted("mls")
+    ? await runMlsClient({ ...profile.mls, ...(mlsProfileDir === undefined ? {} : { profileDir: mlsProfileDir }) }, log)
+    : undefined;
+
   return {
     profile: profile.name,
     profiled: profilingPigeon(),
@@ -77,7 +84,8 @@ export async function runBench({ profile, only, redisUrl, log }: RunOptions): Pr
     idleMemory,
     drain,
     scaleOut,
-    targets: checkTargets({ fanout, latency: oneToOne?.latency ?? [], idleMemory, drain }),
+    ...(mlsClient ? { mlsClient } : {}),
+    targets: checkTargets({ fanout, latency: oneToOne?.latency ?? [], idleMemory, drain, ...(mlsClient ? { mlsClient } : {}) }),
   };
 }
 
@@ -86,6 +94,8 @@ async function fanoutAll(profile: Profile, log: (line: string) => void): Promise
   for (const roomSize of profile.fanout.roomSizes) {
     for (const server of SERVER_KINDS) cases.push({ server, mode: "guest", roomSize });
     if (profile.fanout.keyedRoomSizes.includes(roomSize)) cases.push({ server: "pigeon", mode: "keyed", roomSize });
+    // Beside the plain keyed case of the same size, so both see the machine in the same state.
+    if (profile.fanout.encryptedRoomSizes.includes(roomSize)) cases.push({ server: "pigeon", mode: "encrypted", roomSize });
   }
   const rounds: FanoutResult[][] = cases.map(() => []);
   for (let round = 1; round <= profile.fanout.rounds; round += 1) {

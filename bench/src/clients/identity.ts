@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import type { Identity } from "@pigeon/crypto";
 import { loginProof } from "@pigeon/protocol";
 
 /** An Ed25519 identity for a keyed benchmark client. */
@@ -39,4 +40,17 @@ export function createIdentity(): BenchIdentity {
 export function keyedLogin(identity: BenchIdentity, challenge: string, name: string): KeyedLoginPayload {
   const signature = sign(null, Buffer.from(loginProof(challenge, name)), identity.privateKey);
   return { name, publicKey: identity.publicKey, signature: signature.toString("base64url") };
+}
+
+/**
+ * The same identity as `@pigeon/crypto` holds it (32-byte Ed25519 seed and public key), so a
+ * bench client can log in with it and also be an MLS member whose leaf key is its login key.
+ *
+ * @example
+ * const { group } = await MlsGroup.create(groupId, { suite, identity: mlsIdentity(identity, "alice"), checkCredential });
+ */
+export function mlsIdentity(identity: BenchIdentity, name: string): Identity {
+  const { d } = identity.privateKey.export({ format: "jwk" });
+  if (d === undefined) throw new Error("Ed25519 JWK without d");
+  return { name, key: { publicKey: Buffer.from(identity.publicKey, "base64url"), secretKey: Buffer.from(d, "base64url") } };
 }

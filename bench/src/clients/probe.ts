@@ -1,3 +1,4 @@
+import type { RoomMode } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { LatencyHistogram, nowMicros } from "../measure/histogram.js";
 import { keyedLogin, type BenchIdentity } from "./identity.js";
@@ -10,7 +11,7 @@ interface ProbeInbound {
 
 interface ProbeOutbound {
   login: (payload: unknown, ack: (result: unknown) => void) => void;
-  join: (room: string, ack: (result: unknown) => void) => void;
+  join: (room: string | { room: string; mode: RoomMode }, ack: (result: unknown) => void) => void;
   chat: (payload: unknown, ack?: (result: unknown) => void) => void;
   ack: (payload: { room: string; seq: number }, ack: (result: unknown) => void) => void;
 }
@@ -20,6 +21,8 @@ export interface ProbeOptions {
   readonly port: number;
   readonly name: string;
   readonly identity?: BenchIdentity;
+  /** When a message was scheduled (default: the time a chat text carries; see payload.ts). */
+  readonly scheduledMicrosOf?: (message: string) => number | undefined;
 }
 
 const SETUP_TIMEOUT_MS = 20_000;
@@ -53,7 +56,7 @@ export class Probe {
     this.#options = options;
     socket.on("message", ({ message, seq }) => {
       this.messages += 1;
-      const scheduled = scheduledMicrosOf(message);
+      const scheduled = (options.scheduledMicrosOf ?? scheduledMicrosOf)(message);
       if (this.recording && scheduled !== undefined) this.latency.recordMicros(nowMicros() - scheduled);
       if (options.identity && typeof seq === "number") this.#delivered(seq);
     });
@@ -85,8 +88,9 @@ export class Probe {
     return probe;
   }
 
-  async join(room: string): Promise<void> {
-    await requestWithAck((ack) => this.#socket.emit("join", room, ack));
+  /** Joins a room (the seed's bare string, or `{ room, mode }` for an encrypted room). */
+  async join(room: string, mode?: RoomMode): Promise<void> {
+    await requestWithAck((ack) => this.#socket.emit("join", mode === undefined ? room : { room, mode }, ack));
     this.#room = room;
   }
 

@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { ACK_DELAY_MS, DEFAULT_ACK_BATCH, DEFAULT_ACK_INTERVAL_MS } from "@pigeon/client";
+import type { RoomMode } from "@pigeon/protocol";
 import {
   ackArgs,
   classifyFrame,
@@ -145,9 +146,9 @@ export class ThinClient {
     return this.request("login", keyedLogin(identity, challenge, name));
   }
 
-  /** Joins a room (the seed's bare string); later `chat`s go there. */
-  async join(room: string): Promise<unknown> {
-    const result = await this.request("join", room);
+  /** Joins a room (the seed's bare string, or `{ room, mode }` to make it encrypted); later sends go there. */
+  async join(room: string, mode?: RoomMode): Promise<unknown> {
+    const result = await this.request("join", mode === undefined ? room : { room, mode });
     this.#room = room;
     return result;
   }
@@ -167,6 +168,15 @@ export class ThinClient {
     } else {
       this.#send(encodeEvent("chat", text));
     }
+  }
+
+  /**
+   * Sends an MLS message (base64) to the joined encrypted room, with an ack id as a keyed chat
+   * has (the ack is counted as a frame, never parsed).
+   */
+  mls(message: string): void {
+    if (this.#room === undefined) return;
+    this.#send(encodeEvent("mls", { room: this.#room, message }, this.#takeAckId()));
   }
 
   /** Emits an event with an ack id and resolves with the ack's arguments; fails on `{ ok: false }`. */

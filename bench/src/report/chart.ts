@@ -10,6 +10,7 @@ interface Series {
 const SERIES: readonly Series[] = [
   { label: "Pigeon, guests", color: "#2563eb", pick: (result) => result.server === "pigeon" && result.mode === "guest" },
   { label: "Pigeon, keyed members", color: "#7c3aed", pick: (result) => result.server === "pigeon" && result.mode === "keyed" },
+  { label: "Pigeon, encrypted rooms", color: "#db2777", pick: (result) => result.server === "pigeon" && result.mode === "encrypted" },
   { label: "bare socket.io", color: "#f59e0b", pick: (result) => result.server === "socketio" },
   { label: "raw ws (ceiling)", color: "#9ca3af", pick: (result) => result.server === "rawws" },
 ];

@@ -27,26 +27,41 @@ export interface ProfileSummary {
   readonly idleMs: number;
   readonly functions: readonly SelfTime[];
   readonly areas: readonly SelfTime[];
-  /** Pigeon's own functions by inclusive time (everything they call): the cost of each handler. */
-  readonly pigeonInclusive: readonly SelfTime[];
+  /** The lens's own functions by inclusive time (everything they call): the cost of each. */
+  readonly inclusive: readonly SelfTime[];
 }
 
-// Pigeon's own code: the server and the protocol package (built or from source).
-const PIGEON_CODE = /(apps\/server|packages\/protocol)\//;
+/** How to read a profile: which code areas to sum self time into, and whose functions to rank. */
+export interface ProfileLens {
+  /** Code areas by where a function's source lives; the first match wins. */
+  readonly areas: readonly (readonly [string, RegExp])[];
+  /** Native frames (no source) in one area of this name; by their own names when absent. */
+  readonly nativeArea?: string;
+  /** Functions ranked by inclusive time: those whose source matches. */
+  readonly inclusive: RegExp;
+  /** Leave anonymous functions out of the inclusive ranking (codecs made of closures). */
+  readonly namedInclusiveOnly?: boolean;
+  /** The inclusive table's heading. */
+  readonly inclusiveTitle: string;
+}
 
-// Code areas, by where a function's source lives; the first match wins.
-const AREAS: readonly (readonly [string, RegExp])[] = [
-  ["Pigeon server", /apps\/server\//],
-  ["Pigeon protocol (schemas)", /packages\/protocol\//],
-  ["zod", /\/zod\//],
-  ["socket.io-parser", /\/socket\.io-parser\//],
-  ["socket.io-adapter", /\/socket\.io-adapter\//],
-  ["socket.io", /\/socket\.io\//],
-  ["engine.io", /\/engine\.io\//],
-  ["ws", /\/ws\//],
-  ["pino", /\/(pino|sonic-boom|thread-stream)/],
-  ["node internals", /^node:|^internal\//],
-];
+/** Pigeon's server: its own code (the server and the protocol package) against its libraries. */
+export const PIGEON_LENS: ProfileLens = {
+  areas: [
+    ["Pigeon server", /apps\/server\//],
+    ["Pigeon protocol (schemas)", /packages\/protocol\//],
+    ["zod", /\/zod\//],
+    ["socket.io-parser", /\/socket\.io-parser\//],
+    ["socket.io-adapter", /\/socket\.io-adapter\//],
+    ["socket.io", /\/socket\.io\//],
+    ["engine.io", /\/engine\.io\//],
+    ["ws", /\/ws\//],
+    ["pino", /\/(pino|sonic-boom|thread-stream)/],
+    ["node internals", /^node:|^internal\//],
+  ],
+  inclusive: /(apps\/server|packages\/protocol)\//,
+  inclusiveTitle: "Pigeon function",
+};
 
 /**
  * Summarises a .cpuprofile: self time per function (name and source location) and per code area
@@ -56,7 +71,7 @@ const AREAS: readonly (readonly [string, RegExp])[] = [
  * @example
  * const summary = summariseCpuProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, 25);
  */
-export function summariseCpuProfile(profile: CpuProfile, limit: number, window?: MonotonicWindow): ProfileSummary {
+export function summariseCpuProfile(profile: CpuProfile, limit: number, window?: MonotonicWindow, lens: ProfileLens = PIGEON_LENS): ProfileSummary {
   const selfMicros = new Map<number, number>();
   let at = profile.startTime;
   profile.samples.forEach((id, index) => {
@@ -84,13 +99,13 @@ export function summariseCpuProfile(profile: CpuProfile, limit: number, window?:
     }
     const name = functionLabel(functionName, url, lineNumber);
     byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
-    const area = url === "" ? functionName : (AREAS.find(([, pattern]) => pattern.test(url))?.[0] ?? "other JavaScript");
+    const area = areaOf(lens, functionName, url);
     byArea.set(area, (byArea.get(area) ?? 0) + micros);
-    // Every Pigeon function on this sample's stack, each once (recursion counts once).
+    // Every ranked function on this sample's stack, each once (recursion counts once).
     const seen = new Set<string>();
     for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
       const frame = nodes.get(id)?.callFrame;
-      if (!frame || !PIGEON_CODE.test(frame.url)) continue;
+      if (!frame || !lens.inclusive.test(frame.url) || (lens.namedInclusiveOnly === true && frame.functionName === "")) continue;
       seen.add(functionLabel(frame.functionName, frame.url, frame.lineNumber));
     }
     for (const label of seen) inclusive.set(label, (inclusive.get(label) ?? 0) + micros);
@@ -105,9 +120,14 @@ export function summariseCpuProfile(profile: CpuProfile, limit: number, window?:
     totalMs: totalMicros / 1000,
     idleMs: idleMicros / 1000,
     functions: ranked(byFunction, limit),
-    areas: ranked(byArea, AREAS.length + 8),
-    pigeonInclusive: ranked(inclusive, limit),
+    areas: ranked(byArea, lens.areas.length + 8),
+    inclusive: ranked(inclusive, limit),
   };
+}
+
+function areaOf(lens: ProfileLens, functionName: string, url: string): string {
+  if (url === "") return functionName.startsWith("(") || lens.nativeArea === undefined ? functionName : lens.nativeArea;
+  return lens.areas.find(([, pattern]) => pattern.test(url))?.[0] ?? "other JavaScript";
 }
 
 function functionLabel(functionName: string, url: string, lineNumber: number): string {
@@ -116,7 +136,8 @@ function functionLabel(functionName: string, url: string, lineNumber: number): s
   const file = url
     .replace(/^file:\/\//, "")
     .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
-    .replace(/^.*\/(apps|packages)\//, "$1/");
+    .replace(/^.*\/(apps|packages)\//, "$1/")
+    .replace(/^ts-mls\/dist\/src\//, "ts-mls/");
   return `${name} ${file}:${String(lineNumber + 1)}`;
 }
 
@@ -126,7 +147,7 @@ export function summariseCpuProfileFile(path: string, limit: number, window?: Mo
 }
 
 /** A summary as markdown: the code areas, then the top functions by self time. */
-export function profileMarkdown(title: string, summary: ProfileSummary): string {
+export function profileMarkdown(title: string, summary: ProfileSummary, lens: ProfileLens = PIGEON_LENS): string {
   const line = ({ name, selfMs, share }: SelfTime) => `| ${name.replace(/\|/g, "\\|")} | ${selfMs.toFixed(0)} | ${(share * 100).toFixed(1)}% |`;
   return [
     `#### ${title}`,
@@ -141,8 +162,8 @@ export function profileMarkdown(title: string, summary: ProfileSummary): string 
     "| --- | --- | --- |",
     ...summary.functions.map(line),
     "",
-    "| Pigeon function | inclusive ms | share |",
+    `| ${lens.inclusiveTitle} | inclusive ms | share |`,
     "| --- | --- | --- |",
-    ...summary.pigeonInclusive.map(line),
+    ...summary.inclusive.map(line),
   ].join("\n");
 }

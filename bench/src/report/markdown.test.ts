@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fanoutChart } from "./chart.js";
-import { fanoutResult, latencyResult, memoryResult } from "./test-fixtures.js";
+import { fanoutResult, latencyResult, memoryResult, mlsClientResult } from "./test-fixtures.js";
 import { toMarkdown } from "./markdown.js";
 import { checkTargets } from "./targets.js";
 import type { BenchReport } from "./types.js";
@@ -38,6 +38,34 @@ describe("toMarkdown", () => {
     expect(markdown).toContain("0.67x");
     expect(markdown).toContain("Skipped: no Redis");
     expect(markdown).not.toContain("Offline drain");
+  });
+});
+
+describe("toMarkdown with encrypted rooms and the MLS client", () => {
+  const withMls: BenchReport = {
+    ...report,
+    fanout: [...fanout, fanoutResult("pigeon", "encrypted", 100, 63_000)],
+    mlsClient: mlsClientResult(1.2, 600),
+  };
+
+  it("sets encrypted rooms beside plain keyed rooms of the same size", () => {
+    const markdown = toMarkdown(withMls);
+    expect(markdown).toContain("| 100 × 10 | encrypted | 63.0k | 100.0k | 130.0k | 0.63x | 0.48x |");
+    expect(markdown).toContain("#### Encrypted rooms against plain keyed rooms");
+    expect(markdown).toContain("| 100 × 10 | 70.0k / 63.0k | 0.90x |");
+  });
+
+  it("shows messages, joins and the profile for both providers side by side", () => {
+    const markdown = toMarkdown({ ...withMls, targets: checkTargets({ fanout: withMls.fanout, latency: [], idleMemory: [], drain: [], mlsClient: withMls.mlsClient }) });
+    expect(markdown).toContain("| node:crypto (CLI, Node SDK) | 10.0k | 8.3k | 10000 in 1.20 s | 326 B for 64 characters |");
+    expect(markdown).toContain("| 100 | 1200 ms / 600 ms | 300 ms / 150 ms | 29.3 KiB | 0.8 KiB | 5 |");
+    expect(markdown).toContain("| ts-mls: tree hash and parent hash | 60% | 60% |");
+    expect(markdown).toContain("joinGroupExternal ts-mls/createCommit.js:193 90%");
+    expect(markdown).toContain("| MLS, node:crypto (CLI, Node SDK): a newcomer joins a room of 100 in < 1 s | 600 ms (median of 5) | 0.600 s | yes |");
+  });
+
+  it("leaves the MLS sections out when they did not run", () => {
+    expect(toMarkdown(report)).not.toContain("MLS client");
   });
 });
 

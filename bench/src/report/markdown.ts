@@ -2,6 +2,8 @@ import { SERVER_LABELS, type ServerKind } from "../servers/kinds.js";
 import type { FanoutResult } from "../workloads/fanout.js";
 import { clientBound } from "../workloads/one-to-one.js";
 import { formatBytes, formatMs, formatRate, formatRatio } from "./format.js";
+import { encryptedFanout, mlsClient } from "./mls-markdown.js";
+import { section } from "./table.js";
 import type { BenchReport } from "./types.js";
 
 /**
@@ -12,7 +14,17 @@ import type { BenchReport } from "./types.js";
  * writeFileSync("results/quick.md", toMarkdown(report));
  */
 export function toMarkdown(report: BenchReport): string {
-  return [header(report), targets(report), fanout(report), oneToOne(report), idleMemory(report), drain(report), scaleOut(report)]
+  return [
+    header(report),
+    targets(report),
+    fanout(report),
+    encryptedFanout(report.fanout),
+    oneToOne(report),
+    idleMemory(report),
+    drain(report),
+    scaleOut(report),
+    mlsClient(report.mlsClient),
+  ]
     .filter((section) => section !== "")
     .join("\n\n")
     .concat("\n");
@@ -21,11 +33,6 @@ export function toMarkdown(report: BenchReport): string {
 // A load average above this per core (besides the run's own) means other work shared the machine.
 const BUSY_LOAD_PER_CORE = 0.5;
 
-/** A section of the report: its heading, its one table, and the note under the table if it has one. */
-function section(heading: string, head: readonly string[], rows: readonly (readonly string[])[], note?: string): string {
-  const table = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
-  return [heading, "", ...table, ...(note === undefined ? [] : ["", note])].join("\n");
-}
 
 function header({ profile, profiled, startedAt, durationSeconds, machine, versions, timerStallsMs }: BenchReport): string {
   const busiest = Math.max(machine.loadAverage, machine.loadAverageAtEnd ?? 0);
@@ -52,12 +59,12 @@ function header({ profile, profiled, startedAt, durationSeconds, machine, versio
 function targets({ targets: checks }: BenchReport): string {
   if (checks.length === 0) return "";
   return section(
-    "#### Targets (ratios within this run)",
-    ["target", "measured", "ratio", "met"],
+    "#### Targets (ratios within this run, or times)",
+    ["target", "measured", "ratio or time", "met"],
     checks.map((check) => [
       check.target,
       check.measured,
-      check.target.startsWith("offline drain") ? `${check.value.toFixed(3)} s` : formatRatio(check.value),
+      check.unit === "seconds" ? `${check.value.toFixed(3)} s` : formatRatio(check.value),
       check.met ? "yes" : "**no**",
     ]),
   );
@@ -69,7 +76,7 @@ function fanout({ fanout: results }: BenchReport): string {
     results.find((result) => result.server === server && result.mode === mode && result.roomSize === size);
   const sizes = [...new Set(results.map((result) => result.roomSize))].sort((a, b) => a - b);
   const rows: string[][] = [];
-  for (const mode of ["guest", "keyed"] as const) {
+  for (const mode of ["guest", "keyed", "encrypted"] as const) {
     for (const size of sizes) {
       const pigeon = find("pigeon", mode, size);
       const bare = find("socketio", "guest", size);
@@ -83,7 +90,7 @@ function fanout({ fanout: results }: BenchReport): string {
         result ? `${formatMs(result.latency.p50Ms)} / ${formatMs(result.latency.p99Ms)}` : "–";
       rows.push([
         `${String(size)} × ${String(pigeon.rooms)}`,
-        mode === "guest" ? "guests" : "keyed",
+        mode === "guest" ? "guests" : mode,
         efficiency(pigeon),
         efficiency(bare),
         efficiency(raw),
@@ -115,7 +122,8 @@ function fanout({ fanout: results }: BenchReport): string {
       "filling the rooms (Pigeon / bare)",
     ],
     rows,
-    "Keyed rows compare Pigeon with keyed members (signed logins, acks, the room log) against the same guest baselines, which do none of that. " +
+    "Keyed rows compare Pigeon with keyed members (signed logins, acks, the room log) against the same guest baselines, which do none of that; " +
+      "encrypted rows are keyed members of encrypted rooms sending real MLS application messages (see below). " +
       "The last column is what the thin members received while the rooms filled: for Pigeon, its member-list updates.",
   );
 }

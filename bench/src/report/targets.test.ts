@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fanoutResult, latencyResult, memoryResult } from "./test-fixtures.js";
+import { fanoutResult, latencyResult, memoryResult, mlsClientResult } from "./test-fixtures.js";
 import { checkTargets } from "./targets.js";
 
 describe("checkTargets", () => {
@@ -56,5 +56,38 @@ describe("checkTargets", () => {
       drain: [{ members: 1, heldPerMember: 10_000, seconds: 0.1, delivered: 10, serverCpuSeconds: 1, otherFrames: 0, otherBytes: 0, complete: false }],
     });
     expect(check?.met).toBe(false);
+  });
+});
+
+describe("checkTargets for encrypted rooms", () => {
+  it("holds encrypted fan-out to 0.9x plain keyed rooms of the same size", () => {
+    const checks = checkTargets({
+      fanout: [
+        fanoutResult("pigeon", "keyed", 10, 100),
+        fanoutResult("pigeon", "encrypted", 10, 91),
+        fanoutResult("pigeon", "keyed", 100, 100),
+        fanoutResult("pigeon", "encrypted", 100, 85),
+      ],
+      latency: [],
+      idleMemory: [],
+      drain: [],
+    });
+    const encrypted = checks.filter((check) => check.target.includes("encrypted"));
+    expect(encrypted.map((check) => [check.target, check.met])).toEqual([
+      ["fan-out 10, encrypted rooms: ≥ 0.9x plain keyed rooms", true],
+      ["fan-out 100, encrypted rooms: ≥ 0.9x plain keyed rooms", false],
+    ]);
+    expect(encrypted[1]?.value).toBeCloseTo(0.85);
+  });
+
+  it("checks the MLS client's held-message drain and join at 100 as times, per provider", () => {
+    const checks = checkTargets({ fanout: [], latency: [], idleMemory: [], drain: [], mlsClient: mlsClientResult(1.2, 600) });
+    expect(checks.map((check) => [check.target, check.unit, check.met])).toEqual([
+      ["MLS, default (WebCrypto, browsers): 10,000 held messages decrypted in < 5 s", "seconds", false],
+      ["MLS, node:crypto (CLI, Node SDK): 10,000 held messages decrypted in < 5 s", "seconds", true],
+      ["MLS, default (WebCrypto, browsers): a newcomer joins a room of 100 in < 1 s", "seconds", false],
+      ["MLS, node:crypto (CLI, Node SDK): a newcomer joins a room of 100 in < 1 s", "seconds", true],
+    ]);
+    expect(checks[3]?.value).toBeCloseTo(0.6);
   });
 });

@@ -1,5 +1,8 @@
 // Synthetic results for the report tests: shapes as the workloads produce them.
 import type { LatencySummary } from "../measure/histogram.js";
+import type { MlsClientResult } from "../mls/client-result.js";
+import type { Provider } from "../mls/suites.js";
+import type { ProfileSummary } from "./cpu-profile.js";
 import type { ServerKind } from "../servers/kinds.js";
 import type { FanoutResult, Mode } from "../workloads/fanout.js";
 import type { IdleMemoryResult } from "../workloads/idle-memory.js";
@@ -46,5 +49,47 @@ export function memoryResult(server: ServerKind, rssPerConnectionBytes: number):
     settleSeconds: 3,
     heapPerConnectionBytes: rssPerConnectionBytes / 2,
     ramp: { connectionsPerSecond: 3000, serverCpuSeconds: 3, serverCpuMsPerConnection: 0.3, setupLatency: LATENCY },
+  };
+}
+
+export function mlsClientResult(heldSeconds: number, joinMsAt100: number): MlsClientResult {
+  const summary: ProfileSummary = {
+    totalMs: 100,
+    idleMs: 0,
+    functions: [{ name: "treeHash ts-mls/treeHash.js:46", selfMs: 40, share: 0.4 }],
+    areas: [
+      { name: "ts-mls: tree hash and parent hash", selfMs: 60, share: 0.6 },
+      { name: "(garbage collector)", selfMs: 40, share: 0.4 },
+    ],
+    inclusive: [{ name: "joinGroupExternal ts-mls/createCommit.js:193", selfMs: 90, share: 0.9 }],
+  };
+  const join = (provider: Provider, members: number, newcomerMs: number) => ({
+    provider,
+    members,
+    newcomerMs,
+    processMs: newcomerMs / 4,
+    groupInfoBytes: members * 300,
+    commitBytes: 800,
+    repetitions: 5,
+  });
+  const messages = (provider: Provider, seconds: number) => ({
+    provider,
+    roomSize: 100,
+    encrypted: 2000,
+    encryptPerCpuSecond: 10_000,
+    held: 10_000,
+    heldSeconds: seconds,
+    decryptPerCpuSecond: 10_000 / seconds,
+    ciphertextBytes: 326,
+    plaintextChars: 64,
+  });
+  return {
+    buildSeconds: 5,
+    joins: [join("webcrypto", 10, 40), join("webcrypto", 100, joinMsAt100 * 2), join("node", 10, 20), join("node", 100, joinMsAt100)],
+    messages: [messages("webcrypto", heldSeconds * 5), messages("node", heldSeconds)],
+    profiles: [
+      { phase: "join", provider: "node", detail: "5 joins of a room of 100", summary },
+      { phase: "decrypt", provider: "node", detail: "2000 held messages", summary },
+    ],
   };
 }

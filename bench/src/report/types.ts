@@ -1,4 +1,5 @@
 import type { MachineInfo, Versions } from "../machine/info.js";
+import type { MlsClientResult } from "../mls/client-result.js";
 import type { DrainResult } from "../workloads/drain.js";
 import type { FanoutResult } from "../workloads/fanout.js";
 import type { IdleMemoryResult } from "../workloads/idle-memory.js";
@@ -31,6 +32,8 @@ export interface BenchReport {
   readonly idleMemory: readonly IdleMemoryResult[];
   readonly drain: readonly DrainResult[];
   readonly scaleOut: readonly ScaleOutResult[] | Skipped;
+  /** MLS client crypto: joins and messages on both providers, with profiles. */
+  readonly mlsClient?: MlsClientResult;
   readonly targets: readonly TargetCheck[];
 }
 
@@ -44,5 +47,7 @@ export interface TargetCheck {
   readonly threshold: number;
   /** "min": value must be at least threshold; "max": at most. */
   readonly direction: "min" | "max";
+  /** What `value` is: a ratio within the run, or an absolute time. */
+  readonly unit: "ratio" | "seconds";
   readonly met: boolean;
 }

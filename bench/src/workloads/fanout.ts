@@ -2,6 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chatText } from "../clients/payload.js";
 import type { AckPolicy, ThinClient } from "../clients/thin-client.js";
 import { CpuWindow } from "../measure/cpu.js";
+import { EncryptedRooms } from "../mls/encrypted-rooms.js";
+import { suiteFor } from "../mls/suites.js";
 import type { LatencySummary } from "../measure/histogram.js";
 import { ioBetween, readIo } from "../measure/io.js";
 import { runOpenLoop, sendsFor } from "../measure/open-loop.js";
@@ -9,8 +11,11 @@ import { startServer, type ServerKind } from "../servers/kinds.js";
 import { noteProfileWindow } from "../servers/profiling.js";
 import { withPopulation } from "./population.js";
 
-/** Guests speak the seed tutorial's protocol; keyed members sign in, ack, and are held for. */
-export type Mode = "guest" | "keyed";
+/**
+ * Guests speak the seed tutorial's protocol; keyed members sign in, ack, and are held for;
+ * encrypted members are keyed members of encrypted rooms, sending MLS application messages.
+ */
+export type Mode = "guest" | "keyed" | "encrypted";
 
 /** One fan-out measurement. */
 export interface FanoutCase {
@@ -79,14 +84,16 @@ export async function runFanout(fanout: FanoutCase, settings: FanoutSettings): P
   const { roomSize } = fanout;
   const rooms = Math.max(1, Math.floor(settings.connections / roomSize));
   const tag = `fanout-${fanout.mode}-${String(roomSize)}`;
+  const encrypted = fanout.mode === "encrypted" ? new EncryptedRooms(await suiteFor("node")) : undefined;
   const server = await startServer(fanout.server, { tag });
   const spec = {
     prefix: `f${roomSize}${fanout.mode[0] ?? ""}-`,
     rooms,
     roomSize,
     probes: settings.probes,
-    keyed: fanout.mode === "keyed",
+    keyed: fanout.mode !== "guest",
     ...(settings.acks ? { acks: settings.acks } : {}),
+    ...(encrypted ? { encrypted } : {}),
   };
   return withPopulation([server], spec, async (population) => {
     const setupBytes = population.received().bytes;
@@ -107,7 +114,8 @@ export async function runFanout(fanout: FanoutCase, settings: FanoutSettings): P
       const sender = senders[index % senders.length];
       if (!sender) return;
       expected += sizeOf(sender.room);
-      sender.client.chat(chatText(scheduledMicros));
+      if (encrypted) sender.client.mls(encrypted.next(population.rooms[sender.room]?.room ?? "", scheduledMicros));
+      else sender.client.chat(chatText(scheduledMicros));
     };
 
     await runOpenLoop({ ratePerSecond: messagesPerSecond, count: sendsFor(messagesPerSecond, settings.warmupMs), send });

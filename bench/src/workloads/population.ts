@@ -1,4 +1,4 @@
-import { createIdentity } from "../clients/identity.js";
+import { createIdentity, type BenchIdentity } from "../clients/identity.js";
 import { openMany } from "../clients/open-many.js";
 import { Probe } from "../clients/probe.js";
 import { ThinClient, type AckPolicy } from "../clients/thin-client.js";
@@ -46,6 +46,17 @@ export interface PopulationSpec {
   readonly keyed: boolean;
   /** How keyed thin clients ack (default: as the SDK does). */
   readonly acks?: AckPolicy;
+  /** Encrypted rooms (keyed only): how each room's group is made, and how probes time messages. */
+  readonly encrypted?: EncryptedRoomSetup;
+}
+
+/**
+ * Every member joins with `mode: "encrypted"`; each room's first thin member joins before anyone
+ * else and creates the room's MLS group (see mls/encrypted-rooms.ts).
+ */
+export interface EncryptedRoomSetup {
+  create(client: ThinClient, room: string, identity: BenchIdentity, name: string, joinAck: unknown): Promise<void>;
+  readonly scheduledMicrosOf: (message: string) => number | undefined;
 }
 
 // Clients being connected, logged in and joined at once.
@@ -100,6 +111,36 @@ async function populate(spec: PopulationSpec): Promise<Population> {
   const roomName = (index: number) => `${spec.prefix}room-${index}`;
   const probeCount = Math.min(spec.probes, spec.roomSize);
   const probeRooms = Math.min(spec.probeRooms ?? 1, spec.rooms);
+  const mode = spec.encrypted ? "encrypted" : undefined;
+  // Thin members: room r holds slots r*roomSize .. (r+1)*roomSize-1, probes taking the first
+  // slots of the rooms that have them.
+  const slots: number[] = [];
+  for (let slot = 0; slot < spec.rooms * spec.roomSize; slot += 1) {
+    const room = Math.floor(slot / spec.roomSize);
+    if (room < probeRooms && slot % spec.roomSize < probeCount) continue;
+    slots.push(slot);
+  }
+  const roomOf = (slot: number) => Math.floor(slot / spec.roomSize);
+  const setUpThin = async (slot: number, first: boolean) => {
+    const identity = spec.keyed ? createIdentity() : undefined;
+    const name = `${spec.prefix}${String(slot)}`;
+    const client = await ThinClient.connect({
+      port: portFor(spec.ports, slot),
+      name,
+      ...(identity ? { identity } : {}),
+      ...(spec.acks ? { acks: spec.acks } : {}),
+    });
+    await client.login();
+    const joinAck = await client.join(roomName(roomOf(slot)), mode);
+    if (first && spec.encrypted && identity) await spec.encrypted.create(client, roomName(roomOf(slot)), identity, name, joinAck);
+    return client;
+  };
+  const closeThin = (client: ThinClient) => {
+    client.close();
+  };
+  // In encrypted rooms, each room's first thin member makes the group before anyone else joins.
+  const firstSlots = spec.encrypted ? slots.filter((slot, at) => at === 0 || roomOf(slots[at - 1] ?? -1) !== roomOf(slot)) : [];
+  const creators = await openMany(firstSlots.length, SETUP_CONCURRENCY, (index) => setUpThin(firstSlots[index] ?? 0, true), closeThin);
   const probes: Probe[] = [];
   const probesByRoom: Probe[][] = Array.from({ length: spec.rooms }, () => []);
   try {
@@ -109,50 +150,37 @@ async function populate(spec: PopulationSpec): Promise<Population> {
           port: portFor(spec.ports, room * spec.roomSize + index),
           name: `${spec.prefix}probe-${room}-${index}`,
           ...(spec.keyed ? { identity: createIdentity() } : {}),
+          ...(spec.encrypted ? { scheduledMicrosOf: spec.encrypted.scheduledMicrosOf } : {}),
         });
         probes.push(probe);
         probesByRoom[room]?.push(probe);
-        await probe.join(roomName(room));
+        await probe.join(roomName(room), mode);
         probe.recording = false;
       }
     }
   } catch (error) {
     for (const probe of probes) probe.close();
+    for (const client of creators.clients) client.close();
     throw error;
   }
-  // Thin members: room r holds slots r*roomSize .. (r+1)*roomSize-1, probes taking the first
-  // slots of the rooms that have them.
-  const slots: number[] = [];
-  for (let slot = 0; slot < spec.rooms * spec.roomSize; slot += 1) {
-    const room = Math.floor(slot / spec.roomSize);
-    if (room < probeRooms && slot % spec.roomSize < probeCount) continue;
-    slots.push(slot);
-  }
-  const opened = await openMany(
-    slots.length,
-    SETUP_CONCURRENCY,
-    async (index) => {
-      const slot = slots[index] ?? 0;
-      const client = await ThinClient.connect({
-        port: portFor(spec.ports, slot),
-        name: `${spec.prefix}${String(slot)}`,
-        ...(spec.keyed ? { identity: createIdentity() } : {}),
-        ...(spec.acks ? { acks: spec.acks } : {}),
-      });
-      await client.login();
-      await client.join(roomName(Math.floor(slot / spec.roomSize)));
-      return client;
+  const firsts = new Set(firstSlots);
+  const restSlots = slots.filter((slot) => !firsts.has(slot));
+  const opened = await openMany(restSlots.length, SETUP_CONCURRENCY, (index) => setUpThin(restSlots[index] ?? 0, false), closeThin).catch(
+    (error: unknown) => {
+      for (const probe of probes) probe.close();
+      for (const client of creators.clients) client.close();
+      throw error;
     },
-    (client) => {
-      client.close();
-    },
-  ).catch((error: unknown) => {
-    for (const probe of probes) probe.close();
-    throw error;
-  });
-  const thin = opened.clients;
+  );
+  const bySlot = new Map<number, ThinClient>();
+  creators.clients.forEach((client, at) => bySlot.set(firstSlots[at] ?? 0, client));
+  opened.clients.forEach((client, at) => bySlot.set(restSlots[at] ?? 0, client));
+  const thin = slots.map((slot) => bySlot.get(slot)).filter((client): client is ThinClient => client !== undefined);
   const membersByRoom: ThinClient[][] = Array.from({ length: spec.rooms }, () => []);
-  thin.forEach((client, at) => membersByRoom[Math.floor((slots[at] ?? 0) / spec.roomSize)]?.push(client));
+  for (const slot of slots) {
+    const client = bySlot.get(slot);
+    if (client) membersByRoom[roomOf(slot)]?.push(client);
+  }
   const rooms: RoomClients[] = membersByRoom.map((members, index) => ({
     room: roomName(index),
     members,

@@ -10,6 +10,7 @@ import { killAllServers } from "../servers/process.js";
 import { runDrain } from "./drain.js";
 import { runFanout } from "./fanout.js";
 import { runIdleMemory } from "./idle-memory.js";
+import { runMlsClient } from "./mls-client.js";
 import { runMaxRate, runOneToOne } from "./one-to-one.js";
 import { redisAvailable, runScaleOut } from "./scale-out.js";
 
@@ -118,5 +119,36 @@ describe("scale-out", () => {
     });
     expect(results.map((result) => result.nodes)).toEqual([1, 2]);
     for (const result of results) expect(result.deliveriesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe("MLS client", () => {
+  it("grows a tiny room, times joins and messages on both providers, and profiles them", async () => {
+    const result = await runMlsClient(
+      {
+        joinSizes: [3, 5],
+        joinRepetitions: 1,
+        messageRoomSize: 5,
+        encryptMessages: 20,
+        heldMessages: 30,
+        profileJoinSize: 5,
+        profileJoinRepetitions: 1,
+        profileDecryptMessages: 10,
+      },
+      () => undefined,
+    );
+    expect(result.joins.map((join) => [join.provider, join.members])).toEqual([
+      ["webcrypto", 3],
+      ["webcrypto", 5],
+      ["node", 3],
+      ["node", 5],
+    ]);
+    for (const join of result.joins) expect(join.commitBytes).toBeGreaterThan(0);
+    expect(result.messages.map((messages) => [messages.provider, messages.held, messages.plaintextChars])).toEqual([
+      ["webcrypto", 30, 64],
+      ["node", 30, 64],
+    ]);
+    expect(result.profiles.map((profile) => `${profile.phase} ${profile.provider}`)).toEqual(["join webcrypto", "decrypt webcrypto", "join node", "decrypt node"]);
+    for (const profile of result.profiles) expect(profile.summary.areas.length).toBeGreaterThan(0);
   });
 });
