@@ -12,6 +12,12 @@ export interface StoredGroup {
   readonly incarnation: string;
   readonly seq: number;
   readonly state: Uint8Array;
+  /**
+   * The seqs of the messages this state decrypted last, saved just before they were shown: the
+   * ones the server was not told about yet may never have reached the user (a crash between the
+   * save and the display), and since their keys are spent they are reported instead of lost.
+   */
+  readonly handing?: readonly number[];
 }
 
 /**

@@ -9,7 +9,7 @@ export {
 } from "./identity-document.js";
 export { loadOrCreateIdentity, MemoryKeyStore, type KeyStore } from "./key-store.js";
 export { signLogin, type KeyedLogin } from "./sign-login.js";
-export { CIPHER_SUITE_NAME, loadCipherSuite, type MlsCipherSuite } from "./mls/cipher-suite.js";
+export { CIPHER_SUITE_NAME, loadCipherSuite, type CryptoProvider, type MlsCipherSuite } from "./mls/cipher-suite.js";
 export type { CredentialCheck } from "./mls/credential-check.js";
 export { GroupError, GroupErrorCode } from "./mls/errors.js";
 export { MlsGroup, type GroupOptions, type PendingCommit, type Processed, type Removal } from "./mls/group.js";

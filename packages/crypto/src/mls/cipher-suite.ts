@@ -1,6 +1,15 @@
 import { defaultCryptoProvider, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl, type CryptoProvider } from "ts-mls";
 
 /**
+ * Where ts-mls gets its primitives (hashes, AEAD, signatures, HPKE): pass one to
+ * {@link loadCipherSuite}.
+ *
+ * @example
+ * const provider: CryptoProvider = nodeCryptoProvider;
+ */
+export type { CryptoProvider };
+
+/**
  * The one MLS cipher suite Pigeon rooms use: X25519, AES-128-GCM, SHA-256 and Ed25519 (the
  * identity key's algorithm), the suite every MLS implementation must support.
  *

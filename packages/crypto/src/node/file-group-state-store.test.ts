@@ -27,9 +27,9 @@ describe.each([
 ] as const)("%s", (_name, makeStore: () => GroupStateStore) => {
   it("gives back what was saved, per room, and nothing for a room never saved", async () => {
     const store = makeStore();
-    await store.save({ room: "team", incarnation: "inc1", seq: 7, state: state(1) });
+    await store.save({ room: "team", incarnation: "inc1", seq: 7, state: state(1), handing: [5, 7] });
     await store.save({ room: "Team", incarnation: "inc2", seq: 9, state: state(2) });
-    await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "inc1", seq: 7, state: state(1) });
+    await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "inc1", seq: 7, state: state(1), handing: [5, 7] });
     await expect(store.load("Team")).resolves.toEqual({ room: "Team", incarnation: "inc2", seq: 9, state: state(2) });
     await expect(store.load("lobby")).resolves.toBeUndefined();
   });

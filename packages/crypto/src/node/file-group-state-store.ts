@@ -15,6 +15,7 @@ const GroupFile = z.strictObject({
   incarnation: z.string().min(1),
   seq: z.int().nonnegative(),
   state: z.string().regex(/^[A-Za-z0-9_-]+$/u),
+  handing: z.array(z.int().positive()).optional(),
 });
 
 /**
@@ -50,12 +51,13 @@ export class FileGroupStateStore implements GroupStateStore {
     if (text === undefined) return undefined;
     const parsed = GroupFile.safeParse(JSON.parse(text));
     if (!parsed.success || parsed.data.room !== room) throw new Error(`${path} is not Pigeon group state for ${room}`);
-    const { incarnation, seq, state } = parsed.data;
-    return { room, incarnation, seq, state: new Uint8Array(Buffer.from(state, "base64url")) };
+    const { incarnation, seq, state, handing } = parsed.data;
+    return { room, incarnation, seq, state: new Uint8Array(Buffer.from(state, "base64url")), ...(handing === undefined ? {} : { handing }) };
   }
 
-  async save({ room, incarnation, seq, state }: StoredGroup): Promise<void> {
-    const file = { version: 1, room, incarnation, seq, state: Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString("base64url") };
+  async save({ room, incarnation, seq, state, handing }: StoredGroup): Promise<void> {
+    const encoded = Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString("base64url");
+    const file = { version: 1, room, incarnation, seq, state: encoded, ...(handing === undefined ? {} : { handing }) };
     await writePrivateFile(this.pathOf(room), `${JSON.stringify(file)}\n`);
   }
 
