@@ -64,7 +64,7 @@ async function traffic(run: Run, from: number, to: number, accepted: Accepted, s
 
 describeEachStore("chaos", (store) => {
   const server = useRelayPerTest({ store });
-  const { client, resume } = useClients(server);
+  const { client, resume } = useClients(server, { mode: "plain" }, { defaultRoomMode: "plain" });
 
   it(`delivers every message to every member exactly once and in order through random disconnects, joins and leaves (seed ${SEED})`, async ({ annotate }) => {
     const world: ChaosWorld = {
@@ -100,7 +100,7 @@ const RESTART_CLIENTS = 12;
 const MESSAGES_PER_HALF = 1_200;
 
 describe("chaos through a restart of the relay (memory store)", () => {
-  const pool = clientPool();
+  const pool = clientPool({ defaultRoomMode: "plain" });
   afterEach(() => pool.closeAll());
 
   it(`keeps each run of every room exactly once and in order, and loses nothing sent after the restart (seed ${SEED})`, async ({ annotate }) => {

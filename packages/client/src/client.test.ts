@@ -94,7 +94,7 @@ describe("member lists", () => {
     const first = client();
     await first.connect();
     await first.login("carol", { identity });
-    await first.join("lobby");
+    await first.join("lobby", { mode: "plain" });
     await first.close();
     const carolAway = nextEvent(alice, "members", ({ members }) => members.some((m) => m.name === "carol" && !m.online));
     await carolAway;

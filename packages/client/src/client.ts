@@ -1,4 +1,6 @@
-import type { ChatAck, Hello, JoinAck, LeaveAck, LoginAck, Member } from "@pigeon/protocol";
+import type { AckData, ChatAck, ClientEventName, ClientPayloadInput, Hello, JoinAck, LeaveAck, LoginAck, Member, RoomMode } from "@pigeon/protocol";
+import { Encryption } from "./e2e/encryption.js";
+import type { SafetyNumber } from "./e2e/types.js";
 import { isProtocolErrorCode, PigeonError } from "./errors.js";
 import {
   DEFAULT_DEDUP_WINDOW,
@@ -7,6 +9,7 @@ import {
   type ClientEventMap,
   type ClientOptions,
   type ConnectionState,
+  type JoinOptions,
   type LoginOptions,
   type Logger,
   type SendOptions,
@@ -48,6 +51,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   readonly #timeoutMs: number;
   readonly #logger: Logger;
   readonly #receiver: Receiver;
+  readonly #encryption: Encryption;
   readonly #session = new SessionState();
   #socket: RawSocket | undefined;
   #state: ConnectionState = "disconnected";
@@ -66,7 +70,21 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#options = options;
     this.#logger = logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const host = { emit: this.emit.bind(this), closed: () => this.#closed, logger };
+    const closed = () => this.#closed;
+    this.#encryption = new Encryption(options.mls ?? {}, {
+      link: { request: (event, payload) => this.#request(event, payload), logger, closed, timeoutMs: this.#timeoutMs },
+      deliver: (output) => { this.#receiver.handProcessed(output); },
+      ack: (room, seq) => { this.#receiver.ackProcessed(room, seq); },
+      group: (change) => { this.emit("group", change); },
+      keyChanged: (notice) => { this.emit("keyChanged", notice); },
+      undecryptable: (notice) => { this.emit("undecryptable", notice); },
+    });
+    const route = (room: string, output: Parameters<Receiver["handProcessed"]>[0]) => {
+      if (!this.#encryption.owns(room)) return false;
+      this.#encryption.take(room, output);
+      return true;
+    };
+    const host = { emit: this.emit.bind(this), closed, logger, route };
     this.#receiver = new Receiver(host, {
       timeoutMs: this.#timeoutMs,
       maxHeld: options.maxHeldMessages ?? DEFAULT_MAX_HELD_MESSAGES,
@@ -133,7 +151,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    * Logs in under `name`. With an `identity` key the login is keyed: it signs this
    * connection's challenge, resumes the identity's rooms (listed in the ack; their held
    * messages follow as `message` events with `replayed: true`, then `caughtUp`), and is signed
-   * afresh after every reconnect. Without one it is a guest's (live messages only). Rejects
+   * afresh after every reconnect. The groups of resumed encrypted rooms are restored from the
+   * state store (or rejoined) before it resolves. Without one it is a guest's (live messages only). Rejects
    * with `NAME_TAKEN` when another key or a guest holds the name, `UNAUTHORIZED` when the
    * server refuses the signature.
    *
@@ -151,19 +170,88 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#session.name = data.name;
     this.#session.identity = options.identity;
     this.#loggedIn(socket, data);
+    // A room whose group could not be restored is reported, and tried again on its next entry.
+    await Promise.all(data.rooms.map(({ room }) => this.#encryption.ready(room).catch((error: unknown) => { this.#report("join", PigeonError.fromUnknown(error)); })));
     return data;
   }
 
   /**
-   * Joins a room and resolves with its members. The client rejoins it after reconnects.
+   * Joins a room and resolves with its mode and members. The client rejoins it after reconnects.
+   * Keyed sessions join encrypted rooms by default: a new room is created encrypted, an existing
+   * plain one is refused with `ROOM_NOT_ENCRYPTED` (pass `{ mode: "plain" }` to join it anyway),
+   * and the promise resolves once the client is in the room's MLS group. Guests join plain rooms;
+   * an encrypted one answers `E2E_REQUIRED`.
    *
    * @example
-   * const { members } = await client.join("lobby");
+   * const { mode, members } = await client.join("lobby"); // mode: "encrypted"
+   * await client.join("tutorial", { mode: "plain" });
    */
-  async join(room: string): Promise<JoinAck> {
-    const data = await request(await this.#ready(), "join", { room: checkRoom(room) }, this.#timeoutMs);
+  async join(room: string, options: JoinOptions = {}): Promise<JoinAck> {
+    const checked = checkRoom(room);
+    const keyed = this.kind === "keyed";
+    const mode: RoomMode = options.mode ?? this.#options.defaultRoomMode ?? (keyed ? "encrypted" : "plain");
+    if (mode === "encrypted" && !keyed) throw new PigeonError("E2E_REQUIRED", "encrypted rooms need a keyed login (an identity key); join with mode \"plain\"");
+    const wasIn = this.#session.rooms.includes(checked);
+    const socket = await this.#ready();
+    const data = await request(socket, "join", { room: checked, mode }, this.#timeoutMs);
+    if (data.mode === "plain" && mode === "encrypted") {
+      // Never a silent downgrade: out again, unless we were in it before this call.
+      if (!wasIn) await request(socket, "leave", { room: checked }, this.#timeoutMs).catch(() => undefined);
+      throw new PigeonError("ROOM_NOT_ENCRYPTED", `${checked} is a plain room (not end-to-end encrypted); join it with mode "plain" to chat there anyway`);
+    }
     this.#joined(data);
+    try {
+      await this.#encryption.ready(data.room);
+    } catch (error) {
+      if (!wasIn) await this.leave(data.room).catch(() => undefined);
+      throw PigeonError.fromUnknown(error);
+    }
     return data;
+  }
+
+  /**
+   * A joined room's mode: `encrypted` rooms are MLS groups (messages carry `encrypted: true`).
+   *
+   * @example
+   * if (client.modeOf("lobby") === "encrypted") showLock();
+   */
+  modeOf(room: string): RoomMode | undefined {
+    return this.#session.modeOf(room);
+  }
+
+  /**
+   * Where this client's MLS group of an encrypted room stands: its epoch and the names of its
+   * members (one per leaf). Undefined for plain rooms and before the group is joined.
+   *
+   * @example
+   * const group = client.groupOf("team"); // { epoch: 4, members: ["alice", "bob"] }
+   */
+  groupOf(room: string): { readonly epoch: number; readonly members: readonly string[] } | undefined {
+    return this.#encryption.groupOf(room);
+  }
+
+  /**
+   * The safety number of this identity and `name`'s key (the key its leaf in our groups carries,
+   * else its pin): 60 digits both sides compute alike, for them to compare out of band.
+   * Undefined when no key is known for `name`.
+   *
+   * @example
+   * const number = await client.safetyNumber("bob");
+   * console.log(number?.formatted);
+   */
+  safetyNumber(name: string): Promise<SafetyNumber | undefined> {
+    return this.#encryption.safetyNumber(name);
+  }
+
+  /**
+   * Accepts a changed key: pins `publicKey` (base64url, as `keyChanged` gives it) for `name`,
+   * so it is no longer reported. Only on the user's word, after comparing safety numbers.
+   *
+   * @example
+   * client.on("keyChanged", ({ name, current }) => confirmed(name) && client.trustKey(name, current));
+   */
+  trustKey(name: string, publicKey: string): Promise<void> {
+    return this.#encryption.trustKey(name, publicKey);
   }
 
   /**
@@ -176,13 +264,16 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     const data = await request(await this.#ready(), "leave", { room: checkRoom(room) }, this.#timeoutMs);
     this.#session.left(data.room);
     this.#receiver.left(data.room);
+    await this.#encryption.left(data.room);
     return data;
   }
 
   /**
    * Sends `text` to a joined room; resolves once the server accepted it, with its `seq`. If
    * the connection goes before the server answers, the SDK sends it again once the session is
-   * restored, under the same client id, so the server stores it once whatever happened.
+   * restored, under the same client id, so the server stores it once whatever happened. In an
+   * encrypted room the text is encrypted for the room's MLS group: pending removals are committed
+   * first, and a refusal because another member's commit came first is followed by itself.
    *
    * @example
    * const { seq } = await client.send("lobby", "hello");
@@ -190,8 +281,10 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   async send(room: string, text: string, options: SendOptions = {}): Promise<ChatAck> {
     const clientId = checkClientId(options.clientId ?? newClientId());
     const payload = { room: checkRoom(room), text: checkText(text), clientId };
+    const encrypted = this.#session.modeOf(payload.room) === "encrypted";
     for (let attempt = 1; ; attempt += 1) {
       try {
+        if (encrypted) return await this.#encryption.send(payload.room, payload.text, clientId);
         return await request(await this.#ready(), "chat", payload, this.#timeoutMs);
       } catch (error) {
         const lost = error instanceof PigeonError && error.code === "DISCONNECTED" && !this.#closed && this.#state !== "disconnected";
@@ -295,6 +388,10 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       typing: (event) => {
         if (!this.#closed) this.emit("typing", event);
       },
+      groupStatus: (event) => {
+        this.#encryption.status(event);
+        if (!this.#closed) this.emit("groupStatus", event);
+      },
       members: (event) => {
         this.#session.membersChanged(event);
         this.emit("members", event);
@@ -337,7 +434,18 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     // The connection may have dropped (and a newer hello started another resync) meanwhile.
     if (this.#socket !== socket || !socket.connected) return;
     if (outcome.kind === "done") {
-      for (const joined of outcome.joined) this.#joined(joined);
+      for (const joined of outcome.joined) {
+        if (joined.mode === "plain" && this.#session.modeOf(joined.room) === "encrypted") {
+          // The room started over as a plain one: never chat there unencrypted by ourselves.
+          this.#logger.warn(`pigeon: ${joined.room} came back as a plain room; left it`);
+          this.#session.left(joined.room);
+          this.#receiver.left(joined.room);
+          void this.#encryption.left(joined.room);
+          emitWithoutReply(socket, "leave", { room: joined.room });
+          continue;
+        }
+        this.#joined(joined);
+      }
       for (const { room, error } of outcome.dropped) {
         this.#session.left(room);
         this.#receiver.left(room);
@@ -356,13 +464,30 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   #loggedIn(socket: RawSocket, login: LoginAck): void {
-    if (login.kind === "keyed") for (const { room } of login.rooms) this.#session.resumed(room);
+    const { identity, name } = this.#session;
+    if (login.kind === "keyed" && identity !== undefined && name !== undefined) {
+      this.#encryption.loggedIn(name, identity);
+      for (const { room, mode, acked, incarnation } of login.rooms) {
+        this.#session.resumed(room, mode);
+        // Before the receiver hands on the room's replay, so that the group reads it first.
+        if (mode === "encrypted") void this.#encryption.start(room, { incarnation, seq: acked, resumed: true }).catch(() => undefined);
+      }
+    }
     this.#receiver.loggedIn(socket, login);
   }
 
   #joined(join: JoinAck): void {
     this.#session.joined(join);
+    if (join.mode === "encrypted" && join.incarnation !== undefined && this.#receiver.keyed) {
+      const start = { incarnation: join.incarnation, seq: join.seq, resumed: this.#receiver.isMember(join.room), ...(join.group === undefined ? {} : { status: join.group }) };
+      void this.#encryption.start(join.room, start).catch(() => undefined);
+    }
     this.#receiver.joined(join);
+  }
+
+  // A request on the current connection, waiting while it reconnects: what encrypted rooms use.
+  async #request<E extends ClientEventName>(event: E, payload: ClientPayloadInput<E>): Promise<AckData<E>> {
+    return request(await this.#ready(), event, payload, this.#timeoutMs);
   }
 
   #receiving(): boolean {

@@ -34,7 +34,7 @@ const shown = (outputs: DeliveryOutput[]): string[] =>
 const keyedLogin = (rooms: { room: string; acked: number }[]) => ({
   name: "bob",
   kind: "keyed" as const,
-  rooms: rooms.map((room) => ({ ...room, incarnation: "i1" })),
+  rooms: rooms.map((room) => ({ ...room, incarnation: "i1", mode: "plain" as const })),
 });
 
 describe("Delivery", () => {
@@ -67,9 +67,9 @@ describe("Delivery", () => {
     delivery.loggingIn(true);
     delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 2 }]));
     expect(delivery.isMember("lobby")).toBe(true);
-    expect(shown(delivery.joined({ room: "lobby", members: [], seq: 9, incarnation: "i1" }))).toEqual([]);
+    expect(shown(delivery.joined({ room: "lobby", mode: "plain", members: [], seq: 9, incarnation: "i1" }))).toEqual([]);
     expect(shown(delivery.message(message("lobby", 3)))).toEqual(["lobby#3"]);
-    expect(shown(delivery.joined({ room: "dev", members: [], seq: 7, incarnation: "i1" }))).toEqual([]);
+    expect(shown(delivery.joined({ room: "dev", mode: "plain", members: [], seq: 7, incarnation: "i1" }))).toEqual([]);
     expect(shown(delivery.message(message("dev", 7)))).toEqual([]);
     expect(shown(delivery.message(message("dev", 8)))).toEqual(["dev#8"]);
   });
@@ -88,7 +88,7 @@ describe("Delivery", () => {
     delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 5 }]));
     delivery.left("lobby");
     expect(delivery.isMember("lobby")).toBe(false);
-    delivery.joined({ room: "lobby", members: [], seq: 20, incarnation: "i1" });
+    delivery.joined({ room: "lobby", mode: "plain", members: [], seq: 20, incarnation: "i1" });
     expect(shown(delivery.message(message("lobby", 21)))).toEqual(["lobby#21"]);
   });
 
@@ -100,7 +100,7 @@ describe("Delivery", () => {
     // The relay restarted on the memory store: the login finds no memberships, the rejoin a new run.
     delivery.loggingIn(true);
     expect(shown(delivery.loggedIn({ name: "bob", kind: "keyed", rooms: [] }))).toEqual([]);
-    expect(shown(delivery.joined({ room: "lobby", members: [], seq: 0, incarnation: "i2" }))).toEqual(["lobby restarted i2"]);
+    expect(shown(delivery.joined({ room: "lobby", mode: "plain", members: [], seq: 0, incarnation: "i2" }))).toEqual(["lobby restarted i2"]);
     expect(shown(delivery.message(message("lobby", 1, { incarnation: "i2" })))).toEqual(["lobby#1"]);
     expect(delivery.stalled().size).toBe(0);
   });

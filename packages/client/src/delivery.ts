@@ -4,12 +4,14 @@ import { RecentIds } from "./recent-ids.js";
 
 /**
  * A chat message as the SDK hands it to the app: `replayed` is true for a message the server
- * held while this identity was away and sent after it logged in again.
+ * held while this identity was away and sent after it logged in again; `encrypted` is true in
+ * an encrypted room, where `message` is the text the SDK decrypted and `user` the sender, both
+ * as the relay authenticated them and as the MLS group confirmed them.
  *
  * @example
- * client.on("message", (m) => console.log(`${m.user}: ${m.message}${m.replayed ? " (while you were away)" : ""}`));
+ * client.on("message", (m) => console.log(`${m.encrypted ? "🔒" : ""}${m.user}: ${m.message}${m.replayed ? " (while you were away)" : ""}`));
  */
-export type DeliveredMessage = ChatMessage & { readonly replayed: boolean };
+export type DeliveredMessage = ChatMessage & { readonly replayed: boolean; readonly encrypted: boolean };
 
 /**
  * A room's seqs started over on the server, under a new `incarnation`: a relay on the memory
@@ -105,7 +107,7 @@ export class Delivery {
   /** A `message` event. */
   message(message: ChatMessage): DeliveryOutput[] {
     if (this.#keyed) return this.#hand(message.room, this.#inbox(message.room).receive(message));
-    return this.#recent.add(message.id) ? [{ kind: "message", message: { ...message, replayed: message.replayed === true } }] : [];
+    return this.#recent.add(message.id) ? [{ kind: "message", message: delivered(message) }] : [];
   }
 
   /** An `expired` event: for a keyed session, only the part it lacks, in order. */
@@ -148,7 +150,7 @@ export class Delivery {
     return outputs.map((output): DeliveryOutput => {
       switch (output.kind) {
         case "message":
-          return { kind: "message", message: { ...output.message, replayed: output.message.replayed === true } };
+          return { kind: "message", message: delivered(output.message) };
         case "expired":
           return output;
         case "caughtUp":
@@ -162,4 +164,9 @@ export class Delivery {
       }
     });
   }
+}
+
+// As the app gets it: an encrypted room's entries become `encrypted` once their group read them.
+function delivered(message: ChatMessage): DeliveredMessage {
+  return { ...message, replayed: message.replayed === true, encrypted: false };
 }

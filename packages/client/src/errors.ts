@@ -1,4 +1,4 @@
-import { ErrorCode } from "@pigeon/protocol";
+import { ErrorCode, type GroupStatus } from "@pigeon/protocol";
 
 /**
  * Error codes the SDK raises itself, beside the protocol's {@link ErrorCode}s that come from
@@ -16,6 +16,14 @@ export const ClientErrorCode = {
   DISCONNECTED: "DISCONNECTED",
   /** The server answered with something the protocol does not allow. */
   BAD_RESPONSE: "BAD_RESPONSE",
+  /**
+   * `join` asked for an encrypted room (the default for keyed sessions) and the room exists as
+   * a plain one: the SDK left it again rather than chat unencrypted. Pass `{ mode: "plain" }`
+   * to join it anyway.
+   */
+  ROOM_NOT_ENCRYPTED: "ROOM_NOT_ENCRYPTED",
+  /** This client is not (or no longer) in the encrypted room's MLS group, and could not rejoin it. */
+  NOT_IN_GROUP: "NOT_IN_GROUP",
 } as const;
 
 /** One of the {@link ClientErrorCode} values. */
@@ -42,10 +50,14 @@ export class PigeonError extends Error {
     /** What went wrong, as a closed code. */
     readonly code: PigeonErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { group?: GroupStatus },
   ) {
     super(message, options);
+    if (options?.group !== undefined) this.group = options.group;
   }
+
+  /** With the server's `STALE_EPOCH` and `REMOVALS_PENDING`: where the room's group stands. */
+  readonly group?: GroupStatus;
 
   /**
    * Turns anything thrown into a PigeonError: a PigeonError passes through, anything else

@@ -15,7 +15,7 @@ async function keyed(server: TestServer, name: string, room: string): Promise<Pi
   onTestFinished(() => client.close());
   await client.connect();
   await client.login(name, { identity: createIdentityKey() });
-  await client.join(room);
+  await client.join(room, { mode: "plain" });
   return client;
 }
 

@@ -27,7 +27,7 @@ describeEachStore("leave, then join again at once", (store) => {
     const alice = await keyed("alice", "lobby");
     const bob = await keyed("bob", "lobby");
     await alice.client.leave("lobby");
-    await alice.client.join("lobby");
+    await alice.client.join("lobby", { mode: "plain" });
     await new Promise((resolve) => setTimeout(resolve, PUBLISH_DELAY_MS * 2));
 
     await bob.client.send("lobby", "still there?");

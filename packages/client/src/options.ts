@@ -1,7 +1,8 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { ServerEventName, ServerPayload } from "@pigeon/protocol";
+import type { RoomMode, ServerEventName, ServerPayload } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { DeliveredMessage, RestartNotice } from "./delivery.js";
+import type { GroupChange, KeyChangeNotice, MlsOptions, UndecryptableNotice } from "./e2e/types.js";
 import type { ExpiredNotice } from "./inbox.js";
 
 /** How long a request (and the first connect) may take by default. */
@@ -82,6 +83,17 @@ export interface ClientOptions {
    * sticky sessions needed behind a load balancer) and `forceNew: true` (one connection per client).
    */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Encrypted rooms: the MLS crypto provider, where group state is kept between runs, where
+   * keys are pinned. Default: the portable provider and memory stores. On Node pass
+   * `nodeCryptoProvider` from `@pigeon/crypto/node`, and file stores to survive restarts.
+   */
+  mls?: MlsOptions;
+  /**
+   * The mode `join` uses when the call names none. Default: `encrypted` for keyed sessions,
+   * `plain` for guests. A client for plain rooms only (a `--plain` command line) sets `plain`.
+   */
+  defaultRoomMode?: RoomMode;
 }
 
 /**
@@ -123,6 +135,12 @@ export type ClientEventMap = { [E in Exclude<ServerEventName, Reworked>]: Server
   restarted: RestartNotice;
   /** The connection state changed. */
   state: ConnectionState;
+  /** An encrypted room's group changed: we arrived in it, or a commit added or removed members. */
+  group: GroupChange;
+  /** A pinned name showed another key. Show it so that it cannot be missed. */
+  keyChanged: KeyChangeNotice;
+  /** Messages of an encrypted room that this client could not read, and why. */
+  undecryptable: UndecryptableNotice;
 };
 
 /**
@@ -137,6 +155,22 @@ export interface LoginOptions {
    * it is away). Without one the login is a guest's: live messages only.
    */
   identity?: IdentityKey;
+}
+
+/**
+ * Options of {@link PigeonClient.join}.
+ *
+ * @example
+ * await client.join("tutorial", { mode: "plain" });
+ */
+export interface JoinOptions {
+  /**
+   * The mode to create the room with if it is new, and the least the caller accepts: with
+   * `encrypted` (the default for keyed sessions) an existing plain room is refused with
+   * `ROOM_NOT_ENCRYPTED`; with `plain` (the default for guests) an existing encrypted room is
+   * joined encrypted (keyed sessions) and the ack says so. Guests cannot join encrypted rooms.
+   */
+  mode?: RoomMode;
 }
 
 /**

@@ -13,6 +13,9 @@ const ackData: { [E in ClientEventName]: unknown } = {
   chat: { room: "lobby", id: "m1", seq: 4, incarnation: "i1", sentAt: 0 },
   ack: { room: "lobby", acked: 4 },
   typing: { room: "lobby" },
+  groupInfo: { room: "team", groupInfo: null, epoch: null, pending: [], seq: 0, incarnation: "i1" },
+  createGroup: { room: "team", epoch: 0, pending: [] },
+  mls: { room: "team", id: "m2", seq: 5, incarnation: "i1", sentAt: 0, kind: "commit", epoch: 1 },
 };
 
 describe("ack parsers", () => {
@@ -73,7 +76,7 @@ describe("server event parsers", () => {
 describe("ClientEventMap", () => {
   it("passes the protocol's server events on with their own payloads, plus the SDK's own", () => {
     type PassedOn = Exclude<ServerEventName, "message" | "expired" | "memberChanges">;
-    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "restarted" | "state">();
+    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "restarted" | "state" | "group" | "keyChanged" | "undecryptable">();
     expectTypeOf<ClientEventMap["typing"]>().toEqualTypeOf<ServerPayload<"typing">>();
     expectTypeOf<ClientEventMap["members"]>().toEqualTypeOf<ServerPayload<"members">>();
     expectTypeOf<ClientEventMap["error"]>().toEqualTypeOf<ServerPayload<"error">>();

@@ -12,6 +12,11 @@ export interface ReceiverHost {
   /** Whether the client is closed (then nothing more reaches the app). */
   closed(): boolean;
   readonly logger: Logger;
+  /**
+   * Takes an ordered output of `room` when the room is encrypted (its group reads the entries
+   * first, then hands them back through {@link Receiver.handProcessed}); false otherwise.
+   */
+  route(room: string, output: DeliveryOutput): boolean;
 }
 
 /** Options of a {@link Receiver}. */
@@ -84,6 +89,21 @@ export class Receiver {
       for (const { room, acked } of login.rooms) this.#acks.serverHas(room, acked);
     }
     this.#hand(outputs);
+  }
+
+  /** Whether `room` is a membership the session already knew (a rejoin after a reconnect). */
+  isMember(room: string): boolean {
+    return this.#delivery.isMember(room);
+  }
+
+  /** An output of an encrypted room, read by its group: hands it to the app and acks it. */
+  handProcessed(output: DeliveryOutput): void {
+    if (!this.#host.closed()) this.#handOne(output, this.#delivery.keyed);
+  }
+
+  /** An entry of an encrypted room that the app does not see (a commit): acked. */
+  ackProcessed(room: string, seq: number): void {
+    if (!this.#host.closed() && this.#delivery.isMember(room)) this.#acks.delivered(room, seq);
   }
 
   /** A join succeeded. */
@@ -168,32 +188,37 @@ export class Receiver {
     const keyed = this.#delivery.keyed;
     for (const output of outputs) {
       if (this.#host.closed()) return;
-      switch (output.kind) {
-        case "message":
-          if (keyed) this.#acks.delivered(output.message.room, output.message.seq);
-          this.#host.emit("message", output.message);
-          break;
-        case "expired":
-          if (keyed) this.#acks.delivered(output.notice.room, output.notice.to);
-          this.#host.emit("expired", output.notice);
-          break;
-        case "caughtUp":
-          this.#host.emit("caughtUp", output.event);
-          this.#acks.dueNow();
-          break;
-        case "overflow":
-          this.#overflowed(output.room);
-          break;
-        case "duplicate":
-          if (keyed) this.#acks.delivered(output.room, output.seq);
-          break;
-        case "restarted":
-          // The old seqs mean nothing now; acks start again from what the new run delivers.
-          this.#acks.forget(output.notice.room);
-          this.#unanswered.delete(output.notice.room);
-          this.#host.emit("restarted", output.notice);
-          break;
-      }
+      if (output.kind !== "overflow" && this.#host.route(roomOf(output), output)) continue;
+      this.#handOne(output, keyed);
+    }
+  }
+
+  #handOne(output: DeliveryOutput, keyed: boolean): void {
+    switch (output.kind) {
+      case "message":
+        if (keyed) this.#acks.delivered(output.message.room, output.message.seq);
+        this.#host.emit("message", output.message);
+        break;
+      case "expired":
+        if (keyed) this.#acks.delivered(output.notice.room, output.notice.to);
+        this.#host.emit("expired", output.notice);
+        break;
+      case "caughtUp":
+        this.#host.emit("caughtUp", output.event);
+        this.#acks.dueNow();
+        break;
+      case "overflow":
+        this.#overflowed(output.room);
+        break;
+      case "duplicate":
+        if (keyed) this.#acks.delivered(output.room, output.seq);
+        break;
+      case "restarted":
+        // The old seqs mean nothing now; acks start again from what the new run delivers.
+        this.#acks.forget(output.notice.room);
+        this.#unanswered.delete(output.notice.room);
+        this.#host.emit("restarted", output.notice);
+        break;
     }
   }
 
@@ -239,5 +264,21 @@ export class Receiver {
     this.#ackSocket = undefined;
     this.#host.logger.warn(`pigeon: ${why} in ${room}; reconnecting to receive it in order`);
     socket.io.engine.close();
+  }
+}
+
+function roomOf(output: DeliveryOutput): string {
+  switch (output.kind) {
+    case "message":
+      return output.message.room;
+    case "expired":
+      return output.notice.room;
+    case "caughtUp":
+      return output.event.room;
+    case "restarted":
+      return output.notice.room;
+    case "duplicate":
+    case "overflow":
+      return output.room;
   }
 }

@@ -30,6 +30,9 @@ export async function request<E extends ClientEventName>(
   if (!result.success) {
     throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol (${result.error.message})`);
   }
-  if (!result.data.ok) throw new PigeonError(result.data.error.code, result.data.error.message);
+  if (!result.data.ok) {
+    const { code, message, group } = result.data.error;
+    throw new PigeonError(code, message, group === undefined ? undefined : { group });
+  }
   return result.data.data;
 }

@@ -1,5 +1,5 @@
 import { signLogin, type IdentityKey } from "@pigeon/crypto";
-import type { ClientPayloadInput, JoinAck, LoginAck } from "@pigeon/protocol";
+import type { ClientPayloadInput, JoinAck, LoginAck, RoomMode } from "@pigeon/protocol";
 import { PigeonError, type PigeonErrorCode } from "./errors.js";
 import { request } from "./request.js";
 import type { RawSocket } from "./socket.js";
@@ -9,6 +9,8 @@ export interface Session {
   readonly name: string | undefined;
   readonly identity: IdentityKey | undefined;
   readonly rooms: readonly string[];
+  /** The mode each room was joined in: a room that started over is made again in it. */
+  modeOf(room: string): RoomMode | undefined;
 }
 
 /** How a resync ended. */
@@ -67,7 +69,8 @@ export async function resync(
   const dropped: { room: string; error: PigeonError }[] = [];
   for (const room of session.rooms) {
     try {
-      joined.push(await request(socket, "join", { room }, timeoutMs));
+      const mode = session.modeOf(room);
+      joined.push(await request(socket, "join", mode === undefined ? { room } : { room, mode }, timeoutMs));
     } catch (cause) {
       const error = PigeonError.fromUnknown(cause);
       if (TRANSIENT.has(error.code)) return { kind: "retry", event: "join", error };

@@ -1,5 +1,5 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { JoinAck, Member, MemberChangesEvent, MembersEvent } from "@pigeon/protocol";
+import type { JoinAck, Member, MemberChangesEvent, MembersEvent, RoomMode } from "@pigeon/protocol";
 import type { Session } from "./resync.js";
 
 /**
@@ -11,6 +11,7 @@ export class SessionState implements Session {
   identity: IdentityKey | undefined;
   readonly #rooms: string[] = [];
   readonly #members = new Map<string, readonly Member[]>();
+  readonly #modes = new Map<string, RoomMode>();
 
   /** The rooms joined, oldest first (a copy). */
   get rooms(): readonly string[] {
@@ -22,15 +23,22 @@ export class SessionState implements Session {
     return this.#members.get(room);
   }
 
+  /** A joined room's mode, as the server last said. */
+  modeOf(room: string): RoomMode | undefined {
+    return this.#modes.get(room);
+  }
+
   /** Records a successful join (again, after a reconnect, keeps the room's place). */
-  joined({ room, members }: JoinAck): void {
+  joined({ room, members, mode }: JoinAck): void {
     if (!this.#rooms.includes(room)) this.#rooms.push(room);
     this.#members.set(room, members);
+    this.#modes.set(room, mode);
   }
 
   /** Records a room that a keyed login resumed (its member list comes with the next `members`). */
-  resumed(room: string): void {
+  resumed(room: string, mode: RoomMode): void {
     if (!this.#rooms.includes(room)) this.#rooms.push(room);
+    this.#modes.set(room, mode);
   }
 
   /**
@@ -63,5 +71,6 @@ export class SessionState implements Session {
     const index = this.#rooms.indexOf(room);
     if (index !== -1) this.#rooms.splice(index, 1);
     this.#members.delete(room);
+    this.#modes.delete(room);
   }
 }

@@ -1,5 +1,6 @@
-import { createClient, type ClientOptions, type DeliveredMessage, type PigeonClient } from "@pigeon/client";
+import { createClient, type ClientOptions, type DeliveredMessage, type JoinOptions, type PigeonClient } from "@pigeon/client";
 import { createIdentityKey, type IdentityKey } from "@pigeon/crypto";
+import { nodeCryptoProvider } from "@pigeon/crypto/node";
 import { afterEach } from "vitest";
 import { recordByRoom } from "./keyed.js";
 import type { TestServer } from "./test-server.js";
@@ -38,15 +39,18 @@ export interface ClientPool {
 }
 
 /**
- * A pool of SDK clients with quick reconnects and a recording logger; `defaults` apply to
- * every client it makes.
+ * A pool of SDK clients with quick reconnects, a recording logger and the fast MLS provider;
+ * `defaults` apply to every client it makes. Its keyed users join rooms in `join.mode`: plain
+ * unless asked (the tests of delivery predate encrypted rooms and show that plain rooms work
+ * as before); pass `{ mode: "encrypted" }` for encrypted rooms.
  *
  * @example
  * const pool = clientPool({ timeoutMs: 10_000 });
  * afterEach(() => pool.closeAll());
  * const alice = await pool.keyed(nodeA.url, "alice", "lobby");
+ * const bob = await clientPool({}, { mode: "encrypted" }).keyed(url, "bob", "team");
  */
-export function clientPool(defaults: Partial<ClientOptions> = {}): ClientPool {
+export function clientPool(defaults: Partial<ClientOptions> = {}, join: JoinOptions = { mode: "plain" }): ClientPool {
   const clients: PigeonClient[] = [];
   const client: ClientPool["client"] = (url, { label, ...options } = {}) => {
     const created = createClient({
@@ -54,6 +58,7 @@ export function clientPool(defaults: Partial<ClientOptions> = {}): ClientPool {
       logger: recordingLogger(),
       ...defaults,
       ...options,
+      mls: { cryptoProvider: nodeCryptoProvider, ...defaults.mls, ...options.mls },
       // Quick reconnects keep reconnect and failover tests fast; nothing waits on these delays.
       socketOptions: {
         reconnectionDelay: 10,
@@ -86,7 +91,7 @@ export function clientPool(defaults: Partial<ClientOptions> = {}): ClientPool {
       const fresh = client(url);
       const received = recordByRoom(fresh);
       await resume(url, name, key, fresh);
-      for (const room of rooms) await fresh.join(room);
+      for (const room of rooms) await fresh.join(room, join);
       return { name, key, client: fresh, received };
     },
     async closeAll() {
@@ -108,15 +113,16 @@ export interface TestClients {
 }
 
 /**
- * {@link clientPool} bound to the relay `server()` returns, closed after each test.
+ * {@link clientPool} bound to the relay `server()` returns, closed after each test; keyed
+ * users join in `join.mode` (plain unless asked).
  *
  * @example
  * const server = useRelayPerTest();
  * const { guest } = useClients(server);
  * const alice = await guest("alice", "lobby");
  */
-export function useClients(server: () => TestServer): TestClients {
-  const pool = clientPool();
+export function useClients(server: () => TestServer, join: JoinOptions = { mode: "plain" }, defaults: Partial<ClientOptions> = {}): TestClients {
+  const pool = clientPool(defaults, join);
   afterEach(() => pool.closeAll());
   return {
     client: (options) => pool.client(server().url, options),
