@@ -106,6 +106,15 @@ describe("keyed members on Pigeon", () => {
   });
 });
 
+describe("encrypted rooms on Pigeon", () => {
+  it("run a tiny fan-out of real MLS application messages that reaches every member and the probe", async () => {
+    const result = await runFanout({ server: "pigeon", mode: "encrypted", roomSize: 3 }, TINY_FANOUT);
+    expect(result.delivered).toBe(result.expected);
+    expect(result.expected).toBeGreaterThan(0);
+    expect(result.latency.count).toBeGreaterThan(0);
+  });
+});
+
 describe("scale-out", () => {
   it.skipIf(!redisUp)("runs one node and two nodes on Redis, clients spread over them", async () => {
     const results = await runScaleOut({
