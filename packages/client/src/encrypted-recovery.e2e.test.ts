@@ -16,7 +16,9 @@ import {
 import { FileGroupStateStore, nodeCryptoProvider } from "@pigeon/crypto/node";
 import {
   clientPool,
+  freePort,
   nextEvent,
+  startTestServer,
   record,
   recordByRoom,
   testIdentity,
@@ -181,5 +183,32 @@ describe("a client restarted from its state file", () => {
     await waitUntil(() => texts(alice).includes("bob: still here"), "alice reads bob");
     expect(arrivals).toEqual([]);
     expect(undecryptable).toEqual([]);
+  });
+});
+
+describe("an encrypted room that starts over (a relay on the memory store restarts)", () => {
+  it("gets a new group: one member creates it, the other joins, and what follows is read", async () => {
+    const port = await freePort();
+    let server = await startTestServer({}, { port });
+    onTestFinished(() => server.close());
+    const alice = await pool.keyed(server.url, "alice", "team");
+    const bob = await pool.keyed(server.url, "bob", "team");
+    await alice.client.send("team", "before");
+    await waitUntil(() => texts(bob).length === 1, "bob reads the first message");
+    const restarted = [nextEvent(alice.client, "restarted"), nextEvent(bob.client, "restarted")];
+    const arrived = [alice, bob].map((user) => nextEvent(user.client, "group", ({ cause }) => cause !== "commit"));
+    await server.close();
+    server = await startTestServer({}, { port });
+    await Promise.all([...restarted, ...arrived]);
+    expect(alice.client.modeOf("team")).toBe("encrypted");
+
+    const [first, second] = [alice, bob];
+    await first.client.send("team", "after, from alice");
+    await second.client.send("team", "after, from bob");
+    for (const user of [alice, bob]) {
+      await waitUntil(() => texts(user).length === 3, () => `${user.name} has ${texts(user).join(", ")}`);
+    }
+    expect(texts(bob)).toEqual(["alice: before", "alice: after, from alice", "bob: after, from bob"]);
+    expect(alice.client.groupOf("team")).toEqual(bob.client.groupOf("team"));
   });
 });
