@@ -53,6 +53,9 @@ export const RelayConfig = z.strictObject({
     .default(() => `node-${randomBytes(3).toString("hex")}`)
     .describe("names this node in logs, hello and /healthz (random: node-xxxxxx)"),
   maxPendingEvents: z.coerce.number().int().min(1).default(256).describe("events one connection may have waiting before RATE_LIMITED"),
+  requireE2e: BooleanSetting.default(false).describe(
+    "true: refuse to create plain rooms (E2E_REQUIRED): every new room is end-to-end encrypted, so guests and the tutorial's clients cannot chat",
+  ),
 });
 /** The relay's configuration, validated. */
 export type RelayConfig = z.infer<typeof RelayConfig>;

@@ -1,4 +1,4 @@
-import { ErrorCode } from "@pigeon/protocol";
+import { ErrorCode, type GroupStatus } from "@pigeon/protocol";
 import type { z } from "zod";
 
 /**
@@ -11,6 +11,8 @@ export class RelayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** With STALE_EPOCH and REMOVALS_PENDING: where the room's group stands, for the client to catch up. */
+    readonly group?: GroupStatus,
   ) {
     super(message);
     this.name = "RelayError";

@@ -7,10 +7,22 @@ export { createStore, retentionLimits } from "./store/create-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export { redisReachable } from "./store/redis/connect.js";
 export type {
+  Committer,
   DeliveryState,
   ExpiredRange,
+  GroupChange,
+  GroupLeaf,
+  GroupRecordInput,
+  GroupRefusal,
+  GroupRefused,
+  GroupView,
+  MemberOptions,
+  MemberPlace,
+  MlsAppended,
+  MlsSubmission,
   NameClaim,
   RelayStore,
+  Removed,
   RetentionLimits,
   RoomCursor,
   StoredEntry,

@@ -14,7 +14,21 @@ export {
   type RedisServerOptions,
   type RedisServerProcess,
 } from "./redis-process.js";
-export { helloOf, memoryStore, untyped, useKeyed, useMember, useSocket, type TestSocket } from "./relay-sockets.js";
+export {
+  base64,
+  createRoomGroup,
+  helloOf,
+  joinRoomGroup,
+  memoryStore,
+  roomGroupId,
+  untyped,
+  useKeyed,
+  useMember,
+  useMlsMember,
+  useSocket,
+  type MlsTestMember,
+  type TestSocket,
+} from "./relay-sockets.js";
 export { clientPool, recordingLogger, useClients, type ClientPool, type KeyedUser, type PoolClientOptions, type TestClients } from "./sdk-fixtures.js";
 export { testIdentity, type TestIdentity } from "./signer.js";
 export { aliceMessage, CONTRACT_LIMITS, describeRelayStore, GUEST, KEY_A, KEY_B } from "./store-contract.js";

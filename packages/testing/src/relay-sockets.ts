@@ -1,4 +1,6 @@
 // Raw socket.io clients against a real relay, as the relay's own tests and the seed tutorial use it.
+import { createIdentityKey, loadCipherSuite, MlsGroup, signLogin, type GroupOptions, type Identity, type MlsCipherSuite } from "@pigeon/crypto";
+import { nodeCryptoProvider } from "@pigeon/crypto/node";
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
@@ -65,4 +67,80 @@ export async function useKeyed(server: TestServer, identity: TestIdentity, name:
     if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);
   }
   return socket;
+}
+
+// Encrypted rooms: keyed members that make real MLS messages with @pigeon/crypto's MlsGroup.
+
+let suite: Promise<MlsCipherSuite> | undefined;
+
+/** A keyed member of encrypted rooms: its socket, and what it needs to make MLS messages. */
+export interface MlsTestMember {
+  readonly name: string;
+  readonly socket: TestSocket;
+  /** The MLS identity: the login name and key, unless the test gave another. */
+  readonly options: GroupOptions;
+}
+
+/**
+ * A connection logged in as `name` with a fresh key (or `identity`'s), that joined `rooms` as
+ * encrypted rooms (created so if new). `credential` puts another name in its MLS leaves.
+ *
+ * @example
+ * const alice = await useMlsMember(server, "alice", ["team"]);
+ */
+export async function useMlsMember(
+  server: TestServer,
+  name: string,
+  rooms: string[] = [],
+  { identity = { name, key: createIdentityKey() }, credential = name }: { identity?: Identity; credential?: string } = {},
+): Promise<MlsTestMember> {
+  const socket = await useSocket(server);
+  const login = await socket.emitWithAck("login", signLogin(identity.key, helloOf(socket)?.challenge ?? "", name));
+  if (!login.ok) throw new Error(`keyed login failed: ${login.error.code}`);
+  for (const room of rooms) {
+    const joined = await socket.emitWithAck("join", { room, mode: "encrypted" });
+    if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);
+  }
+  suite ??= loadCipherSuite(nodeCryptoProvider);
+  return { name, socket, options: { suite: await suite, identity: { name: credential, key: identity.key }, checkCredential: () => true } };
+}
+
+/** MLS bytes as the protocol carries them: standard base64. */
+export function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64");
+}
+
+/** The group id a room's group must have in one incarnation. */
+export function roomGroupId(room: string, incarnation: string): Uint8Array {
+  return new TextEncoder().encode(`pigeon/${incarnation}/${room}`);
+}
+
+/**
+ * `member` creates `room`'s group (the relay must have none) and uploads its GroupInfo.
+ *
+ * @example
+ * const group = await createRoomGroup(alice, "team");
+ */
+export async function createRoomGroup(member: MlsTestMember, room: string): Promise<MlsGroup> {
+  const info = await member.socket.emitWithAck("groupInfo", { room });
+  if (!info.ok) throw new Error(`groupInfo failed: ${info.error.code}`);
+  const { group, groupInfo } = await MlsGroup.create(roomGroupId(room, info.data.incarnation), member.options);
+  const created = await member.socket.emitWithAck("createGroup", { room, groupInfo: base64(groupInfo) });
+  if (!created.ok) throw new Error(`createGroup failed: ${created.error.code}`);
+  return group;
+}
+
+/**
+ * `member` joins `room`'s group by external commit against the relay's GroupInfo, and submits
+ * the commit; returns the group (usable once `ack` is ok) and the relay's answer.
+ *
+ * @example
+ * const { group, ack } = await joinRoomGroup(bob, "team");
+ */
+export async function joinRoomGroup(member: MlsTestMember, room: string) {
+  const info = await member.socket.emitWithAck("groupInfo", { room });
+  if (!info.ok || info.data.groupInfo === null) throw new Error("the room has no GroupInfo to join from");
+  const joined = await MlsGroup.joinExternal(new Uint8Array(Buffer.from(info.data.groupInfo, "base64")), member.options);
+  const ack = await member.socket.emitWithAck("mls", { room, message: base64(joined.commit), groupInfo: base64(joined.groupInfo) });
+  return { group: joined.group, commit: joined.commit, groupInfo: joined.groupInfo, ack };
 }

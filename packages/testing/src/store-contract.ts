@@ -1,6 +1,6 @@
 // The contract every RelayStore implementation passes: run it from each store's test file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
+import type { Committer, GroupLeaf, GroupRecordInput, MlsSubmission, RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
 
 /** Limits small enough for tests to reach. */
 export const CONTRACT_LIMITS: RetentionLimits = {
@@ -29,9 +29,13 @@ function entry(user: string, message = "hi", sentAt = 0): Omit<StoredEntry, "seq
   return { id: `id-${counter}`, user, message, sentAt };
 }
 
+/** Another handle on the data of the store `create` returned last (a second relay node), or that store itself. */
+export type ShareStore = (store: RelayStore) => Promise<RelayStore> | RelayStore;
+
 /**
  * Registers the shared RelayStore tests for one implementation. `create` gets the limits to
- * enforce and must return an empty store.
+ * enforce and must return an empty store; `share` gives a second handle on the same data, as
+ * another relay node has (by default the same store: one process holds a memory store).
  *
  * @example
  * describeRelayStore("memory", (limits) => new MemoryStore(limits));
@@ -39,6 +43,7 @@ function entry(user: string, message = "hi", sentAt = 0): Omit<StoredEntry, "seq
 export function describeRelayStore(
   kind: string,
   create: (limits: RetentionLimits) => Promise<RelayStore> | RelayStore,
+  share: ShareStore = (store) => store,
 ): void {
   describe(`RelayStore contract: ${kind}`, () => {
     let store: RelayStore;
@@ -48,6 +53,8 @@ export function describeRelayStore(
     afterEach(async () => {
       await store.close();
     });
+
+    describeGroupContract(() => store, share);
 
     describe("names", () => {
       it("ends a membership on every connection of the identity, presence included", async () => {
@@ -132,16 +139,16 @@ export function describeRelayStore(
         await store.append("lobby", entry("alice"));
         await store.append("lobby", entry("alice"));
         const lobby = (await store.addMember("lobby", "bob", 0)).incarnation;
-        expect(await store.addMember("lobby", "bob", 0)).toEqual({ acked: 2, incarnation: lobby });
-        expect(await store.addMember("lobby", "alice", 0)).toEqual({ acked: 0, incarnation: lobby });
+        expect(await store.addMember("lobby", "bob", 0)).toEqual({ acked: 2, incarnation: lobby, mode: "plain" });
+        expect(await store.addMember("lobby", "alice", 0)).toEqual({ acked: 0, incarnation: lobby, mode: "plain" });
         const side = (await store.addMember("side", "alice", 0)).incarnation;
         expect(side).not.toBe(lobby);
         expect((await store.memberships("alice")).sort((a, b) => a.room.localeCompare(b.room))).toEqual([
-          { room: "lobby", acked: 0, incarnation: lobby },
-          { room: "side", acked: 0, incarnation: side },
+          { room: "lobby", acked: 0, incarnation: lobby, mode: "plain" },
+          { room: "side", acked: 0, incarnation: side, mode: "plain" },
         ]);
         await store.removeMember("side", "alice");
-        expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation: lobby }]);
+        expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation: lobby, mode: "plain" }]);
         expect(await store.memberships("nobody")).toEqual([]);
       });
     });
@@ -189,7 +196,7 @@ export function describeRelayStore(
         expect(incarnation).toMatch(/^[\w-]{8,}$/);
         expect(await store.append("lobby", entry("alice"))).toEqual({ seq: 1, incarnation });
         expect((await store.entriesAfter("lobby", 0)).incarnation).toBe(incarnation);
-        expect(await store.memberships("bob")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
+        expect(await store.memberships("bob")).toEqual([{ room: "lobby", acked: 0, incarnation, mode: "plain" }]);
         // The last member leaves: nothing is held, nobody is present, the room is forgotten.
         await store.removeMember("lobby", "bob");
         const again = await store.append("lobby", entry("alice"));
@@ -330,6 +337,175 @@ export function describeRelayStore(
         await store.sweep(6_000);
         expect(await store.heldEntries()).toBe(0);
       });
+    });
+  });
+}
+
+// Leaves and submissions as the relay passes them after reading the MLS framing.
+const leaf = (index: number, name: string, publicKey: string): GroupLeaf => ({ leaf: index, name, nameKey: name.toLowerCase(), publicKey });
+const groupIdIn = async (store: RelayStore, room: string) => `pigeon/${(await store.groupView(room))?.incarnation ?? ""}/${room}`;
+const record = (groupId: string, epoch: number, leaves: GroupLeaf[]): GroupRecordInput => ({ groupId, groupInfo: `GI${epoch}`, epoch, leaves });
+// Ids of their own, so that the byte quota tests' entries keep their sizes.
+let mlsCounter = 0;
+const mlsEntry = (user: string, epoch: number, kind: "application" | "commit" = "application") => ({
+  id: `mls-${(mlsCounter += 1)}`,
+  user,
+  message: `mls-${epoch}`,
+  sentAt: 0,
+  mls: kind,
+  epoch,
+});
+const application: MlsSubmission = { kind: "application" };
+function commit(groupId: string, next: GroupRecordInput, committer: Committer): MlsSubmission {
+  return { kind: "commit", groupId, committer, next };
+}
+
+/** The encrypted-room part of the contract: modes, groups, MLS entries, pending removals. */
+function describeGroupContract(current: () => RelayStore, share: ShareStore): void {
+  const A = KEY_A.publicKey;
+  const B = KEY_B.publicKey;
+  /** An encrypted room "team" with alice (and bob) as members and alice's group at epoch 0. */
+  async function team(withBob = true): Promise<string> {
+    const store = current();
+    await store.addMember("team", "alice", 0, { mode: "encrypted", publicKey: A });
+    if (withBob) await store.addMember("team", "bob", 0, { mode: "plain", publicKey: B });
+    const groupId = await groupIdIn(store, "team");
+    const created = await store.createGroup("team", record(groupId, 0, [leaf(0, "alice", A)]));
+    expect(created).toMatchObject({ epoch: 0, pending: [] });
+    return groupId;
+  }
+
+  describe("encrypted rooms", () => {
+    it("fixes a room's mode when its state is created, and forgets it with the state", async () => {
+      const store = current();
+      expect(await store.roomMode("team")).toBeUndefined();
+      expect(await store.addMember("team", "alice", 0, { mode: "encrypted", publicKey: A })).toMatchObject({ mode: "encrypted", group: { epoch: null, pending: [] } });
+      expect((await store.addMember("team", "bob", 0, { mode: "plain" })).mode).toBe("encrypted");
+      expect(await store.addPresence("team", "carol", "c3", "plain")).toBe("encrypted");
+      expect((await store.memberships("bob")).map(({ mode }) => mode)).toEqual(["encrypted"]);
+      // A guest's join leaves a room of another mode alone.
+      expect(await store.addPresence("team", "dave", "c4", "plain", "plain")).toBe("encrypted");
+      expect((await store.members("team")).map(({ name }) => name)).toEqual(["alice", "bob", "carol"]);
+      expect(await store.addPresence("lobby", "dave", "c4", "encrypted", "plain")).toBe("plain");
+      for (const name of ["alice", "bob"]) await store.removeMember("team", name);
+      await store.removePresence("team", "carol", "c3");
+      expect(await store.roomMode("team")).toBeUndefined();
+      expect((await store.addMember("team", "alice", 0)).mode).toBe("plain");
+    });
+
+    it("refuses text in an encrypted room, and MLS or a group in a plain one", async () => {
+      const store = current();
+      await store.addMember("team", "alice", 0, { mode: "encrypted", publicKey: A });
+      expect(await store.append("team", entry("alice"))).toMatchObject({ encrypted: true });
+      expect((await store.entriesAfter("team", 0)).lastSeq).toBe(0);
+      await store.addMember("lobby", "alice", 0);
+      expect(await store.appendMls("lobby", mlsEntry("alice", 0), application)).toMatchObject({ refused: "plain" });
+      expect(await store.createGroup("lobby", record(await groupIdIn(store, "lobby"), 0, [leaf(0, "alice", A)]))).toMatchObject({ refused: "plain" });
+      expect((await store.groupView("lobby"))?.mode).toBe("plain");
+    });
+
+    it("creates a group once per incarnation, under the id that names it", async () => {
+      const store = current();
+      await store.addMember("team", "alice", 0, { mode: "encrypted", publicKey: A });
+      const wrong = await store.createGroup("team", record("pigeon/old/team", 0, [leaf(0, "alice", A)]));
+      expect(wrong).toMatchObject({ refused: "group-id", group: { epoch: null } });
+      const groupId = await groupIdIn(store, "team");
+      const [first, second] = await Promise.all([
+        store.createGroup("team", record(groupId, 0, [leaf(0, "alice", A)])),
+        (await share(store)).createGroup("team", record(groupId, 0, [leaf(0, "alice", A)])),
+      ]);
+      const outcomes = [first, second].map((outcome) => ("refused" in outcome ? outcome.refused : "ok")).sort();
+      expect(outcomes).toEqual(["ok", "stale"]);
+      const view = await store.groupView("team");
+      expect(view).toMatchObject({ mode: "encrypted", groupInfo: "GI0", epoch: 0, pending: [], seq: 0, incarnation: groupId.split("/")[1] });
+    });
+
+    it("takes the first commit of an epoch from either node, and moves the group on", async () => {
+      const store = current();
+      const groupId = await team();
+      const other = await share(store);
+      const next = record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]);
+      const [first, second] = await Promise.all([
+        store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, next, "external")),
+        other.appendMls("team", mlsEntry("alice", 0, "commit"), commit(groupId, next, { leaf: 0, nameKey: "alice", publicKey: A })),
+      ]);
+      const won = [first, second].filter((outcome) => outcome.refused === undefined);
+      expect(won).toHaveLength(1);
+      expect([first, second].find((outcome) => outcome.refused !== undefined)).toMatchObject({ refused: "stale", group: { epoch: 1 } });
+      expect(await other.groupView("team")).toMatchObject({ epoch: 1, groupInfo: "GI1", pending: [], seq: 1 });
+      const held = (await store.entriesAfter("team", 0)).entries;
+      expect(held.map(({ seq, mls, epoch }) => ({ seq, mls, epoch }))).toEqual([{ seq: 1, mls: "commit", epoch: 0 }]);
+    });
+
+    it("takes application messages at the current epoch only, and holds them with kind and epoch", async () => {
+      const store = current();
+      await team();
+      expect(await store.appendMls("team", mlsEntry("alice", 1), application)).toMatchObject({ refused: "stale", group: { epoch: 0 } });
+      const sent = await store.appendMls("team", mlsEntry("alice", 0), application);
+      expect(sent).toMatchObject({ seq: 1, changed: false, group: { epoch: 0, pending: [] } });
+      expect((await store.entriesAfter("team", 0)).entries[0]).toMatchObject({ seq: 1, user: "alice", message: "mls-0", mls: "application", epoch: 0 });
+    });
+
+    it("answers a retried client key with the original, before any check", async () => {
+      const store = current();
+      const groupId = await team();
+      const sent = mlsEntry("alice", 0);
+      await store.appendMls("team", sent, application, "alice\nk1");
+      await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]), "external"));
+      const again = await store.appendMls("team", mlsEntry("alice", 0), application, "alice\nk1");
+      expect(again).toMatchObject({ seq: 1, original: { id: sent.id, sentAt: sent.sentAt }, group: { epoch: 1 } });
+      expect(again.refused).toBeUndefined();
+      expect((await store.entriesAfter("team", 0)).lastSeq).toBe(2);
+    });
+
+    it("refuses a member's commit from a leaf that is not the sender's", async () => {
+      const store = current();
+      const groupId = await team();
+      const next = record(groupId, 1, [leaf(0, "alice", A)]);
+      expect(await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, next, { leaf: 0, nameKey: "bob", publicKey: B }))).toMatchObject({ refused: "sender" });
+      expect(await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, next, { leaf: 0, nameKey: "alice", publicKey: B }))).toMatchObject({ refused: "sender" });
+      expect(await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, next, { leaf: 3, nameKey: "bob", publicKey: B }))).toMatchObject({ refused: "sender" });
+      expect(await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit("pigeon/x/team", next, "external"))).toMatchObject({ refused: "group-id" });
+      expect((await store.groupView("team"))?.epoch).toBe(0);
+    });
+
+    it("makes a leaving member's leaves pending until a commit removes them, and refuses messages meanwhile", async () => {
+      const store = current();
+      const groupId = await team();
+      await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]), "external"));
+      const removed = await store.removeMember("team", "bob");
+      expect(removed.group).toMatchObject({ epoch: 1, pending: [{ leaf: 1, name: "bob" }] });
+      expect(await store.appendMls("team", mlsEntry("alice", 1), application)).toMatchObject({ refused: "pending", group: { pending: [{ leaf: 1, name: "bob" }] } });
+      const removal = await store.appendMls("team", mlsEntry("alice", 1, "commit"), commit(groupId, record(groupId, 2, [leaf(0, "alice", A)]), { leaf: 0, nameKey: "alice", publicKey: A }));
+      expect(removal).toMatchObject({ changed: true, group: { epoch: 2, pending: [] } });
+      expect(await store.appendMls("team", mlsEntry("alice", 2), application)).toMatchObject({ group: { epoch: 2 } });
+    });
+
+    it("pends a leaf whose name is back with another key, and clears it when the key is the leaf's", async () => {
+      const store = current();
+      const groupId = await team();
+      await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]), "external"));
+      await store.removeMember("team", "bob");
+      const impostor = await store.addMember("team", "bob", 0, { publicKey: "C".repeat(43) });
+      expect(impostor).toMatchObject({ groupChanged: false, group: { pending: [{ leaf: 1, name: "bob" }] } });
+      const back = await store.addMember("team", "bob", 0, { publicKey: B });
+      expect(back).toMatchObject({ groupChanged: true, group: { pending: [] } });
+      // A commit whose tree holds a non-member is pending from the start.
+      const next = record(groupId, 2, [leaf(0, "alice", A), leaf(1, "bob", B), leaf(2, "eve", "E".repeat(43))]);
+      const added = await store.appendMls("team", mlsEntry("alice", 1, "commit"), commit(groupId, next, { leaf: 0, nameKey: "alice", publicKey: A }));
+      expect(added).toMatchObject({ changed: true, group: { epoch: 2, pending: [{ leaf: 2, name: "eve" }] } });
+    });
+
+    it("reports the group of a room whose members the sweep dropped", async () => {
+      const store = current();
+      await store.claimName("alice", KEY_A, "c1", 0);
+      await store.claimName("bob", KEY_B, "c2", 0);
+      const groupId = await team();
+      await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]), "external"));
+      await store.releaseName("bob", "c2", 0);
+      const [report] = await store.sweep(CONTRACT_LIMITS.memberTtlMs + 1);
+      expect(report).toMatchObject({ room: "team", droppedMembers: ["bob"], group: { epoch: 1, pending: [{ leaf: 1, name: "bob" }] } });
+      expect(report?.group?.incarnation).toBe(groupId.split("/")[1]);
     });
   });
 }

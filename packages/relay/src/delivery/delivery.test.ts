@@ -38,7 +38,7 @@ describeEachStore("store-and-forward delivery", (store) => {
     const caughtUp = nextEvent(back, "caughtUp");
     const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
     const incarnation = expect.any(String) as string;
-    expect(login).toEqual({ ok: true, data: { name: "bob", kind: "keyed", rooms: [{ room: "lobby", acked: 0, incarnation }] } });
+    expect(login).toEqual({ ok: true, data: { name: "bob", kind: "keyed", rooms: [{ room: "lobby", acked: 0, incarnation, mode: "plain" }] } });
     const resumed = login.ok ? login.data.rooms[0]?.incarnation : undefined;
     // One run of seqs throughout: the cursor, the replay and the catch-up name the same incarnation.
     expect(await caughtUp).toEqual({ room: "lobby", seq: 3, incarnation: resumed });

@@ -91,7 +91,7 @@ describeEachStore("expiry", (store) => {
     now += 2 * MINUTE_MS;
     const members = nextEvent(alice, "members");
     await server.relay.sweep();
-    expect(await members).toEqual({ room: "lobby", members: [{ name: "alice", online: true }] });
+    expect(await members).toEqual({ room: "lobby", members: [{ name: "alice", online: true }], mode: "plain" });
     expect(await server.relay.context.store.heldEntries()).toBe(0);
     const newcomer = await useSocket(server);
     expect(await newcomer.emitWithAck("login", "bob")).toMatchObject({ ok: true });

@@ -1,4 +1,6 @@
+import { ErrorCode } from "@pigeon/protocol";
 import { messageId } from "../delivery/message-id.js";
+import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
@@ -6,7 +8,8 @@ import { requireLogin, requireRoom } from "./guards.js";
 /**
  * `chat`: the store gives the text the room's next seq and holds it for members who have not
  * confirmed it; it is broadcast to the whole room, sender included, in one encoding for all
- * recipients. Entries pushed out by the room's quota are announced as expired. A retry of a
+ * recipients. Encrypted rooms refuse it with E2E_REQUIRED (the store checks the mode as it
+ * appends, so no text ever lands in an encrypted room's log). Entries pushed out by the room's quota are announced as expired. A retry of a
  * `clientId` this sender used in this room is answered with the original's place, and
  * neither stored nor broadcast again.
  */
@@ -18,7 +21,11 @@ export const chat = defineHandler("chat", async ({ io, store, clock }, socket, p
   const entry = { id: messageId(), user, message: text, sentAt: clock() };
   // Keyed by who sent it, so that nobody can answer for (or suppress) another's message.
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;
-  const { seq, incarnation, expired, original } = await store.append(room, entry, clientKey);
+  const appended = await store.append(room, entry, clientKey);
+  if (appended.encrypted) {
+    throw new RelayError(ErrorCode.E2E_REQUIRED, `room ${room} is end-to-end encrypted: send MLS messages (a Pigeon client), not plain text`);
+  }
+  const { seq, incarnation, expired, original } = appended;
   if (original) return { room, id: original.id, seq, incarnation, sentAt: original.sentAt };
   const { id, sentAt } = entry;
   io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) });

@@ -108,5 +108,6 @@ function refusalOf(context: RelayContext, socket: RelaySocket, event: ClientEven
 }
 
 function failure(error: RelayError): AckResult<never> {
-  return refusal(error.code, error.message);
+  const { code, message, group } = error;
+  return group === undefined ? refusal(code, message) : { ok: false, error: { code, message, group } };
 }

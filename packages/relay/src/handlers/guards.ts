@@ -26,3 +26,25 @@ export function requireRoom(socket: RelaySocket, room: string | undefined): stri
   }
   return target;
 }
+
+/** Who may take part in an encrypted room's group: a keyed identity in the room. */
+export interface GroupMemberCaller {
+  readonly name: string;
+  /** The login public key, base64url: the signature key of the caller's leaf. */
+  readonly publicKey: string;
+  readonly room: string;
+}
+
+/**
+ * The caller, if it is a keyed identity in `room`: NOT_LOGGED_IN, NOT_IN_ROOM, or E2E_REQUIRED
+ * for a guest (which can be in plain rooms only). Whether the room is encrypted, the store says.
+ */
+export function requireGroupMember(socket: RelaySocket, room: string): GroupMemberCaller {
+  const name = requireLogin(socket);
+  requireRoom(socket, room);
+  const { kind, publicKey } = socket.data;
+  if (kind !== "keyed" || publicKey === undefined) {
+    throw new RelayError(ErrorCode.E2E_REQUIRED, "MLS groups are for keyed members of encrypted rooms: log in with a key (a Pigeon client)");
+  }
+  return { name, publicKey, room };
+}

@@ -18,8 +18,8 @@ describe("join and leave", () => {
       { name: "alice", online: true },
       { name: "bob", online: true },
     ];
-    expect(joined).toEqual({ ok: true, data: { room: "lobby", members, seq: 0 } });
-    expect(await listed).toEqual({ room: "lobby", members });
+    expect(joined).toEqual({ ok: true, data: { room: "lobby", mode: "plain", members, seq: 0 } });
+    expect(await listed).toEqual({ room: "lobby", members, mode: "plain" });
     expect(await told).toEqual({ room: "lobby", changes: [{ name: "bob", online: true }] });
   });
 

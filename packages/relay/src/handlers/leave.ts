@@ -1,3 +1,4 @@
+import { announceGroup } from "../membership/group-status.js";
 import { leaveEverywhere } from "../membership/user-room.js";
 import { defineHandler } from "./define-handler.js";
 import { requireLogin, requireRoom } from "./guards.js";
@@ -14,7 +15,10 @@ export const leave = defineHandler("leave", async (context, socket, payload) => 
   await context.store.removePresence(room, name, socket.id);
   if (socket.data.kind === "keyed") {
     // What only this member was missing is gone now: its senders hear it was the last copy.
-    context.receipts.touch(room, await context.store.removeMember(room, name));
+    const { deleted, group } = await context.store.removeMember(room, name);
+    context.receipts.touch(room, deleted);
+    // In an encrypted room its leaves now wait for a commit that removes them.
+    if (group) announceGroup(context, room, group);
     await leaveEverywhere(context, name, room);
   }
   socket.data.rooms = socket.data.rooms.filter((joined) => joined !== room);

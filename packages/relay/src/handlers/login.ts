@@ -65,12 +65,12 @@ function claimOf({ name, publicKey, signature }: LoginPayload, challenge: string
 /** Puts a resuming identity back in its rooms; schedules each room's replay after the ack. */
 async function rejoin(context: RelayContext, socket: RelaySocket, name: string, after: (task: FollowUp) => void) {
   const memberships = await context.store.memberships(name);
-  for (const { room, acked } of memberships) {
+  for (const { room, acked, mode } of memberships) {
     await context.store.addPresence(room, name, socket.id);
     // Listed as soon as it holds presence, so that a failure after this releases it.
     socket.data.rooms.push(room);
     await enterRoom(context, socket, room);
-    await announceJoin(context, socket, room, name);
+    await announceJoin(context, socket, room, name, mode);
     after(() => replay(context, socket, room, acked));
   }
   return memberships;

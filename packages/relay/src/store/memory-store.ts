@@ -1,10 +1,23 @@
-import type { Member } from "@pigeon/protocol";
+import type { Member, RoomMode } from "@pigeon/protocol";
+import { groupRecord, refreshName, samePending, statusOf, type GroupRecord } from "./memory-group.js";
 import {
+  ENCRYPTED,
   entryBytes,
+  groupIdOf,
   nameKey,
   newIncarnation,
   type Appended,
   type DeletedEntry,
+  type GroupChange,
+  type GroupRecordInput,
+  type GroupRefusal,
+  type GroupRefused,
+  type GroupView,
+  type MemberOptions,
+  type MemberPlace,
+  type MlsAppended,
+  type MlsSubmission,
+  type Removed,
   type DeliveryState,
   type ExpiredRange,
   type HeldAfter,
@@ -27,11 +40,17 @@ interface NameRecord {
 interface MemberRecord {
   name: string;
   acked: number;
+  /** The login key it joined with (base64url), which its group leaf must carry. */
+  publicKey?: string;
 }
 
 interface RoomState {
   /** Fixed when the state is created: a room forgotten and used again starts over. */
   readonly incarnation: string;
+  /** Fixed when the state is created, as the incarnation. */
+  readonly mode: RoomMode;
+  /** An encrypted room's MLS group, once its first member created it. */
+  group?: GroupRecord;
   lastSeq: number;
   /** nameKey → member (keyed identities). */
   members: Map<string, MemberRecord>;
@@ -87,26 +106,32 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve();
   }
 
-  addMember(room: string, name: string, _now: number): Promise<Omit<RoomCursor, "room">> {
+  addMember(room: string, name: string, _now: number, options: MemberOptions = {}): Promise<MemberPlace> {
     const key = nameKey(name);
-    const state = this.#room(room);
+    const state = this.#room(room, options.mode);
     const member = state.members.get(key) ?? { name, acked: state.lastSeq };
+    if (options.publicKey !== undefined) member.publicKey = options.publicKey;
     state.members.set(key, member);
     const rooms = this.#memberOf.get(key) ?? new Set<string>();
     rooms.add(room);
     this.#memberOf.set(key, rooms);
-    return Promise.resolve({ acked: member.acked, incarnation: state.incarnation });
+    const place = { acked: member.acked, incarnation: state.incarnation, mode: state.mode };
+    if (state.mode === "plain") return Promise.resolve(place);
+    const groupChanged = this.#refresh(state, key);
+    return Promise.resolve({ ...place, group: changeOf(state), groupChanged });
   }
 
-  removeMember(room: string, name: string): Promise<DeletedEntry[]> {
+  removeMember(room: string, name: string): Promise<Removed> {
     const key = nameKey(name);
     const state = this.#rooms.get(room);
     const deleted = state?.members.delete(key) ? refs(this.#collect(state)) : [];
     // Every connection of the identity leaves with it.
     for (const present of state?.presence.keys() ?? []) if (nameKey(present) === key) state?.presence.delete(present);
     this.#forgetMembership(key, room);
-    if (state) this.#dropIfUnused(room, state);
-    return Promise.resolve(deleted);
+    if (!state) return Promise.resolve({ deleted });
+    const group = this.#refresh(state, key) ? changeOf(state) : undefined;
+    this.#dropIfUnused(room, state);
+    return Promise.resolve(group ? { deleted, group } : { deleted });
   }
 
   memberships(name: string): Promise<RoomCursor[]> {
@@ -115,17 +140,23 @@ export class MemoryStore implements RelayStore {
     const cursors = rooms.flatMap((room) => {
       const state = this.#rooms.get(room);
       const member = state?.members.get(key);
-      return state && member ? [{ room, acked: member.acked, incarnation: state.incarnation }] : [];
+      return state && member ? [{ room, acked: member.acked, incarnation: state.incarnation, mode: state.mode }] : [];
     });
     return Promise.resolve(cursors);
   }
 
-  addPresence(room: string, name: string, connectionId: string): Promise<void> {
-    const state = this.#room(room);
+  addPresence(room: string, name: string, connectionId: string, mode?: RoomMode, only?: RoomMode): Promise<RoomMode> {
+    const existing = this.#rooms.get(room);
+    if (existing && only !== undefined && existing.mode !== only) return Promise.resolve(existing.mode);
+    const state = existing ?? this.#room(room, only ?? mode);
     const connections = state.presence.get(name) ?? new Set<string>();
     connections.add(connectionId);
     state.presence.set(name, connections);
-    return Promise.resolve();
+    return Promise.resolve(state.mode);
+  }
+
+  roomMode(room: string): Promise<RoomMode | undefined> {
+    return Promise.resolve(this.#rooms.get(room)?.mode);
   }
 
   removePresence(room: string, name: string, connectionId: string): Promise<void> {
@@ -150,17 +181,37 @@ export class MemoryStore implements RelayStore {
 
   append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended> {
     const state = this.#room(room);
-    const { incarnation } = state;
-    const original = clientKey === undefined ? undefined : state.sent.get(clientKey);
-    if (original) return Promise.resolve({ seq: original.seq, incarnation, original: { id: original.id, sentAt: original.sentAt } });
-    state.lastSeq += 1;
-    const seq = state.lastSeq;
-    if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
-    if (state.members.size === 0) return Promise.resolve({ seq, incarnation });
-    state.log.push({ ...entry, seq });
-    state.bytes += entryBytes(entry);
-    const expired = this.#trimToQuota(state);
-    return Promise.resolve(expired ? { seq, incarnation, expired } : { seq, incarnation });
+    if (state.mode === "encrypted") return Promise.resolve(ENCRYPTED);
+    return Promise.resolve(this.#original(state, clientKey) ?? this.#append(state, entry, clientKey));
+  }
+
+  appendMls(room: string, entry: Omit<StoredEntry, "seq">, submission: MlsSubmission, clientKey?: string): Promise<MlsAppended> {
+    const state = this.#rooms.get(room);
+    if (!state) return Promise.resolve(refused("plain", undefined, ""));
+    const original = this.#original(state, clientKey);
+    if (original) return Promise.resolve({ ...original, group: changeOf(state), changed: false });
+    const refusal = mlsRefusal(state, entry, submission);
+    if (refusal) return Promise.resolve(refused(refusal, state.group, state.incarnation));
+    const before = state.group;
+    if (submission.kind === "commit") state.group = groupRecord(submission.next, (key) => state.members.get(key)?.publicKey);
+    const changed = state.group !== undefined && !samePending(before, state.group);
+    return Promise.resolve({ ...this.#append(state, entry, clientKey), group: changeOf(state), changed });
+  }
+
+  createGroup(room: string, group: GroupRecordInput): Promise<GroupChange | GroupRefused> {
+    const state = this.#rooms.get(room);
+    if (state?.mode !== "encrypted") return Promise.resolve(refused("plain", undefined, state?.incarnation ?? ""));
+    if (state.group) return Promise.resolve(refused("stale", state.group, state.incarnation));
+    if (group.groupId !== groupIdOf(room, state.incarnation)) return Promise.resolve(refused("group-id", undefined, state.incarnation));
+    state.group = groupRecord(group, (key) => state.members.get(key)?.publicKey);
+    return Promise.resolve(changeOf(state));
+  }
+
+  groupView(room: string): Promise<GroupView | undefined> {
+    const state = this.#rooms.get(room);
+    if (!state) return Promise.resolve(undefined);
+    const { mode, lastSeq: seq, group } = state;
+    return Promise.resolve({ ...changeOf(state), mode, seq, groupInfo: group?.groupInfo ?? null });
   }
 
   ack(room: string, name: string, seq: number, _now: number) {
@@ -200,8 +251,15 @@ export class MemoryStore implements RelayStore {
       const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
       this.#forgetSentBefore(state, now - this.limits.messageTtlMs);
       const deleted = droppedMembers.length > 0 ? refs(this.#collect(state)) : [];
+      const regrouped = droppedMembers.map((name) => this.#refresh(state, nameKey(name))).includes(true);
       if (expired || droppedMembers.length > 0) {
-        reports.push({ room, droppedMembers, deleted, ...(expired ? { expired, incarnation: state.incarnation } : {}) });
+        reports.push({
+          room,
+          droppedMembers,
+          deleted,
+          ...(expired ? { expired, incarnation: state.incarnation } : {}),
+          ...(regrouped ? { group: changeOf(state) } : {}),
+        });
       }
       this.#dropIfUnused(room, state);
     }
@@ -238,13 +296,38 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve();
   }
 
-  #room(room: string): RoomState {
+  #room(room: string, mode: RoomMode = "plain"): RoomState {
     let state = this.#rooms.get(room);
     if (!state) {
-      state = { incarnation: newIncarnation(), lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, sent: new Map() };
+      const incarnation = newIncarnation();
+      state = { incarnation, mode, lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, sent: new Map() };
       this.#rooms.set(room, state);
     }
     return state;
+  }
+
+  /** The original's place when `clientKey` was seen in the room. */
+  #original(state: RoomState, clientKey: string | undefined): Appended | undefined {
+    const original = clientKey === undefined ? undefined : state.sent.get(clientKey);
+    if (!original) return undefined;
+    return { seq: original.seq, incarnation: state.incarnation, original: { id: original.id, sentAt: original.sentAt } };
+  }
+
+  #append(state: RoomState, entry: Omit<StoredEntry, "seq">, clientKey: string | undefined): Appended {
+    const { incarnation } = state;
+    state.lastSeq += 1;
+    const seq = state.lastSeq;
+    if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
+    if (state.members.size === 0) return { seq, incarnation };
+    state.log.push({ ...entry, seq });
+    state.bytes += entryBytes(entry);
+    const expired = this.#trimToQuota(state);
+    return expired ? { seq, incarnation, expired } : { seq, incarnation };
+  }
+
+  /** Decides again whether a name's leaves are pending removals; returns whether that changed. */
+  #refresh(state: RoomState, key: string): boolean {
+    return refreshName(state.group, key, (member) => state.members.get(member)?.publicKey);
   }
 
   #remember(state: RoomState, clientKey: string, record: SentRecord): void {
@@ -321,6 +404,27 @@ export class MemoryStore implements RelayStore {
   #dropIfUnused(room: string, state: RoomState): void {
     if (state.members.size === 0 && state.presence.size === 0 && state.log.length === 0) this.#rooms.delete(room);
   }
+}
+
+/** Why an MLS message cannot go in the room's log now, if it cannot. */
+function mlsRefusal(state: RoomState, entry: Omit<StoredEntry, "seq">, submission: MlsSubmission): GroupRefusal | undefined {
+  const { group } = state;
+  if (state.mode !== "encrypted") return "plain";
+  if (group === undefined || group.epoch !== entry.epoch) return "stale";
+  if (submission.kind !== "commit") return group.pending.size > 0 ? "pending" : undefined;
+  if (submission.groupId !== group.groupId) return "group-id";
+  const { committer } = submission;
+  if (committer === "external") return undefined;
+  const leaf = group.leaves.get(committer.leaf);
+  return leaf?.nameKey === committer.nameKey && leaf.publicKey === committer.publicKey ? undefined : "sender";
+}
+
+function changeOf(state: RoomState): GroupChange {
+  return { ...statusOf(state.group), incarnation: state.incarnation };
+}
+
+function refused(reason: GroupRefusal, group: GroupRecord | undefined, incarnation: string): GroupRefused {
+  return { refused: reason, group: { ...statusOf(group), incarnation } };
 }
 
 function sameHolder(record: NameRecord, claim: NameClaim, connectionId: string): boolean {

@@ -67,7 +67,17 @@ await describeWithRedis("RedisStore", (url) => {
     await deleteKeysWithPrefix(url, filePrefix);
   });
 
-  describeRelayStore("redis", (limits) => RedisStore.connect({ url, limits, prefix: nextPrefix() }));
+  let lastPrefix = "";
+  describeRelayStore(
+    "redis",
+    (limits) => RedisStore.connect({ url, limits, prefix: (lastPrefix = nextPrefix()) }),
+    async () => {
+      // A second node's handle on the same keys, closed with the test.
+      const store = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix: lastPrefix });
+      open.push(store);
+      return store;
+    },
+  );
 
   it("keeps entries, cursors, memberships and name holds across a restart", async () => {
     const prefix = nextPrefix();
@@ -82,7 +92,7 @@ await describeWithRedis("RedisStore", (url) => {
 
     const after = await connect(prefix);
     // The same Redis process: the room keeps its incarnation across the relay's restart.
-    expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2, incarnation }]);
+    expect(await after.memberships("ALICE")).toEqual([{ room: "lobby", acked: 2, incarnation, mode: "plain" }]);
     expect((await after.entriesAfter("lobby", 2)).entries).toEqual([{ ...aliceMessage("m3"), seq: 3 }]);
     expect((await after.entriesAfter("lobby", 0)).lastSeq).toBe(3);
     expect(await after.members("lobby")).toEqual([
@@ -148,7 +158,7 @@ await describeWithRedis("RedisStore", (url) => {
       expect(await store.members("lobby")).toEqual([]);
       const { acked, incarnation } = await store.addMember("lobby", "alice", 0);
       expect(acked).toBe(0);
-      expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
+      expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation, mode: "plain" }]);
     });
 
     it("finishes a leave that stopped after the room step on the next leave", async () => {
@@ -194,7 +204,7 @@ await describeWithRedis("RedisStore", (url) => {
     expect(await context.redis.smembers(context.keys.identity("alice").rooms)).toEqual(["lobby"]);
     const { acked, incarnation } = await store.addMember("lobby", "alice", 0);
     expect(acked).toBe(0);
-    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
+    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation, mode: "plain" }]);
   });
 
   it("refuses to start when Redis is unreachable", async () => {

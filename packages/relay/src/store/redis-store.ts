@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Member } from "@pigeon/protocol";
+import type { Member, RoomMode } from "@pigeon/protocol";
 import { connectRedis, openRedis } from "./redis/connect.js";
+import { appendMls, createGroup, groupView, readRoomMode } from "./redis/group.js";
 import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
 import { KeyLayout, roomKeyList } from "./redis/keys.js";
 import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
@@ -9,12 +10,21 @@ import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js
 import type { RedisClient } from "./redis/scripts.js";
 import { sweep } from "./redis/sweep.js";
 import {
+  ENCRYPTED,
   entryBytes,
   nameKey,
   newIncarnation,
   type Appended,
-  type DeletedEntry,
   type DeliveryState,
+  type GroupChange,
+  type GroupRecordInput,
+  type GroupRefused,
+  type GroupView,
+  type MemberOptions,
+  type MemberPlace,
+  type MlsAppended,
+  type MlsSubmission,
+  type Removed,
   type HeldAfter,
   type NameClaim,
   type RelayStore,
@@ -122,22 +132,26 @@ export class RedisStore implements RelayStore {
     return releaseName(this.#context, name, connectionId, now);
   }
 
-  addMember(room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">> {
-    return addMember(this.#context, room, name, now);
+  addMember(room: string, name: string, now: number, options: MemberOptions = {}): Promise<MemberPlace> {
+    return addMember(this.#context, room, name, now, options);
   }
 
-  async removeMember(room: string, name: string): Promise<DeletedEntry[]> {
+  async removeMember(room: string, name: string): Promise<Removed> {
     const key = nameKey(name);
-    const { deleted } = await removeMember(this.#context, room, key, await joinToken(this.#context, key), name);
-    return deleted;
+    const { deleted, group } = await removeMember(this.#context, room, key, await joinToken(this.#context, key), name);
+    return group ? { deleted, group } : { deleted };
   }
 
   memberships(name: string): Promise<RoomCursor[]> {
     return memberships(this.#context, name);
   }
 
-  addPresence(room: string, name: string, connectionId: string): Promise<void> {
-    return addPresence(this.#context, room, name, connectionId);
+  addPresence(room: string, name: string, connectionId: string, mode: RoomMode = "plain", only?: RoomMode): Promise<RoomMode> {
+    return addPresence(this.#context, room, name, connectionId, mode, only);
+  }
+
+  roomMode(room: string): Promise<RoomMode | undefined> {
+    return readRoomMode(this.#context, room);
   }
 
   removePresence(room: string, name: string, connectionId: string): Promise<void> {
@@ -161,9 +175,22 @@ export class RedisStore implements RelayStore {
     const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
     const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation(), clientKey];
     const [seq, incarnation, from, to, originalId, originalAt] = list(await redis.pigeonAppend(...roomKeyList(keys.room(room)), ...args));
+    if (seq === -1) return ENCRYPTED;
     const appended = { seq: num(seq), incarnation: str(incarnation) };
     if (originalId !== undefined) return { ...appended, original: { id: str(originalId), sentAt: num(originalAt) } };
     return from === undefined ? appended : { ...appended, expired: { from: num(from), to: num(to) } };
+  }
+
+  appendMls(room: string, entry: Omit<StoredEntry, "seq">, submission: MlsSubmission, clientKey?: string): Promise<MlsAppended> {
+    return appendMls(this.#context, room, entry, submission, clientKey);
+  }
+
+  createGroup(room: string, group: GroupRecordInput): Promise<GroupChange | GroupRefused> {
+    return createGroup(this.#context, room, group);
+  }
+
+  groupView(room: string): Promise<GroupView | undefined> {
+    return groupView(this.#context, room);
   }
 
   async ack(room: string, name: string, seq: number, _now: number) {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Member } from "@pigeon/protocol";
+import type { GroupStatus, Member, MlsKind, RoomMode } from "@pigeon/protocol";
 
 /** How a login claims a name: a guest for this connection, or a keyed identity. */
 export type NameClaim = { readonly kind: "guest" } | { readonly kind: "keyed"; readonly publicKey: string };
@@ -11,6 +11,10 @@ export interface StoredEntry {
   readonly user: string;
   readonly message: string;
   readonly sentAt: number;
+  /** In encrypted rooms: what kind of MLS message `message` (base64) is, as the relay read it. */
+  readonly mls?: MlsKind;
+  /** In encrypted rooms: the epoch the MLS message was made in. */
+  readonly epoch?: number;
 }
 
 /** An entry every member has (or that nobody is owed any more), so the store deleted it: what a receipt names. */
@@ -24,7 +28,29 @@ export type RoomCursor = {
   readonly room: string;
   readonly acked: number;
   readonly incarnation: string;
+  /** The room's mode, fixed when its state was created. */
+  readonly mode: RoomMode;
 };
+
+/** What `addMember` may be told: the mode a new room gets, and the key the member logged in with. */
+export interface MemberOptions {
+  /** The mode of the room if this creates it (default plain); an existing room keeps its own. */
+  readonly mode?: RoomMode;
+  /** The member's login public key (base64url), which its group leaf must carry. */
+  readonly publicKey?: string;
+}
+
+/**
+ * A member's place after `addMember`; in an encrypted room also its group's status, and whether
+ * this join changed the pending removals (a name back with the key of its leaf, or another key).
+ */
+export type MemberPlace = Omit<RoomCursor, "room"> & { readonly group?: GroupChange; readonly groupChanged?: boolean };
+
+/** What `removeMember` did: entries only that member was missing, and the group status if it changed. */
+export interface Removed {
+  readonly deleted: DeletedEntry[];
+  readonly group?: GroupChange;
+}
 
 /** A range of seqs (inclusive) dropped before every member had them. */
 export interface ExpiredRange {
@@ -43,6 +69,8 @@ export interface SweepReport {
   readonly deleted: readonly DeletedEntry[];
   /** The room's incarnation, which `expired` belongs to. */
   readonly incarnation?: string;
+  /** The group's status, when dropping members made removals pending. */
+  readonly group?: GroupChange;
 }
 
 /**
@@ -55,7 +83,69 @@ export interface Appended {
   readonly expired?: ExpiredRange;
   /** Set when the client key was seen: this is a retry of an earlier append. */
   readonly original?: Pick<StoredEntry, "id" | "sentAt">;
+  /** Set by `append` when the room is encrypted: nothing was stored (seq 0, no incarnation). */
+  readonly encrypted?: true;
 }
+
+/** A leaf of an encrypted room's group, as the relay read it from the group's latest GroupInfo. */
+export interface GroupLeaf {
+  /** The leaf index: what a remove proposal names. */
+  readonly leaf: number;
+  readonly name: string;
+  /** `nameKey(name)`: the membership the leaf stands for. */
+  readonly nameKey: string;
+  /** The leaf's signature key in base64url: for a member in good standing, its login key. */
+  readonly publicKey: string;
+}
+
+/** A GroupInfo as the relay keeps it: the bytes as received (base64), with what it read of them. */
+export interface GroupRecordInput {
+  /** The group id as UTF-8 text: `pigeon/<incarnation>/<room>`. */
+  readonly groupId: string;
+  readonly groupInfo: string;
+  readonly epoch: number;
+  readonly leaves: readonly GroupLeaf[];
+}
+
+/** An encrypted room's group status with the room's incarnation: what `groupStatus` carries. */
+export type GroupChange = GroupStatus & { readonly incarnation: string };
+
+/** Everything `groupInfo` answers: the room's mode and place, and its group (if it has one). */
+export type GroupView = GroupChange & {
+  readonly mode: RoomMode;
+  readonly groupInfo: string | null;
+  /** The room's latest seq, read together with the GroupInfo. */
+  readonly seq: number;
+};
+
+/** Why the store refused a group operation: the room is plain, the epoch moved, removals are pending, the group id or the sender is wrong. */
+export type GroupRefusal = "plain" | "stale" | "pending" | "group-id" | "sender";
+
+/** A refused group operation, with where the group stands. */
+export interface GroupRefused {
+  readonly refused: GroupRefusal;
+  readonly group: GroupChange;
+}
+
+/** Whether a group operation was refused. */
+export function isRefused(outcome: GroupChange | GroupRefused): outcome is GroupRefused {
+  return "refused" in outcome && typeof outcome.refused === "string";
+}
+
+/** Who made a commit: a member at its leaf (whose stored name and key must be the sender's), or a newcomer. */
+export type Committer = { readonly leaf: number; readonly nameKey: string; readonly publicKey: string } | "external";
+
+/**
+ * An MLS message for an encrypted room's log, as the relay read its framing: an application
+ * message or proposal (made in `entry.epoch`), or a commit with the GroupInfo of the epoch it
+ * starts.
+ */
+export type MlsSubmission =
+  | { readonly kind: "application" | "proposal" }
+  | { readonly kind: "commit"; readonly groupId: string; readonly committer: Committer; readonly next: GroupRecordInput };
+
+/** What `appendMls` did: the entry's place and the group after it, or why nothing was stored. */
+export type MlsAppended = (Appended & { readonly refused?: undefined; readonly group: GroupChange; readonly changed: boolean }) | GroupRefused;
 
 /** What `entriesAfter` read: held entries, the room's latest seq and its incarnation. */
 export interface HeldAfter {
@@ -126,17 +216,24 @@ export interface RelayStore {
    * Makes a keyed identity a member of `room`; returns its cursor, which for a new member is
    * the room's latest seq (so it gets nothing from before it joined). Idempotent.
    */
-  addMember(room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">>;
+  addMember(room: string, name: string, now: number, options?: MemberOptions): Promise<MemberPlace>;
   /**
    * Ends a membership, and the name's presence in the room on every connection; entries that
-   * only this member was missing are deleted, and returned.
+   * only this member was missing are deleted, and returned. In an encrypted room the member's
+   * leaves become pending removals.
    */
-  removeMember(room: string, name: string): Promise<DeletedEntry[]>;
+  removeMember(room: string, name: string): Promise<Removed>;
   /** A keyed identity's rooms and cursors. */
   memberships(name: string): Promise<RoomCursor[]>;
 
-  /** Marks `name` online in `room` through `connectionId`. */
-  addPresence(room: string, name: string, connectionId: string): Promise<void>;
+  /**
+   * Marks `name` online in `room` through `connectionId`, creating the room with `mode` (default
+   * plain) if it has no state. Returns the room's mode. With `only`, a room of another mode is
+   * left alone (nothing is marked) and its mode returned.
+   */
+  addPresence(room: string, name: string, connectionId: string, mode?: RoomMode, only?: RoomMode): Promise<RoomMode>;
+  /** The room's mode, or undefined when the room has no state (a join would create it). */
+  roomMode(room: string): Promise<RoomMode | undefined>;
   /** Removes one connection's presence; a guest leaves the list with its last connection. */
   removePresence(room: string, name: string, connectionId: string): Promise<void>;
   /** Keyed members (online or not) and online guests, sorted by name. */
@@ -146,9 +243,25 @@ export interface RelayStore {
    * Gives the entry the room's next seq and, if the room has members, holds it. Pushes out the
    * oldest entries beyond the quota and reports them. With a `clientKey` (sender and client
    * message id) seen in the room before, stores nothing and returns the original instead;
-   * keys are remembered for the message TTL and at most `maxRoomEntries` per room.
+   * keys are remembered for the message TTL and at most `maxRoomEntries` per room. Stores
+   * nothing in an encrypted room (`encrypted`): its log holds MLS messages only (`appendMls`).
    */
   append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended>;
+  /**
+   * The MLS twin of `append`, for encrypted rooms, checked and applied atomically: a retried
+   * client key gets the original first; then the room must be encrypted and `entry.epoch` the
+   * group's epoch. A commit also needs the stored group id and, from a member, the stored leaf
+   * of the sender; it moves the group to the next epoch with its GroupInfo and leaves, and
+   * recomputes the pending removals. Other messages need no removal pending.
+   */
+  appendMls(room: string, entry: Omit<StoredEntry, "seq">, submission: MlsSubmission, clientKey?: string): Promise<MlsAppended>;
+  /**
+   * Starts an encrypted room's group with its first GroupInfo (epoch 0, one leaf), if the room
+   * has no group yet and the group id names this incarnation of the room.
+   */
+  createGroup(room: string, group: GroupRecordInput): Promise<GroupChange | GroupRefused>;
+  /** The room's group and latest seq, read together; undefined when the room has no state. */
+  groupView(room: string): Promise<GroupView | undefined>;
   /**
    * Moves a member's cursor forward to `seq` (never back, never past the room's latest) and
    * deletes what every member now has. Returns the new cursor and the deleted entries, or
@@ -201,6 +314,14 @@ export interface RelayStore {
 /** The key a name is held under: case-folded and Unicode-normalised. */
 export function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
+}
+
+/** What `append` answers for an encrypted room. */
+export const ENCRYPTED: Appended = { seq: 0, incarnation: "", encrypted: true };
+
+/** The group id an encrypted room's group must have in one incarnation, as UTF-8 text. */
+export function groupIdOf(room: string, incarnation: string): string {
+  return `pigeon/${incarnation}/${room}`;
 }
 
 /** The bytes an entry counts against a room's quota. */

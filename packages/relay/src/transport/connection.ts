@@ -71,6 +71,7 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
       challenge,
       limits: LIMITS,
       retention: { store: context.store.kind, ...context.store.limits },
+      e2eRequired: context.config.requireE2e,
     });
   };
 }

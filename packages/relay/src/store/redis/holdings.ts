@@ -4,10 +4,11 @@
 // held without a record. A record goes out in the same round trip as its hold (first in the
 // pipeline), and is removed only after the release succeeded; a stray record (a claim that may
 // or may not have run) is harmless, since releasing what is not held changes nothing.
+import type { RoomMode } from "@pigeon/protocol";
 import { nameKey, type NameClaim } from "../relay-store.js";
 import { identityKeyList, roomKeyList } from "./keys.js";
 import type { RedisContext } from "./membership.js";
-import { num } from "./replies.js";
+import { list, num, roomMode } from "./replies.js";
 
 /** The store's context plus the node instance whose connections these are. */
 export interface NodeContext extends RedisContext {
@@ -61,15 +62,16 @@ export async function releaseName(context: NodeContext, name: string, connection
 }
 
 /** See `RelayStore.addPresence`. */
-export async function addPresence(context: NodeContext, room: string, name: string, connectionId: string): Promise<void> {
+export async function addPresence(context: NodeContext, room: string, name: string, connectionId: string, mode: RoomMode, only = ""): Promise<RoomMode> {
   const { redis, keys, node } = context;
   const roomKeys = keys.room(room);
-  await recorded(
+  const [, held] = await recorded(
     redis.hset(keys.node(node).presence, holdingField(connectionId, room), name),
-    redis.hset(roomKeys.presence, connectionId, name),
-    (added) => added === 1,
+    redis.pigeonAddPresence(...roomKeyList(roomKeys), connectionId, name, mode, only).then(list),
+    ([added]) => num(added) === 1,
     () => redis.pigeonRemovePresence(...roomKeyList(roomKeys), connectionId, name),
   );
+  return roomMode(held[1]);
 }
 
 /** See `RelayStore.removePresence`. */

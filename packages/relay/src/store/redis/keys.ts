@@ -7,11 +7,14 @@
 // room (or name), then `}:` and a suffix from a fixed set that never contains `}:`. Cluster's
 // tag rule (first `{` to the first `}` after it) then still gives all keys of one room one tag.
 
-/** The keys of one room, in the order every room script takes them as KEYS[1..7]. */
+/** The keys of one room, in the order every room script takes them as KEYS[1..11]. */
 export interface RoomKeys {
-  /** HASH: seq (latest seq), bytes (held bytes), ix (token under which the room is indexed). */
+  /**
+   * HASH: seq (latest seq), bytes (held bytes), ix (token under which the room is indexed),
+   * inc and run (incarnation), mode (plain or encrypted; absent in rooms from before modes: plain).
+   */
   readonly meta: string;
-  /** STREAM: one entry per held message, id `<seq>-0`, fields i, u, m, t, b. */
+  /** STREAM: one entry per held message, id `<seq>-0`, fields i, u, m, t, b, and k, e for MLS entries. */
   readonly log: string;
   /** ZSET: nameKey → acked seq of each keyed member. */
   readonly cursors: string;
@@ -23,6 +26,14 @@ export interface RoomKeys {
   readonly sent: string;
   /** ZSET: client key → sentAt, to forget the oldest keys (count and age). */
   readonly sentOrder: string;
+  /** HASH: nameKey → login public key (base64url) of each keyed member, which its group leaf must carry. */
+  readonly memberKeys: string;
+  /** HASH of an encrypted room's group, per incarnation: epoch, id (group id), info (latest GroupInfo, base64). */
+  readonly group: string;
+  /** HASH: `l:<leaf>` → `<nameKey>\n<key>`, and `n:<nameKey>` → JSON [[leaf, name, key], ...] of the group's leaves. */
+  readonly groupLeaves: string;
+  /** HASH: leaf → name of each leaf the next commit must remove. */
+  readonly groupPending: string;
 }
 
 /** The keys of one identity (one case-folded name), as KEYS[1..3] of the identity scripts. */
@@ -83,6 +94,10 @@ export class KeyLayout {
       presence: `${head}presence`,
       sent: `${head}sent`,
       sentOrder: `${head}sent-order`,
+      memberKeys: `${head}member-keys`,
+      group: `${head}group`,
+      groupLeaves: `${head}group-leaves`,
+      groupPending: `${head}group-pending`,
     };
   }
 
@@ -106,7 +121,19 @@ export class KeyLayout {
 
 /** A room's keys as the KEYS list of a room script. */
 export function roomKeyList(keys: RoomKeys): string[] {
-  return [keys.meta, keys.log, keys.cursors, keys.members, keys.presence, keys.sent, keys.sentOrder];
+  return [
+    keys.meta,
+    keys.log,
+    keys.cursors,
+    keys.members,
+    keys.presence,
+    keys.sent,
+    keys.sentOrder,
+    keys.memberKeys,
+    keys.group,
+    keys.groupLeaves,
+    keys.groupPending,
+  ];
 }
 
 /** A node's keys as the KEYS list of TAKE_HOLDINGS. */

@@ -53,7 +53,7 @@ describeWithRedisBinaries("RedisStore opened before Redis is up", () => {
     const { incarnation } = await store.addMember("lobby", "alice", 0);
     expect(await store.append("lobby", aliceMessage("m1"))).toEqual({ seq: 1, incarnation });
     expect((await store.entriesAfter("lobby", 0)).entries.map(({ id }) => id)).toEqual(["m1"]);
-    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation }]);
+    expect(await store.memberships("alice")).toEqual([{ room: "lobby", acked: 0, incarnation, mode: "plain" }]);
   });
 
   it("says nothing is wrong when Redis answers at startup", async () => {

@@ -6,9 +6,18 @@
 // The opposite ("a member the identity does not list") would escape the member TTL, so no
 // crash and no race may produce it; the `gen` token guards the races (see `removeMember`).
 import { randomBytes } from "node:crypto";
-import { nameKey, newIncarnation, type DeletedEntry, type RetentionLimits, type RoomCursor } from "../relay-store.js";
+import {
+  nameKey,
+  newIncarnation,
+  type DeletedEntry,
+  type GroupChange,
+  type MemberOptions,
+  type MemberPlace,
+  type RetentionLimits,
+  type RoomCursor,
+} from "../relay-store.js";
 import { identityKeyList, roomKeyList, type KeyLayout } from "./keys.js";
-import { entryRefs, list, num, str } from "./replies.js";
+import { entryRefs, groupStatus, list, num, roomMode, str } from "./replies.js";
 import type { RedisClient } from "./scripts.js";
 
 /** What the Redis store's helpers work with. */
@@ -34,16 +43,19 @@ function newToken(): string {
  * room without membership; after (2) an unindexed room, which the room's next join indexes.
  * Step (3) makes a leave that raced steps (1)-(2) skip unlisting the room it no longer leaves.
  */
-export async function addMember(context: RedisContext, room: string, name: string, now: number): Promise<Omit<RoomCursor, "room">> {
+export async function addMember(context: RedisContext, room: string, name: string, now: number, options: MemberOptions): Promise<MemberPlace> {
   const { redis, keys } = context;
   const key = nameKey(name);
   const identity = identityKeyList(keys.identity(key));
   await Promise.all([redis.zadd(keys.identityIndex, now, key), redis.pigeonListRoom(...identity, room, newToken())]);
-  const reply = await redis.pigeonAddMember(...roomKeyList(keys.room(room)), key, name, newToken(), newIncarnation());
-  const [acked, token, incarnation] = list(reply);
+  const args = [key, name, newToken(), newIncarnation(), options.mode ?? "plain", options.publicKey ?? ""];
+  const [acked, token, incarnation, mode, changed, epoch, pending] = list(await redis.pigeonAddMember(...roomKeyList(keys.room(room)), ...args));
   await Promise.all([redis.pigeonListRoom(...identity, room, newToken()), redis.hset(keys.roomIndex, room, str(token))]);
-  return { acked: num(acked), incarnation: str(incarnation) };
+  const place = { acked: num(acked), incarnation: str(incarnation), mode: roomMode(mode) };
+  if (place.mode === "plain") return place;
+  return { ...place, group: { ...groupStatus(epoch, pending), incarnation: place.incarnation }, groupChanged: num(changed) === 1 };
 }
+
 
 /**
  * Ends `key`'s membership of `room` (entries only it was missing go), then unlists the room
@@ -55,9 +67,11 @@ export async function addMember(context: RedisContext, room: string, name: strin
  */
 export async function removeMember(context: RedisContext, room: string, key: string, gen: string, displayName = ""): Promise<Removal> {
   const { redis, keys } = context;
-  const [name, deleted] = list(await redis.pigeonRemoveMember(...roomKeyList(keys.room(room)), key, displayName));
+  const reply = list(await redis.pigeonRemoveMember(...roomKeyList(keys.room(room)), key, displayName));
+  const [name, deleted, changed, epoch, pending, incarnation] = reply;
   const roomsLeft = num(await redis.pigeonUnlistRooms(...identityKeyList(keys.identity(key)), gen, room));
-  return { ...(typeof name === "string" ? { name } : {}), deleted: entryRefs(deleted), roomsLeft };
+  const group = num(changed) === 1 ? { group: { ...groupStatus(epoch, pending), incarnation: str(incarnation) } } : {};
+  return { ...(typeof name === "string" ? { name } : {}), deleted: entryRefs(deleted), roomsLeft, ...group };
 }
 
 /** What `removeMember` did. */
@@ -65,6 +79,8 @@ export interface Removal {
   readonly name?: string;
   readonly deleted: DeletedEntry[];
   readonly roomsLeft: number;
+  /** The group's status, when the member's leaves became pending removals. */
+  readonly group?: GroupChange;
 }
 
 /** The identity's join token, to pass to `removeMember`. */
@@ -79,7 +95,7 @@ export async function memberships(context: RedisContext, name: string): Promise<
   const rooms = await redis.smembers(keys.identity(key).rooms);
   const cursors = await Promise.all(rooms.map((room) => redis.pigeonCursor(...roomKeyList(keys.room(room)), key, newIncarnation())));
   return rooms.flatMap((room, index) => {
-    const [acked, incarnation] = list(cursors[index]);
-    return acked === null ? [] : [{ room, acked: num(acked), incarnation: str(incarnation) }];
+    const [acked, incarnation, mode] = list(cursors[index]);
+    return acked === null ? [] : [{ room, acked: num(acked), incarnation: str(incarnation), mode: roomMode(mode) }];
   });
 }

@@ -1,5 +1,6 @@
 // Turns script replies (typed `unknown` by ioredis) into the store's types, checking shapes as
 // it goes. Errors never quote the reply: it may hold message text.
+import type { GroupStatus, RoomMode } from "@pigeon/protocol";
 import type { DeletedEntry, StoredEntry } from "../relay-store.js";
 
 /** The seq, id and user of an entry, as acks and receipts report it. */
@@ -37,13 +38,26 @@ export function entryRefs(value: unknown): DeletedEntry[] {
   return refs;
 }
 
-/** An XRANGE reply of log entries (fields i, u, m, t, b in that order) as stored entries. */
+/** An XRANGE reply of log entries (fields i, u, m, t, b, then k, e for MLS entries) as stored entries. */
 export function logEntries(value: unknown): StoredEntry[] {
   return list(value).map((item) => {
     const [streamId, fields] = list(item);
-    const [, id, , user, , message, , sentAt] = list(fields);
-    return { seq: num(str(streamId).split("-", 1)[0]), id: str(id), user: str(user), message: str(message), sentAt: num(sentAt) };
+    const [, id, , user, , message, , sentAt, , , , kind, , epoch] = list(fields);
+    const entry = { seq: num(str(streamId).split("-", 1)[0]), id: str(id), user: str(user), message: str(message), sentAt: num(sentAt) };
+    return kind === undefined ? entry : { ...entry, mls: mlsKind(kind), epoch: num(epoch) };
   });
+}
+
+function mlsKind(value: unknown): "application" | "commit" | "proposal" {
+  if (value === "application" || value === "commit" || value === "proposal") return value;
+  throw unexpected("an MLS kind");
+}
+
+/** An epoch (-1: no group) and a flat `leaf, name, ...` reply as a group status, pending by leaf. */
+export function groupStatus(epoch: unknown, pending: unknown): GroupStatus {
+  const leaves = pairs(pending).map(([leaf, name]) => ({ leaf: num(leaf), name: str(name) }));
+  const at = num(epoch);
+  return { epoch: at < 0 ? null : at, pending: leaves.sort((a, b) => a.leaf - b.leaf) };
 }
 
 /** A flat `a, b, a, b, ...` reply as pairs. */
@@ -52,4 +66,10 @@ export function pairs(value: unknown): [unknown, unknown][] {
   const result: [unknown, unknown][] = [];
   for (let index = 0; index + 1 < flat.length; index += 2) result.push([flat[index], flat[index + 1]]);
   return result;
+}
+
+/** A room mode as a script replied it. */
+export function roomMode(value: unknown): RoomMode {
+  if (value === "plain" || value === "encrypted") return value;
+  throw unexpected("a room mode");
 }

@@ -1,114 +1,23 @@
-// Lua for the scripts that change one room atomically. Every script takes the room's seven keys
-// (./keys.ts, `roomKeyList`) and nothing else, so it runs on one Cluster slot.
-//
-// Log entries are stream entries with id `<seq>-0` and fields, always in this order:
-// i (message id), u (user), m (message), t (sentAt ms), b (bytes counted against the quota).
-// Trimming always takes the oldest entries, so XTRIM MINID does the deleting.
-//
-// The meta hash also holds the room's incarnation (inc) and the run_id of the Redis process
-// that last confirmed it (run). A Redis that restarted, failed over or was restored may hold
-// an older copy of the room, whose seqs then step back; since no key can tell (an older copy
-// has older keys), the first script to touch the room in a new Redis process gives it a new
-// incarnation, and clients start its seqs over (see \`incarnation\`).
-
-const PRELUDE = `
-local meta, log, cursors, members, presence, sent, sent_order = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-
-local function seq_of(id) return tonumber(string.match(id, '^(%d+)')) end
-
--- Deletes the oldest entries (up to end_id) while take(fields, taken, taken_bytes) says so,
--- appending seq, id, user of each to out when given. Returns the first and last seq deleted.
-local function shift_while(end_id, batch, take, out)
-  local first, last, taken, bytes, start = nil, nil, 0, 0, '-'
-  while true do
-    local items, done = redis.call('XRANGE', log, start, end_id, 'COUNT', batch), false
-    for _, item in ipairs(items) do
-      local f = item[2]
-      if not take(f, taken, bytes) then done = true break end
-      last = seq_of(item[1])
-      first = first or last
-      taken = taken + 1
-      bytes = bytes + tonumber(f[10])
-      if out then out[#out + 1] = last; out[#out + 1] = f[2]; out[#out + 1] = f[4] end
-    end
-    if done or #items < batch then break end
-    start = '(' .. items[#items][1]
-    batch = math.min(batch * 2, 1024)
-  end
-  if last then
-    redis.call('XTRIM', log, 'MINID', last + 1)
-    redis.call('HINCRBY', meta, 'bytes', -bytes)
-  end
-  return first, last
-end
-
--- Deletes what every member has acked (everything, when nobody is a member).
-local function collect(out)
-  local lowest = redis.call('ZRANGE', cursors, 0, 0, 'WITHSCORES')[2]
-  local floor = tonumber(lowest or redis.call('HGET', meta, 'seq') or '0')
-  return shift_while(floor, 16, function() return true end, out)
-end
-
--- The room's incarnation, renewed with \`candidate\` when the room has none yet or this Redis
--- process is not the one that confirmed it. With \`existing_only\` a room that has no state
--- yet is not created: \`candidate\` is returned and nothing is written.
-local function incarnation(candidate, existing_only)
-  if existing_only and redis.call('EXISTS', meta) == 0 then return candidate end
-  local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
-  local held = redis.call('HMGET', meta, 'inc', 'run')
-  if held[1] and held[2] == run then return held[1] end
-  redis.call('HSET', meta, 'inc', candidate, 'run', run)
-  return candidate
-end
-
--- Forgets the room once nobody is in it and nothing is held, as the memory store does.
-local function drop_if_unused()
-  if redis.call('ZCARD', cursors) > 0 or redis.call('HLEN', presence) > 0 or redis.call('XLEN', log) > 0 then
-    return false
-  end
-  redis.call('DEL', meta, log, cursors, members, presence, sent, sent_order)
-  return true
-end
-`;
+// Lua for the scripts that change one room atomically (./room-prelude.ts has the keys, the log
+// layout and the helpers they share). The group scripts are in ./group-scripts.ts.
+import { ROOM_PRELUDE } from "./room-prelude.js";
 
 /**
  * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation, client
  * key (or ''). Returns {seq, incarnation[, from, to]}, or for a client key seen before
- * {seq, incarnation, false, false, id, sentAt} of the original, storing nothing.
+ * {seq, incarnation, false, false, id, sentAt} of the original, storing nothing; {-1} when the
+ * room is encrypted (no text goes in its log).
  */
-export const APPEND = `${PRELUDE}
-local client_key = ARGV[9]
-if client_key ~= '' then
-  local seen = redis.call('HGET', sent, client_key)
-  if seen then
-    local seq, inc, id, sent_at = string.match(seen, '^(%d+) (%S+) (%S+) (%d+)$')
-    return {tonumber(seq), inc, false, false, id, sent_at}
-  end
-end
+export const APPEND = `${ROOM_PRELUDE}
+if room_mode('plain') == 'encrypted' then return {-1} end
+local original = original_of(ARGV[9])
+if original then return {original[1], original[2], false, false, original[3], original[4]} end
 local inc = incarnation(ARGV[8], false)
-local seq = redis.call('HINCRBY', meta, 'seq', 1)
-if client_key ~= '' then
-  redis.call('HSET', sent, client_key, seq .. ' ' .. inc .. ' ' .. ARGV[1] .. ' ' .. ARGV[4])
-  redis.call('ZADD', sent_order, ARGV[4], client_key)
-  if redis.call('ZCARD', sent_order) > tonumber(ARGV[6]) then
-    local oldest = redis.call('ZPOPMIN', sent_order)
-    redis.call('HDEL', sent, oldest[1])
-  end
-end
-if redis.call('ZCARD', cursors) == 0 then return {seq, inc} end
-redis.call('XADD', log, seq .. '-0', 'i', ARGV[1], 'u', ARGV[2], 'm', ARGV[3], 't', ARGV[4], 'b', ARGV[5])
-local total = redis.call('HINCRBY', meta, 'bytes', ARGV[5])
-local length = redis.call('XLEN', log)
-local max_entries, max_bytes = tonumber(ARGV[6]), tonumber(ARGV[7])
-if length <= max_entries and total <= max_bytes then return {seq, inc} end
-local from, to = shift_while('+', math.max(length - max_entries, 1), function(_, taken, bytes)
-  return length - taken > max_entries or total - bytes > max_bytes
-end)
-return {seq, inc, from, to}
+return append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), inc, ARGV[9], {})
 `;
 
 /** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}}. */
-export const ACK = `${PRELUDE}
+export const ACK = `${ROOM_PRELUDE}
 local current = redis.call('ZSCORE', cursors, ARGV[1])
 if not current then return false end
 current = tonumber(current)
@@ -121,10 +30,12 @@ return {acked, deleted}
 `;
 
 /**
- * ARGV: nameKey, display name, index token, candidate incarnation.
- * Returns {acked, the room's index token, incarnation}.
+ * ARGV: nameKey, display name, index token, candidate incarnation, mode of a new room, login
+ * key ('' when unknown). Returns {acked, the room's index token, incarnation, mode, 1 when the
+ * group's pending removals changed, epoch (-1: no group), {leaf, name, ...} pending}.
  */
-export const ADD_MEMBER = `${PRELUDE}
+export const ADD_MEMBER = `${ROOM_PRELUDE}
+local mode = room_mode(ARGV[5])
 local inc = incarnation(ARGV[4], false)
 local acked = redis.call('ZSCORE', cursors, ARGV[1])
 if not acked then
@@ -132,28 +43,34 @@ if not acked then
   redis.call('ZADD', cursors, acked, ARGV[1])
   redis.call('HSET', members, ARGV[1], ARGV[2])
 end
+if ARGV[6] ~= '' then redis.call('HSET', member_keys, ARGV[1], ARGV[6]) end
 local token = redis.call('HGET', meta, 'ix')
 if not token then
   token = ARGV[3]
   redis.call('HSET', meta, 'ix', token)
 end
-return {tonumber(acked), token, inc}
+local changed = refresh(ARGV[1]) and 1 or 0
+local status = group_status()
+return {tonumber(acked), token, inc, mode, changed, status[1], status[2]}
 `;
 
-/** ARGV: nameKey, candidate incarnation. Returns {acked or false when not a member, incarnation}. */
-export const CURSOR = `${PRELUDE}
+/** ARGV: nameKey, candidate incarnation. Returns {acked or false when not a member, incarnation, mode}. */
+export const CURSOR = `${ROOM_PRELUDE}
 local acked = redis.call('ZSCORE', cursors, ARGV[1])
-if not acked then return {false, false} end
-return {tonumber(acked), incarnation(ARGV[2], true)}
+if not acked then return {false, false, false} end
+return {tonumber(acked), incarnation(ARGV[2], true), room_mode(false) or 'plain'}
 `;
 
 /**
  * ARGV: nameKey, display name (optional). Ends the membership and the name's presence in the
- * room. Returns {display name or nil when not a member, {seq, id, user, ...}}.
+ * room; in an encrypted room its leaves become pending removals. Returns {display name or nil
+ * when not a member, {seq, id, user, ...}, 1 when the pending removals changed (and the room
+ * lives on), epoch, {leaf, name, ...} pending, incarnation}.
  */
-export const REMOVE_MEMBER = `${PRELUDE}
+export const REMOVE_MEMBER = `${ROOM_PRELUDE}
 local name = redis.call('HGET', members, ARGV[1])
 redis.call('HDEL', members, ARGV[1])
+redis.call('HDEL', member_keys, ARGV[1])
 -- Every connection of the identity leaves with it (presence: connection id -> display name).
 local present = redis.call('HGETALL', presence)
 for i = 1, #present, 2 do
@@ -161,15 +78,18 @@ for i = 1, #present, 2 do
 end
 local deleted = {}
 if redis.call('ZREM', cursors, ARGV[1]) == 1 then collect(deleted) end
-drop_if_unused()
-return {name, deleted}
+local changed = refresh(ARGV[1]) and 1 or 0
+local inc = redis.call('HGET', meta, 'inc') or ''
+if drop_if_unused() then changed = 0 end
+local status = group_status()
+return {name, deleted, changed, status[1], status[2], inc}
 `;
 
 /**
  * ARGV: connection id, display name. Returns 1 when removed, 0 when the connection was not
  * present, -1 when it is present under another name (and stays).
  */
-export const REMOVE_PRESENCE = `${PRELUDE}
+export const REMOVE_PRESENCE = `${ROOM_PRELUDE}
 local held = redis.call('HGET', presence, ARGV[1])
 if not held then return 0 end
 if held ~= ARGV[2] then return -1 end
@@ -182,13 +102,13 @@ return 1
  * ARGV: after, candidate incarnation. Returns {latest seq, XRANGE of the entries after
  * \`after\`, incarnation}, read atomically.
  */
-export const ENTRIES_AFTER = `${PRELUDE}
+export const ENTRIES_AFTER = `${ROOM_PRELUDE}
 local inc = incarnation(ARGV[2], true)
 return {tonumber(redis.call('HGET', meta, 'seq') or '0'), redis.call('XRANGE', log, ARGV[1], '+'), inc}
 `;
 
 /** ARGV: limit. Returns {{name, acked, ...}, {seq, id, user, ...} of the newest \`limit\` entries}. */
-export const DELIVERY_STATE = `${PRELUDE}
+export const DELIVERY_STATE = `${ROOM_PRELUDE}
 local cursor_list = redis.call('ZRANGE', cursors, 0, -1, 'WITHSCORES')
 local named = {}
 for i = 1, #cursor_list, 2 do
@@ -212,7 +132,7 @@ return {named, newest}
  * present). Returns {1 when the sweeper may remove the room from the index, from, to, the
  * incarnation from..to belong to}.
  */
-export const SWEEP_ROOM = `${PRELUDE}
+export const SWEEP_ROOM = `${ROOM_PRELUDE}
 local cutoff = tonumber(ARGV[1])
 local from, to = shift_while('+', 16, function(f) return tonumber(f[8]) < cutoff end)
 local inc = redis.call('HGET', meta, 'inc')

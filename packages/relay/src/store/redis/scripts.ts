@@ -1,4 +1,5 @@
 import type { Cluster, Redis, Result } from "ioredis";
+import * as group from "./group-scripts.js";
 import * as identity from "./identity-scripts.js";
 import * as liveness from "./liveness-scripts.js";
 import * as room from "./room-scripts.js";
@@ -28,10 +29,15 @@ declare module "ioredis" {
     pigeonUnindexIdentity(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonClaimDeadNode(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
     pigeonTakeHoldings(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonRoomMode(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonAddPresence(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonCreateGroup(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonAppendMls(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
+    pigeonGroupView(...keysAndArgs: ScriptArg[]): Result<unknown, Context>;
   }
 }
 
-const ROOM_KEYS = 7;
+const ROOM_KEYS = 11;
 const IDENTITY_KEYS = 3;
 const INDEX_KEYS = 1;
 const NODE_KEYS = 4;
@@ -46,6 +52,11 @@ const SCRIPTS = {
   pigeonEntriesAfter: [room.ENTRIES_AFTER, ROOM_KEYS],
   pigeonDeliveryState: [room.DELIVERY_STATE, ROOM_KEYS],
   pigeonSweepRoom: [room.SWEEP_ROOM, ROOM_KEYS],
+  pigeonRoomMode: [group.ROOM_MODE, ROOM_KEYS],
+  pigeonAddPresence: [group.ADD_PRESENCE, ROOM_KEYS],
+  pigeonCreateGroup: [group.CREATE_GROUP, ROOM_KEYS],
+  pigeonAppendMls: [group.APPEND_MLS, ROOM_KEYS],
+  pigeonGroupView: [group.GROUP_VIEW, ROOM_KEYS],
   pigeonClaimName: [identity.CLAIM_NAME, IDENTITY_KEYS],
   pigeonReleaseName: [identity.RELEASE_NAME, IDENTITY_KEYS],
   pigeonListRoom: [identity.LIST_ROOM, IDENTITY_KEYS],

@@ -4,7 +4,7 @@
 // hold extra entries (every step re-checks under the room's or identity's own keys) but must
 // never miss one, so entries are removed only by conditional single-key scripts. Several
 // nodes may sweep at once: each change is atomic and reported by whoever made it.
-import type { DeletedEntry, ExpiredRange, SweepReport } from "../relay-store.js";
+import type { DeletedEntry, ExpiredRange, GroupChange, SweepReport } from "../relay-store.js";
 import { identityKeyList, roomKeyList } from "./keys.js";
 import { removeMember, type RedisContext } from "./membership.js";
 import { list, num, pairs, str } from "./replies.js";
@@ -13,7 +13,7 @@ import { list, num, pairs, str } from "./replies.js";
 const SWEEP_BATCH = 200;
 
 class Reports {
-  readonly #rooms = new Map<string, { expired?: ExpiredRange; incarnation?: string; droppedMembers: string[]; deleted: DeletedEntry[] }>();
+  readonly #rooms = new Map<string, { expired?: ExpiredRange; incarnation?: string; droppedMembers: string[]; deleted: DeletedEntry[]; group?: GroupChange }>();
 
   expired(room: string, expired: ExpiredRange, incarnation: string | undefined): void {
     const report = this.#room(room);
@@ -21,10 +21,12 @@ class Reports {
     if (incarnation !== undefined) report.incarnation = incarnation;
   }
 
-  dropped(room: string, name: string, deleted: readonly DeletedEntry[]): void {
+  dropped(room: string, name: string, deleted: readonly DeletedEntry[], group: GroupChange | undefined): void {
     const report = this.#room(room);
     report.droppedMembers.push(name);
     report.deleted.push(...deleted);
+    // The latest status wins: each drop's is the group as that drop left it.
+    if (group) report.group = group;
   }
 
   list(): SweepReport[] {
@@ -106,7 +108,7 @@ async function settle(context: RedisContext, key: string, score: string, now: nu
   const removals = await Promise.all(
     list(rooms).map(async (room) => {
       const removal = await removeMember(context, str(room), key, gen);
-      if (removal.name !== undefined) reports.dropped(str(room), removal.name, removal.deleted);
+      if (removal.name !== undefined) reports.dropped(str(room), removal.name, removal.deleted, removal.group);
       return removal.roomsLeft;
     }),
   );
