@@ -15,7 +15,17 @@ describe("loadConfig", () => {
     expect(loadConfig(["--port", "5000", "--node-id=b"], env)).toMatchObject({ port: 5000, nodeId: "b" });
   });
 
+  it("refuses plain rooms with a bare --require-e2e or PIGEON_REQUIRE_E2E", () => {
+    expect(loadConfig([], {}).requireE2e).toBe(false);
+    expect(loadConfig(["--require-e2e"], {}).requireE2e).toBe(true);
+    expect(loadConfig([], { PIGEON_REQUIRE_E2E: "1" }).requireE2e).toBe(true);
+    expect(loadConfig([], { PIGEON_REQUIRE_E2E: "false" }).requireE2e).toBe(false);
+    expect(usage()).toMatch(/--require-e2e\s+PIGEON_REQUIRE_E2E\s+default false\n\s+true: refuse to create plain rooms/);
+  });
+
   it.each([
+    [["--require-e2e=yes"], {}],
+    [[], { PIGEON_REQUIRE_E2E: "yes" }],
     [["--port", "http"], {}],
     [[], { PORT: "70000" }],
     [[], { LOG_LEVEL: "loud" }],

@@ -30,8 +30,11 @@ export type ServerConfig = z.infer<typeof ServerConfig>;
 
 type Key = keyof ServerConfig;
 
-/** Every flag, the environment variable it can also come from, and the setting it fills. */
-const FLAGS: readonly { flag: string; env: string; key: Key }[] = [
+/**
+ * Every flag, the environment variable it can also come from, and the setting it fills. A
+ * `bare` flag takes no value on the command line (its presence means true).
+ */
+const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "port", env: "PORT", key: "port" },
   { flag: "host", env: "HOST", key: "host" },
   { flag: "log-level", env: "LOG_LEVEL", key: "logLevel" },
@@ -52,6 +55,7 @@ const FLAGS: readonly { flag: string; env: string; key: Key }[] = [
   { flag: "heartbeat-interval-ms", env: "PIGEON_HEARTBEAT_INTERVAL_MS", key: "heartbeatIntervalMs" },
   { flag: "receipt-interval-ms", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
   { flag: "member-interval-ms", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
+  { flag: "require-e2e", env: "PIGEON_REQUIRE_E2E", key: "requireE2e", bare: true },
 ];
 
 const DAY_MS = 86_400_000;
@@ -91,7 +95,7 @@ export function usage(): string {
  * const config = loadConfig(process.argv.slice(2), process.env);
  */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const options = Object.fromEntries(FLAGS.map(({ flag }) => [flag, { type: "string" as const }]));
+  const options = Object.fromEntries(FLAGS.map(({ flag, bare }) => [flag, { type: bare ? ("boolean" as const) : ("string" as const) }]));
   const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   const raw: Record<string, unknown> = {};
   for (const { flag, env: variable, key } of FLAGS) {
