@@ -79,6 +79,21 @@ await describeWithRedis("RedisStore", (url) => {
     },
   );
 
+  it("drops an encrypted room's group, but not its mode, when the room gets a new incarnation", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix);
+    const { incarnation } = await store.addMember("team", "alice", 0, { mode: "encrypted", publicKey: KEY_A.publicKey });
+    const leaves = [{ leaf: 0, name: "alice", nameKey: "alice", publicKey: KEY_A.publicKey }];
+    expect(await store.createGroup("team", { groupId: `pigeon/${incarnation}/team`, groupInfo: "GI0", epoch: 0, leaves })).toMatchObject({ epoch: 0 });
+    // As if Redis restarted from an older copy: the room was confirmed by another Redis process.
+    const redis = new Redis(url);
+    open.push({ close: () => redis.quit() });
+    await redis.hset(new KeyLayout(prefix).room("team").meta, "run", "0000");
+    const view = await store.groupView("team");
+    expect(view).toMatchObject({ mode: "encrypted", groupInfo: null, epoch: null, pending: [] });
+    expect(view?.incarnation).not.toBe(incarnation);
+  });
+
   it("keeps entries, cursors, memberships and name holds across a restart", async () => {
     const prefix = nextPrefix();
     const before = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix });
