@@ -1,4 +1,21 @@
 /**
+ * A message a client took in (decrypted, or sent itself) but has not yet confirmed to the
+ * server: its plaintext, kept with the group state because its keys are spent (and ts-mls cannot
+ * decrypt our own messages), so that the identity's next receiving session can still show it.
+ *
+ * @example
+ * const kept: KeptMessage = { seq: 58, id: "m1", user: "bob", sentAt: 1700000000000, text: "hi" };
+ */
+export interface KeptMessage {
+  readonly seq: number;
+  readonly id: string;
+  readonly user: string;
+  readonly sentAt: number;
+  readonly clientId?: string;
+  readonly text: string;
+}
+
+/**
  * One encrypted room's group state as a client keeps it between runs: the room's incarnation
  * the group belongs to, the last log seq the state has taken in (processed or skipped), and
  * {@link MlsGroup.encode}'s bytes (which never hold the identity's secret key, but do hold the
@@ -13,11 +30,11 @@ export interface StoredGroup {
   readonly seq: number;
   readonly state: Uint8Array;
   /**
-   * The seqs of the messages this state decrypted last, saved just before they were shown: the
-   * ones the server was not told about yet may never have reached the user (a crash between the
-   * save and the display), and since their keys are spent they are reported instead of lost.
+   * Messages taken in (decrypted or sent) but not yet confirmed to the server, oldest first:
+   * plaintext, saved before they are handed to the app, so that a session that stops before
+   * showing them (or never shows anything, a send-only one) leaves them to the next.
    */
-  readonly handing?: readonly number[];
+  readonly kept?: readonly KeptMessage[];
 }
 
 /**
@@ -48,11 +65,11 @@ export class MemoryGroupStateStore implements GroupStateStore {
 
   load(room: string): Promise<StoredGroup | undefined> {
     const stored = this.#groups.get(room);
-    return Promise.resolve(stored === undefined ? undefined : { ...stored, state: Uint8Array.from(stored.state) });
+    return Promise.resolve(stored === undefined ? undefined : copy(stored));
   }
 
   save(group: StoredGroup): Promise<void> {
-    this.#groups.set(group.room, { ...group, state: Uint8Array.from(group.state) });
+    this.#groups.set(group.room, copy(group));
     return Promise.resolve();
   }
 
@@ -60,4 +77,9 @@ export class MemoryGroupStateStore implements GroupStateStore {
     this.#groups.delete(room);
     return Promise.resolve();
   }
+}
+
+// What a memory store gives out is never what the SDK goes on changing.
+function copy(group: StoredGroup): StoredGroup {
+  return { ...group, state: Uint8Array.from(group.state), ...(group.kept === undefined ? {} : { kept: group.kept.map((message) => ({ ...message })) }) };
 }

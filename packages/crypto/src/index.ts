@@ -16,4 +16,4 @@ export { MlsGroup, type GroupOptions, type PendingCommit, type Processed, type R
 export type { GroupMember } from "./mls/members.js";
 export { checkPin, MemoryPinStore, type PinCheck, type PinStore } from "./key-pins.js";
 export { formatSafetyNumber, safetyNumber, type SafetyNumberParty } from "./safety-number.js";
-export { MemoryGroupStateStore, type GroupStateStore, type StoredGroup } from "./group-state-store.js";
+export { MemoryGroupStateStore, type GroupStateStore, type KeptMessage, type StoredGroup } from "./group-state-store.js";

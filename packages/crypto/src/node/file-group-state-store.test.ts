@@ -27,9 +27,10 @@ describe.each([
 ] as const)("%s", (_name, makeStore: () => GroupStateStore) => {
   it("gives back what was saved, per room, and nothing for a room never saved", async () => {
     const store = makeStore();
-    await store.save({ room: "team", incarnation: "inc1", seq: 7, state: state(1), handing: [5, 7] });
+    const kept = [{ seq: 5, id: "m5", user: "bob", sentAt: 1_700_000_000_000, text: "hi" }, { seq: 7, id: "m7", user: "alice", sentAt: 1_700_000_000_001, clientId: "c7", text: "note to self" }];
+    await store.save({ room: "team", incarnation: "inc1", seq: 7, state: state(1), kept });
     await store.save({ room: "Team", incarnation: "inc2", seq: 9, state: state(2) });
-    await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "inc1", seq: 7, state: state(1), handing: [5, 7] });
+    await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "inc1", seq: 7, state: state(1), kept });
     await expect(store.load("Team")).resolves.toEqual({ room: "Team", incarnation: "inc2", seq: 9, state: state(2) });
     await expect(store.load("lobby")).resolves.toBeUndefined();
   });
@@ -74,6 +75,13 @@ describe("FileGroupStateStore", () => {
     await store.save({ room: "lobby", incarnation: "x", seq: 0, state: state(1) });
     await writePrivateFile(store.pathOf("lobby"), other);
     await expect(store.load("lobby")).rejects.toThrow(/not Pigeon group state/);
+  });
+
+  it("still loads a file an older SDK wrote with the seqs it was handing, and drops them", async () => {
+    const store = new FileGroupStateStore(join(directory, "groups"), "alice");
+    const old = { version: 1, room: "team", incarnation: "x", seq: 9, state: Buffer.from(state(4)).toString("base64url"), handing: [8, 9] };
+    await writePrivateFile(store.pathOf("team"), `${JSON.stringify(old)}\n`);
+    await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "x", seq: 9, state: state(4) });
   });
 
   it("refuses a profile that could leave its directory", () => {

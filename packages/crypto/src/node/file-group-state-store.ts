@@ -9,12 +9,24 @@ import { readPrivateFile, writePrivateFile } from "./private-file.js";
 const UNSAFE_PROFILE = /[/\\\0]|^\.|^$/u;
 const MAX_PROFILE_LENGTH = 200;
 
+const KeptFile = z.strictObject({
+  seq: z.int().positive(),
+  id: z.string(),
+  user: z.string(),
+  sentAt: z.int().nonnegative(),
+  clientId: z.string().optional(),
+  text: z.string(),
+});
+
+// Version 1 throughout: `kept` is optional, and `handing` (the seqs an older SDK saved in its
+// place, without their text) is still read, and dropped.
 const GroupFile = z.strictObject({
   version: z.literal(1),
   room: z.string(),
   incarnation: z.string().min(1),
   seq: z.int().nonnegative(),
   state: z.string().regex(/^[A-Za-z0-9_-]+$/u),
+  kept: z.array(KeptFile).optional(),
   handing: z.array(z.int().positive()).optional(),
 });
 
@@ -23,7 +35,8 @@ const GroupFile = z.strictObject({
  * each replaced atomically (a temporary file, flushed, renamed) with mode 0600 in directories
  * of mode 0700, refused when others may read it, as identity files are. A file is named by a
  * hash of its room's name (rooms differing only in case stay apart on any file system) and
- * holds the room's name, checked on load. Node only.
+ * holds the room's name, checked on load. It holds the plaintext of the messages kept for the
+ * next session ({@link StoredGroup.kept}) beside the epoch secrets. Node only.
  *
  * @example
  * const stateStore = new FileGroupStateStore(join(homedir(), ".config", "pigeon", "groups"), "alice");
@@ -51,13 +64,13 @@ export class FileGroupStateStore implements GroupStateStore {
     if (text === undefined) return undefined;
     const parsed = GroupFile.safeParse(JSON.parse(text));
     if (!parsed.success || parsed.data.room !== room) throw new Error(`${path} is not Pigeon group state for ${room}`);
-    const { incarnation, seq, state, handing } = parsed.data;
-    return { room, incarnation, seq, state: new Uint8Array(Buffer.from(state, "base64url")), ...(handing === undefined ? {} : { handing }) };
+    const { incarnation, seq, state, kept } = parsed.data;
+    return { room, incarnation, seq, state: new Uint8Array(Buffer.from(state, "base64url")), ...(kept === undefined ? {} : { kept }) };
   }
 
-  async save({ room, incarnation, seq, state, handing }: StoredGroup): Promise<void> {
+  async save({ room, incarnation, seq, state, kept }: StoredGroup): Promise<void> {
     const encoded = Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString("base64url");
-    const file = { version: 1, room, incarnation, seq, state: encoded, ...(handing === undefined ? {} : { handing }) };
+    const file = { version: 1, room, incarnation, seq, state: encoded, ...(kept === undefined ? {} : { kept }) };
     await writePrivateFile(this.pathOf(room), `${JSON.stringify(file)}\n`);
   }
 
