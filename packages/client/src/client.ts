@@ -71,8 +71,12 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#logger = logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const closed = () => this.#closed;
+    const receive = options.receive !== false;
+    const maxHeld = options.maxHeldMessages ?? DEFAULT_MAX_HELD_MESSAGES;
     this.#encryption = new Encryption(options.mls ?? {}, {
       link: { request: (event, payload) => this.#request(event, payload), logger, closed, timeoutMs: this.#timeoutMs },
+      receiving: receive,
+      maxKept: maxHeld,
       deliver: (output) => { this.#receiver.handProcessed(output); },
       ack: (room, seq) => { this.#receiver.ackProcessed(room, seq); },
       group: (change) => { this.emit("group", change); },
@@ -86,8 +90,9 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     };
     const host = { emit: this.emit.bind(this), closed, logger, route };
     this.#receiver = new Receiver(host, {
+      receive,
       timeoutMs: this.#timeoutMs,
-      maxHeld: options.maxHeldMessages ?? DEFAULT_MAX_HELD_MESSAGES,
+      maxHeld,
       dedupWindow: options.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
       ackIntervalMs: options.ackIntervalMs,
       ackBatch: options.ackBatch,
@@ -373,14 +378,15 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
         this.emit("hello", hello);
         void this.#restore(socket, hello.challenge);
       },
+      // Even a send-only session takes its encrypted rooms' logs in (the receiver drops the rest).
       message: (message) => {
-        if (this.#receiving()) this.#receiver.message(message);
+        if (!this.#closed) this.#receiver.message(message);
       },
       expired: (event) => {
-        if (this.#receiving()) this.#receiver.expired(event);
+        if (!this.#closed) this.#receiver.expired(event);
       },
       caughtUp: (event) => {
-        if (this.#receiving()) this.#receiver.caughtUp(event);
+        if (!this.#closed) this.#receiver.caughtUp(event);
       },
       receipts: (event) => {
         if (!this.#closed) this.emit("receipts", event);
@@ -488,10 +494,6 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   // A request on the current connection, waiting while it reconnects: what encrypted rooms use.
   async #request<E extends ClientEventName>(event: E, payload: ClientPayloadInput<E>): Promise<AckData<E>> {
     return request(await this.#ready(), event, payload, this.#timeoutMs);
-  }
-
-  #receiving(): boolean {
-    return !this.#closed && this.#options.receive !== false;
   }
 
   #report(event: string, error: PigeonError): void {

@@ -21,6 +21,11 @@ export interface ReceiverHost {
 
 /** Options of a {@link Receiver}. */
 export interface ReceiverOptions {
+  /**
+   * False for a send-only session: only encrypted rooms' outputs go on (to their groups, which
+   * take the log in without handing it on); nothing else reaches the app or is acked.
+   */
+  receive?: boolean;
   /** How long an ack may wait for the server's answer. */
   timeoutMs: number;
   maxHeld: number;
@@ -54,11 +59,13 @@ export class Receiver {
   readonly #unanswered = new Map<string, number>();
   readonly #ackTimeoutMs: number;
   readonly #gapWaitMs: number;
+  readonly #receive: boolean;
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReceiverHost, options: ReceiverOptions) {
     this.#host = host;
     this.#gapWaitMs = options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS;
+    this.#receive = options.receive ?? true;
     this.#delivery = new Delivery(options.maxHeld, options.dedupWindow);
     this.#ackTimeoutMs = options.timeoutMs;
     this.#acks = new AckBatcher(
@@ -189,7 +196,7 @@ export class Receiver {
     for (const output of outputs) {
       if (this.#host.closed()) return;
       if (output.kind !== "overflow" && this.#host.route(roomOf(output), output)) continue;
-      this.#handOne(output, keyed);
+      if (this.#receive) this.#handOne(output, keyed);
     }
   }
 

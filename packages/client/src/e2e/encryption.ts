@@ -14,14 +14,19 @@ import {
 import type { GroupStatusEvent, MlsAck } from "@pigeon/protocol";
 import type { DeliveryOutput } from "../delivery.js";
 import { PigeonError } from "../errors.js";
-import { EncryptedRoom, type RoomStart } from "./encrypted-room.js";
+import { EncryptedRoom } from "./encrypted-room.js";
 import { PinKeeper } from "./pins.js";
 import type { RelayLink } from "./relay-link.js";
+import type { RoomStart } from "./room-host.js";
 import type { GroupChange, KeyChangeNotice, MlsOptions, SafetyNumber, UndecryptableNotice } from "./types.js";
 
 /** What {@link Encryption} needs from its client. */
 export interface EncryptionHost {
   readonly link: RelayLink;
+  /** False for a send-only session: its rooms take the log in, and hand on and ack nothing. */
+  readonly receiving: boolean;
+  /** How many taken-in messages each room keeps at most for the next session. */
+  readonly maxKept: number;
   /** Hands an ordered output to the app and acks it. */
   deliver(output: DeliveryOutput): void;
   /** Acks an entry the app does not see. */
@@ -152,6 +157,8 @@ export class Encryption {
       store: this.#store,
       pins,
       identity,
+      receiving: host.receiving,
+      maxKept: host.maxKept,
       suite: () => (this.#suite ??= loadCipherSuite(this.#options.cryptoProvider)),
       deliver: (output) => {
         host.deliver(output);

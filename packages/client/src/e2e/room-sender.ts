@@ -17,6 +17,8 @@ export const MAX_SEND_ATTEMPTS = 12;
  * current epoch, and follows the relay's refusals (a stale epoch: catch up with the log and
  * encrypt again; removals pending: commit them). A message key is never used twice: the state
  * after encrypting is kept, and saved before the ciphertext leaves, even if the relay refuses it.
+ * Once accepted, the text is kept under its seq for the identity's next session (MLS cannot
+ * decrypt our own messages for us).
  *
  * @example
  * const ack = await room.sender.send("hello", newClientId());
@@ -30,6 +32,9 @@ export class RoomSender {
   /** Encrypts `text` and puts it in the room's log under `clientId`; resolves with the relay's ack. */
   async send(text: string, clientId: string): Promise<MlsAck> {
     await this.room.ready();
+    // Read the log up to the relay's epoch first (a send-only session's group may be behind),
+    // rather than spend a message key on a stale epoch.
+    await this.room.reach(this.room.relayEpoch);
     const plaintext = new TextEncoder().encode(text);
     for (let attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt += 1) {
       const group = this.room.group;
@@ -38,11 +43,15 @@ export class RoomSender {
       const ciphertext = await this.room.exclusive(() => group.encrypt(plaintext));
       this.room.rememberOwn(clientId, text);
       await this.room.persist();
+      let ack: MlsAck;
       try {
-        return await this.link.request("mls", { room: this.room.room, message: toBase64(ciphertext), clientId });
+        ack = await this.link.request("mls", { room: this.room.room, message: toBase64(ciphertext), clientId });
       } catch (error) {
         if (!(await this.#follow(error))) throw error;
+        continue;
       }
+      await this.room.sent(ack, clientId, text);
+      return ack;
     }
     throw new PigeonError("STALE_EPOCH", `${this.room.room}: the group kept moving; the message was not sent`);
   }

@@ -64,16 +64,19 @@ export interface KeyChangeNotice {
  * - `forged`: the decrypted sender is not who the relay says sent it;
  * - `unreadable`: malformed, or not for our group's keys;
  * - `not-encrypted`: a plain text entry in an encrypted room (never shown);
- * - `interrupted`: taken in before the client stopped, but maybe never shown to the user.
+ * - `own-not-kept`: our own message, whose text this client did not keep (sent by another
+ *   client of the identity, or before its group state was lost); MLS cannot decrypt it for us;
+ * - `not-kept`: decrypted by a send-only session, which keeps at most `maxHeldMessages` per room
+ *   for the next session to show; the oldest beyond that are reported instead.
  *
  * @example
  * const why: UndecryptableReason = notice.reason;
  */
-export type UndecryptableReason = "before-join" | "lost-state" | "forged" | "unreadable" | "not-encrypted" | "interrupted";
+export type UndecryptableReason = "before-join" | "lost-state" | "forged" | "unreadable" | "not-encrypted" | "own-not-kept" | "not-kept";
 
 /**
- * Entries `from`..`to` of an encrypted room held messages this client could not read (or, for
- * `interrupted`, may not have shown). `count` is how many messages, when known.
+ * Entries `from`..`to` of an encrypted room held messages this client could not read (or could
+ * not keep to show). `count` is how many messages, when known.
  *
  * @example
  * client.on("undecryptable", ({ room, count, reason }) => console.log(`[${room}] ${count ?? "some"} messages could not be read (${reason})`));

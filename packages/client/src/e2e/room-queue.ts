@@ -1,0 +1,146 @@
+import { GroupError } from "@pigeon/crypto";
+import type { DeliveryOutput } from "../delivery.js";
+import type { Logger } from "../options.js";
+import { PigeonError } from "../errors.js";
+import { NoticeGatherer } from "./notices.js";
+import type { UndecryptableNotice, UndecryptableReason } from "./types.js";
+
+/** At most this many entries are taken in before the state is saved and they are handed on. */
+export const MAX_BATCH = 500;
+
+/** What a {@link RoomQueue} runs its items with. */
+export interface QueueHost {
+  /** Takes one ordered output in (the entry reader). */
+  take(output: DeliveryOutput): Promise<void>;
+  /** Saves the group state if what was taken in changed it. */
+  save(): Promise<void>;
+  /** Whether the room was left or the client closed: then items are dropped, tasks rejected. */
+  stopped(): boolean;
+  /** Whether the client is closed: then effects stop, so nothing more reaches the app. */
+  closed(): boolean;
+  undecryptable(notice: UndecryptableNotice): void;
+  readonly logger: Logger;
+}
+
+type Item = { kind: "output"; output: DeliveryOutput } | { kind: "task"; run: () => Promise<void>; settle: (error?: unknown) => void };
+
+/**
+ * One encrypted room's work, one item at a time: ordered outputs of its log and tasks (a join,
+ * a restore). What taking an item in means for the app (a message to show, an ack, a notice) is
+ * an effect, run only after the batch's state was saved: a crash before the save leaves the
+ * entries unacked (the relay replays them), after it leaves them taken in and kept.
+ *
+ * @example
+ * const queue = new RoomQueue("team", host);
+ * queue.output(output);
+ * await queue.task(() => join());
+ */
+export class RoomQueue {
+  readonly #items: Item[] = [];
+  readonly #effects: (() => void)[] = [];
+  readonly #notices: NoticeGatherer;
+  #pumping = false;
+  #taken = 0;
+
+  constructor(
+    readonly room: string,
+    readonly host: QueueHost,
+  ) {
+    this.#notices = new NoticeGatherer(room);
+  }
+
+  /** Queues an ordered output of the room's log. */
+  output(output: DeliveryOutput): void {
+    this.#enqueue({ kind: "output", output });
+  }
+
+  /** Queues `run` behind everything queued before; resolves or rejects with it. */
+  task(run: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        if (error === undefined) resolve();
+        else reject(PigeonError.fromUnknown(error));
+      };
+      this.#enqueue({ kind: "task", run, settle });
+    });
+  }
+
+  /** Runs `effect` after the next save, in order with the other effects and notices. */
+  effect(effect: () => void): void {
+    this.#closeNotice();
+    this.#effects.push(effect);
+  }
+
+  /** Reports an unreadable message at `seq`; consecutive ones of one reason become one notice. */
+  report(seq: number, reason: UndecryptableReason): void {
+    const closed = this.#notices.add(seq, reason);
+    if (closed !== undefined) this.#effects.push(() => { this.host.undecryptable(closed); });
+  }
+
+  /** Saves what the batch changed, then runs its effects (stopping if the client closes). */
+  async flush(): Promise<void> {
+    this.#closeNotice();
+    this.#taken = 0;
+    try {
+      await this.host.save();
+    } catch (error) {
+      this.host.logger.warn(`pigeon: could not save the group state of ${this.room}`, codeOf(error));
+    }
+    for (const effect of this.#effects.splice(0)) {
+      if (this.host.closed()) return;
+      effect();
+    }
+  }
+
+  #closeNotice(): void {
+    const notice = this.#notices.close();
+    if (notice !== undefined) this.#effects.push(() => { this.host.undecryptable(notice); });
+  }
+
+  #enqueue(item: Item): void {
+    this.#items.push(item);
+    if (!this.#pumping) void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
+        if (this.host.stopped()) {
+          if (item.kind === "task") item.settle(new PigeonError("DISCONNECTED", `${this.room}: the room was left or the client closed`));
+          continue;
+        }
+        await this.#run(item);
+        if (this.#items.length === 0 || this.#effects.length >= MAX_BATCH || this.#taken >= MAX_BATCH) await this.flush();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #run(item: Item): Promise<void> {
+    if (item.kind === "task") {
+      try {
+        await this.flush();
+        await item.run();
+        item.settle();
+      } catch (error) {
+        item.settle(error);
+      }
+      return;
+    }
+    this.#taken += 1;
+    try {
+      await this.host.take(item.output);
+    } catch (error) {
+      // Never stall the room on one entry: it is reported, and acked so that it is not replayed forever.
+      this.host.logger.warn(`pigeon: an entry of ${this.room} could not be taken in`, codeOf(error));
+    }
+  }
+}
+
+/** What went wrong, for the logger: a code, never message text or key material. */
+export function codeOf(error: unknown): string {
+  if (error instanceof PigeonError || error instanceof GroupError) return error.code;
+  return error instanceof Error ? error.name : "unknown";
+}
