@@ -39,3 +39,28 @@ describe("summariseCpuProfile with the MLS lens", () => {
     ]);
   });
 });
+
+describe("summariseCpuProfile with the Pigeon lens", () => {
+  it("counts the relay package and the MLS framing as Pigeon's own code", () => {
+    const relay = "file:///repo/packages/relay/dist/handlers/mls.js";
+    const framing = "file:///repo/packages/mls-framing/dist/read-message.js";
+    const summary = summariseCpuProfile(
+      {
+        startTime: 0,
+        nodes: [
+          { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: 0 }, children: [2] },
+          { id: 2, callFrame: { functionName: "mls", url: relay, lineNumber: 15 }, children: [3] },
+          { id: 3, callFrame: { functionName: "readMlsMessage", url: framing, lineNumber: 10 } },
+        ],
+        samples: [2, 3],
+        timeDeltas: [1000, 1000],
+      },
+      10,
+    );
+    expect(summary.areas.map((area) => area.name).sort()).toEqual(["Pigeon MLS framing", "Pigeon relay"]);
+    expect(summary.inclusive.map((entry) => [entry.name, entry.selfMs])).toEqual([
+      ["mls packages/relay/dist/handlers/mls.js:16", 2],
+      ["readMlsMessage packages/mls-framing/dist/read-message.js:11", 1],
+    ]);
+  });
+});

@@ -45,11 +45,14 @@ export interface ProfileLens {
   readonly inclusiveTitle: string;
 }
 
-/** Pigeon's server: its own code (the server and the protocol package) against its libraries. */
+/** Pigeon's server: its own code (server, relay, protocol, MLS framing) against its libraries. */
 export const PIGEON_LENS: ProfileLens = {
   areas: [
     ["Pigeon server", /apps\/server\//],
+    ["Pigeon relay", /packages\/relay\//],
     ["Pigeon protocol (schemas)", /packages\/protocol\//],
+    ["Pigeon MLS framing", /packages\/mls-framing\//],
+    ["ts-mls (decoders the framing uses)", /\/ts-mls\//],
     ["zod", /\/zod\//],
     ["socket.io-parser", /\/socket\.io-parser\//],
     ["socket.io-adapter", /\/socket\.io-adapter\//],
@@ -59,7 +62,7 @@ export const PIGEON_LENS: ProfileLens = {
     ["pino", /\/(pino|sonic-boom|thread-stream)/],
     ["node internals", /^node:|^internal\//],
   ],
-  inclusive: /(apps\/server|packages\/protocol)\//,
+  inclusive: /(apps\/server|packages\/(relay|protocol|mls-framing))\//,
   inclusiveTitle: "Pigeon function",
 };
 
