@@ -4,9 +4,10 @@ import { mlsIdentity, type BenchIdentity } from "../clients/identity.js";
 import type { ThinClient } from "../clients/thin-client.js";
 import { groupOptions } from "./room.js";
 
-// Ciphertexts made per room and sent in turn: many more than a room ever has in flight, so a
-// probe can tell which send a ciphertext was.
-const CIPHERTEXTS_PER_ROOM = 256;
+// Ciphertexts made per room and sent in turn: more than a room ever has in flight (a room gets
+// 50 messages a second, delivered within milliseconds), so a probe can tell which send a
+// ciphertext was; few enough that making them for 100 rooms takes about a second.
+const CIPHERTEXTS_PER_ROOM = 64;
 
 /**
  * The encrypted rooms of a fan-out run: each room's first member creates its MLS group (a real
