@@ -16,7 +16,7 @@ import { profilePigeonInto } from "./servers/profiling.js";
 const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--profile] [--out DIR]
 
   --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
-             windows, three rounds; ~20 min)
+             windows, three rounds; ~25 min)
   --only     run only these workloads (the README is then left as it is)
   --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
              window go to results/profiles/ (numbers of a profiled run are not for the README)
