@@ -15,7 +15,8 @@ const SERIES: readonly Series[] = [
   { label: "raw ws (ceiling)", color: "#9ca3af", pick: (result) => result.server === "rawws" },
 ];
 
-const WIDTH = 760;
+// Wide enough for five series (guests, keyed, encrypted, bare, raw ws) and their legend.
+const WIDTH = 860;
 const HEIGHT = 380;
 const MARGIN = { top: 56, right: 20, bottom: 64, left: 70 };
 const GRID_LINES = 5;
@@ -75,7 +76,7 @@ export function fanoutChart(results: readonly FanoutResult[], subtitle: string):
       `<rect x="${String(legendX)}" y="${String(legendY - 10)}" width="12" height="12" fill="${entry.color}"/>`,
       `<text x="${String(legendX + 17)}" y="${String(legendY)}">${escape(entry.label)}</text>`,
     );
-    legendX += 40 + entry.label.length * 7;
+    legendX += 32 + entry.label.length * 7;
   }
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
