@@ -65,9 +65,13 @@ export class RoomQueue {
     });
   }
 
-  /** Runs `effect` after the next save, in order with the other effects and notices. */
-  effect(effect: () => void): void {
-    this.#closeNotice();
+  /**
+   * Runs `effect` after the next save, in order with the other effects and notices. An effect
+   * the user does not see (an ack) leaves an open notice open, so that a run of unreadable
+   * messages is one notice however many acks go out between them.
+   */
+  effect(effect: () => void, { visible = true }: { visible?: boolean } = {}): void {
+    if (visible) this.#closeNotice();
     this.#effects.push(effect);
   }
 
