@@ -14,6 +14,12 @@ export const CONFIG_DIR = configDir(process.env);
 /** Where identity keys live, one `<name>.json` per name. */
 export const IDENTITIES_DIR = join(CONFIG_DIR, "identities");
 
+/** Where each name keeps its encrypted rooms' group state: `<name>/` holds a file per room. */
+export const GROUPS_DIR = join(CONFIG_DIR, "groups");
+
+/** Where each name keeps the keys it pinned on first use: `<name>.json`. */
+export const PINS_DIR = join(CONFIG_DIR, "pins");
+
 function configDir(env: NodeJS.ProcessEnv): string {
   if (env.PIGEON_CONFIG_DIR) return env.PIGEON_CONFIG_DIR;
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "pigeon");

@@ -18,6 +18,8 @@ export const ExitCode = {
   NAME_TAKEN: 5,
   /** The server did not answer in time. */
   TIMEOUT: 6,
+  /** Another pigeon process is running as this name (encrypted rooms allow one at a time). */
+  PROFILE_BUSY: 7,
 } as const;
 
 /** One of the {@link ExitCode} values. */
@@ -33,10 +35,12 @@ Exit codes:
   4  server unreachable
   5  name taken (by another key, or by a guest)
   6  timeout (the server did not answer in time)
+  7  another pigeon process is running as this name
 
 Environment:
   PIGEON_SERVER      server URL used when --server is not given (default http://localhost:3000)
-  PIGEON_CONFIG_DIR  where identity keys are kept (default $XDG_CONFIG_HOME/pigeon, else ~/.config/pigeon)`;
+  PIGEON_CONFIG_DIR  where identity keys, pinned keys and encrypted rooms' state are kept
+                     (default $XDG_CONFIG_HOME/pigeon, else ~/.config/pigeon)`;
 
 /** A failure with a one-line message and the exit code it ends the process with. */
 export class CliError extends Error {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { clockTime, formatExpired, formatJson, formatMembers, formatMessage, formatReceipts, printable } from "./format.js";
+import {
+  clockTime,
+  formatExpired,
+  formatGroupChange,
+  formatJson,
+  formatKeyChanged,
+  formatMembers,
+  formatMessage,
+  formatReceipts,
+  formatUndecryptable,
+  modeLabel,
+  printable,
+} from "./format.js";
 
 const message = { user: "alice", message: "hi", room: "lobby", id: "m1", seq: 3, incarnation: "i1", sentAt: new Date(2026, 0, 2, 9, 5).getTime() };
 
@@ -44,5 +56,39 @@ describe("format", () => {
     expect(formatReceipts("lobby", [{ seq: 1, id: "m1", delivered: 0, total: 0, deleted: true }])).toEqual([
       "[lobby] seq 1: nobody else to deliver to; deleted from the server",
     ]);
+  });
+});
+
+describe("format, encrypted rooms", () => {
+  it("names a room's mode", () => {
+    expect(modeLabel("encrypted")).toBe("end-to-end encrypted");
+    expect(modeLabel("plain")).toBe("plain: the server can read it");
+  });
+
+  it("makes a key change a block of warning lines that names the person and what to do", () => {
+    const lines = formatKeyChanged({ room: "lobby", name: "bob\u001b", previous: "A".repeat(43), current: "B".repeat(43) });
+    expect(lines.filter((line) => line.startsWith("!!!"))).toHaveLength(4);
+    expect(lines.join("\n")).toContain("!!! WARNING: bob\uFFFD's key has changed (room lobby) !!!");
+    expect(lines.join("\n")).toContain(`It was ${"A".repeat(12)}, it is now ${"B".repeat(12)}.`);
+    expect(lines.join("\n")).toContain("/verify bob");
+  });
+
+  it("tells who joined and left a group, leaving out yourself", () => {
+    const change = { room: "lobby", epoch: 3, members: ["alice", "carol"], joined: ["carol", "alice"], removed: ["bob"], cause: "commit" as const };
+    expect(formatGroupChange(change, "alice")).toEqual(["[lobby] carol joined the encrypted group", "[lobby] bob was removed from the encrypted group"]);
+    expect(formatGroupChange({ ...change, cause: "joined" }, "alice")).toEqual(["[lobby] you joined the encrypted group (2 members)"]);
+  });
+
+  it("says how many messages could not be read, which, and why", () => {
+    expect(formatUndecryptable({ room: "lobby", from: 4, to: 9, count: 3, reason: "lost-state" })).toBe(
+      "[lobby] 3 messages (seq 4-9) could not be decrypted: sent while your encryption state was lost; you rejoined the group",
+    );
+    expect(formatUndecryptable({ room: "lobby", from: 4, to: 4, reason: "forged" })).toBe(
+      "[lobby] some messages (seq 4) could not be decrypted: the sender was not who the server claimed; not shown",
+    );
+  });
+
+  it("keeps `encrypted` in JSON lines", () => {
+    expect(JSON.parse(formatJson({ ...message, replayed: false, encrypted: true }))).toMatchObject({ encrypted: true });
   });
 });

@@ -60,3 +60,15 @@ export function withIdentityOptions(command: Command): Command {
     .addOption(new Option("--identity <file>", "your identity key file (default: one per name in the config directory, created on first use)").conflicts("guest"))
     .addOption(new Option("--guest", "log in as a guest: live messages only, nothing held for you"));
 }
+
+/** `--plain`, as commander hands it over. */
+export interface RoomModeOptions {
+  plain?: true;
+}
+
+/** Adds `--plain` to a command: join or create plain rooms instead of encrypted ones. */
+export function withRoomModeOption(command: Command): Command {
+  return command.addOption(
+    new Option("--plain", "use a plain room: the server can read its messages (rooms are end-to-end encrypted by default)"),
+  );
+}

@@ -1,6 +1,11 @@
 import type { IdentityKey } from "@pigeon/crypto";
-import type { PigeonClient } from "@pigeon/client";
-import type { ConnectionOptions } from "./options.js";
+import type { ClientOptions, PigeonClient } from "@pigeon/client";
+import type { RoomMode } from "@pigeon/protocol";
+import { join } from "node:path";
+import { GROUPS_DIR, PINS_DIR } from "./env.js";
+import { formatGroupChange, formatKeyChanged, formatUndecryptable, modeLabel } from "./format.js";
+import type { ConnectionOptions, RoomModeOptions } from "./options.js";
+import { lockProfile } from "./profile-lock.js";
 import type { Terminal } from "./terminal.js";
 
 /** Who to be and where, once connected. */
@@ -9,6 +14,8 @@ export interface SessionOptions extends ConnectionOptions {
   rooms: readonly string[];
   /** The key of a keyed login; a guest without one. */
   key: IdentityKey | undefined;
+  /** The mode to join `rooms` with (and to create them with, if new). */
+  mode: RoomMode;
   /** False for send-only sessions: they neither show nor ack the identity's messages. */
   receive: boolean;
   /** Called with the client before it connects, so that no replayed message is missed. */
@@ -23,6 +30,10 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
   terminal.status(`connecting to ${options.server}…`);
   // Loaded after that line, so that it shows at once: the SDK and socket.io take a while to load.
   const { createClient } = await import("@pigeon/client");
+  // A keyed name's encrypted rooms: one process at a time (the lock is held until this process
+  // exits), group state and pinned keys in 0600 files, so that the next run continues in the
+  // same groups.
+  if (options.key !== undefined) await lockProfile(join(GROUPS_DIR, `${profileOf(options.name)}.lock`), options.name);
   const client = createClient({
     url: options.server,
     timeoutMs: options.ackTimeout * 1000,
@@ -30,17 +41,19 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     receive: options.receive,
     // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix.
     logger: { warn: (message) => { terminal.status(message); } },
+    ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name) }),
   });
+  showEncryption(client, terminal);
   options.listen?.(client);
   try {
     await client.connect();
     await client.login(options.name, { identity: options.key });
-    for (const room of options.rooms) await client.join(room);
+    for (const room of options.rooms) await client.join(room, { mode: options.mode });
   } catch (error) {
     await client.close();
     throw error;
   }
-  const rooms = client.rooms.length > 0 ? ` in ${client.rooms.join(", ")}` : "";
+  const rooms = client.rooms.length > 0 ? ` in ${client.rooms.map((room) => `${room} (${modeLabel(client.modeOf(room))})`).join(", ")}` : "";
   terminal.status(`connected as ${options.name}${options.key === undefined ? " (guest)" : ""}${rooms}`);
   client.on("state", (state) => {
     if (state === "reconnecting") terminal.status("connection lost; reconnecting…");
@@ -50,6 +63,46 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     terminal.error(`${event} failed: ${message} (${code})`);
   });
   return client;
+}
+
+/**
+ * The mode rooms are joined with: encrypted unless `--plain`; plain for guests, who cannot do
+ * MLS (an encrypted room then refuses them with E2E_REQUIRED, which says why).
+ *
+ * @example
+ * roomMode({ plain: true }, key) // "plain"
+ */
+export function roomMode(options: RoomModeOptions, key: IdentityKey | undefined): RoomMode {
+  return options.plain === true || key === undefined ? "plain" : "encrypted";
+}
+
+/** The file name a profile's state goes under: the name as the server compares it. */
+function profileOf(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+async function mlsOptions(name: string): Promise<NonNullable<ClientOptions["mls"]>> {
+  const { FileGroupStateStore, FilePinStore, nodeCryptoProvider } = await import("@pigeon/crypto/node");
+  const profile = profileOf(name);
+  return {
+    cryptoProvider: nodeCryptoProvider,
+    stateStore: new FileGroupStateStore(GROUPS_DIR, profile),
+    pinStore: new FilePinStore(PINS_DIR, profile),
+  };
+}
+
+// What every command shows of encrypted rooms: key changes (loud, on stderr, never missed),
+// who joined or left a group, and what could not be read.
+function showEncryption(client: PigeonClient, terminal: Terminal): void {
+  client.on("keyChanged", (notice) => {
+    for (const line of formatKeyChanged(notice)) terminal.error(line);
+  });
+  client.on("group", (change) => {
+    for (const line of formatGroupChange(change, client.name)) terminal.status(line);
+  });
+  client.on("undecryptable", (notice) => {
+    terminal.status(formatUndecryptable(notice));
+  });
 }
 
 /**

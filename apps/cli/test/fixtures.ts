@@ -36,7 +36,8 @@ export function currentConfigDir(): string {
   return configDir;
 }
 
-function useConfigDir(): void {
+/** A fresh PIGEON_CONFIG_DIR for each test's CLI processes, removed afterwards. */
+export function useConfigDir(): void {
   beforeEach(async () => {
     configDir = await mkdtemp(join(tmpdir(), "pigeon-cli-"));
     setTestEnvironment({ PIGEON_CONFIG_DIR: configDir, XDG_CONFIG_HOME: undefined });

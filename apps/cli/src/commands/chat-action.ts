@@ -5,7 +5,7 @@ import { interactive } from "../env.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { formatExpired, formatMessage, formatReceipts, formatRestarted } from "../format.js";
 import { resolveIdentity } from "../identity.js";
-import { openSession } from "../session.js";
+import { openSession, roomMode } from "../session.js";
 import { Terminal } from "../terminal.js";
 import type { ChatState } from "./chat-commands.js";
 import type { ChatOptions } from "./chat.js";
@@ -17,13 +17,17 @@ export async function chat(options: ChatOptions): Promise<void> {
   const rooms = options.room === undefined ? [] : [checkRoom(options.room)];
   const terminal = new Terminal();
   const key = await resolveIdentity(options, name, terminal);
+  const groups = new Map<string, readonly string[]>();
+  const changedKeys = new Map<string, string>();
   const show = (client: PigeonClient): void => {
     showTraffic(client, terminal);
+    client.on("group", ({ room, members }) => groups.set(room, members));
+    client.on("keyChanged", ({ name, current }) => changedKeys.set(name, current));
   };
-  const client = await openSession({ ...options, server, name, rooms, key, receive: true, listen: show }, terminal);
+  const client = await openSession({ ...options, server, name, rooms, key, mode: roomMode(options, key), receive: true, listen: show }, terminal);
   // Like the SDK (see openSession), loaded once "connecting to …" is on the screen.
   const { handleLine } = await import("./chat-commands.js");
-  const state: ChatState = { client, terminal, current: client.rooms.at(-1) };
+  const state: ChatState = { client, terminal, current: client.rooms.at(-1), mode: roomMode(options, key), groups, changedKeys };
 
   const input = createInterface({
     input: process.stdin,

@@ -1,7 +1,8 @@
 import { PigeonError, type PigeonClient } from "@pigeon/client";
-import { checkRoom, checkText } from "../checks.js";
+import type { RoomMode } from "@pigeon/protocol";
+import { checkName, checkRoom, checkText } from "../checks.js";
 import { CliError } from "../exit-codes.js";
-import { formatMembers } from "../format.js";
+import { formatMembers, modeLabel, printable } from "../format.js";
 import type { Terminal } from "../terminal.js";
 import { CHAT_HELP } from "./chat-help.js";
 
@@ -11,6 +12,12 @@ export interface ChatState {
   readonly terminal: Terminal;
   /** Where a typed line goes. */
   current: string | undefined;
+  /** The mode `/join` joins with (encrypted unless the chat was started with `--plain`). */
+  readonly mode: RoomMode;
+  /** Each encrypted room's group members, as the latest `group` event listed them. */
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+  /** Names whose key changed this session, with the new key (base64url), for `/trust`. */
+  readonly changedKeys: Map<string, string>;
 }
 
 /**
@@ -54,11 +61,32 @@ async function runCommand(state: ChatState, command: string, args: string[]): Pr
       terminal.print(CHAT_HELP);
       return true;
     case "/join": {
-      const [room] = args;
-      if (room === undefined || args.length > 1) return usage(terminal, "/join ROOM");
-      const { room: joined, members } = await client.join(checkRoom(room));
+      const plain = args[0] === "--plain";
+      const rest = plain ? args.slice(1) : args;
+      const [room] = rest;
+      if (room === undefined || rest.length > 1) return usage(terminal, "/join [--plain] ROOM");
+      const { room: joined, members, mode } = await client.join(checkRoom(room), { mode: plain ? "plain" : state.mode });
       state.current = joined;
-      terminal.print(`joined ${joined}: ${formatMembers(members)}`);
+      terminal.print(`joined ${joined} (${modeLabel(mode)}): ${formatMembers(members)}`);
+      return true;
+    }
+    case "/trust": {
+      const [name] = args;
+      if (name === undefined || args.length > 1) return usage(terminal, "/trust NAME");
+      const key = state.changedKeys.get(checkName(name));
+      if (key === undefined) {
+        terminal.error(`${name}'s key has not changed in this session: nothing to trust`);
+        return true;
+      }
+      await client.trustKey(name, key);
+      state.changedKeys.delete(name);
+      terminal.print(`${printable(name)}'s new key is pinned; a later change will warn again`);
+      return true;
+    }
+    case "/verify": {
+      const [name] = args;
+      if (name === undefined || args.length > 1) return usage(terminal, "/verify NAME");
+      await verify(state, checkName(name));
       return true;
     }
     case "/leave": {
@@ -80,12 +108,37 @@ async function runCommand(state: ChatState, command: string, args: string[]): Pr
       // A room resumed at login has no member list until the next change in it.
       if (members === undefined) terminal.print(`${state.current}: no member list yet`);
       else terminal.print(`${state.current}: ${formatMembers(members)}`);
+      const group = state.groups.get(state.current);
+      terminal.print(
+        client.modeOf(state.current) === "encrypted"
+          ? `end-to-end encrypted; in the group: ${group === undefined ? "(not known yet)" : group.map(printable).join(", ")}`
+          : modeLabel(client.modeOf(state.current)),
+      );
       return true;
     }
     default:
       terminal.error(`unknown command ${command}; /help lists them`);
       return true;
   }
+}
+
+// The safety number of you and NAME: the same 60 digits on both sides when nobody sits between.
+async function verify({ client, terminal }: ChatState, name: string): Promise<void> {
+  const number = await client.safetyNumber(name);
+  if (number === undefined) {
+    terminal.error(`no key known for ${name} yet: share an encrypted room with them first`);
+    return;
+  }
+  terminal.print(
+    [
+      `Safety number of you and ${printable(number.name)}:`,
+      "",
+      ...number.formatted.split("\n").map((line) => `  ${line}`),
+      "",
+      `${printable(number.name)} sees the same number with /verify ${client.name ?? "you"}. Compare it in person or over a`,
+      "call you trust; if it matches, nobody (not even the server) sits between you.",
+    ].join("\n"),
+  );
 }
 
 function noRoom(terminal: Terminal): true {

@@ -44,10 +44,12 @@ describe("keyed identities", () => {
     const listener = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "5", "--json"]);
     const received = jsonLines(listener.stdout);
     expect(received.map((m) => m.message)).toEqual(lines);
-    expect(received.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    // In order and without gaps, after alice's commit joining the room's encrypted group.
+    const first = Number(received[0]?.seq);
+    expect(received.map((m) => m.seq)).toEqual([first, first + 1, first + 2, first + 3, first + 4]);
     expect(received.every((m) => m.replayed === true && m.user === "alice")).toBe(true);
     // What bob printed he acked before exiting: the next listen starts after it.
-    await expect(server().relay.context.store.memberships("bob")).resolves.toMatchObject([{ room: "lobby", acked: 5 }]);
+    await expect(server().relay.context.store.memberships("bob")).resolves.toMatchObject([{ room: "lobby", acked: first + 4 }]);
   });
 
   it("lets a sender that was not a member leave again, so the server holds nothing for it", async () => {
@@ -112,9 +114,9 @@ describe("keyed identities", () => {
     const alice = startCli(["chat", "--server", server().url, "--name", "alice", "--room", "lobby"]);
     await alice.waitForStderr(/connected as alice in lobby/);
     bob.write("morning\n");
-    await bob.waitForStderr(/^\[lobby\] seq 2: accepted$/m);
+    const [, seq = ""] = await bob.waitForStderr(/^\[lobby\] seq (\d+): accepted$/m);
     await alice.waitForStdout(/^\d\d:\d\d \[lobby\] bob: morning$/m);
-    await bob.waitForStderr(/^\[lobby\] seq 2: delivered to all, deleted from the server$/m);
+    await bob.waitForStderr(new RegExp(`^\\[lobby\\] seq (?:\\d+-)?${seq}: delivered to all, deleted from the server$`, "m"));
     bob.end("/quit\n");
     alice.end("/quit\n");
     expect((await bob.exit()).code).toBe(0);
@@ -125,17 +127,36 @@ describe("keyed identities", () => {
 describe("keyed identities with a small room quota", () => {
   const server = useServer({ maxRoomEntries: 3 });
 
-  it("tells a returning listener which messages expired before it got them", async () => {
+  it("tells a returning listener which messages expired before it got them (a plain room)", async () => {
+    const url = server().url;
+    const subscribe = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--plain", "--count", "0"]);
+    expect((await subscribe.exit()).code).toBe(0);
+    const sender = startCli(["send", "--server", url, "--name", "alice", "--room", "lobby", "--plain", "--stdin"]);
+    sender.end("1\n2\n3\n4\n5\n");
+    expect((await sender.exit()).code).toBe(0);
+
+    const listener = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--plain", "--count", "3", "--json"]);
+    expect(await listener.exit()).toEqual({ code: 0, signal: null });
+    expect(listener.stderr).toMatch(/^\[lobby\] 2 messages \(seq 1-2\) expired before you got them$/m);
+    expect(jsonLines(listener.stdout).map((m) => m.message)).toEqual(["3", "4", "5"]);
+  });
+
+  it("tells a returning listener of an encrypted room what it lost with an expired commit, and rejoins", async () => {
     const url = server().url;
     const subscribe = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--count", "0"]);
     expect((await subscribe.exit()).code).toBe(0);
+    // alice's commit joining the group (seq 1), then her 5 messages: the quota keeps the last 3.
     const sender = startCli(["send", "--server", url, "--name", "alice", "--room", "lobby", "--stdin"]);
     sender.end("1\n2\n3\n4\n5\n");
     expect((await sender.exit()).code).toBe(0);
 
-    const listener = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--count", "3", "--json"]);
+    const listener = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--timeout", "3", "--json"]);
     expect(await listener.exit()).toEqual({ code: 0, signal: null });
-    expect(listener.stderr).toMatch(/^\[lobby\] 2 messages \(seq 1-2\) expired before you got them$/m);
-    expect(jsonLines(listener.stdout).map((m) => m.message)).toEqual(["3", "4", "5"]);
+    expect(listener.stderr).toMatch(/^\[lobby\] 3 messages \(seq 1-3\) expired before you got them$/m);
+    // Without alice's commit bob cannot follow the group: he rejoins it by himself and says what
+    // that cost, rather than showing nothing.
+    expect(listener.stderr).toMatch(/^\[lobby\] 3 messages \(seq 4-6\) could not be decrypted: sent while your encryption state was lost; you rejoined the group$/m);
+    expect(listener.stderr).toMatch(/^\[lobby\] you rejoined the encrypted group$/m);
+    expect(listener.stdout).toBe("");
   });
 });

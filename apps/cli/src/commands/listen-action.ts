@@ -4,7 +4,7 @@ import { endSignal } from "../end-signal.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { formatExpired, formatJson, formatMessage, formatRestarted } from "../format.js";
 import { resolveIdentity } from "../identity.js";
-import { openSession } from "../session.js";
+import { openSession, roomMode } from "../session.js";
 import { Terminal } from "../terminal.js";
 import type { ListenOptions } from "./listen.js";
 
@@ -25,7 +25,7 @@ export async function listen(options: ListenOptions): Promise<void> {
     });
   };
   // --count 0 only subscribes: nothing is shown, so nothing may be acked.
-  const session = { ...options, server, name, rooms: [room], key, receive: !subscribeOnly, listen: listenTo };
+  const session = { ...options, server, name, rooms: [room], key, mode: roomMode(options, key), receive: !subscribeOnly, listen: listenTo };
   let client: PigeonClient;
   try {
     client = await openSession(session, terminal);

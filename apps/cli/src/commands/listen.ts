@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
-import { countOrZero, seconds, withConnectionOptions, withIdentityOptions, type ConnectionOptions, type IdentityOptions } from "../options.js";
+import { countOrZero, seconds, withConnectionOptions, withIdentityOptions, withRoomModeOption, type ConnectionOptions, type IdentityOptions, type RoomModeOptions } from "../options.js";
 
 /** The options of `pigeon listen`, as commander hands them over. */
-export interface ListenOptions extends ConnectionOptions, IdentityOptions {
+export interface ListenOptions extends ConnectionOptions, IdentityOptions, RoomModeOptions {
   name: string;
   room: string;
   count?: number;
@@ -12,7 +12,7 @@ export interface ListenOptions extends ConnectionOptions, IdentityOptions {
 
 /** `pigeon listen`: prints a room's messages on stdout until a count or a timeout is reached. */
 export function listenCommand(): Command {
-  return withIdentityOptions(withConnectionOptions(new Command("listen")))
+  return withRoomModeOption(withIdentityOptions(withConnectionOptions(new Command("listen"))))
     .description("join a room and print its messages as they arrive, those held while you were away first (stdout holds only messages)")
     .requiredOption("--name <name>", "your name")
     .requiredOption("--room <room>", "the room to join (a keyed identity also hears every other room it is a member of)")

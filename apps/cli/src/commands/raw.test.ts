@@ -10,7 +10,7 @@ describe("pigeon raw", () => {
     const one = startCli(["raw", "--server", url]);
     one.write("login\none\njoin\ntest\n");
     // The server sends the room its member list on every join; seeing ours means we are in.
-    await one.waitForStdout(/^members \{"room":"test","members":\[\{"name":"one","online":true\}\]\}$/m);
+    await one.waitForStdout(/^members \{"room":"test","members":\[\{"name":"one","online":true\}\],"mode":"plain"\}$/m);
 
     const two = startCli(["raw", "--server", url]);
     two.write("login\ntwo\njoin\ntest\nchat\nhello\n");

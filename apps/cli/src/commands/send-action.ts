@@ -2,7 +2,7 @@ import { checkName, checkRoom, checkServer, checkText } from "../checks.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { resolveIdentity } from "../identity.js";
 import { readLines } from "../lines.js";
-import { openSession } from "../session.js";
+import { openSession, roomMode } from "../session.js";
 import { Terminal } from "../terminal.js";
 import type { SendOptions } from "./send.js";
 
@@ -18,12 +18,12 @@ export async function send(words: string[], options: SendOptions): Promise<void>
   const terminal = new Terminal();
   const key = await resolveIdentity(options, name, terminal);
   // Send-only: messages held for this identity stay held for its next listen or chat.
-  const client = await openSession({ ...options, server, name, rooms: [], key, receive: false }, terminal);
+  const client = await openSession({ ...options, server, name, rooms: [], key, mode: roomMode(options, key), receive: false }, terminal);
   // A keyed identity that joins becomes a member, and the server would hold every message of
   // the room for it, its own included. If it was not a member before, it leaves once done.
   const wasMember = client.rooms.includes(room);
   try {
-    await client.join(room);
+    await client.join(room, { mode: roomMode(options, key) });
     if (text !== undefined) {
       const { seq } = await client.send(room, text);
       terminal.status(`sent to ${room} (seq ${seq})`);

@@ -26,11 +26,13 @@ describe("pigeon send", () => {
       room: "lobby",
       user: "alice",
       message: "hello there",
-      seq: 1,
+      // Seq 1 is alice's commit joining the room's encrypted group.
+      seq: 2,
       incarnation: expect.any(String),
       sentAt: expect.any(Number),
       id: expect.any(String),
       clientId: expect.any(String),
+      encrypted: true,
     });
   });
 
@@ -46,7 +48,8 @@ describe("pigeon send", () => {
     expect(await listener.exit()).toEqual({ code: 0, signal: null });
     const received = jsonLines(listener.stdout);
     expect(received.map((m) => m.message)).toEqual(lines);
-    expect(received.map((m) => m.seq)).toEqual(lines.map((_, i) => i + 1));
+    const first = Number(received[0]?.seq);
+    expect(received.map((m) => m.seq)).toEqual(lines.map((_, i) => first + i));
   });
 
   it("exits 5 when the name is taken", async () => {
@@ -67,16 +70,19 @@ describe("pigeon send", () => {
     expect(sender.stderr).toMatch(new RegExp(`^pigeon: cannot reach ${url}`, "m"));
   });
 
-  it("exits 6 when the server does not answer in time", async () => {
-    // The real server, with `chat` events swallowed before any handler sees them.
+  it.each([
+    ["a plain room", "chat", ["--plain"]],
+    ["an encrypted room", "mls", []],
+  ])("exits 6 when the server does not answer in time, in %s", async (_label, event, extra) => {
+    // The real server, with the sending event swallowed before any handler sees it.
     server().relay.io.on("connection", (socket) => {
-      socket.use(([event], next) => {
-        if (event !== "chat") next();
+      socket.use(([name], next) => {
+        if (name !== event) next();
       });
     });
-    const sender = startCli(["send", "--server", server().url, "--ack-timeout", "0.5", "--name", "alice", "--room", "lobby", "hi"]);
+    const sender = startCli(["send", "--server", server().url, "--ack-timeout", "0.5", "--name", "alice", "--room", "lobby", ...extra, "hi"]);
     expect((await sender.exit()).code).toBe(6);
-    expect(sender.stderr).toMatch(/^pigeon: chat: no answer from the server within 500 ms$/m);
+    expect(sender.stderr).toMatch(new RegExp(`^pigeon: ${event}: no answer from the server within 500 ms$`, "m"));
   });
 
   it("exits 3 on an invalid room, name or message, before connecting anywhere", async () => {

@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { withConnectionOptions, withIdentityOptions, type ConnectionOptions, type IdentityOptions } from "../options.js";
+import { withConnectionOptions, withIdentityOptions, withRoomModeOption, type ConnectionOptions, type IdentityOptions, type RoomModeOptions } from "../options.js";
 
 /** The options of `pigeon send`, as commander hands them over. */
-export interface SendOptions extends ConnectionOptions, IdentityOptions {
+export interface SendOptions extends ConnectionOptions, IdentityOptions, RoomModeOptions {
   name: string;
   room: string;
   stdin?: true;
@@ -10,7 +10,7 @@ export interface SendOptions extends ConnectionOptions, IdentityOptions {
 
 /** `pigeon send`: one message from the arguments, or one per line of stdin, each acked. */
 export function sendCommand(): Command {
-  return withIdentityOptions(withConnectionOptions(new Command("send")))
+  return withRoomModeOption(withIdentityOptions(withConnectionOptions(new Command("send"))))
     .description("send a message to a room and exit once the server accepted it")
     .argument("[text...]", "the message (words are joined by spaces)")
     .requiredOption("--name <name>", "your name")

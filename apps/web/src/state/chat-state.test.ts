@@ -23,7 +23,7 @@ function signedIn(...rooms: string[]): ChatState {
 }
 
 function message(room: string, seq: number, user = "bob"): DeliveredMessage {
-  return { user, message: `m${seq}`, room, id: `${room}-${seq}`, seq, incarnation: "i1", sentAt: seq, replayed: false };
+  return { user, message: `m${seq}`, room, id: `${room}-${seq}`, seq, incarnation: "i1", sentAt: seq, replayed: false, encrypted: false };
 }
 
 describe("chat state", () => {

@@ -175,7 +175,9 @@ export class ChatStore {
       return false;
     }
     try {
-      const ack = await this.#client.join(room);
+      // Plain until the web client keeps encrypted rooms' state across reloads (IndexedDB):
+      // without that, every reload would rejoin each group and lose what was in flight.
+      const ack = await this.#client.join(room, { mode: "plain" });
       this.#set(withActiveRoom(withRoom(this.#state, ack.room, ack.members), ack.room));
       return true;
     } catch (error) {

@@ -3,7 +3,7 @@ import { MemoryHistoryStore } from "../storage/history-store.js";
 import { HistoryKeeper } from "./history-keeper.js";
 import { addMessage, createRoom } from "./room.js";
 
-const message = (seq: number) => ({ user: "bob", message: `m${seq}`, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: seq, replayed: false });
+const message = (seq: number) => ({ user: "bob", message: `m${seq}`, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: seq, replayed: false, encrypted: false });
 
 describe("HistoryKeeper", () => {
   afterEach(() => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { addGap, addMessage, createRoom, markRead, MAX_ROOM_ENTRIES } from "./room.js";
 
 function message(seq: number, user = "bob", replayed = false): DeliveredMessage {
-  return { user, message: `text ${seq}`, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 * seq, replayed };
+  return { user, message: `text ${seq}`, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 1_000 * seq, replayed, encrypted: false };
 }
 
 describe("room", () => {

@@ -5,7 +5,7 @@ import { addGap, addMessage, createRoom, markRead, type Room } from "./room.js";
 import { timeline, type TimelineItem } from "./timeline.js";
 
 function message(seq: number, user: string, text = `m${seq}`, replayed = false): DeliveredMessage {
-  return { user, message: text, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 10_000 + seq, replayed };
+  return { user, message: text, room: "lobby", id: `id-${seq}`, seq, incarnation: "i1", sentAt: 10_000 + seq, replayed, encrypted: false };
 }
 
 function entry(text: string, change: Partial<OutboxEntry> = {}): OutboxEntry {
