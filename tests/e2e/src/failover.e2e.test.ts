@@ -112,7 +112,7 @@ async function watchVictim(pool: ClientPool, victim: PigeonNode, survivor: Pigeo
   const seen = nextEvent(watcher.client, "members", (e) => shows(e, "watch", "ghost", true) && shows(e, "watch", GHOST_GUEST, true));
   const noReconnect = { socketOptions: { reconnection: false } };
   const ghost = await pool.resume(victim.url, "ghost", createIdentityKey(), pool.client(victim.url, noReconnect));
-  await ghost.join("watch");
+  await ghost.join("watch", { mode: "plain" });
   const guest = pool.client(victim.url, noReconnect);
   await guest.connect();
   await guest.login(GHOST_GUEST);

@@ -20,13 +20,14 @@ describe.skipIf(skipReason !== "")("web client with other clients", () => {
     const [alice] = await world().gather({ name: "alice" });
     const page = alice.chat;
 
-    const send = runCli(["send", ...server, "--name", "carol", "--room", "lobby", "hello from the terminal"], config.dir);
+    // The web client's rooms are plain until it keeps encrypted rooms' state (issue 13).
+    const send = runCli(["send", ...server, "--name", "carol", "--room", "lobby", "--plain", "hello from the terminal"], config.dir);
     runs.push(send);
     expect(await send.exited).toBe(0);
     const fromCli = await page.sees("hello from the terminal");
     expect(await fromCli.locator(".message-user").textContent()).toBe("carol");
 
-    const listen = runCli(["listen", ...server, "--name", "carol", "--room", "lobby", "--count", "1"], config.dir);
+    const listen = runCli(["listen", ...server, "--name", "carol", "--room", "lobby", "--plain", "--count", "1"], config.dir);
     runs.push(listen);
     await listen.waitFor("stderr", /listening to/u);
     await page.send("hi carol, from the browser");

@@ -54,7 +54,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   for (let first = 0; first < count; first += connectBatch) {
     const batch = Array.from({ length: Math.min(connectBatch, count - first) }, async (_, offset) => {
       const index = first + offset;
-      const client = createClient({ url, logger: { warn: () => undefined }, socketOptions: { reconnectionDelay: 50 } });
+      const client = createClient({ url, logger: { warn: () => undefined }, socketOptions: { reconnectionDelay: 50 }, defaultRoomMode: "plain" });
       clients.push(client);
       client.on("message", ({ sentAt }) => {
         if (!measuring) return;
