@@ -17,17 +17,15 @@ export async function chat(options: ChatOptions): Promise<void> {
   const rooms = options.room === undefined ? [] : [checkRoom(options.room)];
   const terminal = new Terminal();
   const key = await resolveIdentity(options, name, terminal);
-  const groups = new Map<string, readonly string[]>();
   const changedKeys = new Map<string, string>();
   const show = (client: PigeonClient): void => {
     showTraffic(client, terminal);
-    client.on("group", ({ room, members }) => groups.set(room, members));
     client.on("keyChanged", ({ name, current }) => changedKeys.set(name, current));
   };
   const client = await openSession({ ...options, server, name, rooms, key, mode: roomMode(options, key), receive: true, listen: show }, terminal);
   // Like the SDK (see openSession), loaded once "connecting to …" is on the screen.
   const { handleLine } = await import("./chat-commands.js");
-  const state: ChatState = { client, terminal, current: client.rooms.at(-1), mode: roomMode(options, key), groups, changedKeys };
+  const state: ChatState = { client, terminal, current: client.rooms.at(-1), mode: roomMode(options, key), changedKeys };
 
   const input = createInterface({
     input: process.stdin,

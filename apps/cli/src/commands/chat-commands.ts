@@ -14,8 +14,6 @@ export interface ChatState {
   current: string | undefined;
   /** The mode `/join` joins with (encrypted unless the chat was started with `--plain`). */
   readonly mode: RoomMode;
-  /** Each encrypted room's group members, as the latest `group` event listed them. */
-  readonly groups: ReadonlyMap<string, readonly string[]>;
   /** Names whose key changed this session, with the new key (base64url), for `/trust`. */
   readonly changedKeys: Map<string, string>;
 }
@@ -108,10 +106,10 @@ async function runCommand(state: ChatState, command: string, args: string[]): Pr
       // A room resumed at login has no member list until the next change in it.
       if (members === undefined) terminal.print(`${state.current}: no member list yet`);
       else terminal.print(`${state.current}: ${formatMembers(members)}`);
-      const group = state.groups.get(state.current);
+      const group = client.groupOf(state.current);
       terminal.print(
         client.modeOf(state.current) === "encrypted"
-          ? `end-to-end encrypted; in the group: ${group === undefined ? "(not known yet)" : group.map(printable).join(", ")}`
+          ? `end-to-end encrypted; in the group: ${group === undefined ? "(not joined yet)" : group.members.map(printable).join(", ")}`
           : modeLabel(client.modeOf(state.current)),
       );
       return true;
