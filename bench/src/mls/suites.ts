@@ -1,6 +1,5 @@
 import { loadCipherSuite, type MlsCipherSuite } from "@pigeon/crypto";
 import { nodeCryptoProvider } from "@pigeon/crypto/node";
-import { defaultCryptoProvider } from "ts-mls";
 
 /**
  * The two crypto providers an MLS client can run on: ts-mls's default (WebCrypto and @noble,
@@ -22,5 +21,6 @@ export const PROVIDER_LABELS: Readonly<Record<Provider, string>> = {
  * const suite = await suiteFor("node");
  */
 export function suiteFor(provider: Provider): Promise<MlsCipherSuite> {
-  return loadCipherSuite(provider === "node" ? nodeCryptoProvider : defaultCryptoProvider);
+  // Without a provider, @pigeon/crypto loads ts-mls's default one.
+  return provider === "node" ? loadCipherSuite(nodeCryptoProvider) : loadCipherSuite();
 }
