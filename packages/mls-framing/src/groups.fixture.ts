@@ -2,6 +2,8 @@
 // Not part of the build: tests only.
 import { createIdentityKey, loadCipherSuite } from "@pigeon/crypto";
 import { nodeCryptoProvider } from "@pigeon/crypto/node";
+import { expect } from "vitest";
+import { FramingError } from "./errors.js";
 import {
   createApplicationMessage,
   createCommit,
@@ -74,4 +76,15 @@ export async function applicationMessage(state: ClientState, message: string): P
 export async function emptyCommit(state: ClientState, wireAsPublicMessage: boolean): Promise<Uint8Array> {
   const { commit } = await createCommit({ state, cipherSuite: suite }, { wireAsPublicMessage, ratchetTreeExtension: true });
   return encodeMlsMessage(commit);
+}
+
+/** Runs `read` and returns the FramingError code it threw (failing the test if it threw anything else or nothing). */
+export function codeOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FramingError);
+    return (error as FramingError).code;
+  }
+  throw new Error("expected a FramingError");
 }

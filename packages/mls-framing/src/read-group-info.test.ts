@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FramingError, FramingErrorCode } from "./errors.js";
-import { applicationMessage, groupInfoObject, groupInfoOf, joinExternally, newGroup, signer } from "./groups.fixture.js";
+import { FramingErrorCode } from "./errors.js";
+import { applicationMessage, codeOf, groupInfoObject, groupInfoOf, joinExternally, newGroup, signer } from "./groups.fixture.js";
 import { readGroupInfo } from "./read-group-info.js";
 
 const alice = signer("alice");
 const bob = signer("bob");
-
-function codeOf(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FramingError);
-    return (error as FramingError).code;
-  }
-  throw new Error("expected a FramingError");
-}
 
 describe("readGroupInfo", () => {
   it("reads a new group's epoch, id and only leaf", async () => {

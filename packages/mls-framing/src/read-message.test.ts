@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FramingError, FramingErrorCode } from "./errors.js";
 import {
   applicationMessage,
+  codeOf,
   emptyCommit,
   groupInfoObject,
   groupInfoOf,
@@ -15,17 +16,6 @@ const alice = signer("alice");
 const bob = signer("bób");
 const state = await newGroup("pigeon/inc/team", alice);
 const joined = await joinExternally(await groupInfoObject(state), bob);
-
-/** Runs `read` and returns the FramingError code it threw (failing the test if it threw anything else or nothing). */
-function codeOf(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FramingError);
-    return (error as FramingError).code;
-  }
-  throw new Error("expected a FramingError");
-}
 
 describe("readMlsMessage", () => {
   it("reads an application message's epoch and kind from a PrivateMessage, sender hidden", async () => {
