@@ -46,17 +46,30 @@ export function nameOf(credential: Credential): string | undefined {
  */
 export function membersOf(tree: RatchetTree): GroupMember[] {
   const members: GroupMember[] = [];
-  tree.forEach((node, index) => {
-    if (node?.nodeType !== "leaf") return;
-    const { credential, signaturePublicKey } = node.leaf;
-    members.push({ leaf: index / 2, name: nameOf(credential) ?? "", signatureKey: signaturePublicKey });
-  });
+  for (let index = 0; index < tree.length; index += 2) {
+    const member = memberAt(tree, index / 2);
+    if (member !== undefined) members.push(member);
+  }
   return members;
+}
+
+/**
+ * The member at one leaf, or undefined when it is blank: one lookup, where `membersOf` walks the
+ * whole tree (this runs for every message decrypted).
+ *
+ * @example
+ * memberAt(state.ratchetTree, senderData.leafIndex)?.name
+ */
+export function memberAt(tree: RatchetTree, leaf: number): GroupMember | undefined {
+  const node = tree[leaf * 2];
+  if (node?.nodeType !== "leaf") return undefined;
+  const { credential, signaturePublicKey } = node.leaf;
+  return { leaf, name: nameOf(credential) ?? "", signatureKey: signaturePublicKey };
 }
 
 /** The leaf this state's own member occupies. */
 export function ownMember(state: ClientState): GroupMember {
-  const own = membersOf(state.ratchetTree).find((member) => member.leaf === state.privatePath.leafIndex);
+  const own = memberAt(state.ratchetTree, state.privatePath.leafIndex);
   if (own === undefined) throw new GroupError(GroupErrorCode.REMOVED, "this member has no leaf in the group");
   return own;
 }

@@ -1,7 +1,7 @@
 import type { ClientState, PrivateMessage } from "ts-mls";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
 import type { MlsCipherSuite } from "./cipher-suite.js";
-import { membersOf, type GroupMember } from "./members.js";
+import { memberAt, type GroupMember } from "./members.js";
 
 /**
  * The member who sent a PrivateMessage, read from its encrypted sender data with the keys of the
@@ -16,5 +16,5 @@ export async function senderOf(message: PrivateMessage, state: ClientState, suit
   if (epochData === undefined) return undefined;
   const senderData = await decryptSenderData(message, epochData.senderDataSecret, suite);
   if (senderData === undefined) return undefined;
-  return membersOf(epochData.ratchetTree).find((member) => member.leaf === senderData.leafIndex);
+  return memberAt(epochData.ratchetTree, senderData.leafIndex);
 }
