@@ -122,11 +122,15 @@ export class EncryptedRoom {
    */
   async sent(ack: MlsAck, clientId: string, text: string): Promise<void> {
     const { state } = this;
-    if (ack.incarnation !== state.incarnation || ack.seq <= state.handedUpTo || state.kept.get(ack.seq) !== undefined) return;
-    // Taken in already and not kept: this session handed it (or reported it) itself.
-    if (ack.seq <= state.seq && this.host.receiving) return;
-    const own: KeptMessage = { seq: ack.seq, id: ack.id, user: this.host.identity.name, sentAt: ack.sentAt, clientId, text };
-    state.kept.add(own);
+    if (ack.incarnation !== state.incarnation || ack.seq <= state.handedUpTo) return;
+    if (state.kept.get(ack.seq) === undefined) {
+      // Taken in already and not kept: this session handed it (or reported it) itself.
+      if (ack.seq <= state.seq && this.host.receiving) return;
+      const own: KeptMessage = { seq: ack.seq, id: ack.id, user: this.host.identity.name, sentAt: ack.sentAt, clientId, text };
+      state.kept.add(own);
+    }
+    // Saved before `send` resolves, also when the echo came back first and the reader kept it:
+    // its batch may not be saved yet, and a client closed right after sending would lose it.
     await this.persist();
   }
 
