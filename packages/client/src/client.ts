@@ -1,4 +1,5 @@
 import type { AckData, ChatAck, ClientEventName, ClientPayloadInput, Hello, JoinAck, LeaveAck, LoginAck, Member, RoomMode } from "@pigeon/protocol";
+import { encodeBase64Url } from "@pigeon/crypto";
 import { Encryption } from "./e2e/encryption.js";
 import type { SafetyNumber } from "./e2e/types.js";
 import { isProtocolErrorCode, PigeonError } from "./errors.js";
@@ -246,6 +247,19 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    */
   safetyNumber(name: string): Promise<SafetyNumber | undefined> {
     return this.#encryption.safetyNumber(name);
+  }
+
+  /**
+   * The key this client knows for `name` (base64url): the one its leaf in our groups carries,
+   * else its pin. What a safety number is computed over; an app that lets people mark a contact
+   * verified keeps this key with the mark, so that the mark holds for this key only.
+   *
+   * @example
+   * const key = await client.keyOf("bob");
+   */
+  async keyOf(name: string): Promise<string | undefined> {
+    const key = await this.#encryption.keyOf(name);
+    return key === undefined ? undefined : encodeBase64Url(key);
   }
 
   /**

@@ -151,6 +151,9 @@ describe("keys", () => {
     const [mine, theirs] = await Promise.all([alice.client.safetyNumber("bob"), bob.client.safetyNumber("alice")]);
     expect(mine?.digits).toMatch(/^\d{60}$/);
     expect(mine?.digits).toBe(theirs?.digits);
+    // The key a safety number is over: the one in the group now, not the stale pin.
+    expect(await alice.client.keyOf("bob")).toBe(encodeBase64Url(bob.key.publicKey));
+    expect(await alice.client.keyOf("nobody")).toBeUndefined();
     // Accepting the new key makes it the pin: the next sight of it is quiet.
     await alice.client.trustKey("bob", encodeBase64Url(bob.key.publicKey));
     expect(await pinStore.load("bob")).toEqual(bob.key.publicKey);
