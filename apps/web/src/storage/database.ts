@@ -1,7 +1,10 @@
 import { requestResult } from "./idb-request.js";
 
-/** The database's schema version: 1 had identities; 2 adds message history and the outbox. */
-const DATABASE_VERSION = 2;
+/**
+ * The database's schema version: 1 had identities; 2 added message history and the outbox; 3
+ * adds encrypted rooms' group state, pinned keys and verified contacts.
+ */
+const DATABASE_VERSION = 3;
 
 /** Object store of identity keys, by profile. */
 export const IDENTITIES = "identities";
@@ -9,6 +12,12 @@ export const IDENTITIES = "identities";
 export const HISTORY = "history";
 /** Object store of each profile's messages not yet accepted by the server. */
 export const OUTBOX = "outbox";
+/** Object store of each encrypted room's MLS group state, by profile and room. */
+export const GROUPS = "groups";
+/** Object store of the key first seen for each name (trust on first use), by profile and name. */
+export const PINS = "pins";
+/** Object store of the keys the person compared safety numbers for, by profile and name. */
+export const VERIFIED = "verified";
 
 /**
  * Opens (creating or upgrading) this browser's Pigeon database.
@@ -20,9 +29,20 @@ export async function openDatabase(name: string, factory: IDBFactory): Promise<I
   const request = factory.open(name, DATABASE_VERSION);
   request.onupgradeneeded = () => {
     const database = request.result;
-    if (!database.objectStoreNames.contains(IDENTITIES)) database.createObjectStore(IDENTITIES, { keyPath: "profile" });
-    if (!database.objectStoreNames.contains(HISTORY)) database.createObjectStore(HISTORY, { keyPath: ["profile", "room"] });
-    if (!database.objectStoreNames.contains(OUTBOX)) database.createObjectStore(OUTBOX, { keyPath: "profile" });
+    const create = (store: string, keyPath: string | string[]): void => {
+      if (!database.objectStoreNames.contains(store)) database.createObjectStore(store, { keyPath });
+    };
+    create(IDENTITIES, "profile");
+    create(HISTORY, ["profile", "room"]);
+    create(OUTBOX, "profile");
+    create(GROUPS, ["profile", "room"]);
+    create(PINS, ["profile", "name"]);
+    create(VERIFIED, ["profile", "name"]);
   };
-  return await requestResult(request);
+  const database = await requestResult(request);
+  // Another tab opening a newer version asks this one to let go; a reload picks up the new code.
+  database.onversionchange = () => {
+    database.close();
+  };
+  return database;
 }
