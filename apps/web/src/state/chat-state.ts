@@ -1,11 +1,29 @@
-import type { ConnectionState, DeliveredMessage, ExpiredNotice, RestartNotice } from "@pigeon/client";
-import type { Member, Receipt, RetentionPolicy } from "@pigeon/protocol";
+import type { ConnectionState, DeliveredMessage, ExpiredNotice, RestartNotice, UndecryptableNotice } from "@pigeon/client";
+import type { Member, Receipt, RetentionPolicy, RoomMode } from "@pigeon/protocol";
 import type { OutboxEntry } from "./outbox.js";
-import { addGap, addMessage, addRestart, createRoom, markRead, setMembers, withKept, type Entry, type Room } from "./room.js";
+import { addGap, addMessage, addRestart, addUndecryptable, createRoom, markRead, setMembers, setMode, withKept, type Entry, type Room } from "./room.js";
 import { stopTyping, type TypingState } from "./typing.js";
 
-/** Where the person is: choosing a name, logging in with it, or chatting. */
-export type Phase = "signed-out" | "signing-in" | "signed-in";
+/**
+ * Where the person is: choosing a name, logging in with it, chatting, or told that another tab
+ * of this browser uses the name (one tab at a time keeps a profile's encrypted rooms).
+ */
+export type Phase = "signed-out" | "signing-in" | "signed-in" | "elsewhere";
+
+/**
+ * A name whose key changed since it was pinned (first seen): either that person's new device or
+ * reinstall, or someone else holding their name. Shown until the person accepts the new key.
+ */
+export interface KeyChange {
+  readonly name: string;
+  /** The pinned key and the one seen now (base64url). */
+  readonly previous: string;
+  readonly current: string;
+  /** Rooms where the new key was seen. */
+  readonly rooms: readonly string[];
+  /** The person had verified the previous key (compared safety numbers). */
+  readonly wasVerified: boolean;
+}
 
 /** A short message for the person, shown until dismissed or replaced. */
 export interface Notice {
@@ -37,6 +55,10 @@ export interface ChatState {
   readonly typing: TypingState;
   readonly pageVisible: boolean;
   readonly notice: Notice | undefined;
+  /** Names whose key changed and the person has not accepted the new one. */
+  readonly keyChanges: readonly KeyChange[];
+  /** Names whose current key the person verified (compared safety numbers). */
+  readonly verified: ReadonlySet<string>;
 }
 
 /** The state before anything happened. */
@@ -55,6 +77,8 @@ export function initialState(): ChatState {
     typing: new Map(),
     pageVisible: true,
     notice: undefined,
+    keyChanges: [],
+    verified: new Set(),
   };
 }
 
@@ -109,9 +133,10 @@ export function withMessage(state: ChatState, message: DeliveredMessage): ChatSt
   const joined = withRoom(state, message.room);
   const own = sameName(message.user, state.name);
   const seen = joined.activeRoom === message.room && joined.pageVisible;
+  const newKey = message.encrypted && keyChangeOf(state, message.user) !== undefined;
   return {
     ...joined,
-    rooms: joined.rooms.map((room) => (room.name === message.room ? addMessage(room, message, { own, seen }) : room)),
+    rooms: joined.rooms.map((room) => (room.name === message.room ? addMessage(room, message, { own, seen, newKey }) : room)),
     typing: stopTyping(joined.typing, message.room, message.user),
   };
 }
@@ -120,6 +145,37 @@ export function withMessage(state: ChatState, message: DeliveredMessage): ChatSt
 export function withGap(state: ChatState, notice: ExpiredNotice): ChatState {
   const joined = withRoom(state, notice.room);
   return { ...joined, rooms: joined.rooms.map((room) => (room.name === notice.room ? addGap(room, notice) : room)) };
+}
+
+/** The state with a notice for messages of an encrypted room that could not be read. */
+export function withUndecryptable(state: ChatState, notice: UndecryptableNotice): ChatState {
+  const joined = withRoom(state, notice.room);
+  return { ...joined, rooms: joined.rooms.map((room) => (room.name === notice.room ? addUndecryptable(room, notice) : room)) };
+}
+
+/** The state with each room's mode, as `modeOf` (the SDK) knows it. */
+export function withModes(state: ChatState, modeOf: (room: string) => RoomMode | undefined): ChatState {
+  const rooms = state.rooms.map((room) => setMode(room, modeOf(room.name)));
+  return rooms.every((room, index) => room === state.rooms[index]) ? state : { ...state, rooms };
+}
+
+/** The unaccepted key change of `name`, if any. */
+export function keyChangeOf(state: ChatState, name: string): KeyChange | undefined {
+  return state.keyChanges.find((change) => sameName(change.name, name));
+}
+
+/** The state with `change` noted (replacing an earlier one of the same name, joining their rooms). */
+export function withKeyChange(state: ChatState, change: KeyChange): ChatState {
+  const earlier = keyChangeOf(state, change.name);
+  const rooms = [...new Set([...(earlier?.previous === change.previous ? earlier.rooms : []), ...change.rooms])];
+  const others = state.keyChanges.filter((existing) => existing !== earlier);
+  return { ...state, keyChanges: [...others, { ...change, rooms }] };
+}
+
+/** The state without `name`'s key change (the person accepted the new key). */
+export function withoutKeyChange(state: ChatState, name: string): ChatState {
+  const keyChanges = state.keyChanges.filter((change) => !sameName(change.name, name));
+  return keyChanges.length === state.keyChanges.length ? state : { ...state, keyChanges };
 }
 
 /** The state with a line where a room started over on the server. */

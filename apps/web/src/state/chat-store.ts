@@ -1,14 +1,20 @@
-import { createClient as createSdkClient, type ClientOptions, type PigeonClient } from "@pigeon/client";
-import { loadOrCreateIdentity, type KeyStore } from "@pigeon/crypto";
+import { createClient as createSdkClient, type ClientOptions, type KeyChangeNotice, type PigeonClient, type SafetyNumber } from "@pigeon/client";
+import { decodeBase64Url, encodeBase64Url, loadOrCreateIdentity, type GroupStateStore, type KeyStore, type PinStore } from "@pigeon/crypto";
 import { Name, Room as RoomName, Text } from "@pigeon/protocol";
 import { MemoryHistoryStore, type HistoryStore } from "../storage/history-store.js";
 import { MemoryOutboxStore, type OutboxStore } from "../storage/outbox-store.js";
+import { memoryVaults, type Vault } from "../storage/vault.js";
 import {
   findRoom,
   initialState,
   withActiveRoom,
+  keyChangeOf,
+  sameName,
   withHistory,
+  withKeyChange,
   withMemberships,
+  withModes,
+  withoutKeyChange,
   withoutRoom,
   withPageVisible,
   withRoom,
@@ -21,6 +27,7 @@ import { Outbox } from "./outbox.js";
 import type { ProfileMemory } from "./profile-memory.js";
 import { Reconnector } from "./reconnector.js";
 import { StateCell } from "./state-cell.js";
+import { soleTabLock, type TabLock } from "./tab-lock.js";
 import { typingIn } from "./typing.js";
 
 /** A key store that can also list the names it holds (IndexedDB's can). */
@@ -39,6 +46,10 @@ export interface ChatStoreOptions {
   outboxStore?: OutboxStore;
   /** Remembers the last name, so that a reload signs in again. */
   memory: ProfileMemory;
+  /** Each profile's encrypted rooms: group state, pinned and verified keys (default: memory). */
+  vault?: (profile: string) => Vault;
+  /** Lets one tab at a time use a profile (default: this store is the only one). */
+  tabLock?: TabLock;
   /** Builds the SDK client (tests may wrap it). */
   createClient?: (options: ClientOptions) => PigeonClient;
   /** SDK options beyond the URL. */
@@ -68,6 +79,10 @@ export class ChatStore {
   readonly #cell = new StateCell<ChatState>(initialState());
   readonly #archive: DeviceArchive;
   readonly #reconnector: Reconnector;
+  readonly #vaults: (profile: string) => Vault;
+  readonly #lock: TabLock;
+  /** The signed-in profile's vault; undefined while signed out or after another tab took over. */
+  #vault: Vault | undefined;
   #client: PigeonClient;
   #outbox: Outbox;
   #stopBridge: () => void = () => undefined;
@@ -78,6 +93,9 @@ export class ChatStore {
     this.#now = options.now ?? Date.now;
     this.#archive = new DeviceArchive(options.history ?? new MemoryHistoryStore(), options.outboxStore ?? new MemoryOutboxStore());
     this.#reconnector = new Reconnector(() => this.#reconnect());
+    this.#vaults = options.vault ?? memoryVaults();
+    this.#lock = options.tabLock ?? soleTabLock();
+    this.#lock.onTakeOver(() => this.#movedAway());
     this.#client = this.#newClient();
     this.#outbox = this.#newOutbox();
   }
@@ -103,8 +121,12 @@ export class ChatStore {
     await this.#connectSignedOut();
   }
 
-  /** Signs in as `name` with this browser's key for it, created on first use. */
-  async signIn(rawName: string): Promise<void> {
+  /**
+   * Signs in as `name` with this browser's key for it, created on first use. When another tab
+   * uses the name, the state says so (phase `elsewhere`) unless `takeOver`, which asks that tab
+   * to let go first.
+   */
+  async signIn(rawName: string, { takeOver = false }: { takeOver?: boolean } = {}): Promise<void> {
     const parsed = Name.safeParse(rawName);
     if (!parsed.success) {
       this.#update({ signInError: sentence(parsed.error.issues[0]?.message ?? "That name can't be used.") });
@@ -114,6 +136,12 @@ export class ChatStore {
     const profile = profileOf(name);
     this.#update({ phase: "signing-in", name, signInError: undefined });
     const client = this.#client;
+    if (!(await this.#lock.acquire(profile, { takeOver }))) {
+      if (client === this.#client) this.#update({ phase: "elsewhere" });
+      return;
+    }
+    if (client !== this.#client) return;
+    this.#vault = this.#vaults(profile);
     try {
       const { key } = await loadOrCreateIdentity(this.#options.keyStore, profile, name);
       // What this device kept goes first; what the server held meanwhile is replayed after it.
@@ -132,34 +160,66 @@ export class ChatStore {
       const { state, dropped } = withMemberships(signedIn, login.rooms.map(({ room }) => room), (room) => client.members(room));
       this.#archive.record();
       for (const room of dropped) this.#archive.forget(room);
-      this.#set(state);
+      this.#set(withModes(state, (room) => client.modeOf(room)));
       this.#outbox.wake();
+      void this.#checkKeys();
     } catch (error) {
       if (client !== this.#client) return;
       // Nothing of this profile stays: not its rooms, not its waiting messages (they stay stored).
       this.#archive.abandon();
       this.#outbox.dispose();
       this.#outbox = this.#newOutbox();
+      this.#vault = undefined;
+      this.#lock.release();
       this.#set({ ...this.#state, phase: "signed-out", signInError: describeError(error, name), rooms: [], activeRoom: undefined, outbox: [] });
     }
   }
 
+  /** Another tab uses the name: take it over (that tab closes its connection and says so). */
+  async useHere(): Promise<void> {
+    const name = this.#state.name;
+    if (name !== undefined) await this.signIn(name, { takeOver: true });
+  }
+
+  /** Signs in as someone else instead (from the "open in another tab" screen). */
+  chooseAnotherName(): void {
+    this.#options.memory.set(undefined);
+    this.#update({ phase: "signed-out", name: undefined });
+  }
+
   /** Signs out: the connection closes; the key and history stay in this browser for next time. */
   async signOut(): Promise<void> {
-    const old = this.#client;
     this.#options.memory.set(undefined);
+    await this.#stopSession(initialState());
+    this.#lock.release();
+    await this.#connectSignedOut();
+  }
+
+  // Another tab took this profile over: stop writing anything of it, then let go.
+  async #movedAway(): Promise<void> {
+    if (this.#vault === undefined) return;
+    await this.#stopSession({ ...initialState(), phase: "elsewhere", name: this.#state.name });
+  }
+
+  // Closes the session's connection; from here on nothing it still does reaches the vault.
+  async #stopSession(next: ChatState): Promise<void> {
+    const old = this.#client;
+    this.#vault = undefined;
     this.#archive.close();
     this.#outbox.dispose();
     this.#reconnector.stop();
     this.#client = this.#newClient();
     this.#outbox = this.#newOutbox();
-    this.#set({ ...initialState(), savedNames: this.#state.savedNames, retention: this.#state.retention, connection: this.#client.state });
+    this.#set({ ...next, savedNames: this.#state.savedNames, retention: this.#state.retention, connection: this.#client.state });
     await old.close();
-    await this.#connectSignedOut();
   }
 
-  /** Joins `room` (or opens it, if already joined). Resolves with whether it is open now. */
-  async join(rawRoom: string): Promise<boolean> {
+  /**
+   * Joins `room` (or opens it, if already joined). Resolves with whether it is open now. A new
+   * room is created end-to-end encrypted unless `plain` (a deliberate choice, for the seed
+   * tutorial's clients); an existing room is joined in its own mode, which the header shows.
+   */
+  async join(rawRoom: string, { plain = false }: { plain?: boolean } = {}): Promise<boolean> {
     const parsed = RoomName.safeParse(rawRoom);
     if (!parsed.success) {
       this.#notify("error", sentence(parsed.error.issues[0]?.message ?? "That room name can't be used."));
@@ -174,13 +234,16 @@ export class ChatStore {
       this.#notify("error", `You're offline. Join ${room} once the connection is back.`);
       return false;
     }
+    const client = this.#client;
     try {
-      // Plain until the web client keeps encrypted rooms' state across reloads (IndexedDB):
-      // without that, every reload would rejoin each group and lose what was in flight.
-      const ack = await this.#client.join(room, { mode: "plain" });
-      this.#set(withActiveRoom(withRoom(this.#state, ack.room, ack.members), ack.room));
+      const ack = await joinInItsMode(client, room, plain, this.#vault);
+      this.#set(withModes(withActiveRoom(withRoom(this.#state, ack.room, ack.members), ack.room), (name) => client.modeOf(name)));
+      void this.#checkKeys();
       return true;
     } catch (error) {
+      // The member list the server sent while the SDK was in the room (before it found the
+      // room's mode unacceptable, say) does not make it ours.
+      if (!client.rooms.includes(room)) this.#set(withoutRoom(this.#state, room));
       this.#notify("error", `Couldn't join ${room}: ${describeError(error, room)}`);
       return false;
     }
@@ -221,6 +284,38 @@ export class ChatStore {
     }
     this.#outbox.enqueue(room, parsed.data);
     return true;
+  }
+
+  /** The safety number of this identity and `name`'s current key, to compare with theirs. */
+  async safetyNumber(name: string): Promise<SafetyNumber | undefined> {
+    return await this.#client.safetyNumber(name);
+  }
+
+  /**
+   * Marks `name`'s current key verified (the person compared safety numbers), or takes the mark
+   * back. A mark holds for that key only: if the name shows another key, it is no longer verified.
+   */
+  async setVerified(name: string, verified: boolean): Promise<void> {
+    const vault = this.#vault;
+    if (vault === undefined) return;
+    const key = verified ? await this.#client.keyOf(name) : undefined;
+    if (key === undefined) {
+      await vault.verified.delete(name);
+    } else {
+      await vault.verified.save(name, decodeBase64Url(key));
+      // Verifying the key now shown is also accepting it.
+      if (keyChangeOf(this.#state, name)?.current === key) await this.acceptKey(name);
+    }
+    await this.#checkKeys();
+  }
+
+  /** Accepts `name`'s new key (after its key changed): the warning and the marks on its messages go. */
+  async acceptKey(name: string): Promise<void> {
+    const change = keyChangeOf(this.#state, name);
+    if (change === undefined) return;
+    await this.#client.trustKey(change.name, change.current);
+    this.#set(withoutKeyChange(this.#state, name));
+    await this.#checkKeys();
   }
 
   /** Sends a failed message again. */
@@ -282,6 +377,7 @@ export class ChatStore {
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       logger: console,
       ...this.#options.clientOptions,
+      mls: { ...this.#options.clientOptions?.mls, ...this.#vaultStores() },
       url: this.#options.url,
     });
     this.#stopBridge = bridgeClient(client, {
@@ -295,9 +391,78 @@ export class ChatStore {
       notify: (tone, text) => {
         this.#notify(tone, text);
       },
+      keysChanged: (notice) => {
+        if (notice !== undefined) this.#keyChanged(notice);
+        void this.#checkKeys();
+      },
       now: this.#now,
     });
     return client;
+  }
+
+  // The SDK keeps groups and pins in the signed-in profile's vault, and only while this tab
+  // owns it: what a session still writes after it stopped (another tab took over) is refused.
+  #vaultStores(): { stateStore: GroupStateStore; pinStore: PinStore } {
+    const current = (): Vault => {
+      if (this.#vault === undefined) throw new Error("this tab no longer uses the profile");
+      return this.#vault;
+    };
+    return {
+      stateStore: {
+        load: async (room) => await current().groups.load(room),
+        save: async (group) => {
+          await current().groups.save(group);
+        },
+        delete: async (room) => {
+          await current().groups.delete(room);
+        },
+      },
+      pinStore: {
+        load: async (name) => await current().pins.load(name),
+        save: async (name, key) => {
+          await current().pins.save(name, key);
+        },
+      },
+    };
+  }
+
+  // A key change as the SDK reported it: noted at once, so that the messages that follow it
+  // are marked even before the check of every key below has run.
+  #keyChanged(notice: KeyChangeNotice): void {
+    const wasVerified = this.#state.verified.has(notice.name) || keyChangeOf(this.#state, notice.name)?.wasVerified === true;
+    this.#set(withKeyChange(this.#state, { name: notice.name, previous: notice.previous, current: notice.current, rooms: [notice.room], wasVerified }));
+  }
+
+  // Compares every member's key in our groups with its pin and verified mark: a key change
+  // survives a reload (the pin stays until accepted), and "verified" holds for the verified key only.
+  async #checkKeys(): Promise<void> {
+    const vault = this.#vault;
+    const client = this.#client;
+    if (vault === undefined) return;
+    const names = new Map<string, string[]>();
+    for (const room of this.#state.rooms) {
+      for (const name of client.groupOf(room.name)?.members ?? []) {
+        if (sameName(name, this.#state.name)) continue;
+        names.set(name, [...(names.get(name) ?? []), room.name]);
+      }
+    }
+    const marks = await vault.verified.all();
+    const verified = new Set<string>();
+    const changes: { name: string; previous: string; current: string; rooms: string[]; wasVerified: boolean }[] = [];
+    for (const [name, rooms] of names) {
+      const [current, pinned] = await Promise.all([client.keyOf(name), vault.pins.load(name)]);
+      if (current === undefined) continue;
+      const mark = marks.get(name);
+      if (mark !== undefined && encodeBase64Url(mark) === current) verified.add(name);
+      if (pinned !== undefined && encodeBase64Url(pinned) !== current) {
+        const previous = encodeBase64Url(pinned);
+        changes.push({ name, previous, current, rooms, wasVerified: mark !== undefined && encodeBase64Url(mark) === previous });
+      }
+    }
+    if (vault !== this.#vault || client !== this.#client) return;
+    let state: ChatState = { ...this.#state, verified };
+    for (const change of changes) state = withKeyChange(state, change);
+    this.#set(state);
   }
 
   #connectionChanged(client: PigeonClient, connection: ChatState["connection"]): void {
@@ -331,7 +496,7 @@ export class ChatStore {
     if (this.#state.phase !== "signed-in") return;
     const { state, dropped } = withMemberships(this.#state, client.rooms, (room) => client.members(room));
     for (const room of dropped) this.#archive.forget(room);
-    this.#set(state);
+    this.#set(withModes(state, (room) => client.modeOf(room)));
   }
 
   // Connected while signed out, the sign-in screen can show the server's retention policy.
@@ -368,6 +533,22 @@ export class ChatStore {
   #set(state: ChatState): void {
     this.#cell.set(state);
     if (state.phase === "signed-in") this.#archive.roomsChanged(state.rooms);
+  }
+}
+
+/**
+ * Joins `room` creating it encrypted (or plain, when asked); an existing plain room is joined
+ * plain: the relay says which it is, and the room's header shows it.
+ */
+async function joinInItsMode(client: PigeonClient, room: string, plain: boolean, vault: Vault | undefined) {
+  if (plain) return await client.join(room, { mode: "plain" });
+  try {
+    return await client.join(room, { mode: "encrypted" });
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ROOM_NOT_ENCRYPTED")) throw error;
+    // A room this device was in encrypted is never taken as plain on the server's word.
+    if ((await vault?.groups.load(room)) !== undefined) throw error;
+    return await client.join(room, { mode: "plain" });
   }
 }
 

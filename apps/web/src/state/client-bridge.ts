@@ -1,5 +1,5 @@
-import type { ConnectionState, PigeonClient } from "@pigeon/client";
-import { sameName, withGap, withMembers, withMessage, withReceipts, withRestart, type ChatState } from "./chat-state.js";
+import type { ConnectionState, KeyChangeNotice, PigeonClient } from "@pigeon/client";
+import { sameName, withGap, withMembers, withMessage, withReceipts, withRestart, withUndecryptable, type ChatState } from "./chat-state.js";
 import { nextTypingExpiry, noteTyping } from "./typing.js";
 
 /** What the bridge reads and changes in its store. */
@@ -10,6 +10,11 @@ export interface BridgeHost {
   connectionChanged(connection: ConnectionState): void;
   /** Something the person should read. */
   notify(tone: "error" | "info", text: string): void;
+  /**
+   * Someone's key may have changed (a group's members changed), or did (`notice`): the store
+   * checks keys against pins and verified marks again.
+   */
+  keysChanged(notice?: KeyChangeNotice): void;
   now(): number;
 }
 
@@ -53,6 +58,15 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
     }),
     client.on("members", ({ room, members }) => {
       host.set(withMembers(host.get(), room, members));
+    }),
+    client.on("undecryptable", (notice) => {
+      host.set(withUndecryptable(host.get(), notice));
+    }),
+    client.on("group", () => {
+      host.keysChanged();
+    }),
+    client.on("keyChanged", (notice) => {
+      host.keysChanged(notice);
     }),
     client.on("error", ({ event, message }) => {
       host.notify("error", `The server refused ${event}: ${message}`);

@@ -25,6 +25,10 @@ export function describeError(error: unknown, subject = ""): string {
       return "Slow down a little: the server is limiting requests.";
     case "QUOTA_EXCEEDED":
       return `You can't join more rooms. ${message}`;
+    case "ROOM_NOT_ENCRYPTED":
+      return `${subject || "That room"} was end-to-end encrypted on this device, and the server now says it is a plain room. Pigeon won't send plaintext there unless you choose to: tick \u201cPlain room\u201d to join it anyway.`;
+    case "E2E_REQUIRED":
+      return `${subject || "That room"} is end-to-end encrypted, and this session can't take part in it.`;
     case "NOT_IN_ROOM":
       return `You are not in ${subject || "that room"} any more.`;
     default:

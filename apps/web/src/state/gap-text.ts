@@ -1,3 +1,4 @@
+import type { UndecryptableReason } from "@pigeon/client";
 import type { GapEntry } from "./room.js";
 
 const RESTARTED =
@@ -9,8 +10,9 @@ const RESTARTED =
  * @example
  * gapText({ from: 4, to: 15, reason: "ttl" }) // "12 messages expired on the server before you got them."
  */
-export function gapText({ from, to, reason }: Pick<GapEntry, "from" | "to" | "reason">): string {
+export function gapText({ from, to, reason, why, count: known }: Pick<GapEntry, "from" | "to" | "reason" | "why" | "count">): string {
   if (reason === "restarted") return RESTARTED;
+  if (reason === "undecryptable") return undecryptableText(why ?? "unreadable", known);
   const count = to - from + 1;
   const what = count === 1 ? "1 message" : `${count} messages`;
   switch (reason) {
@@ -23,5 +25,32 @@ export function gapText({ from, to, reason }: Pick<GapEntry, "from" | "to" | "re
       return `${what} ${count === 1 ? "was" : "were"} deleted from the server before you got ${count === 1 ? "it" : "them"}.`;
     case "lost":
       return `${what} could not be delivered to you.`;
+  }
+}
+
+/**
+ * The words for messages of an encrypted room that can't be shown: how many (when known), and why.
+ *
+ * @example
+ * undecryptableText("lost-state", 3) // "3 messages couldn't be decrypted: this device's keys for the room had fallen behind (…)"
+ */
+export function undecryptableText(why: UndecryptableReason, count: number | undefined): string {
+  const what = count === undefined ? "Some messages" : count === 1 ? "1 message" : `${count} messages`;
+  const were = count === 1 ? "was" : "were";
+  switch (why) {
+    case "before-join":
+      return `${what} ${were} sent before you joined the encrypted group, so ${count === 1 ? "it was" : "they were"} not encrypted for you.`;
+    case "lost-state":
+      return `${what} couldn't be decrypted: this device's keys for the room had fallen behind (messages expired, or its state was lost). It rejoined the encrypted group; new messages arrive as usual.`;
+    case "forged":
+      return `${what} ${were} rejected: the sender inside the encryption was not the person the server named.`;
+    case "unreadable":
+      return `${what} couldn't be decrypted (damaged, or not encrypted for this group).`;
+    case "not-encrypted":
+      return `${what} arrived unencrypted in this encrypted room and ${were} not shown.`;
+    case "own-not-kept":
+      return `${what} of yours, sent from another device or before this one lost its keys, can't be shown here.`;
+    case "not-kept":
+      return `${what} couldn't be kept on this device to show.`;
   }
 }

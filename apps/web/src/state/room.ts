@@ -1,5 +1,5 @@
-import type { DeliveredMessage, ExpiredNotice, GapReason, RestartNotice } from "@pigeon/client";
-import type { Member } from "@pigeon/protocol";
+import type { DeliveredMessage, ExpiredNotice, GapReason, RestartNotice, UndecryptableNotice, UndecryptableReason } from "@pigeon/client";
+import type { Member, RoomMode } from "@pigeon/protocol";
 
 /** How many messages and notices a room keeps in memory; older ones scroll away. */
 export const MAX_ROOM_ENTRIES = 500;
@@ -19,18 +19,24 @@ export interface MessageEntry {
   readonly replayed: boolean;
   /** The sender's id for it, if it gave one: an outbox entry's `localId`, for own messages typed here. */
   readonly clientId?: string;
+  /** Came from a key the person has not accepted yet (its sender's key changed): marked until they do. */
+  readonly newKey?: boolean;
 }
 
 /**
- * Messages this identity will never get (expired or dropped by the room's quota), or, with
- * reason `restarted`, the point where the room started over on the server (from and to are 0).
+ * Messages this identity will never get (expired or dropped by the room's quota); with reason
+ * `undecryptable`, messages of an encrypted room it got but could not read (`why` says why,
+ * `count` how many, when known); with reason `restarted`, the point where the room started over
+ * on the server (from and to are 0).
  */
 export interface GapEntry {
   readonly kind: "gap";
   readonly key: string;
   readonly from: number;
   readonly to: number;
-  readonly reason: GapReason | "restarted";
+  readonly reason: GapReason | "restarted" | "undecryptable";
+  readonly why?: UndecryptableReason;
+  readonly count?: number;
 }
 
 /** One line of a room's timeline. */
@@ -46,6 +52,8 @@ export interface Room {
   readonly firstUnread: string | undefined;
   /** Undefined until the server sent a member list. */
   readonly members: readonly Member[] | undefined;
+  /** `encrypted` (end-to-end, MLS) or `plain`; undefined until the server said (a room restored from history). */
+  readonly mode?: RoomMode;
 }
 
 /**
@@ -65,7 +73,7 @@ export function createRoom(name: string, members?: readonly Member[]): Room {
  * @example
  * room = addMessage(room, message, { own: false, seen: false });
  */
-export function addMessage(room: Room, message: DeliveredMessage, { own, seen }: { own: boolean; seen: boolean }): Room {
+export function addMessage(room: Room, message: DeliveredMessage, { own, seen, newKey = false }: { own: boolean; seen: boolean; newKey?: boolean }): Room {
   if (room.entries.some((entry) => entry.key === message.id)) return room;
   const entry: MessageEntry = {
     kind: "message",
@@ -77,6 +85,7 @@ export function addMessage(room: Room, message: DeliveredMessage, { own, seen }:
     own,
     replayed: message.replayed,
     ...(message.clientId === undefined ? {} : { clientId: message.clientId }),
+    ...(newKey ? { newKey } : {}),
   };
   const unseen = !own && !seen;
   return {
@@ -97,6 +106,31 @@ export function addGap(room: Room, notice: ExpiredNotice): Room {
   const entry: GapEntry = { kind: "gap", key: `gap-${notice.from}-${notice.to}`, from: notice.from, to: notice.to, reason: notice.reason };
   if (room.entries.some((existing) => existing.key === entry.key)) return room;
   return { ...room, entries: capped([...room.entries, entry]) };
+}
+
+/**
+ * The room with a notice for messages of an encrypted room that could not be read.
+ *
+ * @example
+ * room = addUndecryptable(room, { room: "team", from: 3, to: 9, count: 5, reason: "lost-state" });
+ */
+export function addUndecryptable(room: Room, notice: UndecryptableNotice): Room {
+  const entry: GapEntry = {
+    kind: "gap",
+    key: `undecryptable-${notice.from}-${notice.to}-${notice.reason}`,
+    from: notice.from,
+    to: notice.to,
+    reason: "undecryptable",
+    why: notice.reason,
+    ...(notice.count === undefined ? {} : { count: notice.count }),
+  };
+  if (room.entries.some((existing) => existing.key === entry.key)) return room;
+  return { ...room, entries: capped([...room.entries, entry]) };
+}
+
+/** The room with its mode, as the server told it. */
+export function setMode(room: Room, mode: RoomMode | undefined): Room {
+  return mode === undefined || room.mode === mode ? room : { ...room, mode };
 }
 
 /**

@@ -1,11 +1,13 @@
-import { MemoryKeyStore } from "@pigeon/crypto";
+import { createIdentityKey, MemoryKeyStore } from "@pigeon/crypto";
 import { startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRoom, type ChatState } from "../../src/state/chat-state.js";
 import { ChatStore, type NamedKeyStore } from "../../src/state/chat-store.js";
+import type { TabLock } from "../../src/state/tab-lock.js";
 import { memoryProfileMemory, type ProfileMemory } from "../../src/state/profile-memory.js";
 import { MemoryHistoryStore, type HistoryStore } from "../../src/storage/history-store.js";
 import { MemoryOutboxStore, type OutboxStore } from "../../src/storage/outbox-store.js";
+import { memoryVaults, type Vault } from "../../src/storage/vault.js";
 import { startCuttableProxy } from "../support/cuttable-proxy.js";
 
 /** A browser's storage: its keys and the name it remembers. */
@@ -14,6 +16,8 @@ interface Device {
   memory: ProfileMemory;
   history: HistoryStore;
   outbox: OutboxStore;
+  /** Encrypted rooms' group state and pins, as IndexedDB keeps them across reloads. */
+  vault: (profile: string) => Vault;
 }
 
 function newDevice(): Device {
@@ -23,6 +27,7 @@ function newDevice(): Device {
     memory: memoryProfileMemory(),
     history: new MemoryHistoryStore(),
     outbox: new MemoryOutboxStore(),
+    vault: memoryVaults(),
     keys: {
       load: (profile) => store.load(profile),
       save: async (profile, identity) => {
@@ -60,13 +65,15 @@ const texts = (state: ChatState, room: string) =>
 describe("ChatStore against a real relay", () => {
   let server: TestServer;
   const stores: ChatStore[] = [];
-  const open = (device: Device, url = server.url) => {
+  const open = (device: Device, url = server.url, tabLock?: TabLock) => {
     const store = new ChatStore({
+      ...(tabLock === undefined ? {} : { tabLock }),
       url,
       keyStore: device.keys,
       memory: device.memory,
       history: device.history,
       outboxStore: device.outbox,
+      vault: device.vault,
       clientOptions: { logger: { warn: () => undefined } },
     });
     stores.push(store);
@@ -188,4 +195,169 @@ describe("ChatStore against a real relay", () => {
     expect(alice.getSnapshot().rooms.map((room) => room.name)).toEqual(["lobby"]);
     expect(alice.getSnapshot().activeRoom).toBe("lobby");
   });
+
+  describe("encrypted rooms", () => {
+    const gaps = (state: ChatState, room: string) => (findRoom(state, room)?.entries ?? []).flatMap((entry) => (entry.kind === "gap" ? [entry] : []));
+
+    it("creates rooms encrypted; a plain one only when asked, and an existing plain room is joined plain", async () => {
+      const alice = await signedIn("alice", { rooms: ["team"] });
+      expect(findRoom(alice.getSnapshot(), "team")?.mode).toBe("encrypted");
+      expect(await alice.join("tutorial", { plain: true })).toBe(true);
+      expect(findRoom(alice.getSnapshot(), "tutorial")?.mode).toBe("plain");
+
+      const bob = await signedIn("bob", { rooms: ["team", "tutorial"] });
+      expect(findRoom(bob.getSnapshot(), "team")?.mode).toBe("encrypted");
+      expect(findRoom(bob.getSnapshot(), "tutorial")?.mode).toBe("plain");
+      bob.select("team");
+      bob.send("only for the group");
+      await until(alice, (state) => texts(state, "team").includes("bob: only for the group"));
+    });
+
+    it("never takes a room it was in encrypted as plain on the server's word", async () => {
+      const device = newDevice();
+      const alice = await signedIn("alice", { device, rooms: ["team"] });
+      await alice.dispose();
+      // The server forgets the room (a restart of the memory store), and someone makes a plain
+      // room of that name meanwhile: joining it again must not quietly send plaintext there.
+      const port = Number(new URL(server.url).port);
+      await server.close();
+      server = await startTestServer({ receiptIntervalMs: 20 }, { port });
+      await signedIn("mallory", { rooms: [] }).then((mallory) => mallory.join("team", { plain: true }));
+
+      const again = open(device);
+      await again.start();
+      await until(again, (state) => state.phase === "signed-in");
+      expect(await again.join("team")).toBe(false);
+      expect(again.getSnapshot().notice?.text).toMatch(/^Couldn't join team: .*encrypted/u);
+      expect(findRoom(again.getSnapshot(), "team")).toBeUndefined();
+    });
+
+    it("continues in its groups after a reload; without its group state it says what it could not read", async () => {
+      const device = newDevice();
+      const bob = await signedIn("bob", { device });
+      const alice = await signedIn("alice");
+      alice.send("one");
+      await until(bob, (state) => texts(state, "lobby").length === 1);
+      await bob.dispose();
+      alice.send("two");
+      await until(alice, (state) => state.outbox[1]?.state === "accepted");
+
+      // Same storage: the same group, so "two" is read and nothing is reported.
+      const reloaded = open(device);
+      await reloaded.start();
+      await until(reloaded, (state) => texts(state, "lobby").length === 2);
+      expect(gaps(reloaded.getSnapshot(), "lobby")).toEqual([]);
+      await reloaded.dispose();
+      alice.send("three");
+      await until(alice, (state) => state.outbox[2]?.state === "accepted");
+
+      // The group state lost (another browser's storage with the same key): a notice, not a blank.
+      const lost = { ...device, vault: newDevice().vault };
+      const fresh = open(lost);
+      await fresh.start();
+      const state = await until(fresh, (s) => gaps(s, "lobby").length > 0);
+      expect(gaps(state, "lobby")).toEqual([expect.objectContaining({ reason: "undecryptable", why: "lost-state", count: 1 })]);
+      // It rejoined the group by itself: what is sent now is read.
+      alice.send("four");
+      await until(fresh, (s) => texts(s, "lobby").includes("alice: four"));
+    });
+
+    it("warns of a changed key until it is accepted, marks what that key sent, and keeps the warning across a reload", async () => {
+      const device = newDevice();
+      const stale = createIdentityKey().publicKey;
+      await device.vault("alice").pins.save("bob", stale);
+      const alice = await signedIn("alice", { device });
+      const bob = await signedIn("bob");
+      let state = await until(alice, (s) => s.keyChanges.length === 1);
+      expect(state.keyChanges[0]).toMatchObject({ name: "bob", rooms: ["lobby"], wasVerified: false });
+      bob.send("trust me");
+      state = await until(alice, (s) => texts(s, "lobby").includes("bob: trust me"));
+      expect(findRoom(state, "lobby")?.entries.at(-1)).toMatchObject({ newKey: true });
+
+      await alice.dispose();
+      const again = open(device);
+      await again.start();
+      state = await until(again, (s) => s.keyChanges.length === 1);
+      expect(state.keyChanges[0]?.name).toBe("bob");
+
+      await again.acceptKey("bob");
+      expect(again.getSnapshot().keyChanges).toEqual([]);
+      bob.send("accepted now");
+      state = await until(again, (s) => texts(s, "lobby").includes("bob: accepted now"));
+      expect(findRoom(state, "lobby")?.entries.at(-1)).not.toHaveProperty("newKey");
+    });
+
+    it("marks a contact verified for its key; the mark lapses when the name shows another key", async () => {
+      const device = newDevice();
+      const alice = await signedIn("alice", { device });
+      const bob = await signedIn("bob");
+      await until(alice, (s) => findRoom(s, "lobby")?.members?.length === 2);
+      const [mine, theirs] = await Promise.all([alice.safetyNumber("bob"), bob.safetyNumber("alice")]);
+      expect(mine?.digits).toMatch(/^\d{60}$/u);
+      expect(mine?.digits).toBe(theirs?.digits);
+      await alice.setVerified("bob", true);
+      expect([...alice.getSnapshot().verified]).toEqual(["bob"]);
+
+      // The mark is for bob's key: pretend it was another one, and it no longer holds.
+      await device.vault("alice").verified.save("bob", createIdentityKey().publicKey);
+      await alice.setVerified("carol", true);
+      expect([...alice.getSnapshot().verified]).toEqual([]);
+      await alice.setVerified("bob", false);
+      expect(await device.vault("alice").verified.all()).toEqual(new Map());
+    });
+
+    it("lets one store at a time use a profile: a second is told, and may take it over", async () => {
+      const device = newDevice();
+      const lock = sharedLock();
+      const first = open(device, server.url, lock.forTab());
+      await first.start();
+      await first.signIn("alice");
+      expect(await first.join("team")).toBe(true);
+
+      const second = open(device, server.url, lock.forTab());
+      await second.start();
+      expect(second.getSnapshot()).toMatchObject({ phase: "elsewhere", name: "alice" });
+      await second.useHere();
+      await until(second, (s) => s.phase === "signed-in" && findRoom(s, "team")?.mode === "encrypted");
+      expect(first.getSnapshot()).toMatchObject({ phase: "elsewhere", connection: "disconnected" });
+
+      const bob = await signedIn("bob", { rooms: ["team"] });
+      bob.send("for the tab in use");
+      await until(second, (s) => texts(s, "team").includes("bob: for the tab in use"));
+      expect(gaps(second.getSnapshot(), "team")).toEqual([]);
+    });
+  });
 });
+
+/** Tab locks over one shared holder, as Web Locks are over one browser profile's tabs. */
+function sharedLock(): { forTab(): TabLock } {
+  const holders = new Map<string, { lost: () => Promise<void>; release: () => void }>();
+  return {
+    forTab() {
+      let lost: () => Promise<void> = () => Promise.resolve();
+      let mine: string | undefined;
+      const release = () => {
+        if (mine !== undefined && holders.get(mine)?.release === release) holders.delete(mine);
+        mine = undefined;
+      };
+      return {
+        async acquire(profile, { takeOver }) {
+          const holder = holders.get(profile);
+          if (holder !== undefined && holder.release !== release) {
+            if (!takeOver) return false;
+            await holder.lost();
+            holder.release();
+          }
+          release();
+          mine = profile;
+          holders.set(profile, { lost: () => lost(), release });
+          return true;
+        },
+        release,
+        onTakeOver(listener) {
+          lost = listener;
+        },
+      };
+    },
+  };
+}
