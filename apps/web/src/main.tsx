@@ -6,18 +6,23 @@ import { openStorage } from "./storage/open-storage.js";
 import { serverUrl } from "./lib/server-url.js";
 import { ChatStore } from "./state/chat-store.js";
 import { localProfileMemory } from "./state/profile-memory.js";
+import { soleTabLock, webTabLock } from "./state/tab-lock.js";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root");
 
-const { keys, history, outbox, persistent } = await openStorage();
+const { keys, history, outbox, vault, persistent } = await openStorage();
 const store = new ChatStore({
   url: serverUrl(new URL(window.location.href)),
   keyStore: keys,
   history,
   outboxStore: outbox,
+  vault,
   memory: localProfileMemory(persistent ? window.localStorage : undefined),
+  // One tab at a time per profile: its encrypted rooms' state is stored once, by one writer.
+  // Without storage that outlives the tab (or Web Locks), each tab is on its own anyway.
+  tabLock: persistent && "locks" in navigator ? webTabLock(navigator.locks, new BroadcastChannel("pigeon-tabs")) : soleTabLock(),
 });
 // Keep what arrived (and what was typed) in the last moments before the tab goes away.
 window.addEventListener("pagehide", () => {

@@ -1,17 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useChatState, useChatStore } from "../hooks/chat-context.js";
 import { useDocumentTitle } from "../hooks/use-document-title.js";
-import { findRoom } from "../state/chat-state.js";
+import { findRoom, sameName } from "../state/chat-state.js";
 import type { TimelineSources } from "../state/timeline.js";
 import { Composer } from "./composer.js";
 import { ConnectionBanner } from "./connection-banner.js";
 import { EmptyRoomState } from "./empty-room-state.js";
-import { MemberPanel } from "./member-panel.js";
+import { KeyChangeWarning } from "./key-change-warning.js";
+import { MemberPanel, type Trust } from "./member-panel.js";
 import { MessageList } from "./message-list.js";
 import { NoticeToast } from "./notice-toast.js";
 import { RoomHeader } from "./room-header.js";
 import { RoomSidebar } from "./room-sidebar.js";
 import { TypingIndicator } from "./typing-indicator.js";
+import { VerifyDialog } from "./verify-dialog.js";
 
 type Panel = "none" | "rooms" | "members";
 
@@ -20,6 +22,7 @@ export function ChatScreen() {
   const store = useChatStore();
   const state = useChatState();
   const [panel, setPanel] = useState<Panel>("none");
+  const [verifying, setVerifying] = useState<string | undefined>(undefined);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const joinRef = useRef<HTMLInputElement>(null);
   const room = findRoom(state, state.activeRoom);
@@ -63,6 +66,16 @@ export function ChatScreen() {
   }, [panel, closePanel]);
 
   const typing = room === undefined ? [] : store.typingIn(room.name);
+  const unaccepted = useMemo(() => new Set(state.keyChanges.map((change) => change.name)), [state.keyChanges]);
+  const trust: Trust | undefined = useMemo(
+    () => (room?.mode === "encrypted" ? { verified: state.verified, changed: unaccepted, onVerify: setVerifying } : undefined),
+    [room?.mode, state.verified, unaccepted],
+  );
+  // Warnings for the people of the open room whose key changed.
+  const warnings =
+    room === undefined
+      ? []
+      : state.keyChanges.filter((change) => change.rooms.includes(room.name) || room.members?.some((member) => sameName(member.name, change.name)));
 
   return (
     <div className={room === undefined ? "chat chat-no-room" : "chat"} data-panel={panel}>
@@ -81,22 +94,33 @@ export function ChatScreen() {
           }}
         />
         <ConnectionBanner connection={state.connection} waiting={waiting} />
+        {warnings.map((change) => (
+          <KeyChangeWarning key={change.name} change={change} onVerify={setVerifying} />
+        ))}
         {room === undefined || state.name === undefined ? (
           <EmptyRoomState onChooseRoom={chooseRoom} />
         ) : (
           <>
-            <MessageList room={room} sources={sources} name={state.name} />
+            <MessageList room={room} sources={sources} name={state.name} unaccepted={unaccepted} />
             <TypingIndicator users={typing} />
-            <Composer room={room.name} offline={!connected} inputRef={composerRef} />
+            <Composer room={room.name} offline={!connected} plain={room.mode === "plain"} inputRef={composerRef} />
           </>
         )}
       </main>
       {room === undefined || state.name === undefined ? null : (
         <div className="panel-members">
-          <MemberPanel room={room} me={state.name} offline={!connected} />
+          <MemberPanel room={room} me={state.name} offline={!connected} trust={trust} />
         </div>
       )}
       <NoticeToast notice={state.notice} />
+      {verifying === undefined ? null : (
+        <VerifyDialog
+          name={verifying}
+          onClose={() => {
+            setVerifying(undefined);
+          }}
+        />
+      )}
     </div>
   );
 }

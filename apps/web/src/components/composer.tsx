@@ -9,11 +9,13 @@ const COUNTER_FROM = MAX_TEXT_LENGTH - 200;
 interface ComposerProps {
   room: string;
   offline: boolean;
+  /** The room is plain: say so where the message is written. */
+  plain: boolean;
   inputRef: RefObject<HTMLTextAreaElement | null>;
 }
 
 /** Writing a message: Enter sends, Shift+Enter starts a new line. Works offline too. */
-export function Composer({ room, offline, inputRef }: ComposerProps) {
+export function Composer({ room, offline, plain, inputRef }: ComposerProps) {
   const store = useChatStore();
   // One draft per room, so switching rooms keeps what was being written.
   const [drafts, setDrafts] = useState<ReadonlyMap<string, string>>(new Map());
@@ -47,7 +49,7 @@ export function Composer({ room, offline, inputRef }: ComposerProps) {
         name="message"
         rows={1}
         maxLength={MAX_TEXT_LENGTH}
-        placeholder={offline ? `Message #${room} (sent when back online)` : `Message #${room}`}
+        placeholder={`Message #${room}${plain ? " (not encrypted)" : ""}${offline ? " (sent when back online)" : ""}`}
         value={text}
         aria-describedby="composer-hint"
         onChange={(event) => {

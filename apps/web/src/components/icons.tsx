@@ -70,3 +70,27 @@ export const OfflineIcon = icon(
 
 /** A cross: close or dismiss. */
 export const CloseIcon = icon(<path d="m6 6 12 12M18 6 6 18" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />);
+
+/** A closed padlock: end-to-end encrypted. */
+export const LockIcon = icon(
+  <>
+    <rect x="5" y="10.5" width="14" height="10" rx="2" fill="currentColor" />
+    <path d="M8 10.5V8a4 4 0 0 1 8 0v2.5" fill="none" stroke="currentColor" strokeWidth="2.2" />
+  </>,
+);
+
+/** An open padlock: not encrypted. */
+export const OpenLockIcon = icon(
+  <>
+    <rect x="5" y="10.5" width="14" height="10" rx="2" fill="none" stroke="currentColor" strokeWidth="2" />
+    <path d="M8 10.5V8a4 4 0 0 1 7.7-1.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+  </>,
+);
+
+/** A shield with a tick: a verified contact. */
+export const VerifiedIcon = icon(
+  <>
+    <path d="M12 2.5 4.5 5.5v6c0 4.6 3.1 8.4 7.5 10 4.4-1.6 7.5-5.4 7.5-10v-6z" fill="currentColor" />
+    <path d="m8.5 12 2.5 2.5 4.5-5" fill="none" stroke="#fff" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+  </>,
+);

@@ -2,8 +2,18 @@ import type { Member } from "@pigeon/protocol";
 import { sameName } from "../state/chat-state.js";
 import type { Room } from "../state/room.js";
 import { Avatar } from "./avatar.js";
+import { AlertIcon, VerifiedIcon } from "./icons.js";
 
-function MemberGroup({ title, members, me }: { title: string; members: readonly Member[]; me: string }) {
+/** What the panel shows of each member's key, in an encrypted room. */
+export interface Trust {
+  readonly verified: ReadonlySet<string>;
+  /** Names whose key changed and is not accepted yet. */
+  readonly changed: ReadonlySet<string>;
+  /** Opens the safety number of `name`. */
+  readonly onVerify: (name: string) => void;
+}
+
+function MemberGroup({ title, members, me, trust }: { title: string; members: readonly Member[]; me: string; trust: Trust | undefined }) {
   if (members.length === 0) return null;
   return (
     <section className="member-group" aria-label={`${title}, ${members.length}`}>
@@ -11,23 +21,48 @@ function MemberGroup({ title, members, me }: { title: string; members: readonly 
         {title} <span className="member-count">{members.length}</span>
       </h3>
       <ul>
-        {members.map((member) => (
-          <li key={member.name} className={member.online ? "member member-online" : "member member-offline"}>
-            <Avatar name={member.name} online={member.online} />
-            <span className="member-name">
-              {member.name}
-              {sameName(member.name, me) ? <span className="member-you"> (you)</span> : null}
-            </span>
-            <span className="visually-hidden">{member.online ? ", online" : ", offline"}</span>
-          </li>
-        ))}
+        {members.map((member) => {
+          const mine = sameName(member.name, me);
+          const verified = trust?.verified.has(member.name) === true;
+          const changed = trust?.changed.has(member.name) === true;
+          return (
+            <li key={member.name} className={member.online ? "member member-online" : "member member-offline"}>
+              <Avatar name={member.name} online={member.online} />
+              <span className="member-name">
+                {member.name}
+                {mine ? <span className="member-you"> (you)</span> : null}
+              </span>
+              <span className="visually-hidden">{member.online ? ", online" : ", offline"}</span>
+              {changed ? (
+                <span className="member-trust member-trust-changed">
+                  <AlertIcon /> key changed
+                </span>
+              ) : verified ? (
+                <span className="member-trust member-trust-verified">
+                  <VerifiedIcon /> verified
+                </span>
+              ) : null}
+              {trust === undefined || mine ? null : (
+                <button
+                  type="button"
+                  className="link-button member-verify"
+                  onClick={() => {
+                    trust.onVerify(member.name);
+                  }}
+                >
+                  Verify<span className="visually-hidden"> {member.name}</span>
+                </button>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
 }
 
-/** Who is in the open room, online first. */
-export function MemberPanel({ room, me, offline }: { room: Room; me: string; offline: boolean }) {
+/** Who is in the open room, online first; in an encrypted room, whom the person verified, and a way to. */
+export function MemberPanel({ room, me, offline, trust }: { room: Room; me: string; offline: boolean; trust: Trust | undefined }) {
   const members = [...(room.members ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <aside className="members" id="members-panel" aria-label={`People in #${room.name}`}>
@@ -36,12 +71,13 @@ export function MemberPanel({ room, me, offline }: { room: Room; me: string; off
         <p className="members-empty">Waiting for the member list…</p>
       ) : (
         <>
-          <MemberGroup title="Online" members={members.filter((member) => member.online)} me={me} />
-          <MemberGroup title="Offline" members={members.filter((member) => !member.online)} me={me} />
+          <MemberGroup title="Online" members={members.filter((member) => member.online)} me={me} trust={trust} />
+          <MemberGroup title="Offline" members={members.filter((member) => !member.online)} me={me} trust={trust} />
           <p className="members-note">
             {offline
               ? "You are offline: this is who was online when the connection went."
               : "Offline members get what they missed when they come back."}
+            {trust === undefined ? null : " Verify someone by comparing safety numbers with them in person or on a call."}
           </p>
         </>
       )}

@@ -16,6 +16,8 @@ interface MessageBubbleProps {
   localId: string | undefined;
   /** The same sender as the line before: the name and avatar are not repeated. */
   continued: boolean;
+  /** Sent with a key the person has not accepted yet (the sender's key changed). */
+  newKey?: boolean;
   now: number;
 }
 
@@ -29,9 +31,15 @@ function LinkButton({ onClick, children }: { onClick: () => void; children: Reac
 }
 
 /** One message: sender, time, text; own ones on the right with their status. */
-export function MessageBubble({ user, text, at, own, replayed, status, localId, continued, now }: MessageBubbleProps) {
+export function MessageBubble({ user, text, at, own, replayed, status, localId, continued, newKey = false, now }: MessageBubbleProps) {
   const store = useChatStore();
-  const classes = ["message", own ? "message-own" : "message-other", continued ? "message-continued" : "", replayed ? "message-replayed" : ""];
+  const classes = [
+    "message",
+    own ? "message-own" : "message-other",
+    continued ? "message-continued" : "",
+    replayed ? "message-replayed" : "",
+    newKey ? "message-new-key" : "",
+  ];
   return (
     <li className={classes.filter((name) => name !== "").join(" ")} data-testid="message">
       {own || continued ? null : <Avatar name={user} />}
@@ -43,6 +51,11 @@ export function MessageBubble({ user, text, at, own, replayed, status, localId, 
             {formatTime(at, now)}
           </time>
           {replayed ? <span className="tag tag-away">while you were away</span> : null}
+          {newKey ? (
+            <span className="tag tag-new-key" title={`${user}'s key changed and you have not accepted the new one yet`}>
+              new key<span className="visually-hidden">, not accepted yet</span>
+            </span>
+          ) : null}
         </p>
         <p className="message-text">{text}</p>
         {status === undefined ? null : (

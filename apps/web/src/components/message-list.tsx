@@ -17,7 +17,7 @@ function senderOf(item: TimelineItem | undefined): { user: string; at: number } 
 }
 
 /** The open room's timeline, kept at its newest line while the person reads the latest. */
-export function MessageList({ room, sources, name }: { room: Room; sources: TimelineSources; name: string }) {
+export function MessageList({ room, sources, name, unaccepted }: { room: Room; sources: TimelineSources; name: string; unaccepted: ReadonlySet<string> }) {
   const items = useMemo(() => timeline(room, sources), [room, sources]);
   const scroller = useRef<HTMLDivElement>(null);
   useStickToBottom(scroller, items, room.name);
@@ -36,7 +36,7 @@ export function MessageList({ room, sources, name }: { room: Room; sources: Time
             case "divider":
               return <TimelineDivider key={item.key} label={item.label} />;
             case "gap":
-              return <GapNotice key={item.key} gap={item.gap} />;
+              return <GapNotice key={item.key} gap={item.gap} encrypted={room.mode === "encrypted"} />;
             case "message":
             case "pending": {
               const current = senderOf(item);
@@ -54,6 +54,7 @@ export function MessageList({ room, sources, name }: { room: Room; sources: Time
                   status={item.status}
                   localId={item.localId}
                   continued={continued}
+                  newKey={item.message.newKey === true && unaccepted.has(item.message.user)}
                   now={now}
                 />
               ) : (

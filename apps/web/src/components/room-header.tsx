@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { Room } from "../state/room.js";
 import { MenuIcon, PeopleIcon } from "./icons.js";
+import { RoomModeBadge } from "./room-mode-badge.js";
 
 interface RoomHeaderProps {
   room: Room | undefined;
@@ -46,9 +47,14 @@ export function RoomHeader({ room, unreadElsewhere, panel, onToggle, onLeave }: 
       </PanelToggle>
       <div className="room-title">
         <h1>{room === undefined ? "Pigeon" : `#${room.name}`}</h1>
-        {members === undefined ? null : (
+        {members === undefined && room?.mode === undefined ? null : (
           <p className="room-subtitle">
-            {members.length} {members.length === 1 ? "member" : "members"}, {online} online
+            {room?.mode === undefined ? null : <RoomModeBadge mode={room.mode} />}
+            {members === undefined ? null : (
+              <span>
+                {members.length} {members.length === 1 ? "member" : "members"}, {online} online
+              </span>
+            )}
           </p>
         )}
       </div>

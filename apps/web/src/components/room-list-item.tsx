@@ -16,6 +16,7 @@ export function RoomListItem({ room, active, onOpen }: { room: Room; active: boo
           #
         </span>
         <span className="room-link-name">{room.name}</span>
+        {room.mode === "plain" ? <span className="visually-hidden">, not encrypted</span> : null}
         {room.unread > 0 ? (
           <span className="badge">
             {room.unread > 99 ? "99+" : room.unread}

@@ -5,16 +5,18 @@ const RESTARTED =
   "This room started over on the server (it restarted or lost its data). Messages sent while it was down may be missing; everything from here on arrives.";
 
 /**
- * The words for messages that will never arrive, or for a room that started over.
+ * The words for messages that will never arrive, or for a room that started over. In an
+ * `encrypted` room the count is at most that many messages.
  *
  * @example
  * gapText({ from: 4, to: 15, reason: "ttl" }) // "12 messages expired on the server before you got them."
  */
-export function gapText({ from, to, reason, why, count: known }: Pick<GapEntry, "from" | "to" | "reason" | "why" | "count">): string {
+export function gapText({ from, to, reason, why, count: known }: Pick<GapEntry, "from" | "to" | "reason" | "why" | "count">, encrypted = false): string {
   if (reason === "restarted") return RESTARTED;
   if (reason === "undecryptable") return undecryptableText(why ?? "unreadable", known);
   const count = to - from + 1;
-  const what = count === 1 ? "1 message" : `${count} messages`;
+  // An encrypted room's log also holds its group changes: the server can't tell them apart.
+  const what = `${encrypted ? "Up to " : ""}${count === 1 ? "1 message" : `${count} messages`}`;
   switch (reason) {
     case "quota":
       return `${what} ${count === 1 ? "was" : "were"} dropped by the room's limit before you got ${count === 1 ? "it" : "them"}.`;

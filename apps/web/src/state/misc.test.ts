@@ -79,12 +79,29 @@ describe("gap text", () => {
     expect(gapText({ from: 1, to: 2, reason: "unspecified" })).toBe("2 messages were deleted from the server before you got them.");
     expect(gapText({ from: 0, to: 0, reason: "restarted" })).toMatch(/^This room started over on the server/);
   });
+
+  it("says 'up to' in encrypted rooms, whose log also holds group changes", () => {
+    expect(gapText({ from: 3, to: 5, reason: "unspecified" }, true)).toBe("Up to 3 messages were deleted from the server before you got them.");
+  });
+
+  it("says how many messages of an encrypted room could not be read, and why, never a blank", () => {
+    const lost = gapText({ from: 3, to: 9, reason: "undecryptable", why: "lost-state", count: 2 });
+    expect(lost).toMatch(/^2 messages couldn't be decrypted: this device's keys for the room had fallen behind/u);
+    expect(gapText({ from: 3, to: 3, reason: "undecryptable", why: "before-join", count: 1 })).toBe(
+      "1 message was sent before you joined the encrypted group, so it was not encrypted for you.",
+    );
+    expect(gapText({ from: 3, to: 9, reason: "undecryptable", why: "forged" })).toMatch(/^Some messages were rejected/u);
+    for (const why of ["unreadable", "not-encrypted", "own-not-kept", "not-kept"] as const) {
+      expect(gapText({ from: 1, to: 1, reason: "undecryptable", why, count: 1 })).toMatch(/^1 message /u);
+    }
+  });
 });
 
 describe("error words", () => {
   it("turns codes into sentences for people", () => {
     expect(describeError(new PigeonError("NAME_TAKEN", "taken"), "alice")).toBe("Someone else is using the name alice. Pick another one.");
     expect(describeError(new Error("boom"))).toBe("boom");
+    expect(describeError(new PigeonError("ROOM_NOT_ENCRYPTED", "plain"), "team")).toMatch(/^team was end-to-end encrypted on this device/u);
     expect(sentence("room must not be empty")).toBe("Room must not be empty.");
     expect(sentence("Done!")).toBe("Done!");
   });

@@ -32,7 +32,10 @@ export class IndexedDbGroupStateStore implements GroupStateStore {
   }
 
   async save(group: StoredGroup): Promise<void> {
-    const transaction = this.database.transaction(GROUPS, "readwrite");
+    // The SDK acks the room's entries once this resolves, and the server then deletes them: the
+    // state must be on disk by then, not only in the browser's write buffers ("relaxed", the
+    // default in Chromium, can lose it when the browser is closed or killed right after).
+    const transaction = this.database.transaction(GROUPS, "readwrite", { durability: "strict" });
     const record: GroupRecord = { profile: this.profile, room: group.room, group };
     transaction.objectStore(GROUPS).put(record);
     await transactionDone(transaction);

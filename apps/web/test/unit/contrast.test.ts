@@ -56,6 +56,11 @@ const TEXT_PAIRS: [string, string][] = [
   ["on-away", "surface"],
   ["on-away", "bubble-other"],
   ["on-danger-surface", "danger-surface"],
+  ["secure", "secure-surface"],
+  ["secure", "surface"],
+  ["secure", "page"],
+  ["accent", "page"],
+  ["on-danger-surface", "surface"],
 ];
 
 const AVATARS = [...css.matchAll(/\.avatar-\d \{ background: (#[0-9a-f]{6}); \}/giu)].map((match) => match[1] ?? "");

@@ -29,13 +29,49 @@ export class ChatPage {
     await this.page.getByRole("button", { name: "Sign out" }).or(this.page.getByRole("button", { name: /^Rooms/u })).first().waitFor({ timeout: UI_WAIT_MS });
   }
 
-  /** Joins `room` with the sidebar's Room field (opening the rooms panel on a phone). */
-  async join(room: string): Promise<void> {
+  /**
+   * Joins `room` with the sidebar's Room field (opening the rooms panel on a phone); with
+   * `plain`, ticks "Plain room" first, so that a new room is made plain.
+   */
+  async join(room: string, { plain = false }: { plain?: boolean } = {}): Promise<void> {
     await this.#showRooms();
+    if (plain) await this.page.getByLabel("Plain room (not encrypted)").check();
     const field = this.page.getByLabel("Room", { exact: true });
     await field.fill(room);
     await field.press("Enter");
     await this.roomHeading(room).waitFor({ timeout: UI_WAIT_MS });
+    // The room shows as soon as the server sent its members; the mode once the join is done
+    // (for an encrypted room: in its group, with the group's state saved).
+    await this.roomMode();
+  }
+
+  /** The open room's mode as its header shows it ("Encrypted" or "Not encrypted"), once shown. */
+  async roomMode(): Promise<string> {
+    const label = this.page.locator(".room-header [data-testid=room-mode] .mode-label");
+    await label.waitFor({ timeout: UI_WAIT_MS });
+    return (await label.textContent()) ?? "";
+  }
+
+  /** The warning that `name`'s key changed, in the open room. */
+  keyWarning(name: string): Locator {
+    return this.page.getByRole("alert", { name: `${name}'s key changed` });
+  }
+
+  /**
+   * Opens `name`'s safety number from the member list (opening the People panel on a phone)
+   * and resolves with its 60 digits; the Verify dialog stays open.
+   */
+  async safetyNumber(name: string): Promise<string> {
+    await this.#showMembers();
+    await this.members().getByRole("button", { name: `Verify ${name}`, exact: true }).click();
+    const number = this.verifyDialog().getByTestId("safety-number");
+    await number.waitFor({ timeout: UI_WAIT_MS });
+    return ((await number.textContent()) ?? "").replace(/\D/gu, "");
+  }
+
+  /** The open Verify dialog. */
+  verifyDialog(): Locator {
+    return this.page.getByRole("dialog", { name: /^Verify /u });
   }
 
   /** Opens a joined room from the rooms list. */
@@ -60,7 +96,9 @@ export class ChatPage {
 
   /** A room's entry in the rooms list (its accessible name carries the unread count: "lobby 2 unread"). */
   roomLink(room: string): Locator {
-    return this.page.getByRole("navigation", { name: "Rooms" }).getByRole("button", { name: new RegExp(`^${room}( [\\d+]+ unread)?$`, "u") });
+    return this.page
+      .getByRole("navigation", { name: "Rooms" })
+      .getByRole("button", { name: new RegExp(`^${room}(, not encrypted)?( [\\d+]+ unread)?$`, "u") });
   }
 
   /** The message of the open room whose text is `text`. */
@@ -103,6 +141,11 @@ export class ChatPage {
   /** Page errors and CSP violations seen so far. */
   problems(): string[] {
     return pageProblems.get(this.page) ?? [];
+  }
+
+  async #showMembers(): Promise<void> {
+    const toggle = this.page.getByRole("button", { name: "People" });
+    if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   }
 
   async #showRooms(): Promise<void> {

@@ -28,6 +28,8 @@ export interface BrowserProfile {
   readonly dir: string;
   /** Opens the profile (again) and returns its page. */
   open(viewport: { width: number; height: number }): Promise<Page>;
+  /** Another tab of the open browser (same storage, same Web Locks), showing nothing yet. */
+  newTab(): Promise<Page>;
   /** Closes the browser, keeping the profile on disk (the person closed the window). */
   close(): Promise<void>;
   /** Closes the browser and deletes the profile. */
@@ -60,6 +62,12 @@ export async function createProfile(): Promise<BrowserProfile> {
         reducedMotion: "reduce",
       });
       const page = context.pages()[0] ?? (await context.newPage());
+      watchConsole(page);
+      return page;
+    },
+    async newTab() {
+      if (context === undefined) throw new Error("open() the profile first");
+      const page = await context.newPage();
       watchConsole(page);
       return page;
     },

@@ -25,6 +25,8 @@ export interface Arrival {
   readonly proxy?: CuttableProxy;
   /** The rooms they join, in this order, so the last one is open; `["lobby"]` unless given. */
   readonly rooms?: readonly string[];
+  /** Join new rooms as plain rooms (not encrypted), ticking the join form's box. */
+  readonly plain?: boolean;
 }
 
 /** What every browser test gets: a fresh relay serving the build, people and proxies. */
@@ -87,11 +89,11 @@ export function useWorld(config: RelayConfigInput = {}): () => World {
       },
       async gather(...arrivals) {
         const people: Person[] = [];
-        for (const { name, viewport = VIEWPORTS.desktop, proxy, rooms = ["lobby"] } of arrivals) {
+        for (const { name, viewport = VIEWPORTS.desktop, proxy, rooms = ["lobby"], plain = false } of arrivals) {
           const person = await created.person({ proxy });
           const chat = await person.open(viewport);
           await chat.signIn(name);
-          for (const room of rooms) await chat.join(room);
+          for (const room of rooms) await chat.join(room, { plain });
           people.push(person);
         }
         return people as { -readonly [K in keyof typeof arrivals]: Person };
