@@ -28,20 +28,24 @@ function MemberGroup({ title, members, me, trust }: { title: string; members: re
           return (
             <li key={member.name} className={member.online ? "member member-online" : "member member-offline"}>
               <Avatar name={member.name} online={member.online} />
-              <span className="member-name">
-                {member.name}
-                {mine ? <span className="member-you"> (you)</span> : null}
+              <span className="member-text">
+                <span className="member-name">
+                  {member.name}
+                  {mine ? <span className="member-you"> (you)</span> : null}
+                </span>
+                <span className="visually-hidden">{member.online ? ", online" : ", offline"}</span>
+                {changed ? (
+                  <span className="member-trust member-trust-changed">
+                    <span className="visually-hidden">, </span>
+                    <AlertIcon /> key changed
+                  </span>
+                ) : verified ? (
+                  <span className="member-trust member-trust-verified">
+                    <span className="visually-hidden">, </span>
+                    <VerifiedIcon /> verified
+                  </span>
+                ) : null}
               </span>
-              <span className="visually-hidden">{member.online ? ", online" : ", offline"}</span>
-              {changed ? (
-                <span className="member-trust member-trust-changed">
-                  <AlertIcon /> key changed
-                </span>
-              ) : verified ? (
-                <span className="member-trust member-trust-verified">
-                  <VerifiedIcon /> verified
-                </span>
-              ) : null}
               {trust === undefined || mine ? null : (
                 <button
                   type="button"

@@ -58,6 +58,68 @@ describe.skipIf(skipReason !== "")("web client: accessibility", () => {
   });
 });
 
+describe.skipIf(skipReason !== "")("web client: accessibility of encrypted rooms", () => {
+  const world = useWorld();
+
+  it("reaches the Verify dialog and the key warning by keyboard; no violations at desktop and phone width", async () => {
+    const [alice] = await world().gather({ name: "alice" });
+    const a = alice.chat;
+    await a.pinStaleKey("alice", "bob");
+    const [bob] = await world().gather({ name: "bob", viewport: VIEWPORTS.phone });
+    const b = bob.chat;
+    const warning = a.keyWarning("bob");
+    await warning.waitFor();
+    await b.send("hello from the new key");
+    await a.sees("hello from the new key");
+    expect(await accessibilityViolations(a.page)).toEqual([]);
+
+    // Keyboard only: Tab to the warning's button, Enter opens the dialog with focus inside it.
+    const keyboard = a.page.keyboard;
+    await tabUntilButton(a.page, "Compare safety numbers with bob");
+    await keyboard.press("Enter");
+    await a.verifyDialog().getByTestId("safety-number").waitFor();
+    expect(await a.page.evaluate(() => document.activeElement?.closest("dialog") !== null)).toBe(true);
+    expect(await accessibilityViolations(a.page)).toEqual([]);
+    // Focus stays in the dialog (the page under it is inert), Escape closes it and focus returns.
+    for (let presses = 0; presses < 6; presses += 1) {
+      await keyboard.press("Tab");
+      expect(await a.page.evaluate(() => document.activeElement === document.body || document.activeElement?.closest("dialog") !== null)).toBe(true);
+    }
+    await keyboard.press("Escape");
+    await a.verifyDialog().waitFor({ state: "hidden" });
+    expect(await a.page.evaluate(() => document.activeElement?.textContent)).toBe("Compare safety numbers with bob");
+    await tabUntilButton(a.page, "Accept new key of bob");
+    await keyboard.press("Enter");
+    await warning.waitFor({ state: "hidden" });
+
+    // The phone: the People panel, Verify, the dialog fit 390 px without sideways scrolling.
+    await b.safetyNumber("alice");
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    expect(await b.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+    const box = await b.verifyDialog().boundingBox();
+    expect(box !== null && box.x >= 0 && box.x + box.width <= VIEWPORTS.phone.width).toBe(true);
+  });
+
+  it("the screen for a name in use in another tab has no violations", async () => {
+    const [alice] = await world().gather({ name: "alice" });
+    const second = await alice.profile.newTab();
+    await second.goto(`${alice.serverUrl}/`);
+    await second.getByTestId("elsewhere").waitFor();
+    expect(await accessibilityViolations(second)).toEqual([]);
+    // Its main action has focus: Enter takes the chat over.
+    await second.keyboard.press("Enter");
+    await second.getByRole("heading", { name: "#lobby", exact: true }).waitFor();
+  });
+});
+
+async function tabUntilButton(page: Page, name: string): Promise<void> {
+  for (let presses = 0; presses < 40; presses += 1) {
+    if ((await page.evaluate(() => (document.activeElement instanceof HTMLButtonElement ? document.activeElement.textContent : ""))) === name) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached the ${name} button`);
+}
+
 async function tabUntilFocused(page: Page, label: string): Promise<void> {
   for (let presses = 0; presses < 25; presses += 1) {
     const focused = await page.evaluate(() => {

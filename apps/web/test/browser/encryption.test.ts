@@ -124,6 +124,10 @@ describe.skipIf(skipReason !== "")("web client: a name that changed hands", () =
     await bob.profile.remove();
     const people = a.members();
     await expect.poll(() => people.textContent(), { timeout: UI_WAIT_MS }).not.toContain("bob");
+    // Bob's removal from the group is pending: Alice's next message waits ("Sending…") while her
+    // browser commits it, then goes out, once, to a group without him.
+    await a.send("Is anyone still here?");
+    await a.statusIs("Is anyone still here?", /^(Sent|Delivered to all)$/u);
 
     // Someone else (a new browser: a new key) signs in as bob and joins.
     const [impostor] = await world().gather({ name: "bob" });

@@ -58,4 +58,30 @@ describe.skipIf(skipReason !== "")("web client: screenshots", () => {
     proxy.restore();
     await a.statusIs("Train wifi is flaky, this goes out when I'm back", "Delivered to all");
   });
+
+  it("shows an encrypted room, the Verify dialog and a key-change warning", async () => {
+    const [alice] = await world().gather({ name: "alice", rooms: ["launch"] });
+    const a = alice.chat;
+    // Alice's browser knew another key for bob: his real one shows as a change.
+    await a.pinStaleKey("alice", "bob");
+    const [carol, bob] = await world().gather({ name: "carol", rooms: ["launch"] }, { name: "bob", viewport: VIEWPORTS.phone, rooms: ["launch"] });
+    await carol.chat.send("Launch plan is final: Thursday 9:00, press embargo until 14:00.");
+    await a.sees("Launch plan is final");
+    await a.send("Thanks. Keep the embargo time to this room, please.");
+    await carol.chat.sees("Keep the embargo time");
+    await carol.chat.safetyNumber("alice");
+    await carol.chat.verifyDialog().getByRole("button", { name: "Mark as verified" }).click();
+    await carol.chat.verifyDialog().getByTestId("verify-status").filter({ hasText: "You verified alice." }).waitFor();
+    await carol.chat.screenshot(screenshotPath("desktop-verify.png"));
+    await carol.chat.verifyDialog().getByRole("button", { name: "Close" }).click();
+    await carol.chat.members().getByRole("listitem").filter({ hasText: "verified" }).waitFor();
+    await carol.chat.screenshot(screenshotPath("desktop-encrypted.png"));
+
+    await bob.chat.send("Can someone resend the embargo time? New phone.");
+    await a.sees("New phone.");
+    await a.keyWarning("bob").waitFor();
+    await a.screenshot(screenshotPath("desktop-key-warning.png"));
+    await bob.chat.safetyNumber("alice");
+    await bob.chat.screenshot(screenshotPath("phone-verify.png"));
+  });
 });

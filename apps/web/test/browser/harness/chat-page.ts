@@ -69,6 +69,30 @@ export class ChatPage {
     return ((await number.textContent()) ?? "").replace(/\D/gu, "");
   }
 
+  /**
+   * Pins a made-up key for `name` in this browser's storage of `profile`, as if `name` had been
+   * seen before with another key: their real key then shows as a changed key.
+   */
+  async pinStaleKey(profile: string, name: string): Promise<void> {
+    await this.page.evaluate(
+      ([owner, pinned]) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.open("pigeon");
+          request.onsuccess = () => {
+            const transaction = request.result.transaction("pins", "readwrite");
+            transaction.objectStore("pins").put({ profile: owner, name: pinned, key: crypto.getRandomValues(new Uint8Array(32)) });
+            transaction.oncomplete = () => {
+              resolve();
+            };
+            transaction.onerror = () => {
+              reject(new Error("could not pin a key"));
+            };
+          };
+        }),
+      [profile, name] as const,
+    );
+  }
+
   /** The open Verify dialog. */
   verifyDialog(): Locator {
     return this.page.getByRole("dialog", { name: /^Verify /u });
