@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { formatFullTime, formatTime } from "../lib/format-time.js";
-import type { OwnStatus } from "../state/own-status.js";
+import { statusDetail, type OwnStatus } from "../state/own-status.js";
 import { Avatar } from "./avatar.js";
 import { MessageStatus } from "./message-status.js";
 import { useChatStore } from "../hooks/chat-context.js";
@@ -30,8 +30,20 @@ function LinkButton({ onClick, children }: { onClick: () => void; children: Reac
   );
 }
 
-/** One message: sender, time, text; own ones on the right with their status. */
-export function MessageBubble({ user, text, at, own, replayed, status, localId, continued, newKey = false, now }: MessageBubbleProps) {
+/**
+ * One message: sender, time, text; own ones on the right with their status. Memoised: a message
+ * arriving re-renders the timeline, and only the bubbles whose props changed need to render.
+ */
+export const MessageBubble = memo(MessageBubbleView, (before, after) => {
+  const keys = Object.keys({ ...before, ...after }) as (keyof MessageBubbleProps)[];
+  return keys.every((key) =>
+    key === "status"
+      ? (before.status === undefined ? "" : statusDetail(before.status)) === (after.status === undefined ? "" : statusDetail(after.status))
+      : before[key] === after[key],
+  );
+});
+
+function MessageBubbleView({ user, text, at, own, replayed, status, localId, continued, newKey = false, now }: MessageBubbleProps) {
   const store = useChatStore();
   const classes = [
     "message",
