@@ -1,3 +1,5 @@
+import { memo } from "react";
+
 /** How many avatar colours styles.css defines (`.avatar-0` … `.avatar-7`). */
 const AVATAR_COLOURS = 8;
 
@@ -24,11 +26,11 @@ function firstCharacter(word: string): string {
 }
 
 /** A round badge with a person's initials; decorative, since their name is always beside it. */
-export function Avatar({ name, online }: { name: string; online?: boolean }) {
+export const Avatar = memo(function Avatar({ name, online }: { name: string; online?: boolean }) {
   return (
     <span className={`avatar avatar-${avatarColour(name)}`} aria-hidden="true">
       {initials(name)}
       {online === undefined ? null : <span className={`presence ${online ? "presence-online" : "presence-offline"}`} />}
     </span>
   );
-}
+});

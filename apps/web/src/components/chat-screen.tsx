@@ -109,7 +109,7 @@ export function ChatScreen() {
       </main>
       {room === undefined || state.name === undefined ? null : (
         <div className="panel-members">
-          <MemberPanel room={room} me={state.name} offline={!connected} trust={trust} />
+          <MemberPanel room={room.name} members={room.members} me={state.name} offline={!connected} trust={trust} />
         </div>
       )}
       <NoticeToast notice={state.notice} />

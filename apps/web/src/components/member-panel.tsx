@@ -1,4 +1,5 @@
 import type { Member } from "@pigeon/protocol";
+import { memo } from "react";
 import { sameName } from "../state/chat-state.js";
 import type { Room } from "../state/room.js";
 import { Avatar } from "./avatar.js";
@@ -65,13 +66,24 @@ function MemberGroup({ title, members, me, trust }: { title: string; members: re
   );
 }
 
-/** Who is in the open room, online first; in an encrypted room, whom the person verified, and a way to. */
-export function MemberPanel({ room, me, offline, trust }: { room: Room; me: string; offline: boolean; trust: Trust | undefined }) {
-  const members = [...(room.members ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+interface MemberPanelProps {
+  room: Room["name"];
+  members: Room["members"];
+  me: string;
+  offline: boolean;
+  trust: Trust | undefined;
+}
+
+/**
+ * Who is in the open room, online first; in an encrypted room, whom the person verified, and a
+ * way to. Memoised: it renders when the members change, not with every message.
+ */
+export const MemberPanel = memo(function MemberPanel({ room, members: unsorted, me, offline, trust }: MemberPanelProps) {
+  const members = [...(unsorted ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   return (
-    <aside className="members" id="members-panel" aria-label={`People in #${room.name}`}>
-      <h2 className="members-heading">People in #{room.name}</h2>
-      {room.members === undefined ? (
+    <aside className="members" id="members-panel" aria-label={`People in #${room}`}>
+      <h2 className="members-heading">People in #{room}</h2>
+      {unsorted === undefined ? (
         <p className="members-empty">Waiting for the member list…</p>
       ) : (
         <>
@@ -87,4 +99,4 @@ export function MemberPanel({ room, me, offline, trust }: { room: Room; me: stri
       )}
     </aside>
   );
-}
+});

@@ -57,6 +57,9 @@ export interface ChatStoreOptions {
   now?: () => number;
 }
 
+/** The UI renders the store's changes at most this often (ms): a few messages at a time in a busy room. */
+export const RENDER_SPACING_MS = 50;
+
 /** How long the first connection attempt may take before the sign-in screen says so. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -76,7 +79,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export class ChatStore {
   readonly #options: ChatStoreOptions;
   readonly #now: () => number;
-  readonly #cell = new StateCell<ChatState>(initialState());
+  readonly #cell = new StateCell<ChatState>(initialState(), { spacingMs: RENDER_SPACING_MS });
   readonly #archive: DeviceArchive;
   readonly #reconnector: Reconnector;
   readonly #vaults: (profile: string) => Vault;
