@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 // "@source" resolves workspace packages to their TypeScript sources, so nothing needs a build.
-// Two projects: fast unit tests of the state layer (Node, no browser), and browser tests that
-// build the app once (globalSetup) and drive the machine's Chromium with playwright-core.
+// Three projects: fast unit tests of the state layer (Node, no browser), browser tests that
+// build the app once (globalSetup) and drive the machine's Chromium with playwright-core, and
+// the measurement script run at tiny scale.
 export default defineConfig({
   resolve: { conditions: ["@source"] },
   ssr: { resolve: { conditions: ["@source"] } },
@@ -23,6 +24,11 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },
+      },
+      {
+        extends: true,
+        // The measurement script (measure/), at tiny scale: that it still runs.
+        test: { name: "measure", include: ["measure/**/*.test.ts"], fileParallelism: false, testTimeout: 240_000 },
       },
     ],
   },
