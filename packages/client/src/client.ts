@@ -201,7 +201,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     const socket = await this.#ready();
     const data = await request(socket, "join", { room: checked, mode }, this.#timeoutMs);
     if (data.mode === "plain" && mode === "encrypted") {
-      // Never a silent downgrade: out again, unless we were in it before this call.
+      // Never a silent downgrade. A current relay refuses this join itself (ROOM_NOT_ENCRYPTED);
+      // one that does not (older, or hostile) let us in: out again, unless we were in it before.
       if (!wasIn) await request(socket, "leave", { room: checked }, this.#timeoutMs).catch(() => undefined);
       throw new PigeonError("ROOM_NOT_ENCRYPTED", `${checked} is a plain room (not end-to-end encrypted); join it with mode "plain" to chat there anyway`);
     }

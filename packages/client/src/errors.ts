@@ -16,12 +16,6 @@ export const ClientErrorCode = {
   DISCONNECTED: "DISCONNECTED",
   /** The server answered with something the protocol does not allow. */
   BAD_RESPONSE: "BAD_RESPONSE",
-  /**
-   * `join` asked for an encrypted room (the default for keyed sessions) and the room exists as
-   * a plain one: the SDK left it again rather than chat unencrypted. Pass `{ mode: "plain" }`
-   * to join it anyway.
-   */
-  ROOM_NOT_ENCRYPTED: "ROOM_NOT_ENCRYPTED",
   /** This client is not (or no longer) in the encrypted room's MLS group, and could not rejoin it. */
   NOT_IN_GROUP: "NOT_IN_GROUP",
 } as const;

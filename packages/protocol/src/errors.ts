@@ -28,6 +28,11 @@ export const ErrorCode = {
    */
   E2E_REQUIRED: "E2E_REQUIRED",
   /**
+   * `join` asked for an encrypted room and the room exists as a plain one: nothing changed.
+   * Join it with mode `plain` to chat there unencrypted, deliberately.
+   */
+  ROOM_NOT_ENCRYPTED: "ROOM_NOT_ENCRYPTED",
+  /**
    * The MLS message was made for an epoch the room's group has left (another member's commit
    * came first). Retryable: process the room's log up to `group.epoch`, then make it again.
    */

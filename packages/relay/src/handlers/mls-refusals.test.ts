@@ -134,6 +134,22 @@ describeEachStore("encrypted rooms' refusals", (store) => {
     expect(await server.relay.context.store.heldEntries()).toBe(0);
   });
 
+  it("refuses to put a keyed member asking for an encrypted room into a plain one: nobody sees it come and go", async () => {
+    const server = await useRelay({ store });
+    const bob = await useKeyed(server, testIdentity(), "bob");
+    expect(await bob.emitWithAck("join", { room: "lobby", mode: "plain" })).toMatchObject({ ok: true, data: { mode: "plain" } });
+    const alice = await useKeyed(server, testIdentity(), "alice");
+    expect(await alice.emitWithAck("join", { room: "lobby", mode: "encrypted" })).toMatchObject({
+      ok: false,
+      error: { code: "ROOM_NOT_ENCRYPTED", message: expect.stringContaining("plain") },
+    });
+    // Refused before anything changed: alice is neither a member nor present, so the room never
+    // saw her come and go (before, she joined, and her SDK left again at once).
+    expect(await server.relay.context.store.members("lobby")).toEqual([expect.objectContaining({ name: "bob" })]);
+    // Asking for the room as it is works.
+    expect(await alice.emitWithAck("join", { room: "lobby", mode: "plain" })).toMatchObject({ ok: true, data: { mode: "plain" } });
+  });
+
   it("refuses plain rooms on a relay that requires end-to-end encryption", async () => {
     const server = await useRelay({ store, requireE2e: true });
     const alice = await useMlsMember(server, "alice", ["team"]);
