@@ -184,9 +184,11 @@ export class ChatStore {
     if (name !== undefined) await this.signIn(name, { takeOver: true });
   }
 
-  /** Signs in as someone else instead (from the "open in another tab" screen). */
+  /**
+   * Signs in as someone else instead (from the "open in another tab" screen). The remembered
+   * name stays: it is the other tab's, which a reload of that tab signs in with again.
+   */
   chooseAnotherName(): void {
-    this.#options.memory.set(undefined);
     this.#update({ phase: "signed-out", name: undefined });
   }
 
