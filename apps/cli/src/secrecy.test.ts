@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { describeWithRedisBinaries, startRedisServer, waitUntil, type RedisServerProcess } from "@pigeon/testing";
+import { describeWithRedisBinaries, encodingsOf, startRedisServer, waitUntil, type RedisServerProcess } from "@pigeon/testing";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { killAll, startCli, type CliProcess } from "../test/cli-process.js";
 import { useConfigDir } from "../test/fixtures.js";
@@ -12,22 +12,6 @@ import { useConfigDir } from "../test/fixtures.js";
 
 const SERVER_MAIN = fileURLToPath(new URL("../../server/src/main.ts", import.meta.url));
 const SECRET = "Correct horse battery staple: the vault code is 7-4-1-9";
-
-/** The secret in every encoding a careless relay could keep it in, at every base64 alignment. */
-function encodingsOf(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
-  const forms = [secret, bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
-  for (let shift = 0; shift < 3; shift += 1) {
-    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
-    // Skip the characters the padding bytes touch, and the last, partial group.
-    const start = Math.ceil((shift * 4) / 3) + (shift === 0 ? 0 : 1);
-    for (const encoding of ["base64", "base64url"] as const) {
-      const text = shifted.toString(encoding).replace(/=+$/u, "");
-      forms.push(text.slice(start, text.length - 4));
-    }
-  }
-  return forms;
-}
 
 interface ServerProcess {
   readonly url: string;

@@ -6,6 +6,7 @@ export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/rela
 export { describeEachStore, STORES, type StoreKind } from "./each-store.js";
 export { recordByRoom, seqsUpTo, severConnection } from "./keyed.js";
 export { seededRandom, type Random } from "./prng.js";
+export { encodingsOf } from "./secret-encodings.js";
 export {
   freePort,
   startRedisCluster,

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import {
   describeWithRedisBinaries,
+  encodingsOf,
   startRedisServer,
   startTestServer,
   testKeyPrefix,
@@ -27,22 +28,6 @@ const SECRETS = [
   "Correct horse battery staple: the vault code is 7-4-1-9",
   "Meet me at the old mill at 23:40 and bring the blue folder",
 ] as const;
-
-/** The secret in every encoding a careless relay could keep it in, at every base64 alignment. */
-function encodingsOf(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
-  const forms = [secret, bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
-  for (let shift = 0; shift < 3; shift += 1) {
-    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
-    // Skip the characters the padding bytes touch, and the last, partial group.
-    const start = Math.ceil((shift * 4) / 3) + (shift === 0 ? 0 : 1);
-    for (const encoding of ["base64", "base64url"] as const) {
-      const text = shifted.toString(encoding).replace(/=+$/u, "");
-      forms.push(text.slice(start, text.length - 4));
-    }
-  }
-  return forms;
-}
 
 /** Where `text` holds any encoding of any secret: `[]` when it holds none. */
 function leaksIn(text: string): string[] {
