@@ -9,7 +9,9 @@
 // the 100th member: first visit (sign in, join), then the known profile opened again
 // (navigation start -> "#big" -> a message "Sent"), then 50 messages/s into the open room,
 // encrypted and, for reference, plain: long tasks, main-thread time (CDP), CPU, and a CPU
-// profile and trace of an extra encrypted phase. It prints tables, writes
+// profile and trace of an extra encrypted phase; with --backlog N, the browser closed while the
+// senders put N encrypted messages into the room, then reopened: navigation start -> the last of
+// them shown (target, reported only: 10,000 in < 5 s). It prints tables, writes
 // measure/results/latest.json, and exits 1 if a main-thread task over 50 ms was seen while
 // messages arrived in the encrypted room (2 if the run failed or its figures cannot be trusted).
 // Everything it starts (relay, clients, Chromium, temp dirs) is stopped and removed, on failure

@@ -9,6 +9,7 @@ import { startTestServer } from "@pigeon/testing";
 import type { Page } from "playwright-core";
 import { createProfile, pageProblems, VIEWPORTS, type BrowserProfile } from "../test/browser/harness/chromium.js";
 import { summarizeProfile, type ProfileSummary } from "./cpu-profile.js";
+import { runBacklog, type BacklogResult } from "./backlog.js";
 import { joinMembers, type Members } from "./members.js";
 import { joinRawSenders } from "./raw-sender.js";
 import { delay, installProbe, longTasksSupported, readLongTasks, waitForMarks, type Marks } from "./page-probe.js";
@@ -21,6 +22,10 @@ const PLAIN_ROOM = "big-plain";
 const BROWSER_NAME = "walker";
 /** No main-thread task over this long while messages arrive. */
 const LONG_TASK_TARGET_MS = 50;
+/** A returning member takes in this many held messages... */
+const BACKLOG_TARGET_MESSAGES = 10_000;
+/** ...in under this long (reported, not part of the exit code). */
+const BACKLOG_TARGET_MS = 5_000;
 const UI_WAIT_MS = 60_000;
 
 /** What a run is asked for (command-line flags). */
@@ -31,6 +36,8 @@ interface Settings {
   readonly seconds: number;
   readonly reopens: number;
   readonly profileSeconds: number;
+  readonly backlog: number;
+  readonly backlogProfile: boolean;
   readonly out: string;
   readonly budgetMs: number;
 }
@@ -49,9 +56,14 @@ messages arrived in the encrypted room, 2 if the run failed or its figures canno
   --reopens N        times the known profile is opened and measured (default 3)
   --profile-seconds N  an extra encrypted phase this long, with a CPU profile and a Chrome
                      trace (not counted for the target); 0 for none (default 10)
+  --backlog N        after the encrypted phases, close the browser, have the senders put N
+                     encrypted messages into the room, reopen it and measure until the page
+                     shows the last one (target, reported only: ${BACKLOG_TARGET_MESSAGES} in < ${BACKLOG_TARGET_MS / 1_000} s); 0 to skip
+                     (default 0; 50 with --smoke)
+  --backlog-profile  take a CPU profile of the backlog's drain (it slows the page a little)
   --out PATH         where the JSON goes (default measure/results/latest.json)
   --budget-minutes N the whole run is stopped (and cleaned up) after this long (default 20)
-  --smoke            tiny scale (4 members, 2 s, 1 reopen, 2 s profile), JSON to the temp dir
+  --smoke            tiny scale (4 members, 2 s, 1 reopen, 2 s profile, backlog 50), JSON to the temp dir
 `;
 
 function settingsFrom(argv: readonly string[]): Settings | undefined {
@@ -65,6 +77,8 @@ function settingsFrom(argv: readonly string[]): Settings | undefined {
       seconds: { type: "string" },
       reopens: { type: "string" },
       "profile-seconds": { type: "string" },
+      backlog: { type: "string" },
+      "backlog-profile": { type: "boolean" },
       out: { type: "string" },
       "budget-minutes": { type: "string" },
       smoke: { type: "boolean" },
@@ -90,6 +104,8 @@ function settingsFrom(argv: readonly string[]): Settings | undefined {
     seconds: number(values.seconds, smoke ? 2 : 20, 1),
     reopens: number(values.reopens, smoke ? 1 : 3, 1),
     profileSeconds: number(values["profile-seconds"], smoke ? 2 : 10, 0),
+    backlog: Math.floor(number(values.backlog, smoke ? 50 : 0, 0)),
+    backlogProfile: values["backlog-profile"] === true,
     out: resolve(values.out ?? defaultOut),
     budgetMs: number(values["budget-minutes"], 20, 0.1) * 60_000,
   };
@@ -175,7 +191,12 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
   onCleanup("build dir", () => web.remove(), web.dir);
   log(`built in ${web.buildMs} ms`);
 
-  const relay = await startTestServer({ webDir: web.dir });
+  // A room holds at most maxRoomEntries messages (default 10,000) and maxRoomBytes: room for the
+  // backlog on top of what the phases leave there, so that none of it is dropped.
+  const relay = await startTestServer({
+    webDir: web.dir,
+    ...(settings.backlog > 0 ? { maxRoomEntries: 10_000 + settings.backlog, maxRoomBytes: 16 * 2 ** 20 + settings.backlog * 4_096 } : {}),
+  });
   onCleanup("relay", () => relay.close());
   log(`relay at ${relay.url}`);
 
@@ -281,7 +302,7 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
   };
 
   // 50 messages/s: the page stays open on the encrypted room, then on a plain one.
-  const cdp = await page.context().newCDPSession(page);
+  let cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
   const chromium = await cdp
     .send("Browser.getVersion")
@@ -315,6 +336,28 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
       phases.push({ ...profiled, profile: undefined });
     });
   }
+  // The backlog: the browser closed, N messages held for it, the profile opened again.
+  let backlog: BacklogResult | undefined;
+  if (settings.backlog > 0) {
+    await attempt("backlog", async () => {
+      problems.push(...(pageProblems.get(page) ?? []));
+      const drained = await runBacklog({
+        profile,
+        viewport: VIEWPORTS.desktop,
+        url,
+        room: ENCRYPTED_ROOM,
+        senders,
+        messages: settings.backlog,
+        timeoutMs: 300_000,
+        log,
+        ...(settings.backlogProfile ? { cpuProfile: (name: string) => web.mapFor(name) } : {}),
+      });
+      backlog = drained.result;
+      page = drained.page;
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send("Performance.enable");
+    });
+  }
   await attempt("plain phase", async () => {
     await settleMainThread(cdp);
     log(`joining #${PLAIN_ROOM} through the UI, plain`);
@@ -337,7 +380,20 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
         ? `no long task in ${result.windowSeconds.toFixed(1)} s`
         : `${result.longTasks.count} long tasks in ${result.windowSeconds.toFixed(1)} s, longest ${Math.round(result.longTasks.longestMs)} ms`,
   }));
+  const backlogTarget =
+    backlog === undefined
+      ? undefined
+      : {
+          name: `a returning member takes in ${BACKLOG_TARGET_MESSAGES} held messages in < ${BACKLOG_TARGET_MS / 1_000} s (encrypted room of ${settings.roomSize}; reported only, not in the exit code)`,
+          applies: backlog.fill.accepted >= BACKLOG_TARGET_MESSAGES,
+          met: backlog.fill.accepted >= BACKLOG_TARGET_MESSAGES && backlog.lastShownMs < BACKLOG_TARGET_MS,
+          detail: `${backlog.fill.accepted} held messages: the last shown ${(backlog.lastShownMs / 1_000).toFixed(2)} s after navigation start`,
+        };
   const invalid: string[] = [...errors];
+  if (backlog !== undefined) {
+    if (backlog.fill.failed > 0) invalid.push(`backlog: ${backlog.fill.failed} sends failed (${backlog.fill.errors.join("; ")})`);
+    if (!backlog.delivery.shownInOrder) invalid.push(`backlog: the page shows ${backlog.delivery.kept} of the latest ${backlog.delivery.expectedKept} backlog messages, or out of order`);
+  }
   for (const result of phases) {
     const name = `${result.mode}${result.profiled ? " (profiled)" : ""} phase`;
     if (result.sending.failed > 0) invalid.push(`${name}: ${result.sending.failed} sends failed or went unanswered`);
@@ -368,6 +424,8 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
       seconds: settings.seconds,
       reopens: settings.reopens,
       profileSeconds: settings.profileSeconds,
+      backlog: settings.backlog,
+      backlogProfile: settings.backlogProfile,
       viewport: VIEWPORTS.desktop,
       relayStore: "memory",
     },
@@ -384,7 +442,8 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
     reopen: { runs, median: reopenMedian },
     phases,
     ...(profileSummary === undefined ? {} : { profile: profileSummary }),
-    pageProblems: problems,
+    ...(backlog === undefined || backlogTarget === undefined ? {} : { backlog: { ...backlog, target: backlogTarget } }),
+    pageProblems: [...new Set(problems)],
     targets,
     invalid,
   };

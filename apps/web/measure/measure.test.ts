@@ -18,9 +18,17 @@ describe.skipIf(skipReason !== "")(`the encrypted-room measurement${skipReason =
     onTestFinished(() => rm(out, { force: true }));
     // 0: targets met; 1: a target missed (a figure, not a failure of the script).
     expect([0, 1]).toContain(await main(["--smoke", "--out", out]));
-    const results = JSON.parse(await readFile(out, "utf8")) as { phases: { delivery: unknown }[]; reopen: { median: { sentMs: number } }; targets: unknown[] };
+    const results = JSON.parse(await readFile(out, "utf8")) as {
+      phases: { delivery: unknown }[];
+      reopen: { median: { sentMs: number } };
+      targets: unknown[];
+      backlog?: { fill: { accepted: number }; lastShownMs: number };
+    };
     expect(results.phases.length).toBeGreaterThanOrEqual(2);
     expect(results.reopen.median.sentMs).toBeGreaterThan(0);
     expect(results.targets.length).toBeGreaterThan(0);
+    // --smoke holds 50 messages for the browser while it is closed.
+    expect(results.backlog?.fill.accepted).toBe(50);
+    expect(results.backlog?.lastShownMs).toBeGreaterThan(0);
   });
 });

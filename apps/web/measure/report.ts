@@ -1,3 +1,4 @@
+import type { BacklogResult } from "./backlog.js";
 import type { ProfileSummary } from "./cpu-profile.js";
 import type { PhaseResult } from "./phase.js";
 import type { LongTask } from "./page-probe.js";
@@ -50,6 +51,9 @@ export interface Results {
     readonly seconds: number;
     readonly reopens: number;
     readonly profileSeconds: number;
+    /** Messages held for the browser while it was closed (0: not measured). */
+    readonly backlog: number;
+    readonly backlogProfile: boolean;
     readonly viewport: { readonly width: number; readonly height: number };
     readonly relayStore: string;
   };
@@ -75,6 +79,8 @@ export interface Results {
   readonly reopen: { readonly runs: readonly ReopenRun[]; readonly median: Omit<ReopenRun, "longTasks"> };
   readonly phases: readonly Omit<PhaseResult, "profile">[];
   readonly profile?: ProfileSummary;
+  /** The returning member's backlog, and its target (reported only: it does not change the exit code; `applies` once N >= 10,000). */
+  readonly backlog?: BacklogResult & { readonly target: Target & { readonly applies: boolean } };
   /** Page errors and CSP violations (from the test harness's watcher). */
   readonly pageProblems: readonly string[];
   readonly targets: readonly Target[];
@@ -198,8 +204,58 @@ export function formatResults(results: Results): string {
       ),
     );
   }
+  const backlog = results.backlog;
+  if (backlog !== undefined) {
+    const main = backlog.mainThread;
+    out.push(
+      "",
+      `Backlog: the browser closed, ${backlog.fill.accepted} encrypted messages held for it (${backlog.senders} senders; encrypted ahead in ${ms(backlog.fill.prepareMs)}, sent in ${ms(backlog.fill.sendMs)}${backlog.fill.failed > 0 ? `, ${backlog.fill.failed} FAILED` : ""}), the profile opened again (launch ${ms(backlog.launchMs)}, not included); ms from navigation start:`,
+      table(
+        ["held", "#big shown", "last shown", "last - #big", "long tasks", "longest", "long total", "Task ms", "Script ms", "Layout+Style ms", "CPU ms", "quiet after", "page shows"],
+        [
+          [
+            String(backlog.fill.accepted),
+            ms(backlog.headingMs),
+            ms(backlog.lastShownMs),
+            ms(backlog.lastShownMs - backlog.headingMs),
+            String(backlog.longTasks.count),
+            ms(backlog.longTasks.longestMs),
+            ms(backlog.longTasks.totalMs),
+            ms(main.TaskDuration),
+            ms(main.ScriptDuration),
+            ms(main.LayoutDuration + main.RecalcStyleDuration),
+            ms(main.ThreadTime),
+            `${ms(backlog.quietAfterMs)}${backlog.quiet ? "" : " (not quiet)"}`,
+            `${backlog.delivery.kept}/${backlog.delivery.expectedKept}${backlog.delivery.shownInOrder ? " ok" : " MISSING"}`,
+          ],
+        ],
+      ),
+      ...(backlog.profile === undefined ? [] : [`(CPU-profiled drain: the figures above are a little slower than unprofiled.)`]),
+      `Per held message: ${num(backlog.lastShownMs / Math.max(1, backlog.fill.accepted), 2)} ms to the last shown, ${num(main.TaskDuration / Math.max(1, backlog.fill.accepted), 2)} ms of main-thread task time. "quiet after": from the last shown until the main thread was under 10% busy for 2 s.`,
+    );
+  }
+  if (backlog?.profile !== undefined) {
+    const profile = backlog.profile;
+    out.push(
+      "",
+      `CPU profile of the page's main thread during the backlog's drain (${num(profile.profiledMs / 1_000)} s, busy ${num(profile.busyMs)} ms), self time by area:`,
+      table(
+        ["area", "self ms", "% of busy"],
+        profile.areas.map((area) => [area.name, num(area.selfMs), num(area.share)]),
+      ),
+      "Top functions by self time:",
+      table(
+        ["#", "function", "source", "self ms", "% of busy"],
+        profile.top.map((entry, index) => [String(index + 1), entry.name, entry.where, num(entry.selfMs), num(entry.share)]),
+      ),
+    );
+  }
   out.push("", "Targets:");
   for (const target of results.targets) out.push(`  ${target.met ? "met   " : "MISSED"} ${target.name}: ${target.detail}`);
+  if (backlog !== undefined) {
+    const target = backlog.target;
+    out.push(`  ${target.applies ? (target.met ? "met   " : "MISSED") : "n/a   "} ${target.name}: ${target.detail}${target.applies ? "" : " (fewer than the target's count: not judged)"}`);
+  }
   if (results.invalid.length > 0) out.push("", "The run is not valid:", ...results.invalid.map((reason) => `  - ${reason}`));
   if (results.pageProblems.length > 0) out.push("", "Page problems:", ...results.pageProblems.map((problem) => `  - ${problem}`));
   return out.join("\n");
