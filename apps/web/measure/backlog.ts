@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { MAX_ROOM_ENTRIES } from "../src/state/room.js";
 import type { BrowserProfile } from "../test/browser/harness/chromium.js";
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from "./cpu-profile.js";
-import { installProbe, readLongTasks, waitForMarks, type LongTask } from "./page-probe.js";
+import { installProbe, readLongTasks, summarizeLongTasks, waitForMarks, type LongTask } from "./page-probe.js";
 import { settleMainThread } from "./phase.js";
 import type { RawSender } from "./raw-sender.js";
 
@@ -153,12 +153,7 @@ export async function runBacklog(options: BacklogOptions): Promise<{ result: Bac
       quiet: settle.quiet,
       delivery: { kept: shown.length, expectedKept, shownInOrder: shown.length === expectedKept && shown.every((text, index) => text === tail[index]) },
       mainThread,
-      longTasks: {
-        count: tasks.length,
-        longestMs: tasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
-        totalMs: tasks.reduce((sum, task) => sum + task.duration, 0),
-        tasks,
-      },
+      longTasks: summarizeLongTasks(tasks),
       consoleProblems: problems,
       ...(cpuProfile === undefined || options.cpuProfile === undefined ? {} : { profile: await summarizeProfile(cpuProfile, options.cpuProfile) }),
     },

@@ -108,6 +108,21 @@ export async function readLongTasks(page: Page): Promise<LongTask[]> {
 }
 
 /** Whether the page's browser reports long tasks at all (else a zero count means nothing). */
+/**
+ * Long tasks as the results report them: how many, the longest, their total, and each.
+ *
+ * @example
+ * const longTasks = summarizeLongTasks(await readLongTasks(page));
+ */
+export function summarizeLongTasks(tasks: readonly LongTask[]): { count: number; longestMs: number; totalMs: number; tasks: readonly LongTask[] } {
+  return {
+    count: tasks.length,
+    longestMs: tasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
+    totalMs: tasks.reduce((sum, task) => sum + task.duration, 0),
+    tasks,
+  };
+}
+
 export async function longTasksSupported(page: Page): Promise<boolean> {
   return await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes("longtask"));
 }

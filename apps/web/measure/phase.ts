@@ -3,7 +3,7 @@ import type { CDPSession, Page } from "playwright-core";
 import { MAX_ROOM_ENTRIES } from "../src/state/room.js";
 import type { CpuProfile } from "./cpu-profile.js";
 import { sendBurst } from "./members.js";
-import { delay, pageNow, readLongTasks, type LongTask } from "./page-probe.js";
+import { delay, pageNow, readLongTasks, summarizeLongTasks, type LongTask } from "./page-probe.js";
 import { chromiumCpuSeconds } from "./processes.js";
 import type { Sender } from "./raw-sender.js";
 import { startTrace, type TraceRecording, type TraceSummary } from "./trace.js";
@@ -224,12 +224,7 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       settle,
       windowSeconds,
       mainThread,
-      longTasks: {
-        count: tasks.length,
-        longestMs: tasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
-        totalMs: tasks.reduce((sum, task) => sum + task.duration, 0),
-        tasks,
-      },
+      longTasks: summarizeLongTasks(tasks),
       cpu: {
         chromiumPerSecond: (chromiumAfter - chromiumBefore) / ((wallEnd - wallStart) / 1_000),
         nodePerSecond: (nodeCpu.user + nodeCpu.system) / 1e6 / ((wallEnd - wallStart) / 1_000),
