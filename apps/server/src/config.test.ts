@@ -15,6 +15,17 @@ describe("loadConfig", () => {
     expect(loadConfig(["--port", "5000", "--node-id=b"], env)).toMatchObject({ port: 5000, nodeId: "b" });
   });
 
+  it("takes the public origins keyed logins must be signed for from --public-origins or PIGEON_PUBLIC_ORIGINS", () => {
+    expect(loadConfig([], {}).publicOrigins).toBeUndefined();
+    expect(loadConfig(["--public-origins", "https://chat.example.org"], {}).publicOrigins).toEqual(["https://chat.example.org"]);
+    expect(loadConfig([], { PIGEON_PUBLIC_ORIGINS: "https://a.example,http://b.example:8080" }).publicOrigins).toEqual([
+      "https://a.example",
+      "http://b.example:8080",
+    ]);
+    expect(() => loadConfig(["--public-origins", "chat.example.org"], {})).toThrow(/origin/);
+    expect(usage()).toMatch(/--public-origins\s+PIGEON_PUBLIC_ORIGINS\s+default unset/);
+  });
+
   it("refuses plain rooms with a bare --require-e2e or PIGEON_REQUIRE_E2E", () => {
     expect(loadConfig([], {}).requireE2e).toBe(false);
     expect(loadConfig(["--require-e2e"], {}).requireE2e).toBe(true);

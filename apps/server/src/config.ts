@@ -56,6 +56,7 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "receipt-interval-ms", env: "PIGEON_RECEIPT_INTERVAL_MS", key: "receiptIntervalMs" },
   { flag: "member-interval-ms", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
   { flag: "require-e2e", env: "PIGEON_REQUIRE_E2E", key: "requireE2e", bare: true },
+  { flag: "public-origins", env: "PIGEON_PUBLIC_ORIGINS", key: "publicOrigins" },
 ];
 
 const DAY_MS = 86_400_000;

@@ -95,7 +95,7 @@ export class RawSender implements Sender {
         socket.once("connect_error", reject);
       });
       const key = createIdentityKey();
-      unwrap("login", await request(socket, "login", signLogin(key, hello.challenge, name)));
+      unwrap("login", await request(socket, "login", signLogin(key, { origin: new URL(url).origin, challenge: hello.challenge, name })));
       unwrap("join", await request(socket, "join", { room: plainRoom, mode: "plain" }));
       const joined = unwrap("join", await request(socket, "join", { room: encryptedRoom, mode: "encrypted" }));
       if (joined.mode !== "encrypted") throw new Error(`${encryptedRoom} is not encrypted`);

@@ -13,6 +13,7 @@ export interface BenchIdentity {
 export interface KeyedLoginPayload {
   readonly name: string;
   readonly publicKey: string;
+  readonly origin: string;
   readonly signature: string;
 }
 
@@ -32,14 +33,15 @@ export function createIdentity(): BenchIdentity {
 
 /**
  * Signs a keyed login exactly as the SDK does: Ed25519 over the UTF-8 of the protocol's
- * `loginProof(challenge, name)`, base64url without padding.
+ * `loginProof` of the relay's origin as dialed, the connection's challenge and the name,
+ * base64url without padding.
  *
  * @example
- * socket.emit("login", keyedLogin(identity, hello.challenge, "alice"));
+ * socket.emit("login", keyedLogin(identity, { origin: "http://127.0.0.1:3000", challenge: hello.challenge }, "alice"));
  */
-export function keyedLogin(identity: BenchIdentity, challenge: string, name: string): KeyedLoginPayload {
-  const signature = sign(null, Buffer.from(loginProof(challenge, name)), identity.privateKey);
-  return { name, publicKey: identity.publicKey, signature: signature.toString("base64url") };
+export function keyedLogin(identity: BenchIdentity, { origin, challenge }: { origin: string; challenge: string }, name: string): KeyedLoginPayload {
+  const signature = sign(null, Buffer.from(loginProof({ origin, challenge, name })), identity.privateKey);
+  return { name, publicKey: identity.publicKey, origin, signature: signature.toString("base64url") };
 }
 
 /**

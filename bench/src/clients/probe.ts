@@ -83,7 +83,8 @@ export class Probe {
     });
     const probe = new Probe(socket, options);
     const { identity, name } = options;
-    const payload = identity && challenge ? keyedLogin(identity, await challenge, name) : name;
+    const origin = `http://127.0.0.1:${options.port}`;
+    const payload = identity && challenge ? keyedLogin(identity, { origin, challenge: await challenge }, name) : name;
     await requestWithAck((ack) => socket.emit("login", payload, ack));
     return probe;
   }

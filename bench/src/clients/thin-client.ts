@@ -143,7 +143,7 @@ export class ThinClient {
     const { identity, name } = this.#options;
     if (!identity) return this.request("login", name);
     const challenge = await this.#helloChallenge();
-    return this.request("login", keyedLogin(identity, challenge, name));
+    return this.request("login", keyedLogin(identity, { origin: `http://127.0.0.1:${this.#options.port}`, challenge }, name));
   }
 
   /** Joins a room (the seed's bare string, or `{ room, mode }` to make it encrypted); later sends go there. */

@@ -1,4 +1,4 @@
-import type { AckData, ChatAck, ClientEventName, ClientPayloadInput, Hello, JoinAck, LeaveAck, LoginAck, Member, RoomMode } from "@pigeon/protocol";
+import { serverOrigin, type AckData, type ChatAck, type ClientEventName, type ClientPayloadInput, type Hello, type JoinAck, type LeaveAck, type LoginAck, type Member, type RoomMode } from "@pigeon/protocol";
 import { encodeBase64Url } from "@pigeon/crypto";
 import { Encryption } from "./e2e/encryption.js";
 import type { SafetyNumber } from "./e2e/types.js";
@@ -17,7 +17,7 @@ import {
 } from "./options.js";
 import { request } from "./request.js";
 import { Receiver } from "./receiver.js";
-import { loginPayload, resync } from "./resync.js";
+import { loginPayload, resync, type LoginContext } from "./resync.js";
 import { TypedEmitter } from "./typed-emitter.js";
 import { SessionState } from "./session-state.js";
 import { createSocket, emitWithoutReply, type RawSocket } from "./socket.js";
@@ -49,6 +49,8 @@ const SILENT: Logger = { warn: () => undefined };
  */
 export class PigeonClient extends TypedEmitter<ClientEventMap> {
   readonly #options: ClientOptions;
+  /** What keyed logins sign as the server: the origin of the URL we were given. */
+  readonly #origin: string;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
   readonly #receiver: Receiver;
@@ -69,6 +71,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       logger.warn(`pigeon: a "${event}" listener threw`, error);
     });
     this.#options = options;
+    this.#origin = serverOrigin(options.url);
     this.#logger = logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const closed = () => this.#closed;
@@ -172,7 +175,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     const challenge = this.#hello?.challenge;
     if (challenge === undefined) throw new PigeonError("BAD_RESPONSE", "no hello from the server to sign");
     this.#receiver.loggingIn(options.identity !== undefined);
-    const data = await request(socket, "login", loginPayload(checked, options.identity, challenge), this.#timeoutMs);
+    const payload = loginPayload(checked, options.identity, { origin: this.#origin, challenge });
+    const data = await request(socket, "login", payload, this.#timeoutMs);
     this.#session.name = data.name;
     this.#session.identity = options.identity;
     this.#loggedIn(socket, data);
@@ -391,7 +395,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       hello: (hello) => {
         this.#hello = hello;
         this.emit("hello", hello);
-        void this.#restore(socket, hello.challenge);
+        void this.#restore(socket, { origin: this.#origin, challenge: hello.challenge });
       },
       // Even a send-only session takes its encrypted rooms' logs in (the receiver drops the rest).
       message: (message) => {
@@ -447,9 +451,9 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   }
 
   // Runs on every hello: a no-op on the first connect, the session's restoration after others.
-  async #restore(socket: RawSocket, challenge: string): Promise<void> {
+  async #restore(socket: RawSocket, connection: LoginContext): Promise<void> {
     if (this.#session.name !== undefined) this.#receiver.loggingIn(this.#session.identity !== undefined);
-    const outcome = await resync(socket, this.#session, challenge, this.#timeoutMs, (login) => {
+    const outcome = await resync(socket, this.#session, connection, this.#timeoutMs, (login) => {
       if (this.#socket === socket) this.#loggedIn(socket, login);
     });
     // The connection may have dropped (and a newer hello started another resync) meanwhile.

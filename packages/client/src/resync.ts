@@ -33,16 +33,25 @@ const TRANSIENT: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
 ]);
 
 /**
- * The `login` payload for a connection whose `hello` carried `challenge`: signed for a keyed
- * session (every connection has its own challenge, so every login is signed afresh).
+ * What a keyed login on one connection signs besides the name: the server's origin as this
+ * client dialed it (never one the server names) and the connection's `hello.challenge`.
  */
-export function loginPayload(name: string, identity: IdentityKey | undefined, challenge: string): ClientPayloadInput<"login"> {
-  return identity === undefined ? { name } : signLogin(identity, challenge, name);
+export interface LoginContext {
+  readonly origin: string;
+  readonly challenge: string;
 }
 
 /**
- * Restores a session on a new connection: logs in under the same name (signing this
- * connection's `challenge` when keyed), calls `onLogin` with the ack at once (before any
+ * The `login` payload for a connection to `origin` whose `hello` carried `challenge`: signed
+ * for a keyed session (every connection has its own challenge, so every login is signed afresh).
+ */
+export function loginPayload(name: string, identity: IdentityKey | undefined, { origin, challenge }: LoginContext): ClientPayloadInput<"login"> {
+  return identity === undefined ? { name } : signLogin(identity, { origin, challenge, name });
+}
+
+/**
+ * Restores a session on a new connection: logs in under the same name (signing the server's
+ * origin and this connection's challenge when keyed), calls `onLogin` with the ack at once (before any
  * replayed message is handed on), then rejoins every room, those the login resumed included,
  * in the order they were joined. A room the server now refuses for good is dropped and
  * reported; any other failure ends the resync.
@@ -50,14 +59,14 @@ export function loginPayload(name: string, identity: IdentityKey | undefined, ch
 export async function resync(
   socket: RawSocket,
   session: Session,
-  challenge: string,
+  connection: LoginContext,
   timeoutMs: number,
   onLogin: (login: LoginAck) => void,
 ): Promise<ResyncOutcome> {
   let login: LoginAck | undefined;
   if (session.name !== undefined) {
     try {
-      login = await request(socket, "login", loginPayload(session.name, session.identity, challenge), timeoutMs);
+      login = await request(socket, "login", loginPayload(session.name, session.identity, connection), timeoutMs);
     } catch (cause) {
       const error = PigeonError.fromUnknown(cause);
       const transient = TRANSIENT.has(error.code) || error.code === "NAME_TAKEN";

@@ -6,7 +6,9 @@ import { createIdentityKey, identityKeyFromSecretKey, publicKeyText } from "./id
 import { signLogin } from "./sign-login.js";
 
 const hex = (text: string): Uint8Array => Uint8Array.from(text.match(/../gu) ?? [], (pair) => parseInt(pair, 16));
-const proof = (challenge: string, name: string): Uint8Array => new TextEncoder().encode(loginProof(challenge, name));
+const ORIGIN = "https://chat.example.org";
+const proof = (challenge: string, name: string, origin = ORIGIN): Uint8Array =>
+  new TextEncoder().encode(loginProof({ origin, challenge, name }));
 
 describe("identity keys", () => {
   it("creates distinct 32-byte key pairs whose public key the protocol accepts", () => {
@@ -28,24 +30,26 @@ describe("signLogin", () => {
   const key = createIdentityKey();
 
   it("produces a login payload the protocol's schema accepts as a keyed login", () => {
-    const payload = signLogin(key, "challenge-1", "alice");
+    const payload = signLogin(key, { origin: ORIGIN, challenge: "challenge-1", name: "alice" });
     expect(payload.name).toBe("alice");
     expect(payload.publicKey).toBe(publicKeyText(key));
+    expect(payload.origin).toBe(ORIGIN);
     expect(Signature.safeParse(payload.signature).success).toBe(true);
     expect(LoginPayload.parse(payload)).toEqual(payload);
   });
 
-  it("signs the protocol's login proof of the challenge and the name", () => {
-    const { signature } = signLogin(key, "challenge-1", "alice");
+  it("signs the protocol's login proof of the server's origin, the challenge and the name", () => {
+    const { signature } = signLogin(key, { origin: ORIGIN, challenge: "challenge-1", name: "alice" });
     const bytes = decodeBase64Url(signature);
     expect(ed25519.verify(bytes, proof("challenge-1", "alice"), key.publicKey)).toBe(true);
     expect(ed25519.verify(bytes, proof("challenge-2", "alice"), key.publicKey)).toBe(false);
     expect(ed25519.verify(bytes, proof("challenge-1", "mallory"), key.publicKey)).toBe(false);
+    expect(ed25519.verify(bytes, proof("challenge-1", "alice", "https://evil.example"), key.publicKey)).toBe(false);
     expect(ed25519.verify(bytes, proof("challenge-1", "alice"), createIdentityKey().publicKey)).toBe(false);
   });
 
   it("signs the UTF-8 of names beyond ASCII", () => {
-    const { signature } = signLogin(key, "c", "Zoë");
+    const { signature } = signLogin(key, { origin: ORIGIN, challenge: "c", name: "Zoë" });
     expect(ed25519.verify(decodeBase64Url(signature), proof("c", "Zoë"), key.publicKey)).toBe(true);
   });
 });

@@ -39,17 +39,24 @@ describe("LoginPayload", () => {
 describe("LoginPayload, keyed", () => {
   const publicKey = "A".repeat(43);
   const signature = "b".repeat(86);
+  const origin = "https://chat.example.org";
 
-  it("accepts a name with a public key and a signature", () => {
-    expect(LoginPayload.parse({ name: "alice", publicKey, signature })).toEqual({ name: "alice", publicKey, signature });
+  it("accepts a name with a public key, the server's origin and a signature", () => {
+    expect(LoginPayload.parse({ name: "alice", publicKey, origin, signature })).toEqual({ name: "alice", publicKey, origin, signature });
+    expect(LoginPayload.parse({ name: "alice", publicKey, origin: "http://[::1]:3000", signature }).origin).toBe("http://[::1]:3000");
   });
 
   it.each([
     ["a key without a signature", { name: "alice", publicKey }],
     ["a signature without a key", { name: "alice", signature }],
-    ["a short key", { name: "alice", publicKey: "A".repeat(42), signature }],
-    ["a key with padding", { name: "alice", publicKey: `${"A".repeat(42)}=`, signature }],
-    ["a long signature", { name: "alice", publicKey, signature: "b".repeat(87) }],
+    ["a short key", { name: "alice", publicKey: "A".repeat(42), origin, signature }],
+    ["a key with padding", { name: "alice", publicKey: `${"A".repeat(42)}=`, origin, signature }],
+    ["a long signature", { name: "alice", publicKey, origin, signature: "b".repeat(87) }],
+    ["a signature without the server's origin (protocol 4)", { name: "alice", publicKey, signature }],
+    ["an origin with a path", { name: "alice", publicKey, origin: `${origin}/chat`, signature }],
+    ["an origin not as URL serializes it", { name: "alice", publicKey, origin: "HTTPS://Chat.Example.org:443", signature }],
+    ["an origin of another scheme", { name: "alice", publicKey, origin: "ws://chat.example.org", signature }],
+    ["an origin that is no URL", { name: "alice", publicKey, origin: "chat.example.org", signature }],
   ])("rejects %s", (_label, input) => {
     expect(LoginPayload.safeParse(input).success).toBe(false);
   });

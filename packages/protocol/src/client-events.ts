@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ClientMessageId, Epoch, EpochMs, GroupStatus, Incarnation, MlsBytes, Name, Room, RoomMode, Seq, Text } from "./fields.js";
-import { PublicKey, Signature } from "./identity.js";
+import { PublicKey, ServerOrigin, Signature } from "./identity.js";
 import { Member } from "./server-events.js";
 
 // What clients send. Every event takes the seed tutorial's bare string or a strict object
@@ -9,20 +9,24 @@ import { Member } from "./server-events.js";
 
 /**
  * `login`: a name (the seed form: a guest), `{ name }` (a guest), or
- * `{ name, publicKey, signature }` (a keyed identity: `signature` signs
- * {@link loginProof} of this connection's `hello.challenge` and the name).
+ * `{ name, publicKey, origin, signature }` (a keyed identity: `signature` signs
+ * {@link loginProof} of `origin`, the server's origin as the client dialed it, this
+ * connection's `hello.challenge` and the name).
  *
  * @example
  * socket.emit("login", "alice");
- * socket.emit("login", { name: "alice", publicKey, signature }, (result) => console.log(result));
+ * socket.emit("login", { name: "alice", publicKey, origin: "https://chat.example.org", signature }, (result) => console.log(result));
  */
 export const LoginPayload = z
   .union([
     Name,
     z
-      .strictObject({ name: Name, publicKey: PublicKey.optional(), signature: Signature.optional() })
+      .strictObject({ name: Name, publicKey: PublicKey.optional(), origin: ServerOrigin.optional(), signature: Signature.optional() })
       .refine((value) => (value.publicKey === undefined) === (value.signature === undefined), {
         error: "publicKey and signature go together",
+      })
+      .refine((value) => value.signature === undefined || value.origin !== undefined, {
+        error: "a keyed login names the server's origin it signed (protocol 5)",
       }),
   ])
   .transform((value) => (typeof value === "string" ? { name: value } : value));

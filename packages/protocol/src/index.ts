@@ -32,7 +32,8 @@ export {
   TYPING_INTERVAL_MS,
 } from "./limits.js";
 export { PROTOCOL_VERSION } from "./version.js";
-export { loginProof, PublicKey, Signature } from "./identity.js";
+export { loginProof, PublicKey, ServerOrigin, Signature, type LoginProofInput } from "./identity.js";
+export { serverOrigin } from "./server-origin.js";
 export {
   AckPayload,
   AckReply,

@@ -6,8 +6,10 @@
  * @example
  * if (hello.protocolVersion !== PROTOCOL_VERSION) console.warn("server speaks another version");
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 // 2: `member` (one change per event) became `memberChanges` (a room's changes gathered).
 // 3: messages, `caughtUp`, keyed join acks and login memberships carry the room's `incarnation`.
 // 4: encrypted rooms: `join` takes and answers a room `mode`; `chat` to an encrypted room is
 //    refused with E2E_REQUIRED; the `groupInfo`, `createGroup` and `mls` events; MLS log entries.
+// 5: a keyed `login` carries and signs the server's `origin` (`pigeon-login-v2`), which the relay
+//    checks against its public origins: a proof made for one server is refused by every other.

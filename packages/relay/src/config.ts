@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { ServerOrigin } from "@pigeon/protocol";
 import { z } from "zod";
 
 const DAY_MS = 86_400_000;
+
+/** In `publicOrigins`: this machine's own names and addresses on the port the relay listens on. */
+export const SELF_ORIGINS = "self";
 
 /**
  * A yes/no setting as flags and environment variables give it: a boolean, or "true", "false", "1", "0".
@@ -53,6 +57,15 @@ export const RelayConfig = z.strictObject({
     .default(() => `node-${randomBytes(3).toString("hex")}`)
     .describe("names this node in logs, hello and /healthz (random: node-xxxxxx)"),
   maxPendingEvents: z.coerce.number().int().min(1).default(256).describe("events one connection may have waiting before RATE_LIMITED"),
+  publicOrigins: z
+    .preprocess(
+      (value) => (typeof value === "string" ? value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "") : value),
+      z.array(z.union([ServerOrigin, z.literal(SELF_ORIGINS)])).min(1),
+    )
+    .optional()
+    .describe(
+      `comma-separated origins clients reach this server at (https://chat.example.org); a keyed login must be signed for one of them; "${SELF_ORIGINS}" stands for this machine's own names and addresses on the port it listens on, which is what unset means`,
+    ),
   requireE2e: BooleanSetting.default(false).describe(
     "true: refuse to create plain rooms (E2E_REQUIRED): every new room is end-to-end encrypted, so guests and the tutorial's clients cannot chat",
   ),

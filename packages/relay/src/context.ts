@@ -5,6 +5,7 @@ import type {
   SocketData,
 } from "@pigeon/protocol";
 import type { Server, Socket } from "socket.io";
+import type { PublicOrigins } from "./auth/public-origins.js";
 import type { RelayConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
@@ -30,6 +31,8 @@ export interface RelayContext {
    * adapter's subscription to the room's channel is in place; on one node, at once.
    */
   readonly roomReady: (room: string) => Promise<void>;
+  /** The origins this relay answers at: a keyed login must be signed for one of them. */
+  readonly origins: PublicOrigins;
 }
 
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */

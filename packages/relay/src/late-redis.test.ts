@@ -6,7 +6,7 @@ import { afterEach, expect, it } from "vitest";
 import {
   describeWithRedisBinaries,
   freePort,
-  helloOf,
+  greeting,
   nextEvent,
   shardSubscribers,
   startRedisServer,
@@ -64,7 +64,7 @@ describeWithRedisBinaries("a relay started before Redis is up", () => {
     expect(await guest.emitWithAck("login", "gus")).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
     const alice = testIdentity();
     const keyed = await useSocket(server);
-    const keyedLogin = alice.loginPayload("alice", helloOf(keyed)?.challenge ?? "");
+    const keyedLogin = alice.loginPayload("alice", greeting(keyed));
     expect(await keyed.emitWithAck("login", keyedLogin)).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
 
     await startRedis(port);

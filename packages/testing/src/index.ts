@@ -18,8 +18,10 @@ export {
 export {
   base64,
   createRoomGroup,
+  greeting,
   helloOf,
   joinRoomGroup,
+  originOf,
   memoryStore,
   roomGroupId,
   untyped,
@@ -31,7 +33,7 @@ export {
   type TestSocket,
 } from "./relay-sockets.js";
 export { clientPool, recordingLogger, useClients, type ClientPool, type KeyedUser, type PoolClientOptions, type TestClients } from "./sdk-fixtures.js";
-export { testIdentity, type TestIdentity } from "./signer.js";
+export { testIdentity, type LoginContext, type TestIdentity } from "./signer.js";
 export { aliceMessage, CONTRACT_LIMITS, describeRelayStore, GUEST, KEY_A, KEY_B } from "./store-contract.js";
 export {
   deleteKeysWithPrefix,

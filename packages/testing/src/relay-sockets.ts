@@ -5,7 +5,7 @@ import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/
 import { io, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
 import type { TestServer } from "./test-server.js";
-import type { TestIdentity } from "./signer.js";
+import type { LoginContext, TestIdentity } from "./signer.js";
 import { MemoryStore, RelayConfig, retentionLimits, type RelayConfigInput } from "@pigeon/relay";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -29,14 +29,28 @@ export async function useSocket(server: TestServer, transports = ["websocket"]):
     socket.once("connect_error", reject);
   });
   hellos.set(socket, hello);
+  greetings.set(socket, { origin: originOf(server), challenge: hello.challenge });
   return socket;
 }
 
 const hellos = new WeakMap<TestSocket, Hello>();
+const greetings = new WeakMap<TestSocket, LoginContext>();
 
 /** The `hello` a socket from `useSocket` was greeted with. */
 export function helloOf(socket: TestSocket): Hello | undefined {
   return hellos.get(socket);
+}
+
+/** What a keyed login on a socket from `useSocket` signs besides the name: the relay's origin and the socket's challenge. */
+export function greeting(socket: TestSocket): LoginContext {
+  const found = greetings.get(socket);
+  if (found === undefined) throw new Error("not a socket from useSocket");
+  return found;
+}
+
+/** The origin a keyed login to `server` signs: its URL's, as a client dials it. */
+export function originOf(server: TestServer): string {
+  return new URL(server.url).origin;
 }
 
 /** A client logged in as `name` and joined to `rooms`, with acks checked. */
@@ -59,8 +73,7 @@ export function memoryStore(config: RelayConfigInput = {}): MemoryStore {
 /** A connection logged in as `identity` under `name`; its rooms replay after the ack. */
 export async function useKeyed(server: TestServer, identity: TestIdentity, name: string, rooms: string[] = []): Promise<TestSocket> {
   const socket = await useSocket(server);
-  const challenge = helloOf(socket)?.challenge ?? "";
-  const login = await socket.emitWithAck("login", identity.loginPayload(name, challenge));
+  const login = await socket.emitWithAck("login", identity.loginPayload(name, greeting(socket)));
   if (!login.ok) throw new Error(`keyed login failed: ${login.error.code}`);
   for (const room of rooms) {
     const joined = await socket.emitWithAck("join", room);
@@ -95,7 +108,7 @@ export async function useMlsMember(
   { identity = { name, key: createIdentityKey() }, credential = name }: { identity?: Identity; credential?: string } = {},
 ): Promise<MlsTestMember> {
   const socket = await useSocket(server);
-  const login = await socket.emitWithAck("login", signLogin(identity.key, helloOf(socket)?.challenge ?? "", name));
+  const login = await socket.emitWithAck("login", signLogin(identity.key, { ...greeting(socket), name }));
   if (!login.ok) throw new Error(`keyed login failed: ${login.error.code}`);
   for (const room of rooms) {
     const joined = await socket.emitWithAck("join", { room, mode: "encrypted" });

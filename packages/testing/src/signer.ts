@@ -1,11 +1,17 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { loginProof } from "@pigeon/protocol";
 
+/** What a keyed login on one connection signs besides the name (see the protocol's `loginProof`). */
+export interface LoginContext {
+  readonly origin: string;
+  readonly challenge: string;
+}
+
 /** An Ed25519 identity made with Node's crypto, signing keyed logins like the SDK does. */
 export interface TestIdentity {
   readonly publicKey: string;
-  /** The login payload for `name` on the connection greeted with `challenge`. */
-  loginPayload(name: string, challenge: string): { name: string; publicKey: string; signature: string };
+  /** The login payload for `name` on a connection: the relay's origin and the connection's challenge. */
+  loginPayload(name: string, connection: LoginContext): { name: string; publicKey: string; origin: string; signature: string };
 }
 
 /** A fresh keyed identity. */
@@ -14,10 +20,11 @@ export function testIdentity(): TestIdentity {
   const raw = publicKey.export({ format: "jwk" }).x ?? "";
   return {
     publicKey: raw,
-    loginPayload: (name, challenge) => ({
+    loginPayload: (name, { origin, challenge }) => ({
       name,
       publicKey: raw,
-      signature: sign(null, Buffer.from(loginProof(challenge, name)), privateKey).toString("base64url"),
+      origin,
+      signature: sign(null, Buffer.from(loginProof({ origin, challenge, name })), privateKey).toString("base64url"),
     }),
   };
 }

@@ -19,6 +19,11 @@ export type TestServerOptions = RelayOptions & {
   readonly wrapStore?: (store: RelayStore) => RelayStore;
   /** The port to listen on (default: a free one), so that a restarted relay is found again. */
   readonly port?: number;
+  /**
+   * Origins besides its own (http://127.0.0.1:port, http://localhost:port) that keyed logins
+   * may be signed for: a proxy's in front of it. Unset: the relay's default, this machine.
+   */
+  readonly alsoAnsweringAt?: readonly string[];
 };
 
 /**
@@ -33,12 +38,22 @@ export type TestServerOptions = RelayOptions & {
 export async function startTestServer(overrides: RelayConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = RelayConfig.parse(overrides);
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "silent", base: { node: config.nodeId } });
-  const { wrapStore, port: wanted = 0, ...relayOptions } = options;
+  const { wrapStore, port: wanted = 0, alsoAnsweringAt, ...relayOptions } = options;
   const store = wrapStore === undefined ? relayOptions.store : wrapStore(relayOptions.store ?? (await createStore(config, logger)));
   const httpServer = createServer();
-  const relay = await createRelay(httpServer, config, { ...relayOptions, logger, ...(store === undefined ? {} : { store }) });
+  // Listening first tells the port, which the relay's public origins may need; socket.io
+  // attaches to a listening server as well as to one that is not yet.
   await new Promise<void>((resolve) => httpServer.listen(wanted, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
+  const publicOrigins = alsoAnsweringAt && [`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...alsoAnsweringAt];
+  const relay = await createRelay(httpServer, publicOrigins ? { ...config, publicOrigins } : config, {
+    ...relayOptions,
+    logger,
+    ...(store === undefined ? {} : { store }),
+  }).catch(async (error: unknown) => {
+    await new Promise((resolve) => httpServer.close(resolve));
+    throw error;
+  });
   return { url: `http://127.0.0.1:${port}`, port, relay, close: () => relay.close() };
 }
 

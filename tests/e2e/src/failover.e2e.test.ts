@@ -33,9 +33,9 @@ await describeWithRedis("failover: three nodes behind a load balancer, one kille
   let balancer: LoadBalancer | undefined;
   const pool = nodeClientPool();
   beforeAll(async () => {
-    cluster = await startPigeonCluster({ redis: target, count: 3, label: "failover" });
-    const { nodes } = cluster;
-    balancer = await startLoadBalancer(() => nodes);
+    // The balancer first: the nodes answer at its origin (as behind a real one) and at their own.
+    balancer = await startLoadBalancer(() => cluster?.nodes ?? []);
+    cluster = await startPigeonCluster({ redis: target, count: 3, label: "failover", env: { PIGEON_PUBLIC_ORIGINS: `${balancer.url},self` } });
   });
   afterEach(() => pool.closeAll());
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { loadavg } from "node:os";
 import { Redis } from "ioredis";
 import { cpuSeconds } from "./harness/cpu.js";
 import { startLoadBalancer } from "./harness/load-balancer.js";
-import { startPigeonCluster } from "./harness/pigeon-cluster.js";
+import { startPigeonCluster, type PigeonCluster } from "./harness/pigeon-cluster.js";
 import { redisUrlForTests, TEST_REDIS_URL } from "@pigeon/testing";
 import { startWorkload, type Measurement } from "./harness/workload.js";
 
@@ -27,8 +27,11 @@ interface Row {
 }
 
 async function run(nodes: number, url: string): Promise<Row> {
-  const cluster = await startPigeonCluster({ redis: { url, cluster: false }, count: nodes, label: "throughput" });
-  const balancer = await startLoadBalancer(() => cluster.nodes);
+  // The balancer first: the nodes answer at its origin, as behind a real one.
+  const started: { cluster?: PigeonCluster } = {};
+  const balancer = await startLoadBalancer(() => started.cluster?.nodes ?? []);
+  const cluster = await startPigeonCluster({ redis: { url, cluster: false }, count: nodes, label: "throughput", env: { PIGEON_PUBLIC_ORIGINS: `${balancer.url},self` } });
+  started.cluster = cluster;
   const workload = await startWorkload({ url: balancer.url, clients: CLIENTS, roomSize: ROOM_SIZE, sendsInFlightPerRoom: SENDS_IN_FLIGHT_PER_ROOM, connectBatch: 25 });
   try {
     await delay(WARMUP_MS);

@@ -7,7 +7,7 @@ import {
   useMember,
   useRelay,
   useSocket,
-  helloOf,
+  greeting,
   type TestSocket,
   describeEachStore,
 } from "@pigeon/testing";
@@ -36,7 +36,7 @@ describeEachStore("store-and-forward delivery", (store) => {
     const back = await useSocket(server);
     const replayed = record(back, "message");
     const caughtUp = nextEvent(back, "caughtUp");
-    const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    const login = await back.emitWithAck("login", bob.loginPayload("bob", greeting(back)));
     const incarnation = expect.any(String) as string;
     expect(login).toEqual({ ok: true, data: { name: "bob", kind: "keyed", rooms: [{ room: "lobby", acked: 0, incarnation, mode: "plain" }] } });
     const resumed = login.ok ? login.data.rooms[0]?.incarnation : undefined;
@@ -133,7 +133,7 @@ describeEachStore("identities", (store) => {
     const owner = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     owner.disconnect();
     const impostor = await useSocket(server);
-    const other = testIdentity().loginPayload("alice", helloOf(impostor)?.challenge ?? "");
+    const other = testIdentity().loginPayload("alice", greeting(impostor));
     expect(await impostor.emitWithAck("login", other)).toMatchObject({ ok: false, error: { code: "NAME_TAKEN" } });
     expect(await impostor.emitWithAck("login", "Alice")).toMatchObject({ ok: false, error: { code: "NAME_TAKEN" } });
   });
@@ -142,7 +142,7 @@ describeEachStore("identities", (store) => {
     const server = await useRelay({ store });
     const identity = testIdentity();
     const first = await useSocket(server);
-    const payload = identity.loginPayload("alice", helloOf(first)?.challenge ?? "");
+    const payload = identity.loginPayload("alice", greeting(first));
     expect(await first.emitWithAck("login", payload)).toMatchObject({ ok: true });
     first.disconnect();
     const replayer = await useSocket(server);
@@ -153,12 +153,11 @@ describeEachStore("identities", (store) => {
     const server = await useRelay({ store });
     const identity = testIdentity();
     const socket = await useSocket(server);
-    const challenge = helloOf(socket)?.challenge ?? "";
-    const forBob = identity.loginPayload("bob", challenge);
+    const forBob = identity.loginPayload("bob", greeting(socket));
     expect(await socket.emitWithAck("login", { ...forBob, name: "alice" })).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
-    const garbageKey = { ...identity.loginPayload("alice", challenge), publicKey: "_".repeat(43) };
+    const garbageKey = { ...identity.loginPayload("alice", greeting(socket)), publicKey: "_".repeat(43) };
     expect(await socket.emitWithAck("login", garbageKey)).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
-    expect(await socket.emitWithAck("login", identity.loginPayload("alice", challenge))).toMatchObject({ ok: true });
+    expect(await socket.emitWithAck("login", identity.loginPayload("alice", greeting(socket)))).toMatchObject({ ok: true });
   });
 
   it("resumes the same identity from a second connection at once", async () => {

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import {
   describeEachStore,
-  helloOf,
+  greeting,
   nextEvent,
   record,
   testIdentity,
@@ -26,7 +26,7 @@ async function comeBack(server: TestServer, identity: TestIdentity, name: string
   const expired = nextEvent(socket, "expired");
   const messages = record(socket, "message");
   const caughtUp = nextEvent(socket, "caughtUp");
-  await socket.emitWithAck("login", identity.loginPayload(name, helloOf(socket)?.challenge ?? ""));
+  await socket.emitWithAck("login", identity.loginPayload(name, greeting(socket)));
   return { socket, expired, messages, caughtUp };
 }
 

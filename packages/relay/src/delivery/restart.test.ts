@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { testKeyPrefix } from "@pigeon/testing";
-import { record, helloOf, nextEvent, describeWithRedis, testIdentity, useKeyed, useRelay, useSocket } from "@pigeon/testing";
+import { record, greeting, nextEvent, describeWithRedis, testIdentity, useKeyed, useRelay, useSocket } from "@pigeon/testing";
 
 await describeWithRedis("a relay restarted on the same Redis", () => {
   it("loses nothing between a send and the member's return", async () => {
@@ -21,7 +21,7 @@ await describeWithRedis("a relay restarted on the same Redis", () => {
     const back = await useSocket(second);
     const messages = record(back, "message");
     const caughtUp = nextEvent(back, "caughtUp");
-    const login = await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""));
+    const login = await back.emitWithAck("login", bob.loginPayload("bob", greeting(back)));
     expect(login).toMatchObject({ ok: true, data: { rooms: [{ room: "lobby", acked: 0 }] } });
     // The same Redis: the room keeps its incarnation, and the cursor still means what it did.
     expect(before).toBeTypeOf("string");

@@ -21,7 +21,7 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   if (!context.store.healthy()) {
     throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
   }
-  const claim = claimOf(payload, socket.data.challenge);
+  const claim = claimOf(context, payload, socket.data.challenge);
   if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
     throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);
   }
@@ -54,9 +54,17 @@ function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {
   if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
 }
 
-function claimOf({ name, publicKey, signature }: LoginPayload, challenge: string): NameClaim {
-  if (publicKey === undefined || signature === undefined) return { kind: "guest" };
-  if (!verifyLogin({ name, publicKey, signature }, challenge)) {
+function claimOf(context: RelayContext, { name, publicKey, origin, signature }: LoginPayload, challenge: string): NameClaim {
+  if (publicKey === undefined || signature === undefined || origin === undefined) return { kind: "guest" };
+  // A proof for another server is what a hostile server holds after passing this relay's
+  // challenge to a user: refused, whatever its signature.
+  if (!context.origins.has(origin)) {
+    throw new RelayError(
+      ErrorCode.UNAUTHORIZED,
+      `the login is signed for ${origin}, which is not this server (it answers at ${context.origins.describe()}; its operator sets --public-origins)`,
+    );
+  }
+  if (!verifyLogin({ name, publicKey, origin, signature }, challenge)) {
     throw new RelayError(ErrorCode.UNAUTHORIZED, "the signature does not match this connection's challenge");
   }
   return { kind: "keyed", publicKey };

@@ -3,7 +3,7 @@ import {
   base64,
   createRoomGroup,
   describeEachStore,
-  helloOf,
+  greeting,
   joinRoomGroup,
   nextEvent,
   record,
@@ -97,7 +97,7 @@ describeEachStore("mls", (store) => {
     const back = await useSocket(server);
     const replayed = record(back, "message");
     const caughtUp = nextEvent(back, "caughtUp");
-    await back.emitWithAck("login", signLogin(bob.options.identity.key, helloOf(back)?.challenge ?? "", "bob"));
+    await back.emitWithAck("login", signLogin(bob.options.identity.key, { ...greeting(back), name: "bob" }));
     await caughtUp;
     const mine = replayed.filter(({ user }) => user === "alice");
     expect(mine.map(({ mls, epoch, replayed: marked }) => ({ mls, epoch, marked }))).toEqual([

@@ -1,5 +1,5 @@
 import type { RelayStore } from "@pigeon/relay";
-import { describeEachStore, helloOf, nextEvent, record, testIdentity, useKeyed, useRelay, useSocket, waitUntil } from "@pigeon/testing";
+import { describeEachStore, greeting, nextEvent, record, testIdentity, useKeyed, useRelay, useSocket, waitUntil } from "@pigeon/testing";
 import { expect, it } from "vitest";
 
 type Method = "memberships" | "entriesAfter" | "releaseName";
@@ -41,7 +41,7 @@ describeEachStore("store failures", (store) => {
     await bob.emitWithAck("chat", { room: "lobby", text: "while alice was away" });
 
     const socket = await useSocket(server);
-    const payload = alice.loginPayload("alice", helloOf(socket)?.challenge ?? "");
+    const payload = alice.loginPayload("alice", greeting(socket));
     fault.arm();
     expect(await socket.emitWithAck("login", payload)).toMatchObject({ ok: false, error: { code: "INTERNAL" } });
     const replayed = nextEvent(socket, "message", ({ message }) => message === "while alice was away");
@@ -62,7 +62,7 @@ describeEachStore("store failures", (store) => {
     const errors = record(socket, "error");
     const betaCaughtUp = nextEvent(socket, "caughtUp", ({ room }) => room === "beta");
     fault.arm();
-    expect(await socket.emitWithAck("login", alice.loginPayload("alice", helloOf(socket)?.challenge ?? ""))).toMatchObject({ ok: true });
+    expect(await socket.emitWithAck("login", alice.loginPayload("alice", greeting(socket)))).toMatchObject({ ok: true });
     expect(await betaCaughtUp).toEqual({ room: "beta", seq: 0, incarnation: expect.any(String) });
     expect(errors).toEqual([expect.objectContaining({ event: "login", code: "INTERNAL", message: expect.stringMatching(/^after the answer to login/) })]);
   });

@@ -9,6 +9,7 @@ import { ReceiptScheduler } from "../delivery/receipts.js";
 import { Heartbeat } from "../membership/heartbeat.js";
 import { sweep } from "../delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
+import { PublicOrigins } from "../auth/public-origins.js";
 import type { Logger } from "../logger.js";
 import type { RedisAdapter } from "./redis-adapter.js";
 import type { SerialQueue } from "./serial-queue.js";
@@ -63,7 +64,8 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
-  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady };
+  const origins = new PublicOrigins(config.publicOrigins, () => httpServer.address());
+  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady, origins };
   const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context);
   forgetRequests(io);
