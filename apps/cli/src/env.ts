@@ -11,13 +11,13 @@ export const DEFAULT_SERVER = process.env.PIGEON_SERVER ?? "http://localhost:300
  */
 export const CONFIG_DIR = configDir(process.env);
 
-/** Where identity keys live, one `<name>.json` per name. */
+/** Where identity keys live: a folder per server, one `<name>.json` per name in it. */
 export const IDENTITIES_DIR = join(CONFIG_DIR, "identities");
 
-/** Where each name keeps its encrypted rooms' group state: `<name>/` holds a file per room. */
+/** Where each name keeps its encrypted rooms' group state: a folder per server, where `<name>/` holds a file per room. */
 export const GROUPS_DIR = join(CONFIG_DIR, "groups");
 
-/** Where each name keeps the keys it pinned on first use: `<name>.json`. */
+/** Where each name keeps the keys it pinned on first use: a folder per server, `<name>.json` in it. */
 export const PINS_DIR = join(CONFIG_DIR, "pins");
 
 function configDir(env: NodeJS.ProcessEnv): string {

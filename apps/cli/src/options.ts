@@ -57,7 +57,7 @@ export interface IdentityOptions {
 /** Adds `--identity FILE` and `--guest` to a command. */
 export function withIdentityOptions(command: Command): Command {
   return command
-    .addOption(new Option("--identity <file>", "your identity key file (default: one per name in the config directory, created on first use)").conflicts("guest"))
+    .addOption(new Option("--identity <file>", "your identity key file, used on whichever server you name (default: one per name and server in the config directory, created on first use)").conflicts("guest"))
     .addOption(new Option("--guest", "log in as a guest: live messages only, nothing held for you"));
 }
 

@@ -2,10 +2,10 @@ import type { IdentityKey } from "@pigeon/crypto";
 import type { ClientOptions, PigeonClient } from "@pigeon/client";
 import type { RoomMode } from "@pigeon/protocol";
 import { join } from "node:path";
-import { GROUPS_DIR, PINS_DIR } from "./env.js";
 import { formatGroupChange, formatKeyChanged, formatUndecryptable, modeLabel } from "./format.js";
 import type { ConnectionOptions, RoomModeOptions } from "./options.js";
 import { lockProfile } from "./profile-lock.js";
+import { serverFiles, type ServerFiles } from "./server-files.js";
 import type { Terminal } from "./terminal.js";
 
 /** Who to be and where, once connected. */
@@ -33,7 +33,8 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
   // A keyed name's encrypted rooms: one process at a time (the lock is held until this process
   // exits), group state and pinned keys in 0600 files, so that the next run continues in the
   // same groups.
-  if (options.key !== undefined) await lockProfile(join(GROUPS_DIR, `${profileOf(options.name)}.lock`), options.name);
+  const files = serverFiles(options.server);
+  if (options.key !== undefined) await lockProfile(join(files.groups, `${profileOf(options.name)}.lock`), options.name);
   const client = createClient({
     url: options.server,
     timeoutMs: options.ackTimeout * 1000,
@@ -41,7 +42,7 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     receive: options.receive,
     // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix.
     logger: { warn: (message) => { terminal.status(message); } },
-    ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name) }),
+    ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name, files) }),
   });
   showEncryption(client, terminal);
   options.listen?.(client);
@@ -81,13 +82,13 @@ function profileOf(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
 
-async function mlsOptions(name: string): Promise<NonNullable<ClientOptions["mls"]>> {
+async function mlsOptions(name: string, files: ServerFiles): Promise<NonNullable<ClientOptions["mls"]>> {
   const { FileGroupStateStore, FilePinStore, nodeCryptoProvider } = await import("@pigeon/crypto/node");
   const profile = profileOf(name);
   return {
     cryptoProvider: nodeCryptoProvider,
-    stateStore: new FileGroupStateStore(GROUPS_DIR, profile),
-    pinStore: new FilePinStore(PINS_DIR, profile),
+    stateStore: new FileGroupStateStore(files.groups, profile),
+    pinStore: new FilePinStore(files.pins, profile),
   };
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli, type CliProcess } from "../../test/cli-process.js";
 import { currentConfigDir, useServer } from "../../test/fixtures.js";
+import { serverFolder } from "../server-files.js";
 
 const jsonLines = (stdout: string): Record<string, unknown>[] =>
   stdout
@@ -42,7 +43,7 @@ describe("encrypted rooms from the CLI", () => {
 
   it("keeps each name's group state in 0600 files, and continues in the group on the next run", async () => {
     await run(["listen", "--name", "bob", "--room", "vault", "--count", "0"]);
-    const groups = join(currentConfigDir(), "groups", "bob");
+    const groups = join(currentConfigDir(), "groups", serverFolder(server().url), "bob");
     expect((await stat(groups)).mode & 0o777).toBe(0o700);
     await run(["send", "--name", "alice", "--room", "vault", "one"]);
     await run(["send", "--name", "alice", "--room", "vault", "two"]);
@@ -98,7 +99,7 @@ describe("encrypted rooms from the CLI", () => {
     await run(["send", "--name", "bob", "--room", "vault", "hi"]);
     await alice.waitForStdout(/bob: hi/u);
     // bob's key is lost; a new one is made under the same name once the server freed it.
-    await rm(join(currentConfigDir(), "identities", "bob.json"));
+    await rm(join(currentConfigDir(), "identities", serverFolder(server().url), "bob.json"));
     await run(["send", "--name", "bob", "--room", "vault", "it is me, new key"]);
     await alice.waitForStderr(/!!! WARNING: bob's key has changed \(room vault\) !!!/u);
     expect(alice.stderr).toMatch(/someone is pretending to be bob/u);

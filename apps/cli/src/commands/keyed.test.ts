@@ -1,8 +1,12 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { createIdentityKey, publicKeyText } from "@pigeon/crypto";
+import { writeIdentityFile } from "@pigeon/crypto/node";
+import { startTestServer } from "@pigeon/testing";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli } from "../../test/cli-process.js";
 import { currentConfigDir, useServer } from "../../test/fixtures.js";
+import { serverFolder } from "../server-files.js";
 
 const jsonLines = (stdout: string): Record<string, unknown>[] =>
   stdout
@@ -14,7 +18,7 @@ const modeOf = async (path: string): Promise<number> => (await stat(path)).mode 
 
 describe("keyed identities", () => {
   const server = useServer();
-  const identityFile = (name: string): string => join(currentConfigDir(), "identities", `${name}.json`);
+  const identityFile = (name: string, url = server().url): string => join(currentConfigDir(), "identities", serverFolder(url), `${name}.json`);
 
   async function run(args: string[], stdin?: string): Promise<ReturnType<typeof startCli>> {
     const cli = startCli([args[0] ?? "", "--server", server().url, ...args.slice(1)]);
@@ -29,11 +33,37 @@ describe("keyed identities", () => {
     expect(subscribe.stderr).toContain(`created a new identity for bob in ${identityFile("bob")}`);
     expect(await modeOf(identityFile("bob"))).toBe(0o600);
     expect(await modeOf(join(currentConfigDir(), "identities"))).toBe(0o700);
+    expect(await modeOf(join(currentConfigDir(), "identities", serverFolder(server().url)))).toBe(0o700);
     await expect(server().relay.context.store.memberships("bob")).resolves.toMatchObject([{ room: "lobby", acked: 0 }]);
 
     // The same file is used next time: bob is still bob.
     const again = await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
     expect(again.stderr).not.toContain("created");
+  });
+
+  it("keeps a key per server, unless --identity names one, and moves a key from before that to the first server used", async () => {
+    const other = await startTestServer();
+    try {
+      await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
+      const onOther = startCli(["listen", "--server", other.url, "--name", "bob", "--room", "lobby", "--count", "0"]);
+      expect((await onOther.exit()).code).toBe(0);
+      expect(onOther.stderr).toContain(`created a new identity for bob in ${identityFile("bob", other.url)}`);
+      const keys = await Promise.all([identityFile("bob"), identityFile("bob", other.url)].map(async (path) => JSON.parse(await readFile(path, "utf8")) as { publicKey: string }));
+      expect(keys[0]?.publicKey).not.toBe(keys[1]?.publicKey);
+      const told = startCli(["listen", "--server", other.url, "--name", "bob", "--room", "lobby", "--count", "0", "--identity", identityFile("bob")]);
+      expect((await told.exit()).code).toBe(5); // the other server holds bob for its own key
+
+      // A key file from before keys were kept per server becomes the key of the server used next.
+      const shared = join(currentConfigDir(), "identities", "carol.json");
+      const carolKey = createIdentityKey();
+      await writeIdentityFile(shared, { name: "carol", key: carolKey });
+      const adopted = await run(["listen", "--name", "carol", "--room", "lobby", "--count", "0"]);
+      expect(adopted.stderr).toContain(`is now the key for ${new URL(server().url).origin} only: ${identityFile("carol")}`);
+      await expect(stat(shared)).rejects.toMatchObject({ code: "ENOENT" });
+      expect(JSON.parse(await readFile(identityFile("carol"), "utf8"))).toMatchObject({ name: "carol", publicKey: publicKeyText(carolKey) });
+    } finally {
+      await other.close();
+    }
   });
 
   it("gives a returning listener exactly what was sent while it was away, in order, marked replayed", async () => {
