@@ -13,8 +13,10 @@ const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root");
 
 const { keys, history, outbox, vault, persistent } = await openStorage();
+const url = serverUrl(new URL(window.location.href));
 const store = new ChatStore({
-  url: serverUrl(new URL(window.location.href)),
+  url,
+  otherServer: url !== window.location.origin,
   keyStore: keys,
   history,
   outboxStore: outbox,

@@ -1,6 +1,6 @@
 import { createClient as createSdkClient, type ClientOptions, type KeyChangeNotice, type PigeonClient, type SafetyNumber } from "@pigeon/client";
 import { decodeBase64Url, encodeBase64Url, loadOrCreateIdentity, type GroupStateStore, type KeyStore, type PinStore } from "@pigeon/crypto";
-import { Name, Room as RoomName, Text } from "@pigeon/protocol";
+import { Name, Room as RoomName, serverOrigin, Text } from "@pigeon/protocol";
 import { MemoryHistoryStore, type HistoryStore } from "../storage/history-store.js";
 import { MemoryOutboxStore, type OutboxStore } from "../storage/outbox-store.js";
 import { memoryVaults, type Vault } from "../storage/vault.js";
@@ -39,6 +39,13 @@ export interface NamedKeyStore extends KeyStore {
 export interface ChatStoreOptions {
   /** The relay's URL. */
   url: string;
+  /**
+   * Whether the relay is another server than the one that served this page (`?server=`). A
+   * key is kept per server, so that a login signed here is only ever for that server and two
+   * servers cannot link a person by their key: the page's own server keeps profiles by name,
+   * another one by its origin and the name (default: the page's own).
+   */
+  otherServer?: boolean;
   keyStore: NamedKeyStore;
   /** Where received messages are kept on this device (default: memory, gone with the tab). */
   history?: HistoryStore;
@@ -136,7 +143,7 @@ export class ChatStore {
       return;
     }
     const name = parsed.data;
-    const profile = profileOf(name);
+    const profile = profileOf(name, this.#options.otherServer === true ? this.#options.url : undefined);
     this.#update({ phase: "signing-in", name, signInError: undefined });
     const client = this.#client;
     if (!(await this.#lock.acquire(profile, { takeOver }))) {
@@ -557,7 +564,15 @@ async function joinInItsMode(client: PigeonClient, room: string, plain: boolean,
   }
 }
 
-/** The key store profile of a name: names are unique regardless of case. */
-export function profileOf(name: string): string {
-  return name.toLocaleLowerCase();
+/**
+ * The key store profile of a name (names are unique regardless of case) on the page's own
+ * server, or on `server` when it is another one.
+ *
+ * @example
+ * profileOf("Alice") // "alice"
+ * profileOf("Alice", "https://chat.example.org") // "https://chat.example.org alice"
+ */
+export function profileOf(name: string, server?: string): string {
+  const own = name.toLocaleLowerCase();
+  return server === undefined ? own : `${serverOrigin(server)} ${own}`;
 }

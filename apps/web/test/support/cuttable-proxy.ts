@@ -12,7 +12,8 @@ export interface CuttableProxy {
 }
 
 /**
- * Puts a proxy on a free port in front of `targetUrl`. Cutting it kills the browser's
+ * Puts a proxy on a free port in front of `targetUrl` (or of what it returns once a browser
+ * connects, so the proxy can start first and the relay be told the proxy's origin). Cutting it kills the browser's
  * websocket the way a lost network does, without touching the relay, so socket.io's own
  * reconnection (and the app's outbox) are what the tests see.
  *
@@ -21,8 +22,8 @@ export interface CuttableProxy {
  * proxy.cut(); // the banner shows; typed messages wait
  * proxy.restore(); // they go out
  */
-export async function startCuttableProxy(targetUrl: string): Promise<CuttableProxy> {
-  const target = new URL(targetUrl);
+export async function startCuttableProxy(targetUrl: string | (() => string)): Promise<CuttableProxy> {
+  const targetOf = () => new URL(typeof targetUrl === "string" ? targetUrl : targetUrl());
   const sockets = new Set<Socket>();
   let up = true;
   const server: Server = createServer((client) => {
@@ -30,6 +31,7 @@ export async function startCuttableProxy(targetUrl: string): Promise<CuttablePro
       client.destroy();
       return;
     }
+    const target = targetOf();
     const upstream = connect(Number(target.port), target.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);

@@ -2,7 +2,7 @@ import { createIdentityKey, MemoryKeyStore } from "@pigeon/crypto";
 import { startTestServer, type TestServer } from "@pigeon/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRoom, type ChatState } from "../../src/state/chat-state.js";
-import { ChatStore, type NamedKeyStore } from "../../src/state/chat-store.js";
+import { ChatStore, profileOf, type NamedKeyStore } from "../../src/state/chat-store.js";
 import type { TabLock } from "../../src/state/tab-lock.js";
 import { memoryProfileMemory, type ProfileMemory } from "../../src/state/profile-memory.js";
 import { MemoryHistoryStore, type HistoryStore } from "../../src/storage/history-store.js";
@@ -137,7 +137,11 @@ describe("ChatStore against a real relay", () => {
   });
 
   it("keeps messages typed offline across a reload, and sends them once when back online", async () => {
-    const proxy = await startCuttableProxy(server.url);
+    // A relay that answers at the proxy's origin too, as behind a real proxy: logins through it
+    // are signed for the proxy's origin.
+    const proxy = await startCuttableProxy(() => server.url);
+    await server.close();
+    server = await startTestServer({ receiptIntervalMs: 20 }, { alsoAnsweringAt: [proxy.url] });
     try {
       const device = newDevice();
       const alice = await signedIn("alice", { device, url: proxy.url });
@@ -159,6 +163,27 @@ describe("ChatStore against a real relay", () => {
       expect(texts(bob.getSnapshot(), "lobby")).toEqual(["alice: typed in the tunnel"]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("keeps a key per server: a page pointed at another relay signs in there with a key of its own", async () => {
+    const other = await startTestServer();
+    try {
+      const device = newDevice();
+      const here = await signedIn("alice", { device });
+      const there = new ChatStore({ url: other.url, otherServer: true, keyStore: device.keys, memory: device.memory, history: device.history, outboxStore: device.outbox, vault: device.vault });
+      stores.push(there);
+      await there.start();
+      await there.signIn("alice");
+      const keyHere = (await device.keys.load("alice"))?.key;
+      const keyThere = (await device.keys.load(profileOf("alice", other.url)))?.key;
+      expect(here.getSnapshot().phase).toBe("signed-in");
+      expect(there.getSnapshot().phase).toBe("signed-in");
+      expect(keyHere?.publicKey).toBeDefined();
+      expect(keyThere?.publicKey).toBeDefined();
+      expect(keyThere?.publicKey).not.toEqual(keyHere?.publicKey);
+    } finally {
+      await other.close();
     }
   });
 

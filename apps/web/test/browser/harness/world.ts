@@ -44,7 +44,7 @@ export interface World {
    * await bob.chat.sees("hi bob");
    */
   gather<const T extends readonly Arrival[]>(...arrivals: T): Promise<{ -readonly [K in keyof T]: Person }>;
-  /** A proxy in front of the relay whose network can be cut. */
+  /** The proxy in front of the relay whose network can be cut (one per test; the relay answers at its origin too). */
   proxy(): Promise<CuttableProxy>;
 }
 
@@ -58,15 +58,17 @@ export function useWorld(config: RelayConfigInput = {}): () => World {
   const cleanups: (() => Promise<void>)[] = [];
   const pages: ChatPage[] = [];
   beforeEach(async () => {
-    const relay = await startTestServer({ receiptIntervalMs: 50, webDir: inject("webDist"), ...config });
+    // The proxy starts first, so that the relay can list its origin among those it answers at:
+    // a page loaded through it signs logins for the proxy's origin, as behind a real proxy.
+    const target: { url?: string } = {};
+    const proxy = await startCuttableProxy(() => target.url ?? "http://127.0.0.1:1");
+    cleanups.push(() => proxy.close());
+    const relay = await startTestServer({ receiptIntervalMs: 50, webDir: inject("webDist"), ...config }, { alsoAnsweringAt: [proxy.url] });
+    target.url = relay.url;
     cleanups.push(() => relay.close());
     const created: World = {
       relay,
-      async proxy() {
-        const proxy = await startCuttableProxy(relay.url);
-        cleanups.push(() => proxy.close());
-        return proxy;
-      },
+      proxy: () => Promise.resolve(proxy),
       async person(options = {}) {
         const profile = await createProfile();
         cleanups.push(() => profile.remove());
