@@ -7,6 +7,7 @@ import type {
 import type { Server, Socket } from "socket.io";
 import type { RelayConfig } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { RelayMetrics } from "./metrics/relay-metrics.js";
 import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
 
 /** The relay's socket.io server, typed with the protocol's event maps. */
@@ -30,6 +31,8 @@ export interface RelayContext {
    * adapter's subscription to the room's channel is in place; on one node, at once.
    */
   readonly roomReady: (room: string) => Promise<void>;
+  /** Counters for Prometheus (no-ops unless metrics are on). */
+  readonly metrics: RelayMetrics;
 }
 
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */
