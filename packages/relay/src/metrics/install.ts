@@ -1,5 +1,5 @@
 import type { RelayConfig } from "../config.js";
-import type { RelayServer } from "../context.js";
+import type { Server } from "socket.io";
 import type { RelayStore } from "../store/relay-store.js";
 import { attachMetrics, NO_METRICS, PrometheusMetrics, type MetricsSources, type RelayMetrics } from "./relay-metrics.js";
 import { timedStore } from "./timed-store.js";
@@ -22,7 +22,7 @@ export interface InstalledMetrics {
  * @example
  * const { metrics, prometheus, store } = installMetrics(config, options.store, io);
  */
-export function installMetrics(config: RelayConfig, store: RelayStore, io: RelayServer): InstalledMetrics {
+export function installMetrics(config: RelayConfig, store: RelayStore, io: Server): InstalledMetrics {
   if (config.metricsPort === undefined && config.metricsToken === undefined) return { metrics: NO_METRICS, prometheus: undefined, store };
   const usage = usageOf(store);
   const sources: MetricsSources = {
@@ -43,7 +43,7 @@ function usageOf(store: RelayStore): Usage | undefined {
   return typeof candidate === "function" ? (candidate.bind(store) as Usage) : undefined;
 }
 
-function* sessionTransports(io: RelayServer): Iterable<string> {
+function* sessionTransports(io: Server): Iterable<string> {
   // engine.io keeps open sessions in `clients`; it types that field protected, not private.
   const clients = (io.engine as unknown as { clients: Record<string, { transport: { name: string } }> }).clients;
   for (const id in clients) {
