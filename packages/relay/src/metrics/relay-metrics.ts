@@ -58,6 +58,7 @@ export class PrometheusMetrics implements RelayMetrics {
   private readonly store: Histogram<"operation">;
   // Label children made once: inc() on a child skips hashing the labels on every event.
   private readonly eventChildren = new Map<string, { inc(): void }>();
+  private readonly storeChildren = new Map<string, { observe(seconds: number): void }>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -113,7 +114,12 @@ export class PrometheusMetrics implements RelayMetrics {
   }
 
   storeCall(operation: string, seconds: number): void {
-    this.store.observe({ operation }, seconds);
+    let child = this.storeChildren.get(operation);
+    if (child === undefined) {
+      child = this.store.labels({ operation });
+      this.storeChildren.set(operation, child);
+    }
+    child.observe(seconds);
   }
 
   /** The store's held messages and bytes, read once per scrape (both gauges share the call). */
