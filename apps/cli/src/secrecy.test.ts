@@ -20,7 +20,7 @@ interface ServerProcess {
 
 async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--conditions=@source", "--import", "tsx", SERVER_MAIN], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "trace", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "trace", PIGEON_HEALTH_TOKEN: OPERATOR_TOKEN, PIGEON_METRICS_TOKEN: OPERATOR_TOKEN, ...env },
   });
   onTestFinished(() => {
     child.kill("SIGKILL");
@@ -47,9 +47,18 @@ function monitor(redis: RedisServerProcess): { text: () => string; stop: () => P
   };
 }
 
+const OPERATOR_TOKEN = "secrecy-test-operator-token";
+
+/** What the operator sees: /healthz with its details, and /metrics. */
 async function healthz(server: ServerProcess): Promise<string> {
-  const response = await fetch(`${server.url}/healthz`);
-  return `${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`;
+  const views = await Promise.all(
+    ["/healthz", "/metrics"].map(async (path) => {
+      const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+      expect(response.status, path).toBe(200);
+      return `${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`;
+    }),
+  );
+  return views.join("\n");
 }
 
 async function run(server: ServerProcess, args: string[]): Promise<CliProcess> {
@@ -85,14 +94,14 @@ describe("the secret of an encrypted room", () => {
     expect(encodingsOf(SECRET).some((form) => Buffer.from(`a${SECRET}`).toString("hex").includes(form))).toBe(true);
   });
 
-  it("never reaches the relay's trace log or /healthz (memory store)", { timeout: 60_000 }, async () => {
+  it("never reaches the relay's trace log, /healthz or /metrics (memory store)", { timeout: 60_000 }, async () => {
     const server = await startServer({ PIGEON_STORE: "memory" });
     await carrySecret(server, server);
-    expectNowhere({ "the server's log": server.output(), "/healthz": await healthz(server) });
+    expectNowhere({ "the server's log": server.output(), "/healthz and /metrics": await healthz(server) });
   });
 
   describeWithRedisBinaries("with Redis and two nodes", () => {
-    it("never reaches Redis (MONITOR for the whole run), either node's trace log or /healthz", { timeout: 90_000 }, async () => {
+    it("never reaches Redis (MONITOR for the whole run), either node's trace log, /healthz or /metrics", { timeout: 90_000 }, async () => {
       const redis = await startRedisServer();
       onTestFinished(() => redis.stop());
       const watch = monitor(redis);
@@ -104,7 +113,7 @@ describe("the secret of an encrypted room", () => {
       // MONITOR saw the relay at work (scripts, the log), not just a connection.
       expect(watch.text()).toMatch(/"(?:eval|evalsha)"/iu);
       expect(watch.text()).toMatch(/"xadd"|"XADD"/u);
-      expectNowhere({ "Redis MONITOR": watch.text(), "node one's log": first.output(), "node two's log": second.output(), "/healthz": health });
+      expectNowhere({ "Redis MONITOR": watch.text(), "node one's log": first.output(), "node two's log": second.output(), "/healthz and /metrics": health });
     });
   });
 });

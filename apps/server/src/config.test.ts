@@ -34,7 +34,34 @@ describe("loadConfig", () => {
     expect(usage()).toMatch(/--require-e2e\s+PIGEON_REQUIRE_E2E\s+default false\n\s+true: refuse to create plain rooms/);
   });
 
+  it("reads the operations settings: health and metrics access, allowed origins", () => {
+    expect(loadConfig([], {})).toMatchObject({ metricsHost: "127.0.0.1" });
+    const defaults = loadConfig([], {});
+    for (const key of ["healthToken", "healthAllowFrom", "metricsPort", "metricsToken", "allowedOrigins"] as const) expect(defaults[key]).toBeUndefined();
+    const env = {
+      PIGEON_ALLOWED_ORIGINS: "https://chat.example.org, http://localhost:5173",
+      PIGEON_HEALTH_ALLOW_FROM: "10.0.0.0/8,::1",
+      PIGEON_HEALTH_TOKEN: "health-token-0123456789",
+    };
+    expect(loadConfig(["--metrics-port", "9464", "--metrics-token", "metrics-token-0123456789"], env)).toMatchObject({
+      allowedOrigins: ["https://chat.example.org", "http://localhost:5173"],
+      healthAllowFrom: ["10.0.0.0/8", "::1"],
+      healthToken: "health-token-0123456789",
+      metricsPort: 9464,
+      metricsToken: "metrics-token-0123456789",
+    });
+    expect(usage()).toMatch(/--metrics-port\s+PIGEON_METRICS_PORT\s+default unset\n/);
+  });
+
   it.each([
+    [[], { PIGEON_ALLOWED_ORIGINS: "https://chat.example.org/" }],
+    [[], { PIGEON_ALLOWED_ORIGINS: "chat.example.org" }],
+    [[], { PIGEON_ALLOWED_ORIGINS: "*" }],
+    [[], { PIGEON_HEALTH_ALLOW_FROM: "10.0.0.0/33" }],
+    [[], { PIGEON_HEALTH_ALLOW_FROM: "localhost" }],
+    [[], { PIGEON_HEALTH_TOKEN: "short" }],
+    [["--metrics-token", "has a space in it, long"], {}],
+    [["--metrics-port", "70000"], {}],
     [["--require-e2e=yes"], {}],
     [[], { PIGEON_REQUIRE_E2E: "yes" }],
     [["--port", "http"], {}],

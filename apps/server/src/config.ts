@@ -57,6 +57,12 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "member-interval-ms", env: "PIGEON_MEMBER_INTERVAL_MS", key: "memberIntervalMs" },
   { flag: "require-e2e", env: "PIGEON_REQUIRE_E2E", key: "requireE2e", bare: true },
   { flag: "public-origins", env: "PIGEON_PUBLIC_ORIGINS", key: "publicOrigins" },
+  { flag: "health-token", env: "PIGEON_HEALTH_TOKEN", key: "healthToken" },
+  { flag: "health-allow-from", env: "PIGEON_HEALTH_ALLOW_FROM", key: "healthAllowFrom" },
+  { flag: "metrics-port", env: "PIGEON_METRICS_PORT", key: "metricsPort" },
+  { flag: "metrics-host", env: "PIGEON_METRICS_HOST", key: "metricsHost" },
+  { flag: "metrics-token", env: "PIGEON_METRICS_TOKEN", key: "metricsToken" },
+  { flag: "allowed-origins", env: "PIGEON_ALLOWED_ORIGINS", key: "allowedOrigins" },
 ];
 
 const DAY_MS = 86_400_000;

@@ -31,6 +31,9 @@ const config = readConfig();
 const logger = createLogger(config);
 const httpServer = createServer();
 const relay = await createRelay(httpServer, config, { logger });
+if (relay.metricsPort !== undefined) {
+  logger.info({ metricsPort: relay.metricsPort, metricsHost: config.metricsHost }, `metrics on http://${config.metricsHost}:${String(relay.metricsPort)}/metrics`);
+}
 
 httpServer.on("error", (error) => {
   logger.fatal({ err: error }, "server failed to start");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ServerOrigin } from "@pigeon/protocol";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const DAY_MS = 86_400_000;
@@ -14,6 +15,41 @@ export const SELF_ORIGINS = "self";
  * const Settings = z.object({ verbose: BooleanSetting.default(false) });
  */
 export const BooleanSetting = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1")]);
+
+/**
+ * A list setting as flags and environment variables give it: comma-separated text (blanks
+ * around commas ignored) or an array; each item checked by `item`.
+ *
+ * @example
+ * const Settings = z.object({ origins: listSetting(z.string()).optional() });
+ */
+export function listSetting<T extends z.ZodType<string, string>>(item: T) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (typeof value === "string" ? value.split(",") : value).map((part) => part.trim()).filter((part) => part !== ""))
+    .pipe(z.array(item).min(1));
+}
+
+/** An origin as browsers send it: scheme, host and port only (`https://chat.example.org`). */
+const Origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}, "an origin is scheme://host[:port], with no path or trailing slash");
+
+/** An IP address, or a subnet as address/prefix (`10.0.0.0/8`, `fd00::/8`). */
+const AddressOrSubnet = z.string().refine((value) => {
+  const [address = "", prefix, ...rest] = value.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}, "an IP address or address/prefix");
+
+/** A secret that operators send as `Authorization: Bearer <token>`; long enough not to be guessed. */
+const Token = z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 printable characters, no spaces");
 
 /**
  * What the relay itself needs to know: its store, retention, intervals and limits. Every
@@ -69,6 +105,28 @@ export const RelayConfig = z.strictObject({
   requireE2e: BooleanSetting.default(false).describe(
     "true: refuse to create plain rooms (E2E_REQUIRED): every new room is end-to-end encrypted, so guests and the tutorial's clients cannot chat",
   ),
+  healthToken: Token.optional().describe(
+    "a secret: /healthz shows its details (node, store, connections) to `Authorization: Bearer <token>`; unset: to nobody but healthAllowFrom",
+  ),
+  healthAllowFrom: listSetting(AddressOrSubnet)
+    .optional()
+    .describe("comma-separated addresses or subnets that see /healthz details without the token (unset: none); behind a proxy, the proxy's address"),
+  metricsPort: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional()
+    .describe("serve Prometheus /metrics on this port of metricsHost (unset: not served on a port of its own)"),
+  metricsHost: z.string().min(1).default("127.0.0.1").describe("the address metricsPort listens on"),
+  metricsToken: Token.optional().describe(
+    "a secret: /metrics is served on the main port to `Authorization: Bearer <token>`, and the token is needed on metricsPort too (unset: not on the main port)",
+  ),
+  allowedOrigins: listSetting(Origin)
+    .optional()
+    .describe(
+      "comma-separated browser origins allowed to connect (CORS and WebSocket); the relay's own origin and clients that send no Origin always may (unset: any origin)",
+    ),
 });
 /** The relay's configuration, validated. */
 export type RelayConfig = z.infer<typeof RelayConfig>;

@@ -8,6 +8,7 @@ import type { Server, Socket } from "socket.io";
 import type { PublicOrigins } from "./auth/public-origins.js";
 import type { RelayConfig } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { RelayMetrics } from "./metrics/relay-metrics.js";
 import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
 
 /** The relay's socket.io server, typed with the protocol's event maps. */
@@ -33,6 +34,8 @@ export interface RelayContext {
   readonly roomReady: (room: string) => Promise<void>;
   /** The origins this relay answers at: a keyed login must be signed for one of them. */
   readonly origins: PublicOrigins;
+  /** Counters for Prometheus (no-ops unless metrics are on). */
+  readonly metrics: RelayMetrics;
 }
 
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { createApp, type Relay } from "./transport/app.js";
 import type { RelayConfig } from "./config.js";
 import { silentLogger, type Logger } from "./logger.js";
+import { listenMetrics } from "./transport/metrics-server.js";
 import { createRedisAdapter } from "./transport/redis-adapter.js";
 import { createStore } from "./store/create-store.js";
 import type { RelayStore } from "./store/relay-store.js";
@@ -23,7 +24,8 @@ export interface RelayOptions {
  *
  * Redis need not be reachable at startup: the node then starts unhealthy (`/healthz` 503,
  * logins refused with UNAVAILABLE), logs a warning once, and becomes healthy by itself when
- * Redis answers. Only configuration errors (a malformed `REDIS_URL`) make this reject.
+ * Redis answers. Only configuration errors (a malformed `REDIS_URL`) make this reject, and a
+ * `metricsPort` that cannot be listened on: that server (metrics only) it does listen on.
  *
  * @example
  * const relay = await createRelay(httpServer, loadConfig(argv, env));
@@ -42,11 +44,24 @@ export async function createRelay(httpServer: HttpServer, config: RelayConfig, o
     if (adapter.status === "fulfilled") await adapter.value?.close();
     throw store.status === "rejected" ? store.reason : (adapter as PromiseRejectedResult).reason;
   }
-  return createApp(httpServer, {
+  const relay = createApp(httpServer, {
     config,
     store: store.value,
     logger,
     ...(adapter.value ? { adapter: adapter.value } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const { metricsPort } = config;
+  if (relay.metrics === undefined || metricsPort === undefined) return relay;
+  const metricsServer = await listenMetrics(relay.metrics, { ...config, metricsPort }).catch(async (error: unknown) => {
+    await relay.close();
+    throw error;
+  });
+  return {
+    ...relay,
+    metricsPort: metricsServer.port,
+    close: async () => {
+      await Promise.all([relay.close(), metricsServer.close()]);
+    },
+  };
 }

@@ -10,6 +10,7 @@ const RELAY = "packages/relay/src";
 const LAYERS: readonly (readonly string[])[] = [
   ["config.ts", "logger.ts", "errors.ts"],
   ["store"],
+  ["metrics"],
   ["context.ts"],
   ["auth"],
   ["membership"],

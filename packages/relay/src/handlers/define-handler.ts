@@ -8,6 +8,7 @@ import {
 } from "@pigeon/protocol";
 import type { RelayContext, RelaySocket } from "../context.js";
 import { RelayError } from "../errors.js";
+import { metricsOf } from "../metrics/relay-metrics.js";
 
 /** Work a handler schedules to run right after its ack has been sent. */
 export type FollowUp = () => Promise<void>;
@@ -63,6 +64,7 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
       try {
         const data = await run(context, socket, parsed.data as ClientPayload<E>, (followUp) => (followUps ??= []).push(followUp));
         result = { ok: true, data };
+        context.metrics.succeeded(event, data);
       } catch (cause) {
         followUps = undefined;
         result = failure(refusalOf(context, socket, event, cause));
@@ -87,6 +89,7 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
  * as an `error` event, so that nothing fails silently.
  */
 export function answer(socket: RelaySocket, event: string, ack: Ack | undefined, result: AckResult<unknown>): void {
+  if (!result.ok) metricsOf(socket.nsp.server)?.refused(event, result.error.code);
   if (ack) ack(result);
   else if (!result.ok) socket.emit("error", { event, ...result.error });
 }

@@ -17,13 +17,28 @@ describe("relay", () => {
     expect(first?.challenge).not.toBe(second?.challenge);
   });
 
-  it("answers /healthz with the node, the store and the connection count", async () => {
-    const server = await useRelay({ nodeId: "n1", webDir: "/nonexistent" });
+  it("answers /healthz with only the status to anyone, and the details only to the operator's token", async () => {
+    const token = "health-token-0123456789";
+    const server = await useRelay({ nodeId: "n1", webDir: "/nonexistent", healthToken: token });
     await useSocket(server);
-    const response = await fetch(`${server.url}/healthz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, connections: 1 });
+    const anonymous = await fetch(`${server.url}/healthz`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: "ok" });
+    const guessed = await fetch(`${server.url}/healthz`, { headers: { authorization: "Bearer health-token-guessed-wrong" } });
+    expect(await guessed.json()).toEqual({ status: "ok" });
+    const operator = await fetch(`${server.url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
+    expect(operator.status).toBe(200);
+    expect(await operator.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, connections: 1 });
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  it("shows /healthz details to the addresses in healthAllowFrom, and to nobody when nothing is configured", async () => {
+    const allowed = await useRelay({ nodeId: "n1", healthAllowFrom: "10.0.0.0/8, 127.0.0.1" });
+    expect(await (await fetch(`${allowed.url}/healthz`)).json()).toMatchObject({ status: "ok", node: "n1", connections: 0 });
+    const elsewhere = await useRelay({ nodeId: "n1", healthAllowFrom: "10.0.0.0/8" });
+    expect(await (await fetch(`${elsewhere.url}/healthz`)).json()).toEqual({ status: "ok" });
+    const unset = await useRelay({ nodeId: "n1" });
+    expect(await (await fetch(`${unset.url}/healthz`)).json()).toEqual({ status: "ok" });
   });
 
   it("refuses events with RATE_LIMITED once too many wait, and serves the connection again after", async () => {

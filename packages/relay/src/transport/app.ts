@@ -1,4 +1,4 @@
-import { ServerResponse, type Server as HttpServer } from "node:http";
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
 import { MAX_PACKET_BYTES } from "@pigeon/protocol";
 import { Server } from "socket.io";
 import type { RelayConfig } from "../config.js";
@@ -14,11 +14,18 @@ import type { Logger } from "../logger.js";
 import type { RedisAdapter } from "./redis-adapter.js";
 import type { SerialQueue } from "./serial-queue.js";
 import type { RelayStore } from "../store/relay-store.js";
+import { installMetrics } from "../metrics/install.js";
+import type { PrometheusMetrics } from "../metrics/relay-metrics.js";
+import { originCheck } from "./origins.js";
 
 /** A running relay, attached to an HTTP server that its creator listens on. */
 export interface Relay {
   readonly io: RelayServer;
   readonly context: RelayContext;
+  /** The relay's Prometheus metrics; undefined unless `metricsPort` or `metricsToken` is set. */
+  readonly metrics: PrometheusMetrics | undefined;
+  /** The port `/metrics` is served on by itself, when `metricsPort` is set. */
+  readonly metricsPort?: number;
   /** Drops expired messages and members now (it also runs every `sweepIntervalMs`). */
   sweep(): Promise<void>;
   /**
@@ -49,7 +56,7 @@ export interface AppOptions {
  * httpServer.listen(config.port);
  */
 export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
-  const { config, store, logger, clock = Date.now, adapter } = options;
+  const { config, logger, clock = Date.now, adapter } = options;
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
   const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
@@ -58,16 +65,19 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     ...(adapter ? { adapter: adapter.adapter } : {}),
     serveClient: false,
-    // The seed's clients may not send an Origin we know; nothing here relies on cookies.
-    cors: { origin: true },
+    // Unset allowedOrigins: any page may connect, as the seed's clients expect; nothing here
+    // relies on cookies. Set, CORS admits the listed origins and allowRequest refuses others.
+    cors: { origin: config.allowedOrigins ?? true },
+    allowRequest: allowOrigins(config.allowedOrigins),
   });
+  const { metrics, prometheus, store } = installMetrics(config, options.store, io);
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
   const origins = new PublicOrigins(config.publicOrigins, () => httpServer.address());
-  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady, origins };
+  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady, origins, metrics };
   const queues = new Map<RelaySocket, SerialQueue>();
-  routes.handle = httpRoutes(context);
+  routes.handle = httpRoutes(context, prometheus);
   forgetRequests(io);
   io.on("connection", connectionHandler(context, queues));
   const runSweep = () => sweep(context);
@@ -104,6 +114,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   return {
     io,
     context,
+    metrics: prometheus,
     sweep: runSweep,
     close() {
       closing ??= shutdown();
@@ -137,6 +148,15 @@ function forgetRequests(io: RelayServer): void {
   io.engine.on("connection", (rawSocket: { request: unknown }) => {
     rawSocket.request = null;
   });
+}
+
+/** engine.io's handshake check (polling and WebSocket alike): refuses browsers from other origins. */
+function allowOrigins(allowed: readonly string[] | undefined) {
+  const check = originCheck(allowed);
+  return (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void): void => {
+    const refused = check(request);
+    callback(refused ?? null, refused === undefined);
+  };
 }
 
 function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void): NodeJS.Timeout {

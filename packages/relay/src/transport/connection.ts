@@ -23,6 +23,7 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
 
   const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
     const ack = takeAck(args);
+    context.metrics.received(handler.event);
     const accepted = queues.get(socket)?.push(() => handler.handle(context, socket, args, ack));
     if (accepted === false) answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down"));
   };

@@ -1,26 +1,38 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RelayContext } from "../context.js";
+import type { PrometheusMetrics } from "../metrics/relay-metrics.js";
+import { access } from "./access.js";
+import { metricsRoute } from "./metrics-route.js";
 import { webRoutes } from "./web-routes.js";
 
 /**
  * Plain HTTP beside socket.io (which answers /socket.io/ itself): the web client at `/`, and `/healthz` for load
  * balancers and orchestrators: 200 while the node can serve, 503 while its store is
- * unreachable.
+ * unreachable. Anyone gets the status; only the operator (`healthToken`, `healthAllowFrom`)
+ * gets the details, which tell an attacker the node's name, store and load. `/metrics` on
+ * this port only with `metricsToken`.
  */
-export function httpRoutes(context: RelayContext) {
+export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
   const web = webRoutes(context.config.webDir);
+  const operator = access(context.config.healthToken, context.config.healthAllowFrom);
+  const serveMetrics = metrics && context.config.metricsToken !== undefined ? metricsRoute(metrics, access(context.config.metricsToken)) : undefined;
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
       // 503 takes an unhealthy node out of a load balancer's rotation until it recovers.
       const healthy = context.store.healthy();
-      sendJson(response, healthy ? 200 : 503, {
-        status: healthy ? "ok" : "unavailable",
+      const status = healthy ? "ok" : "unavailable";
+      sendJson(response, healthy ? 200 : 503, !operator(request) ? { status } : {
+        status,
         node: context.config.nodeId,
         store: context.store.kind,
         storeReachable: healthy,
         connections: context.io.engine.clientsCount,
       });
+      return;
+    }
+    if (path === "/metrics" && serveMetrics) {
+      serveMetrics(request, response);
       return;
     }
     if (web && (request.method === "GET" || request.method === "HEAD")) {

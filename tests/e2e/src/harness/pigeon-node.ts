@@ -63,7 +63,8 @@ export async function startPigeonNode({ id, env }: NodeOptions): Promise<PigeonN
   const child = spawn(process.execPath, ["--conditions=@source", "--import", "tsx", MAIN], {
     cwd: REPO_ROOT,
     // The bound port is read from an info line, so the level stays info.
-    env: { ...process.env, ...env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", PIGEON_NODE_ID: id },
+    // The harness asks /healthz from 127.0.0.1, which may see its details.
+    env: { ...process.env, PIGEON_HEALTH_ALLOW_FROM: "127.0.0.1", ...env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", PIGEON_NODE_ID: id },
   });
   running.add(child);
   const lines: string[] = [];
