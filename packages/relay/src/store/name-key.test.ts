@@ -35,6 +35,12 @@ describe("nameKey", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("keeps the case-folded key of names without confusable characters, so stored data stays theirs", () => {
+    for (const name of ["alice", "Tom", "mallory", "Emma", "José", "zoë", "Müller", "O'Brien", "mary-jane", "a_b c.d", "Ian"]) {
+      expect(nameKey(name), name).toBe(name.normalize("NFKC").toLowerCase());
+    }
+  });
+
   it("gives the same key every time, cached or not", () => {
     const long = "\u0430".repeat(100);
     expect(nameKey(long)).toBe("a".repeat(100));

@@ -24,12 +24,15 @@ const CAPITAL_I = "I";
  * @example
  * nameKey("аlice") === nameKey("ALICE") // true: Cyrillic "а", and case
  * nameKey("alice") // "alice"
+ * nameKey("rnallory") // "mallory"
  */
 export function nameKey(name: string): string {
   let key = cache.get(name);
   if (key === undefined) {
     const folded = skeleton(name.normalize("NFKC").replace(DEFAULT_IGNORABLE, ""), CAPITAL_I).toLowerCase();
-    key = skeleton(folded).toLowerCase();
+    // Skeletons hold no "m" (it maps to "rn"), so writing "rn" back as "m" loses nothing, and
+    // leaves the keys of names without confusable characters as they were (NFC as well).
+    key = skeleton(folded).toLowerCase().normalize("NFC").replaceAll("rn", "m");
     if (name.length > CACHED_LENGTH) return key;
     if (cache.size >= CACHE_SIZE) cache.clear();
     cache.set(name, key);
