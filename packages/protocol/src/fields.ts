@@ -6,24 +6,37 @@ import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from
 const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u;
 // Rooms are identifiers: no spaces, so `/join lobby` on a command line is unambiguous.
 const ROOM_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+// Invisible code points (Unicode's Default_Ignorable_Code_Point: zero-width spaces and joiners,
+// direction marks, soft hyphens, variation selectors, tag characters, and the Hangul fillers,
+// which count as letters) would let a name pass for another one, or for no name at all.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
-/** A trimmed, non-empty string of at most `max` characters that `pattern` accepts; errors name `what`. */
-function identifier(what: string, max: number, pattern: RegExp, allowed: string) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} must be at most ${max} characters`)
-    .regex(pattern, `${what} must start with a letter or digit and hold only ${allowed}`);
+/** A trimmed, non-empty string of at most `max` characters; errors name `what`. */
+function trimmed(what: string, max: number) {
+  return z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
+}
+
+/** Why a name holding an invisible code point is refused, naming the first one. */
+function invisibleIn(input: unknown): string {
+  const found = typeof input === "string" ? INVISIBLE.exec(input)?.[0].codePointAt(0) : undefined;
+  const which = found === undefined ? "" : `: U+${found.toString(16).toUpperCase().padStart(4, "0")} is one`;
+  return `name must not contain invisible characters (Unicode default-ignorable code points)${which}`;
 }
 
 /**
- * A user name as a client sends it: trimmed, 1 to {@link MAX_NAME_LENGTH} characters.
+ * A user name as a client sends it: trimmed, 1 to {@link MAX_NAME_LENGTH} characters, starting
+ * with a letter or digit, then letters, digits, spaces and `_ . ' -`; no invisible code points
+ * (Unicode's Default_Ignorable_Code_Point, Hangul fillers included). The relay also refuses a
+ * name that looks like one another key holds (`NAME_TAKEN`): it compares names by their
+ * confusable skeleton (Unicode UTS #39), case-folded.
  *
  * @example
  * Name.parse("  alice ") // "alice"
+ * Name.safeParse("\u3164").success // false: U+3164 HANGUL FILLER is invisible
  */
-export const Name = identifier("name", MAX_NAME_LENGTH, NAME_PATTERN, "letters, digits, spaces and _ . ' -");
+export const Name = trimmed("name", MAX_NAME_LENGTH)
+  .refine((value) => !INVISIBLE.test(value), { error: (issue) => invisibleIn(issue.input) })
+  .regex(NAME_PATTERN, "name must start with a letter or digit and hold only letters, digits, spaces and _ . ' -");
 /** A valid user name. */
 export type Name = z.infer<typeof Name>;
 
@@ -34,7 +47,7 @@ export type Name = z.infer<typeof Name>;
  * @example
  * Room.parse("lobby") // "lobby"
  */
-export const Room = identifier("room", MAX_ROOM_LENGTH, ROOM_PATTERN, "letters, digits and _ . -");
+export const Room = trimmed("room", MAX_ROOM_LENGTH).regex(ROOM_PATTERN, "room must start with a letter or digit and hold only letters, digits and _ . -");
 /** A valid room name. */
 export type Room = z.infer<typeof Room>;
 

@@ -21,6 +21,7 @@ export type {
   MlsAppended,
   MlsSubmission,
   NameClaim,
+  NameTaken,
   RelayStore,
   Removed,
   RetentionLimits,

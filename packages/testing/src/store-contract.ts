@@ -72,9 +72,9 @@ export function describeRelayStore(
     it("gives a guest name to one connection at a time, case-insensitively", async () => {
         expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
         expect(await store.claimName("Alice", GUEST, "c1", 0)).toBe(true);
-        expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(false);
+        expect(await store.claimName("alice", GUEST, "c2", 0)).toEqual({ holder: "guest", heldAs: "Alice" });
         await store.releaseName("alice", "c2", 0);
-        expect(await store.claimName("ALICE", GUEST, "c2", 0)).toBe(false);
+        expect(await store.claimName("ALICE", GUEST, "c2", 0)).toEqual({ holder: "guest", heldAs: "Alice" });
         await store.releaseName("Alice", "c1", 0);
         expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(true);
       });
@@ -82,29 +82,67 @@ export function describeRelayStore(
       it("lets a key resume its name from many connections, and nobody else take it", async () => {
         expect(await store.claimName("alice", KEY_A, "c1", 0)).toBe(true);
         expect(await store.claimName("Alice", KEY_A, "c2", 0)).toBe(true);
-        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(false);
-        expect(await store.claimName("alice", GUEST, "c4", 0)).toBe(false);
+        expect(await store.claimName("alice", KEY_B, "c3", 0)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("alice", GUEST, "c4", 0)).toEqual({ holder: "key", heldAs: "alice" });
         expect(await store.claimName("bob", GUEST, "c5", 0)).toBe(true);
-        expect(await store.claimName("bob", KEY_B, "c6", 0)).toBe(false);
+        expect(await store.claimName("bob", KEY_B, "c6", 0)).toEqual({ holder: "guest", heldAs: "bob" });
       });
 
-      it("keeps a keyed name while the identity is in a room, and frees it after", async () => {
+      it("refuses look-alikes of a held name to other keys and guests, and lets its own key use them", async () => {
+        expect(await store.claimName("alice", KEY_A, "c1", 0)).toBe(true);
+        // Cyrillic а, dotless ı, Greek α, fullwidth, capitals, Cyrillic і and е.
+        for (const lookAlike of ["\u0430lice", "al\u0131ce", "\u03B1lice", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "ALICE", "al\u0456c\u0435"]) {
+          expect(await store.claimName(lookAlike, KEY_B, "c2", 0), lookAlike).toEqual({ holder: "key", heldAs: "alice" });
+          expect(await store.claimName(lookAlike, GUEST, "c3", 0), lookAlike).toEqual({ holder: "key", heldAs: "alice" });
+        }
+        expect(await store.claimName("b\u03BFb", GUEST, "c4", 0)).toBe(true); // Greek ο
+        expect(await store.claimName("bob", KEY_B, "c5", 0)).toEqual({ holder: "guest", heldAs: "b\u03BFb" });
+        expect(await store.claimName("mallory", KEY_B, "c6", 0)).toBe(true);
+        expect(await store.claimName("rnallory", GUEST, "c7", 0)).toEqual({ holder: "key", heldAs: "mallory" });
+        expect(await store.claimName("\u0430lice", KEY_A, "c8", 0)).toBe(true);
+      });
+
+      it("keeps a keyed name while the identity is in a room, and for the member TTL after it was last seen", async () => {
         await store.claimName("alice", KEY_A, "c1", 0);
         await store.addMember("lobby", "alice", 0);
         await store.releaseName("alice", "c1", 10);
-        expect(await store.claimName("alice", KEY_B, "c2", 20)).toBe(false);
-        expect(await store.claimName("alice", GUEST, "c2", 20)).toBe(false);
+        expect(await store.claimName("alice", KEY_B, "c2", 20)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("alice", GUEST, "c2", 20)).toEqual({ holder: "key", heldAs: "alice" });
         await store.removeMember("lobby", "alice");
-        expect(await store.claimName("alice", KEY_B, "c2", 30)).toBe(true);
+        expect(await store.claimName("alice", KEY_B, "c2", 30)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("alice", KEY_B, "c2", 10 + CONTRACT_LIMITS.memberTtlMs)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("alice", KEY_B, "c2", 11 + CONTRACT_LIMITS.memberTtlMs)).toBe(true);
       });
 
-      it("frees a keyed name with no rooms when its last connection closes", async () => {
+      it("holds a keyed name in no room for the member TTL after its last connection closed, for its key only", async () => {
         await store.claimName("alice", KEY_A, "c1", 0);
         await store.claimName("alice", KEY_A, "c2", 0);
         await store.releaseName("alice", "c1", 0);
-        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(false);
-        await store.releaseName("alice", "c2", 0);
-        expect(await store.claimName("alice", KEY_B, "c3", 0)).toBe(true);
+        expect(await store.claimName("alice", KEY_B, "c3", 0)).toEqual({ holder: "key", heldAs: "alice" });
+        await store.releaseName("alice", "c2", 100);
+        expect(await store.claimName("alice", KEY_B, "c3", 200)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("\u0430lice", GUEST, "c3", 200)).toEqual({ holder: "key", heldAs: "alice" });
+        // Its own key comes back, and is away again from its next disconnect.
+        expect(await store.claimName("alice", KEY_A, "c4", 300)).toBe(true);
+        await store.releaseName("alice", "c4", 400);
+        expect(await store.claimName("alice", KEY_B, "c3", 400 + CONTRACT_LIMITS.memberTtlMs)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.claimName("alice", KEY_B, "c3", 401 + CONTRACT_LIMITS.memberTtlMs)).toBe(true);
+      });
+
+      it("forgets a keyed identity away longer than the member TTL on the sweep, freeing its name", async () => {
+        await store.claimName("alice", KEY_A, "c1", 0);
+        await store.releaseName("alice", "c1", 100);
+        expect(await store.sweep(100 + CONTRACT_LIMITS.memberTtlMs)).toEqual([]);
+        expect(await store.claimName("alice", GUEST, "c2", 100 + CONTRACT_LIMITS.memberTtlMs)).toEqual({ holder: "key", heldAs: "alice" });
+        expect(await store.sweep(101 + CONTRACT_LIMITS.memberTtlMs)).toEqual([]);
+        // Freed by the sweep: a claim at any time now finds nothing held.
+        expect(await store.claimName("alice", GUEST, "c2", 0)).toBe(true);
+      });
+
+      it("frees a guest's name as soon as its last connection closes", async () => {
+        await store.claimName("gus", GUEST, "c1", 0);
+        await store.releaseName("gus", "c1", 0);
+        expect(await store.claimName("gus", KEY_B, "c2", 0)).toBe(true);
       });
     });
 

@@ -78,7 +78,7 @@ describe("pigeon chat", () => {
       PIGEON_CONFIG_DIR: join(currentConfigDir(), "elsewhere"),
     });
     expect((await otherKey.exit()).code).toBe(5);
-    expect(otherKey.stderr).toMatch(/^pigeon: the name dave is in use$/m);
+    expect(otherKey.stderr).toMatch(/^pigeon: the name dave belongs to another key$/m);
     const guest = startCli(["chat", "--server", url, "--name", "dave", "--guest"]);
     expect((await guest.exit()).code).toBe(5);
   });

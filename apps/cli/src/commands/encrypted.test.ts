@@ -2,6 +2,7 @@ import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli, type CliProcess } from "../../test/cli-process.js";
+import type { TestServer } from "@pigeon/testing";
 import { currentConfigDir, useServer } from "../../test/fixtures.js";
 import { serverFolder } from "../server-files.js";
 
@@ -11,9 +12,8 @@ const jsonLines = (stdout: string): Record<string, unknown>[] =>
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-describe("encrypted rooms from the CLI", () => {
-  const server = useServer();
-
+/** `pigeon` against the current test's server: started, or run to a successful exit. */
+function cliAgainst(server: () => TestServer) {
   function start(args: string[]): CliProcess {
     return startCli([args[0] ?? "", "--server", server().url, ...args.slice(1)]);
   }
@@ -24,6 +24,13 @@ describe("encrypted rooms from the CLI", () => {
     expect(await cli.exit(), `pigeon ${args.join(" ")}\n${cli.stderr}`).toEqual({ code: 0, signal: null });
     return cli;
   }
+
+  return { start, run };
+}
+
+describe("encrypted rooms from the CLI", () => {
+  const server = useServer();
+  const { start, run } = cliAgainst(server);
 
   it("creates rooms encrypted by default: the server holds ciphertext, the listener reads text", async () => {
     await run(["listen", "--name", "bob", "--room", "vault", "--count", "0"]);
@@ -92,21 +99,6 @@ describe("encrypted rooms from the CLI", () => {
     await Promise.all([alice.exit(), bob.exit()]);
   });
 
-  it("warns loudly when a pinned name shows up with another key", async () => {
-    const alice = start(["chat", "--name", "alice", "--room", "vault"]);
-    await alice.waitForStderr(/connected as alice/u);
-    // bob joins (alice pins his key), says hi, and leaves again.
-    await run(["send", "--name", "bob", "--room", "vault", "hi"]);
-    await alice.waitForStdout(/bob: hi/u);
-    // bob's key is lost; a new one is made under the same name once the server freed it.
-    await rm(join(currentConfigDir(), "identities", serverFolder(server().url), "bob.json"));
-    await run(["send", "--name", "bob", "--room", "vault", "it is me, new key"]);
-    await alice.waitForStderr(/!!! WARNING: bob's key has changed \(room vault\) !!!/u);
-    expect(alice.stderr).toMatch(/someone is pretending to be bob/u);
-    alice.end("/quit\n");
-    await alice.exit();
-  });
-
   it("allows one process per name, since two would share one member's message keys (exit 7)", async () => {
     const first = start(["chat", "--name", "alice", "--room", "vault"]);
     await first.waitForStderr(/connected as alice/u);
@@ -117,5 +109,26 @@ describe("encrypted rooms from the CLI", () => {
     await first.exit();
     // Once the first one is gone, the name is free again.
     await run(["send", "--name", "alice", "--room", "vault", "now alone"]);
+  });
+});
+
+describe("encrypted rooms from the CLI, with names freed as soon as their owner has gone", () => {
+  const server = useServer({ memberTtlMs: 1 });
+  const { start, run } = cliAgainst(server);
+
+  it("warns loudly when a pinned name shows up with another key", async () => {
+    const alice = start(["chat", "--name", "alice", "--room", "vault"]);
+    await alice.waitForStderr(/connected as alice/u);
+    // bob joins (alice pins his key), says hi, and leaves again.
+    await run(["send", "--name", "bob", "--room", "vault", "hi"]);
+    await alice.waitForStdout(/bob: hi/u);
+    // bob's key is lost; a new one is made under the same name once the server freed it (at
+    // once here: a member TTL of 1 ms).
+    await rm(join(currentConfigDir(), "identities", serverFolder(server().url), "bob.json"));
+    await run(["send", "--name", "bob", "--room", "vault", "it is me, new key"]);
+    await alice.waitForStderr(/!!! WARNING: bob's key has changed \(room vault\) !!!/u);
+    expect(alice.stderr).toMatch(/someone is pretending to be bob/u);
+    alice.end("/quit\n");
+    await alice.exit();
   });
 });

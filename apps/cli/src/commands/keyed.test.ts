@@ -112,7 +112,7 @@ describe("keyed identities", () => {
     await run(["listen", "--name", "bob", "--room", "lobby", "--count", "0"]);
     const otherKey = startCli(["send", "--server", server().url, "--name", "bob", "--room", "lobby", "--identity", join(currentConfigDir(), "other.json"), "hi"]);
     expect((await otherKey.exit()).code).toBe(5);
-    expect(otherKey.stderr).toMatch(/^pigeon: the name bob is in use$/m);
+    expect(otherKey.stderr).toMatch(/^pigeon: the name bob belongs to another key$/m);
     const guest = startCli(["send", "--server", server().url, "--name", "bob", "--room", "lobby", "--guest", "hi"]);
     expect((await guest.exit()).code).toBe(5);
   });

@@ -4,7 +4,7 @@ import { replay } from "../delivery/replay.js";
 import { userRoom } from "../membership/user-room.js";
 import { verifyLogin } from "../auth/verify-login.js";
 import { RelayError } from "../errors.js";
-import { nameKey, type NameClaim } from "../store/relay-store.js";
+import { nameKey, type NameClaim, type NameTaken } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
 import { enterRoom } from "../membership/enter-room.js";
 import { announceJoin } from "../membership/publish-members.js";
@@ -22,9 +22,8 @@ export const login = defineHandler("login", async (context, socket, payload, aft
     throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
   }
   const claim = claimOf(context, payload, socket.data.challenge);
-  if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
-    throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);
-  }
+  const claimed = await context.store.claimName(payload.name, claim, socket.id, context.clock());
+  if (claimed !== true) throw new RelayError(ErrorCode.NAME_TAKEN, takenMessage(payload.name, claimed));
   // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
   // that reaches all of a user's connections; for guests it would be memory per connection.
   if (claim.kind === "guest") {
@@ -45,6 +44,12 @@ export const login = defineHandler("login", async (context, socket, payload, aft
     throw error;
   }
 });
+
+/** Why a name is taken, in words: by whom, and as what when it is a look-alike. */
+function takenMessage(name: string, { holder, heldAs }: NameTaken): string {
+  const which = heldAs === name ? `the name ${name}` : `the name ${name} looks like ${heldAs}, which`;
+  return `${which} ${holder === "key" ? "belongs to another key" : "is in use"}`;
+}
 
 /** Marks the connection logged in; its challenge is spent, so it cannot log in as anyone else. */
 function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {

@@ -35,7 +35,8 @@ describeEachStore("encrypted rooms' members", (store) => {
   });
 
   it("keeps a leaf pending when its name comes back with another key", async () => {
-    const server = await useRelay({ store });
+    let now = 1_000_000;
+    const server = await useRelay({ store, memberTtlMs: 10 * MINUTE_MS }, { clock: () => now });
     const alice = await useMlsMember(server, "alice", ["team"]);
     await createRoomGroup(alice, "team");
     const bob = await useMlsMember(server, "bob", ["team"]);
@@ -44,7 +45,8 @@ describeEachStore("encrypted rooms' members", (store) => {
     const gone = nextEvent(alice.socket, "memberChanges", ({ changes }) => changes.some(({ name, left }) => name === "bob" && left === true));
     bob.socket.disconnect();
     await gone;
-    // The name is free now (no rooms, no connections): another key takes it.
+    // The name is free once bob has been away for the member TTL: another key takes it.
+    now += 11 * MINUTE_MS;
     const impostor = await useMlsMember(server, "bob");
     const joined = await impostor.socket.emitWithAck("join", { room: "team", mode: "encrypted" });
     expect(joined).toMatchObject({ ok: true, data: { group: { epoch: 1, pending: [{ leaf: 1, name: "bob" }] } } });

@@ -22,6 +22,7 @@ import {
   type ExpiredRange,
   type HeldAfter,
   type NameClaim,
+  type NameTaken,
   type RelayStore,
   type RetentionLimits,
   type RoomCursor,
@@ -86,10 +87,16 @@ export class MemoryStore implements RelayStore {
 
   constructor(readonly limits: RetentionLimits) {}
 
-  claimName(name: string, claim: NameClaim, connectionId: string, _now: number): Promise<boolean> {
+  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<true | NameTaken> {
     const key = nameKey(name);
-    const record = this.#names.get(key);
-    if (record && !sameHolder(record, claim, connectionId)) return Promise.resolve(false);
+    let record = this.#names.get(key);
+    if (record && this.#lapsed(key, record, now)) {
+      this.#names.delete(key);
+      record = undefined;
+    }
+    if (record && !sameHolder(record, claim, connectionId)) {
+      return Promise.resolve({ holder: record.claim.kind === "keyed" ? "key" : "guest", heldAs: record.name });
+    }
     const held = record ?? { name, claim, connections: new Set<string>(), awaySince: 0 };
     held.connections.add(connectionId);
     this.#names.set(key, held);
@@ -102,7 +109,8 @@ export class MemoryStore implements RelayStore {
     if (!record?.connections.delete(connectionId)) return Promise.resolve();
     if (record.connections.size > 0) return Promise.resolve();
     record.awaySince = now;
-    if (record.claim.kind === "guest" || !this.#memberOf.has(key)) this.#names.delete(key);
+    // A keyed name stays held for the member TTL (`#lapsed`), rooms or not.
+    if (record.claim.kind === "guest") this.#names.delete(key);
     return Promise.resolve();
   }
 
@@ -263,6 +271,7 @@ export class MemoryStore implements RelayStore {
       }
       this.#dropIfUnused(room, state);
     }
+    for (const [key, record] of this.#names) if (this.#lapsed(key, record, now)) this.#names.delete(key);
     return Promise.resolve(reports);
   }
 
@@ -392,13 +401,16 @@ export class MemoryStore implements RelayStore {
     return dropped;
   }
 
+  /** Whether a keyed name's hold is over: no connections, no rooms, away longer than the member TTL. */
+  #lapsed(key: string, record: NameRecord, now: number): boolean {
+    if (record.connections.size > 0 || this.#memberOf.has(key)) return false;
+    return now - record.awaySince > this.limits.memberTtlMs;
+  }
+
   #forgetMembership(key: string, room: string): void {
     const rooms = this.#memberOf.get(key);
     rooms?.delete(room);
-    if (rooms?.size !== 0) return;
-    this.#memberOf.delete(key);
-    const record = this.#names.get(key);
-    if (record?.connections.size === 0) this.#names.delete(key);
+    if (rooms?.size === 0) this.#memberOf.delete(key);
   }
 
   #dropIfUnused(room: string, state: RoomState): void {

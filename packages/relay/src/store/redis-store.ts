@@ -27,6 +27,7 @@ import {
   type Removed,
   type HeldAfter,
   type NameClaim,
+  type NameTaken,
   type RelayStore,
   type RetentionLimits,
   type RoomCursor,
@@ -124,7 +125,7 @@ export class RedisStore implements RelayStore {
     return new RedisStore({ redis, keys, limits, node });
   }
 
-  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<boolean> {
+  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<true | NameTaken> {
     return claimName(this.#context, name, claim, connectionId, now);
   }
 

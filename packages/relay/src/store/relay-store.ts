@@ -4,6 +4,14 @@ import type { GroupStatus, Member, MlsKind, RoomMode } from "@pigeon/protocol";
 /** How a login claims a name: a guest for this connection, or a keyed identity. */
 export type NameClaim = { readonly kind: "guest" } | { readonly kind: "keyed"; readonly publicKey: string };
 
+/** Why `claimName` refused a name: who holds it (or a look-alike of it), under what name. */
+export interface NameTaken {
+  /** A guest online, or a keyed identity (online, in rooms, or seen within the member TTL). */
+  readonly holder: "guest" | "key";
+  /** The name as its holder claimed it: the name asked for, in another case, or a look-alike. */
+  readonly heldAs: string;
+}
+
 /** A message as the store holds it until every member has confirmed it. */
 export interface StoredEntry {
   readonly seq: number;
@@ -179,7 +187,7 @@ export interface RetentionLimits {
  * the Redis store are interchangeable and pass one contract suite (./store-contract.ts).
  *
  * Connection ids are socket.io socket ids, unique across nodes. Names compare by `nameKey`
- * (case-folded), but are stored and listed as first claimed. Times are passed in (`now`, ms),
+ * (their confusable skeleton, case-folded), but are stored and listed as first claimed. Times are passed in (`now`, ms),
  * never read from a clock here, so tests can move time.
  *
  * Delivery model: each room has a sequence counter and a log, and an incarnation: a random id
@@ -192,7 +200,7 @@ export interface RetentionLimits {
  *
  * @example
  * const store: RelayStore = new MemoryStore(limits);
- * if (!(await store.claimName("alice", { kind: "guest" }, socket.id, Date.now()))) refuse();
+ * if ((await store.claimName("alice", { kind: "guest" }, socket.id, Date.now())) !== true) refuse();
  */
 export interface RelayStore {
   /** Where state lives: `memory` loses it on restart, `redis` keeps it. */
@@ -201,14 +209,17 @@ export interface RelayStore {
   readonly limits: RetentionLimits;
 
   /**
-   * Claims a name for a connection. A guest gets it only if nobody holds it. A keyed identity
-   * gets it if nobody holds it or the same key does (resuming, from any number of connections).
-   * Returns false when taken.
+   * Claims a name (and every look-alike of it: names compare by `nameKey`) for a connection. A
+   * guest gets it only if nobody holds it. A keyed identity gets it if nobody holds it or the
+   * same key does (resuming, from any number of connections). A keyed identity holds its name
+   * while it has connections or rooms, and for the member TTL after its last connection closed.
+   * Returns true, or who holds the name.
    */
-  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<boolean>;
+  claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<true | NameTaken>;
   /**
-   * A connection that claimed `name` has closed. A guest's name is freed; a keyed identity's
-   * name is freed once it has neither connections nor rooms, and its away-time starts now.
+   * A connection that claimed `name` has closed. A guest's name is freed; with a keyed
+   * identity's last connection, its away-time starts now: its name stays held while it has rooms
+   * and for the member TTL after `now` (then `sweep` forgets it).
    */
   releaseName(name: string, connectionId: string, now: number): Promise<void>;
 
@@ -281,7 +292,10 @@ export interface RelayStore {
   /** Cursors and the newest `limit` held entries, for receipts. */
   deliveryState(room: string, limit: number): Promise<DeliveryState>;
 
-  /** Drops entries older than the TTL and members away longer than the member TTL. */
+  /**
+   * Drops entries older than the TTL and members away longer than the member TTL, and forgets
+   * keyed identities away that long (their names are free again).
+   */
   sweep(now: number): Promise<SweepReport[]>;
   /**
    * Says that this store's node is alive. Nodes share a store; one that stops calling this
@@ -311,10 +325,7 @@ export interface RelayStore {
   close(): Promise<void>;
 }
 
-/** The key a name is held under: case-folded and Unicode-normalised. */
-export function nameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
-}
+export { nameKey } from "./name-key.js";
 
 /** What `append` answers for an encrypted room. */
 export const ENCRYPTED: Appended = { seq: 0, incarnation: "", encrypted: true };

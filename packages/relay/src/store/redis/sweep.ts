@@ -82,15 +82,19 @@ async function sweepIdentities(context: RedisContext, now: number, reports: Repo
   let offset = 0;
   for (;;) {
     const due = pairs(await redis.zrangebyscore(keys.identityIndex, "-inf", `(${cutoff}`, "WITHSCORES", "LIMIT", offset, SWEEP_BATCH));
-    const settled = await Promise.all(due.map(([key, score]) => settle(context, str(key), str(score), now, cutoff, reports)));
+    const settled = await Promise.all(due.map(([key, score]) => settle(context, str(key), str(score), now, reports)));
     offset += settled.filter((done) => !done).length;
     if (due.length < SWEEP_BATCH) return;
   }
 }
 
-/** Checks one due identity; returns whether it left the due range. */
-async function settle(context: RedisContext, key: string, score: string, now: number, cutoff: number, reports: Reports) {
+/**
+ * Checks one due identity; returns whether it left the due range. Once it was dropped from every
+ * room, it is checked `again`, which forgets it (freeing a keyed name) if nothing holds it now.
+ */
+async function settle(context: RedisContext, key: string, score: string, now: number, reports: Reports, again = true): Promise<boolean> {
   const { redis, keys } = context;
+  const cutoff = now - context.limits.memberTtlMs;
   const [verdict, detail, rooms] = list(await redis.pigeonInspectAway(...identityKeyList(keys.identity(key)), cutoff));
   switch (str(verdict)) {
     case "gone":
@@ -113,7 +117,6 @@ async function settle(context: RedisContext, key: string, score: string, now: nu
     }),
   );
   // Each unlist reports the rooms still listed after it; the identity is done once one saw none.
-  if (removals.includes(-1) || !removals.includes(0)) return false;
-  await redis.pigeonUnindexIdentity(keys.identityIndex, key, score);
-  return true;
+  if (removals.includes(-1) || !removals.includes(0) || !again) return false;
+  return settle(context, key, score, now, reports, false);
 }
