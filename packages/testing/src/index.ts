@@ -7,6 +7,7 @@ export { describeEachStore, STORES, type StoreKind } from "./each-store.js";
 export { recordByRoom, seqsUpTo, severConnection } from "./keyed.js";
 export { seededRandom, type Random } from "./prng.js";
 export { encodingsOf } from "./secret-encodings.js";
+export { openFileLimit, startGcRelay, type GcRelay } from "./gc-relay.js";
 export {
   freePort,
   startRedisCluster,
