@@ -76,7 +76,7 @@ async function open(url: string, index: number, prefix: string): Promise<Session
   const session: Session = { socket, name, keyed, rooms: roomsOf(index), seen: new Map(), errors: [] };
   socket.on("message", ({ room, seq }: { room: string; seq: number }) => session.seen.set(room, seq));
   socket.on("error", (error: unknown) => session.errors.push(error));
-  await answer(socket, "login", keyed ? testIdentity().loginPayload(name, hello.challenge) : name);
+  await answer(socket, "login", keyed ? testIdentity().loginPayload(name, { origin: new URL(url).origin, challenge: hello.challenge }) : name);
   for (const room of session.rooms) await answer(socket, "join", room);
   return session;
 }

@@ -256,7 +256,7 @@ class Attacker {
       } else if (step.kind === "keyedLogin") {
         const challenge = step.proof === "stale challenge" ? stale : this.#lastChallenge;
         const signer = step.proof === "stolen key" ? this.#stolen : this.#identity;
-        const payload = signer.loginPayload(step.name, challenge);
+        const payload = signer.loginPayload(step.name, { origin: new URL(this.server.url).origin, challenge });
         this.emit(socket, "login", [step.proof === "stolen key" ? { ...payload, publicKey: this.victimKey } : payload], true);
       } else {
         this.emit(socket, step.event, step.args, step.ack);
