@@ -27,6 +27,7 @@ export {
   useMember,
   useMlsMember,
   useSocket,
+  useSocketFrom,
   type MlsTestMember,
   type TestSocket,
 } from "./relay-sockets.js";

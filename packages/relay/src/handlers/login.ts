@@ -4,6 +4,7 @@ import { replay } from "../delivery/replay.js";
 import { userRoom } from "../membership/user-room.js";
 import { verifyLogin } from "../auth/verify-login.js";
 import { RelayError } from "../errors.js";
+import type { Requester } from "../limits/limits.js";
 import { nameKey, type NameClaim } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
 import { enterRoom } from "../membership/enter-room.js";
@@ -13,7 +14,8 @@ import { releaseConnection } from "../membership/release.js";
 /**
  * `login`: a guest takes a name nobody holds; a keyed identity proves its key by signing this
  * connection's challenge and resumes: it is put back in its rooms, and after the ack each room
- * replays what arrived while it was away.
+ * replays what arrived while it was away. Logins are rate limited per address and name; wrong
+ * signatures make both wait longer and longer, and a new keyed identity counts against its address.
  */
 export const login = defineHandler("login", async (context, socket, payload, after) => {
   const current = socket.data.name;
@@ -21,8 +23,11 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   if (!context.store.healthy()) {
     throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
   }
-  const claim = claimOf(payload, socket.data.challenge);
+  const who = { address: socket.handshake.address, name: payload.name, event: "login" };
+  await context.limits.login(who);
+  const claim = await claimOf(context, who, payload, socket.data.challenge);
   if (!(await context.store.claimName(payload.name, claim, socket.id, context.clock()))) {
+    context.logger.info({ ...who, kind: claim.kind }, "login refused: name taken");
     throw new RelayError(ErrorCode.NAME_TAKEN, `the name ${payload.name} is in use`);
   }
   // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
@@ -34,6 +39,8 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   try {
     await socket.join(userRoom(payload.name));
     const rooms = await rejoin(context, socket, payload.name, after);
+    // An identity in no room is new (or as cheap to make again as a new one): it counts.
+    if (rooms.length === 0) await context.limits.newIdentity(who);
     loggedIn(socket, payload.name, claim);
     return { name: payload.name, kind: "keyed", rooms };
   } catch (error) {
@@ -54,9 +61,11 @@ function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {
   if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
 }
 
-function claimOf({ name, publicKey, signature }: LoginPayload, challenge: string): NameClaim {
+async function claimOf(context: RelayContext, who: Requester & { name: string }, { name, publicKey, signature }: LoginPayload, challenge: string): Promise<NameClaim> {
   if (publicKey === undefined || signature === undefined) return { kind: "guest" };
   if (!verifyLogin({ name, publicKey, signature }, challenge)) {
+    context.logger.info(who, "login refused: bad signature");
+    await context.limits.loginFailed(who);
     throw new RelayError(ErrorCode.UNAUTHORIZED, "the signature does not match this connection's challenge");
   }
   return { kind: "keyed", publicKey };

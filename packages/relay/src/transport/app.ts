@@ -9,6 +9,8 @@ import { ReceiptScheduler } from "../delivery/receipts.js";
 import { Heartbeat } from "../membership/heartbeat.js";
 import { sweep } from "../delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
+import { guardConnections } from "./guards.js";
+import { RelayLimits } from "../limits/limits.js";
 import type { Logger } from "../logger.js";
 import type { RedisAdapter } from "./redis-adapter.js";
 import type { SerialQueue } from "./serial-queue.js";
@@ -37,6 +39,8 @@ export interface AppOptions {
   readonly clock?: () => number;
   /** socket.io's Redis adapter, so broadcasts reach every node; closed with the relay. */
   readonly adapter?: RedisAdapter;
+  /** The keyed rate limits (default: the configuration's, in Redis with the Redis store); closed with the relay. */
+  readonly limits?: RelayLimits;
 }
 
 /**
@@ -48,7 +52,7 @@ export interface AppOptions {
  * httpServer.listen(config.port);
  */
 export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
-  const { config, store, logger, clock = Date.now, adapter } = options;
+  const { config, store, logger, clock = Date.now, adapter, limits = RelayLimits.open(config, logger) } = options;
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
   const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
@@ -59,13 +63,17 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     serveClient: false,
     // The seed's clients may not send an Origin we know; nothing here relies on cookies.
     cors: { origin: true },
+    // An engine.io session that never opens a socket.io connection is closed by the login deadline too.
+    connectTimeout: config.loginDeadlineMs,
   });
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
-  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady };
+  const context: RelayContext = { io, store, config, logger, limits, clock, receipts, memberChanges, roomReady };
   const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context);
+  // Before forgetRequests: the guards read each new connection's request for its address.
+  const stopGuards = guardConnections(io, context);
   forgetRequests(io);
   io.on("connection", connectionHandler(context, queues));
   const runSweep = () => sweep(context);
@@ -82,6 +90,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     for (const timer of timers) clearInterval(timer);
+    stopGuards();
     await new Promise<void>((resolve) => {
       void io.close(() => {
         resolve();
@@ -97,6 +106,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     receipts.stop();
     await store.close();
     await adapter?.close();
+    await limits.close();
   };
 
   return {
