@@ -108,4 +108,25 @@ describe("connection guards", () => {
     await caughtUp;
     expect(replayed).toEqual(expect.arrayContaining(sent));
   });
+
+  it("closes a WebSocket reader whose socket stops reading", async () => {
+    const server = await useRelay({ maxSendBufferBytes: 256 * 1024, messagesPerMinute: 100_000, eventsPerSecond: 100_000 });
+    const reader = await useSocket(server);
+    expect(await reader.emitWithAck("login", "stalled")).toMatchObject({ ok: true });
+    expect(await reader.emitWithAck("join", "busy")).toMatchObject({ ok: true });
+    const writer = await useSocket(server);
+    expect(await writer.emitWithAck("login", "writer")).toMatchObject({ ok: true });
+    expect(await writer.emitWithAck("join", "busy")).toMatchObject({ ok: true });
+    // The reader's TCP socket stops reading: the kernel's buffers fill, then the relay's.
+    const transport = reader.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } };
+    transport.ws._socket.pause();
+    const readerId = reader.id ?? "";
+    const text = "y".repeat(4_000);
+    let sent = 0;
+    while (sent < 5_000 && server.relay.io.of("/").sockets.has(readerId)) {
+      await Promise.all(Array.from({ length: 50 }, () => writer.emitWithAck("chat", { room: "busy", text })));
+      sent += 50;
+    }
+    await expect.poll(() => server.relay.io.of("/").sockets.has(readerId), { timeout: 10_000 }).toBe(false);
+  });
 });
