@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { helloOf, nextEvent, testIdentity, untyped, useRelay, useSocketFrom, type TestServer, type TestSocket } from "@pigeon/testing";
 
@@ -103,5 +104,27 @@ describe("rate limits", () => {
     expect(codes).toEqual(["ok", "ok", "RATE_LIMITED"]);
     const elsewhere = await useSocketFrom(server, "10.5.0.2");
     expect(await elsewhere.emitWithAck("login", testIdentity().loginPayload("new3", helloOf(elsewhere)?.challenge ?? ""))).toMatchObject({ ok: true });
+  });
+
+  it("logs auth failures and refusals at info with address, event and name, never keys or signatures", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const server = await useRelay({ trustProxy: true, failedLoginsPerHour: 1 }, { logger });
+    const owner = testIdentity();
+    const held = await useSocketFrom(server, "10.6.0.1");
+    expect(await held.emitWithAck("login", owner.loginPayload("owner", helloOf(held)?.challenge ?? ""))).toMatchObject({ ok: true });
+    const other = await useSocketFrom(server, "10.6.0.2");
+    const taken = testIdentity().loginPayload("owner", helloOf(other)?.challenge ?? "");
+    expect(await other.emitWithAck("login", taken)).toMatchObject({ ok: false, error: { code: "NAME_TAKEN" } });
+    const forged = { ...taken, publicKey: owner.publicKey };
+    expect(await other.emitWithAck("login", forged)).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
+    expect(await other.emitWithAck("login", forged)).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+
+    const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; address?: string; name?: string; event?: string });
+    const about = (msg: string) => entries.find((entry) => entry.msg === msg);
+    expect(about("login refused: name taken")).toMatchObject({ level: 30, address: "10.6.0.2", name: "owner", event: "login" });
+    expect(about("login refused: bad signature")).toMatchObject({ level: 30, address: "10.6.0.2", name: "owner", event: "login" });
+    expect(about("rate limited")).toMatchObject({ level: 30, address: "10.6.0.2", name: "owner", event: "login" });
+    for (const secret of [owner.publicKey, taken.publicKey, taken.signature]) expect(lines.join("\n")).not.toContain(secret);
   });
 });
