@@ -63,6 +63,20 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "metrics-host", env: "PIGEON_METRICS_HOST", key: "metricsHost" },
   { flag: "metrics-token", env: "PIGEON_METRICS_TOKEN", key: "metricsToken" },
   { flag: "allowed-origins", env: "PIGEON_ALLOWED_ORIGINS", key: "allowedOrigins" },
+  { flag: "trust-proxy", env: "PIGEON_TRUST_PROXY", key: "trustProxy", bare: true },
+  { flag: "events-per-second", env: "PIGEON_EVENTS_PER_SECOND", key: "eventsPerSecond" },
+  { flag: "event-burst", env: "PIGEON_EVENT_BURST", key: "eventBurst" },
+  { flag: "handshakes-per-minute", env: "PIGEON_HANDSHAKES_PER_MINUTE", key: "handshakesPerMinute" },
+  { flag: "sessions-per-address", env: "PIGEON_SESSIONS_PER_ADDRESS", key: "sessionsPerAddress" },
+  { flag: "login-deadline-ms", env: "PIGEON_LOGIN_DEADLINE_MS", key: "loginDeadlineMs" },
+  { flag: "logins-per-minute", env: "PIGEON_LOGINS_PER_MINUTE", key: "loginsPerMinute" },
+  { flag: "logins-per-name-per-minute", env: "PIGEON_LOGINS_PER_NAME_PER_MINUTE", key: "loginsPerNamePerMinute" },
+  { flag: "failed-logins-per-hour", env: "PIGEON_FAILED_LOGINS_PER_HOUR", key: "failedLoginsPerHour" },
+  { flag: "failed-logins-per-name-per-hour", env: "PIGEON_FAILED_LOGINS_PER_NAME_PER_HOUR", key: "failedLoginsPerNamePerHour" },
+  { flag: "failed-login-backoff-ms", env: "PIGEON_FAILED_LOGIN_BACKOFF_MS", key: "failedLoginBackoffMs" },
+  { flag: "new-identities-per-hour", env: "PIGEON_NEW_IDENTITIES_PER_HOUR", key: "newIdentitiesPerHour" },
+  { flag: "messages-per-minute", env: "PIGEON_MESSAGES_PER_MINUTE", key: "messagesPerMinute" },
+  { flag: "max-send-buffer-bytes", env: "PIGEON_MAX_SEND_BUFFER_BYTES", key: "maxSendBufferBytes" },
 ];
 
 const DAY_MS = 86_400_000;

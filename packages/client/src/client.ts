@@ -26,6 +26,10 @@ import { waitForState } from "./wait-for-state.js";
 
 /** How often `send` tries a message whose answer was lost with the connection. */
 const SEND_ATTEMPTS = 3;
+/** How often `send` tries a message the server refuses as RATE_LIMITED (it waits as told between tries). */
+const RATE_LIMITED_ATTEMPTS = 5;
+/** `send` waits out a RATE_LIMITED refusal by itself only if the server asks for at most this long. */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
 /** The SDK sends `typing` for a room at most this often (the server relays one per 2 s). */
 const TYPING_RESEND_MS = 1000;
@@ -298,6 +302,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    * restored, under the same client id, so the server stores it once whatever happened. In an
    * encrypted room the text is encrypted for the room's MLS group: pending removals are committed
    * first, and a refusal because another member's commit came first is followed by itself.
+   * Refused as RATE_LIMITED, it waits as long as the server says (up to 10 s) and tries again.
    *
    * @example
    * const { seq } = await client.send("lobby", "hello");
@@ -312,7 +317,10 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
         return await request(await this.#ready(), "chat", payload, this.#timeoutMs);
       } catch (error) {
         const lost = error instanceof PigeonError && error.code === "DISCONNECTED" && !this.#closed && this.#state !== "disconnected";
-        if (!lost || attempt >= SEND_ATTEMPTS) throw error;
+        const waitMs = error instanceof PigeonError && error.code === "RATE_LIMITED" ? (error.retryAfterMs ?? MAX_RATE_LIMIT_WAIT_MS + 1) : undefined;
+        const slowed = waitMs !== undefined && waitMs <= MAX_RATE_LIMIT_WAIT_MS && !this.#closed;
+        if ((!lost && !slowed) || attempt >= (slowed ? RATE_LIMITED_ATTEMPTS : SEND_ATTEMPTS)) throw error;
+        if (slowed) await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
   }

@@ -2,7 +2,8 @@ import { expect, it } from "vitest";
 import { describeEachStore, nextEvent, record, recordByRoom, seqsUpTo, severConnection, useClients, useRelayPerTest, waitUntil } from "@pigeon/testing";
 
 describeEachStore("store-and-forward delivery", (store) => {
-  const server = useRelayPerTest({ store });
+  // Senders here send a thousand messages as fast as acks come back: no person does.
+  const server = useRelayPerTest({ store, messagesPerMinute: 100_000, eventsPerSecond: 100_000 });
   const { client, resume, keyed: user } = useClients(server);
   const held = (): Promise<number> => server().relay.context.store.heldEntries();
 

@@ -44,14 +44,18 @@ export class PigeonError extends Error {
     /** What went wrong, as a closed code. */
     readonly code: PigeonErrorCode,
     message: string,
-    options?: ErrorOptions & { group?: GroupStatus },
+    options?: ErrorOptions & { group?: GroupStatus; retryAfterMs?: number },
   ) {
     super(message, options);
     if (options?.group !== undefined) this.group = options.group;
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /** With the server's `STALE_EPOCH` and `REMOVALS_PENDING`: where the room's group stands. */
   readonly group?: GroupStatus;
+
+  /** With the server's `RATE_LIMITED`: how many milliseconds to wait before trying again. */
+  readonly retryAfterMs?: number;
 
   /**
    * Turns anything thrown into a PigeonError: a PigeonError passes through, anything else

@@ -31,7 +31,8 @@ export async function request<E extends ClientEventName>(
     throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol (${result.error.message})`);
   }
   if (!result.data.ok) {
-    const { code, message, group } = result.data.error;
+    const { code, message, group, retryAfterMs } = result.data.error;
+    if (retryAfterMs !== undefined) throw new PigeonError(code, `${message} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs });
     throw new PigeonError(code, message, group === undefined ? undefined : { group });
   }
   return result.data.data;

@@ -66,6 +66,8 @@ export const PigeonErrorBody = z.looseObject({
   message: z.string(),
   /** With `STALE_EPOCH` and `REMOVALS_PENDING`: where the room's group stands now. */
   group: GroupStatus.optional(),
+  /** With `RATE_LIMITED`: how many milliseconds to wait before trying again. */
+  retryAfterMs: z.number().int().min(0).optional(),
 });
 /** The error part of a failed ack. */
 export type PigeonErrorBody = z.infer<typeof PigeonErrorBody>;

@@ -102,6 +102,32 @@ export const RelayConfig = z.strictObject({
     .describe(
       `comma-separated origins clients reach this server at (https://chat.example.org); a keyed login must be signed for one of them; "${SELF_ORIGINS}" stands for this machine's own names and addresses on the port it listens on, which is what unset means`,
     ),
+  trustProxy: BooleanSetting.default(false).describe(
+    "true: take each client's address from the first X-Forwarded-For hop (set only behind a proxy that writes that header)",
+  ),
+  eventsPerSecond: z.coerce.number().positive().default(100).describe("events per second one connection may keep sending (its token bucket's refill)"),
+  eventBurst: z.coerce.number().int().min(1).default(500).describe("events one connection may send at once before the per-second rate applies"),
+  handshakesPerMinute: z.coerce.number().int().min(1).default(1_000).describe("new connections (engine.io handshakes) one address may open per minute; past it HTTP 429"),
+  sessionsPerAddress: z.coerce.number().int().min(1).default(500).describe("connections (polling or WebSocket) one address may hold open at once on a node; past it HTTP 429"),
+  loginDeadlineMs: z.coerce.number().int().positive().default(30_000).describe("a connection that has not logged in this long after connecting is closed"),
+  loginsPerMinute: z.coerce.number().int().min(1).default(1_000).describe("logins one address may try per minute"),
+  loginsPerNamePerMinute: z.coerce.number().int().min(1).default(60).describe("logins one name may be tried for per minute"),
+  failedLoginsPerHour: z.coerce.number().int().min(1).default(30).describe("wrong login signatures one address may send per hour before it must wait"),
+  failedLoginsPerNamePerHour: z.coerce.number().int().min(1).default(100).describe("wrong login signatures for one name per hour before logins as it must wait"),
+  failedLoginBackoffMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe("the first wait after too many wrong signatures; each further time doubles it (up to a day)"),
+  newIdentitiesPerHour: z.coerce.number().int().min(1).default(500).describe("new keyed identities one address may create per hour"),
+  messagesPerMinute: z.coerce.number().int().min(1).default(600).describe("messages (chat and MLS application) one identity may send per minute, over all its connections and nodes"),
+  maxSendBufferBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024)
+    .describe("a connection with more than this waiting to be sent, and not draining it, is closed (it replays what it missed when it returns)"),
   requireE2e: BooleanSetting.default(false).describe(
     "true: refuse to create plain rooms (E2E_REQUIRED): every new room is end-to-end encrypted, so guests and the tutorial's clients cannot chat",
   ),

@@ -7,6 +7,7 @@ import type {
 import type { Server, Socket } from "socket.io";
 import type { PublicOrigins } from "./auth/public-origins.js";
 import type { RelayConfig } from "./config.js";
+import type { RelayLimits } from "./limits/limits.js";
 import type { Logger } from "./logger.js";
 import type { RelayMetrics } from "./metrics/relay-metrics.js";
 import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
@@ -23,6 +24,8 @@ export interface RelayContext {
   readonly store: RelayStore;
   readonly config: RelayConfig;
   readonly logger: Logger;
+  /** The keyed rate limits (per address, name and identity), shared by every node with Redis. */
+  readonly limits: RelayLimits;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   readonly clock: () => number;
   readonly receipts: Receipts;

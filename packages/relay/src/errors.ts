@@ -18,6 +18,21 @@ export class RelayError extends Error {
     this.name = "RelayError";
   }
 
+  /** With RATE_LIMITED: how long the client should wait before trying again. */
+  retryAfterMs?: number;
+
+  /**
+   * A RATE_LIMITED refusal that says when to retry.
+   *
+   * @example
+   * throw RelayError.rateLimited("too many logins from this address", 30_000);
+   */
+  static rateLimited(message: string, retryAfterMs: number): RelayError {
+    const error = new RelayError(ErrorCode.RATE_LIMITED, message);
+    error.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
+    return error;
+  }
+
   /**
    * Turns anything thrown into a RelayError. A RelayError passes through; anything else
    * becomes INTERNAL with a generic message, so no detail of the server leaks to a client.

@@ -30,6 +30,7 @@ export {
   useMember,
   useMlsMember,
   useSocket,
+  useSocketFrom,
   type MlsTestMember,
   type TestSocket,
 } from "./relay-sockets.js";

@@ -19,8 +19,20 @@ export function untyped(socket: TestSocket): Socket {
 }
 
 /** A connected socket.io client, closed after the current test; resolves once `hello` came. */
-export async function useSocket(server: TestServer, transports = ["websocket"]): Promise<TestSocket> {
-  const socket: TestSocket = io(server.url, { transports, reconnection: false, forceNew: true });
+export function useSocket(server: TestServer, transports = ["websocket"]): Promise<TestSocket> {
+  return connect(server, transports, {});
+}
+
+/**
+ * Like {@link useSocket}, but claiming to come from `address` through a proxy (X-Forwarded-For):
+ * for relays configured with `trustProxy`, so one test can be several clients' addresses.
+ */
+export function useSocketFrom(server: TestServer, address: string, transports = ["websocket"]): Promise<TestSocket> {
+  return connect(server, transports, { "x-forwarded-for": address });
+}
+
+async function connect(server: TestServer, transports: string[], extraHeaders: Record<string, string>): Promise<TestSocket> {
+  const socket: TestSocket = io(server.url, { transports, reconnection: false, forceNew: true, extraHeaders });
   onTestFinished(() => {
     socket.close();
   });

@@ -9,7 +9,7 @@ const RELAY = "packages/relay/src";
  */
 const LAYERS: readonly (readonly string[])[] = [
   ["config.ts", "logger.ts", "errors.ts"],
-  ["store"],
+  ["store", "limits"],
   ["metrics"],
   ["context.ts"],
   ["auth"],

@@ -7,7 +7,7 @@ import { PigeonError } from "@pigeon/client";
  * describeError(new PigeonError("NAME_TAKEN", "…"), "alice") // "Someone else is using the name alice. Pick another one."
  */
 export function describeError(error: unknown, subject = ""): string {
-  const { code, message } = PigeonError.fromUnknown(error);
+  const { code, message, retryAfterMs } = PigeonError.fromUnknown(error);
   switch (code) {
     case "NAME_TAKEN":
       return `Someone else is using the name ${subject}. Pick another one.`;
@@ -22,7 +22,9 @@ export function describeError(error: unknown, subject = ""): string {
     case "UNAVAILABLE":
       return "The server is having trouble right now. Try again in a moment.";
     case "RATE_LIMITED":
-      return "Slow down a little: the server is limiting requests.";
+      return retryAfterMs === undefined
+        ? "Slow down a little: the server is limiting requests."
+        : `Slow down a little: the server is limiting requests. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
     case "QUOTA_EXCEEDED":
       return `You can't join more rooms. ${message}`;
     case "ROOM_NOT_ENCRYPTED":

@@ -101,6 +101,7 @@ describe("error words", () => {
   it("turns codes into sentences for people", () => {
     expect(describeError(new PigeonError("NAME_TAKEN", "taken"), "alice")).toBe("Someone else is using the name alice. Pick another one.");
     expect(describeError(new Error("boom"))).toBe("boom");
+    expect(describeError(new PigeonError("RATE_LIMITED", "too many", { retryAfterMs: 4_200 }))).toMatch(/Try again in 5 s\.$/u);
     expect(describeError(new PigeonError("ROOM_NOT_ENCRYPTED", "plain"), "team")).toMatch(/^team was end-to-end encrypted on this device/u);
     expect(sentence("room must not be empty")).toBe("Room must not be empty.");
     expect(sentence("Done!")).toBe("Done!");

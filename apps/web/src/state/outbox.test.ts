@@ -174,6 +174,18 @@ describe("Outbox", () => {
     expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
   });
 
+  it("waits as long as a RATE_LIMITED refusal asks before trying again", async () => {
+    vi.useFakeTimers();
+    const { net, outbox } = openOutbox();
+    outbox.enqueue("lobby", "one");
+    await vi.advanceTimersByTimeAsync(0);
+    net.refuse(new PigeonError("RATE_LIMITED", "slow down", { retryAfterMs: 30_000 }));
+    await vi.advanceTimersByTimeAsync(RETRY_DELAY_MS);
+    expect(net.sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(30_000 - RETRY_DELAY_MS);
+    expect(net.sent.map((sent) => sent.text)).toEqual(["one"]);
+  });
+
   it("fails what waited for a room that was left, and discards on request", () => {
     const { outbox } = openOutbox({ online: false });
     const one = outbox.enqueue("lobby", "one");

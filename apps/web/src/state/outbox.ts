@@ -40,7 +40,7 @@ const TRANSIENT = new Set<string>(["DISCONNECTED", "TIMEOUT", "UNAVAILABLE", "RA
 /** Errors that mean the request went out but its answer was lost. */
 const ANSWER_LOST = new Set<string>(["DISCONNECTED", "TIMEOUT"]);
 
-/** Pause before trying again after a transient refusal while still connected. */
+/** Pause before trying again after a transient refusal while still connected (longer if the server asks). */
 export const RETRY_DELAY_MS = 1_000;
 /** Accepted entries kept (for their status) before the oldest are forgotten. */
 export const MAX_ACCEPTED_ENTRIES = 500;
@@ -174,23 +174,23 @@ export class Outbox {
       this.#replace(entry.localId, { state: "accepted", ack, uncertain: false });
       return true;
     } catch (error) {
-      const { code, message } = PigeonError.fromUnknown(error);
+      const { code, message, retryAfterMs } = PigeonError.fromUnknown(error);
       if (!TRANSIENT.has(code)) {
         this.#replace(entry.localId, { state: "failed", error: message });
         return true;
       }
       // Keep its place: nothing after it goes before it.
       this.#replace(entry.localId, { state: "queued", uncertain: entry.uncertain || ANSWER_LOST.has(code) });
-      if (this.transport.connected()) this.#retryLater();
+      if (this.transport.connected()) this.#retryLater(Math.max(RETRY_DELAY_MS, retryAfterMs ?? 0));
       return false;
     }
   }
 
-  #retryLater(): void {
+  #retryLater(delayMs: number): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => {
       this.wake();
-    }, RETRY_DELAY_MS);
+    }, delayMs);
   }
 
   #replace(localId: string, change: Partial<OutboxEntry>): void {

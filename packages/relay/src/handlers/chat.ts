@@ -11,13 +11,14 @@ import { requireLogin, requireRoom } from "./guards.js";
  * recipients. Encrypted rooms refuse it with E2E_REQUIRED (the store checks the mode as it
  * appends, so no text ever lands in an encrypted room's log). Entries pushed out by the room's quota are announced as expired. A retry of a
  * `clientId` this sender used in this room is answered with the original's place, and
- * neither stored nor broadcast again.
+ * neither stored nor broadcast again. Each message counts against its sender's messages per minute.
  */
-export const chat = defineHandler("chat", async ({ io, store, clock }, socket, payload) => {
+export const chat = defineHandler("chat", async ({ io, store, clock, limits }, socket, payload) => {
   const user = requireLogin(socket);
   // The seed's bare text goes to the room joined last.
   const [named, text, clientId] = typeof payload === "string" ? [undefined, payload, undefined] : [payload.room, payload.text, payload.clientId];
   const room = requireRoom(socket, named);
+  await limits.message({ address: socket.handshake.address, name: user, event: "chat" });
   const entry = { id: messageId(), user, message: text, sentAt: clock() };
   // Keyed by who sent it, so that nobody can answer for (or suppress) another's message.
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;

@@ -94,9 +94,9 @@ export function answer(socket: RelaySocket, event: string, ack: Ack | undefined,
   else if (!result.ok) socket.emit("error", { event, ...result.error });
 }
 
-/** The ack result of a refusal. */
-export function refusal(code: ErrorCode, message: string): AckResult<never> {
-  return { ok: false, error: { code, message } };
+/** The ack result of a refusal; a RATE_LIMITED one says when to retry. */
+export function refusal(code: ErrorCode, message: string, retryAfterMs?: number): AckResult<never> {
+  return retryAfterMs === undefined ? { ok: false, error: { code, message } } : { ok: false, error: { code, message, retryAfterMs } };
 }
 
 function refusalOf(context: RelayContext, socket: RelaySocket, event: ClientEventName, cause: unknown): RelayError {
@@ -111,6 +111,6 @@ function refusalOf(context: RelayContext, socket: RelaySocket, event: ClientEven
 }
 
 function failure(error: RelayError): AckResult<never> {
-  const { code, message, group } = error;
-  return group === undefined ? refusal(code, message) : { ok: false, error: { code, message, group } };
+  const { code, message, group, retryAfterMs } = error;
+  return group === undefined ? refusal(code, message, retryAfterMs) : { ok: false, error: { code, message, group } };
 }

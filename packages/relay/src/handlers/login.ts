@@ -4,6 +4,7 @@ import { replay } from "../delivery/replay.js";
 import { userRoom } from "../membership/user-room.js";
 import { verifyLogin } from "../auth/verify-login.js";
 import { RelayError } from "../errors.js";
+import type { Requester } from "../limits/limits.js";
 import { nameKey, type NameClaim, type NameTaken } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
 import { enterRoom } from "../membership/enter-room.js";
@@ -13,7 +14,8 @@ import { releaseConnection } from "../membership/release.js";
 /**
  * `login`: a guest takes a name nobody holds; a keyed identity proves its key by signing this
  * connection's challenge and resumes: it is put back in its rooms, and after the ack each room
- * replays what arrived while it was away.
+ * replays what arrived while it was away. Logins are rate limited per address and name; wrong
+ * signatures make both wait longer and longer, and a new keyed identity counts against its address.
  */
 export const login = defineHandler("login", async (context, socket, payload, after) => {
   const current = socket.data.name;
@@ -21,9 +23,14 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   if (!context.store.healthy()) {
     throw new RelayError(ErrorCode.UNAVAILABLE, "the server's store is unreachable; logins resume when it is back");
   }
-  const claim = claimOf(context, payload, socket.data.challenge);
+  const who = { address: socket.handshake.address, name: payload.name, event: "login" };
+  await context.limits.login(who);
+  const claim = await claimOf(context, who, payload, socket.data.challenge);
   const claimed = await context.store.claimName(payload.name, claim, socket.id, context.clock());
-  if (claimed !== true) throw new RelayError(ErrorCode.NAME_TAKEN, takenMessage(payload.name, claimed));
+  if (claimed !== true) {
+    context.logger.info({ ...who, kind: claim.kind }, "login refused: name taken");
+    throw new RelayError(ErrorCode.NAME_TAKEN, takenMessage(payload.name, claimed));
+  }
   // Guests get no receipts (nothing of theirs is held), so only keyed identities need the room
   // that reaches all of a user's connections; for guests it would be memory per connection.
   if (claim.kind === "guest") {
@@ -33,6 +40,8 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   try {
     await socket.join(userRoom(payload.name));
     const rooms = await rejoin(context, socket, payload.name, after);
+    // An identity in no room is new (or as cheap to make again as a new one): it counts.
+    if (rooms.length === 0) await context.limits.newIdentity(who);
     loggedIn(socket, payload.name, claim);
     return { name: payload.name, kind: "keyed", rooms };
   } catch (error) {
@@ -59,17 +68,26 @@ function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {
   if (claim.kind === "keyed") socket.data.publicKey = claim.publicKey;
 }
 
-function claimOf(context: RelayContext, { name, publicKey, origin, signature }: LoginPayload, challenge: string): NameClaim {
+async function claimOf(
+  context: RelayContext,
+  who: Requester & { name: string },
+  { name, publicKey, origin, signature }: LoginPayload,
+  challenge: string,
+): Promise<NameClaim> {
   if (publicKey === undefined || signature === undefined || origin === undefined) return { kind: "guest" };
   // A proof for another server is what a hostile server holds after passing this relay's
-  // challenge to a user: refused, whatever its signature.
+  // challenge to a user: refused, whatever its signature, and counted as a failed login.
   if (!context.origins.has(origin)) {
+    context.logger.info({ ...who, origin }, "login refused: signed for another server");
+    await context.limits.loginFailed(who);
     throw new RelayError(
       ErrorCode.UNAUTHORIZED,
       `the login is signed for ${origin}, which is not this server (it answers at ${context.origins.describe()}; its operator sets --public-origins)`,
     );
   }
   if (!verifyLogin({ name, publicKey, origin, signature }, challenge)) {
+    context.logger.info(who, "login refused: bad signature");
+    await context.limits.loginFailed(who);
     throw new RelayError(ErrorCode.UNAUTHORIZED, "the signature does not match this connection's challenge");
   }
   return { kind: "keyed", publicKey };

@@ -26,6 +26,9 @@ export const mls = defineHandler("mls", async (context, socket, payload) => {
     throw new RelayError(ErrorCode.PAYLOAD_TOO_LARGE, `an MLS application message must be at most ${MAX_MLS_APPLICATION_BYTES} bytes`);
   }
   const submission = submissionOf(caller, framing, payload);
+  if (kind === "application") {
+    await context.limits.message({ address: socket.handshake.address, name: user, event: "mls" });
+  }
   const entry = { id: messageId(), user, message: payload.message, sentAt: context.clock(), mls: kind, epoch };
   const { clientId } = payload;
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;

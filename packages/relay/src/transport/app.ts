@@ -10,6 +10,8 @@ import { Heartbeat } from "../membership/heartbeat.js";
 import { sweep } from "../delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import { PublicOrigins } from "../auth/public-origins.js";
+import { guardConnections } from "./guards.js";
+import { RelayLimits } from "../limits/limits.js";
 import type { Logger } from "../logger.js";
 import type { RedisAdapter } from "./redis-adapter.js";
 import type { SerialQueue } from "./serial-queue.js";
@@ -45,6 +47,8 @@ export interface AppOptions {
   readonly clock?: () => number;
   /** socket.io's Redis adapter, so broadcasts reach every node; closed with the relay. */
   readonly adapter?: RedisAdapter;
+  /** The keyed rate limits (default: the configuration's, in Redis with the Redis store); closed with the relay. */
+  readonly limits?: RelayLimits;
 }
 
 /**
@@ -56,7 +60,7 @@ export interface AppOptions {
  * httpServer.listen(config.port);
  */
 export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
-  const { config, logger, clock = Date.now, adapter } = options;
+  const { config, logger, clock = Date.now, adapter, limits = RelayLimits.open(config, logger) } = options;
   // socket.io answers /socket.io/ and hands every other request to the listeners that were
   // there before it attached, so the routes go on first.
   const routes: { handle?: ReturnType<typeof httpRoutes> } = {};
@@ -69,15 +73,19 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     // relies on cookies. Set, CORS admits the listed origins and allowRequest refuses others.
     cors: { origin: config.allowedOrigins ?? true },
     allowRequest: allowOrigins(config.allowedOrigins),
+    // An engine.io session that never opens a socket.io connection is closed by the login deadline too.
+    connectTimeout: config.loginDeadlineMs,
   });
   const { metrics, prometheus, store } = installMetrics(config, options.store, io);
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
   const origins = new PublicOrigins(config.publicOrigins, () => httpServer.address());
-  const context: RelayContext = { io, store, config, logger, clock, receipts, memberChanges, roomReady, origins, metrics };
+  const context: RelayContext = { io, store, config, logger, limits, clock, receipts, memberChanges, roomReady, origins, metrics };
   const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context, prometheus);
+  // Before forgetRequests: the guards read each new connection's request for its address.
+  const stopGuards = guardConnections(io, context);
   forgetRequests(io);
   io.on("connection", connectionHandler(context, queues));
   const runSweep = () => sweep(context);
@@ -94,6 +102,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     for (const timer of timers) clearInterval(timer);
+    stopGuards();
     await new Promise<void>((resolve) => {
       void io.close(() => {
         resolve();
@@ -109,6 +118,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
     receipts.stop();
     await store.close();
     await adapter?.close();
+    await limits.close();
   };
 
   return {
