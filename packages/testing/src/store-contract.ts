@@ -1,6 +1,7 @@
 // The contract every RelayStore implementation passes: run it from each store's test file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Committer, GroupLeaf, GroupRecordInput, MlsSubmission, RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
+import { describeQuotaContract } from "./quota-contract.js";
 
 /** Limits small enough for tests to reach. */
 export const CONTRACT_LIMITS: RetentionLimits = {
@@ -44,6 +45,7 @@ export function describeRelayStore(
   kind: string,
   create: (limits: RetentionLimits) => Promise<RelayStore> | RelayStore,
   share: ShareStore = (store) => store,
+  options: { readonly heldBudget?: boolean } = {},
 ): void {
   describe(`RelayStore contract: ${kind}`, () => {
     let store: RelayStore;
@@ -55,6 +57,7 @@ export function describeRelayStore(
     });
 
     describeGroupContract(() => store, share);
+    describeQuotaContract(CONTRACT_LIMITS, () => store, create, share, options.heldBudget ?? true);
 
     describe("names", () => {
       it("ends a membership on every connection of the identity, presence included", async () => {
@@ -254,28 +257,6 @@ export function describeRelayStore(
           [3, "c"],
         ]);
         expect(lastSeq).toBe(3);
-      });
-
-      it("pushes the oldest entries out past the entry quota and says which", async () => {
-        await store.addMember("lobby", "bob", 0);
-        for (let index = 0; index < CONTRACT_LIMITS.maxRoomEntries; index += 1) {
-          expect((await store.append("lobby", entry("alice"))).expired).toBeUndefined();
-        }
-        expect(await store.append("lobby", entry("alice"))).toMatchObject({ seq: 6, expired: { from: 1, to: 1 } });
-        expect(await store.heldEntries()).toBe(CONTRACT_LIMITS.maxRoomEntries);
-        expect((await store.entriesAfter("lobby", 0)).entries[0]?.seq).toBe(2);
-      });
-
-      it("pushes the oldest entries out past the byte quota", async () => {
-        await store.addMember("lobby", "bob", 0);
-        const big = "x".repeat(4_000);
-        await store.append("lobby", entry("alice", big));
-        await store.append("lobby", entry("alice", big));
-        const third = await store.append("lobby", entry("alice", big));
-        expect(third.expired).toEqual({ from: 1, to: 1 });
-        const huge = await store.append("lobby", entry("alice", "y".repeat(9_990)));
-        expect(huge.expired).toEqual({ from: 2, to: 3 });
-        expect((await store.entriesAfter("lobby", 0)).entries.map(({ seq }) => seq)).toEqual([4]);
       });
 
       it("reports cursors and the newest held entries for receipts", async () => {

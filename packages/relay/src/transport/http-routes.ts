@@ -5,7 +5,7 @@ import { webRoutes } from "./web-routes.js";
 /**
  * Plain HTTP beside socket.io (which answers /socket.io/ itself): the web client at `/`, and `/healthz` for load
  * balancers and orchestrators: 200 while the node can serve, 503 while its store is
- * unreachable.
+ * unreachable or refuses writes (full).
  */
 export function httpRoutes(context: RelayContext) {
   const web = webRoutes(context.config.webDir);
@@ -13,12 +13,15 @@ export function httpRoutes(context: RelayContext) {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
       // 503 takes an unhealthy node out of a load balancer's rotation until it recovers.
-      const healthy = context.store.healthy();
+      const reachable = context.store.healthy();
+      const full = reachable && context.store.full();
+      const healthy = reachable && !full;
       sendJson(response, healthy ? 200 : 503, {
-        status: healthy ? "ok" : "unavailable",
+        status: healthy ? "ok" : full ? "store-full" : "unavailable",
+        ...(full ? { reason: "the store refuses writes: out of memory" } : {}),
         node: context.config.nodeId,
         store: context.store.kind,
-        storeReachable: healthy,
+        storeReachable: reachable,
         connections: context.io.engine.clientsCount,
       });
       return;
