@@ -1,5 +1,18 @@
-import { expect, it } from "vitest";
-import { describeEachStore, nextEvent, record, testIdentity, useKeyed, useMember, useRelay, useSocket, helloOf } from "@pigeon/testing";
+import { expect, it, onTestFinished } from "vitest";
+import {
+  deleteKeysWithPrefix,
+  describeEachStore,
+  describeWithRedis,
+  helloOf,
+  nextEvent,
+  record,
+  testIdentity,
+  testKeyPrefix,
+  useKeyed,
+  useMember,
+  useRelay,
+  useSocket,
+} from "@pigeon/testing";
 
 describeEachStore("quotas", (store) => {
   it("holds one key to its room limit over all its connections", async () => {
@@ -37,5 +50,26 @@ describeEachStore("quotas", (store) => {
     expect(replayed.filter(({ user }) => user === "carol").map(({ message }) => message)).toEqual(["for bob 1", "for bob 2"]);
     // The flood kept its own share (half of 6), its newest.
     expect(replayed.filter(({ user }) => user === "flood").map(({ message }) => message)).toEqual(["flood 17", "flood 18", "flood 19"]);
+  });
+});
+
+await describeWithRedis("the held budget of a deployment", (redisUrl) => {
+  it("holds across two relay nodes on one Redis", async () => {
+    const redisPrefix = testKeyPrefix("budget");
+    onTestFinished(() => deleteKeysWithPrefix(redisUrl, redisPrefix));
+    // Three messages of 3,000 bytes fit (each counts about 3,500 with its overhead); a fourth does not.
+    const config = { store: "redis", redisUrl, redisPrefix, maxHeldBytes: 12_000 } as const;
+    const [nodeA, nodeB] = [await useRelay(config), await useRelay(config)];
+    const away = await useKeyed(nodeA, testIdentity(), "bob", ["a", "b"]);
+    away.close();
+    const text = "t".repeat(3_000);
+    const carol = await useMember(nodeA, "carol", ["a"]);
+    const dave = await useMember(nodeB, "dave", ["b"]);
+    expect(await carol.emitWithAck("chat", { room: "a", text })).toMatchObject({ ok: true });
+    expect(await dave.emitWithAck("chat", { room: "b", text })).toMatchObject({ ok: true });
+    expect(await carol.emitWithAck("chat", { room: "a", text })).toMatchObject({ ok: true });
+    expect(await dave.emitWithAck("chat", { room: "b", text })).toMatchObject({ ok: false, error: { code: "QUOTA_EXCEEDED" } });
+    expect(await carol.emitWithAck("chat", { room: "a", text })).toMatchObject({ ok: false, error: { code: "QUOTA_EXCEEDED" } });
+    expect(await nodeB.relay.context.store.usage()).toMatchObject({ entries: 3 });
   });
 });
