@@ -1,6 +1,6 @@
 // The contract every RelayStore implementation passes: run it from each store's test file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Committer, GroupLeaf, GroupRecordInput, MlsSubmission, RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
+import { QuotaExceededError, type Committer, type GroupLeaf, type GroupRecordInput, type MlsSubmission, type RelayStore, type RetentionLimits, type StoredEntry } from "@pigeon/relay";
 import { describeQuotaContract } from "./quota-contract.js";
 
 /** Limits small enough for tests to reach. */
@@ -399,6 +399,16 @@ function describeGroupContract(current: () => RelayStore, share: ShareStore): vo
       expect(outcomes).toEqual(["ok", "stale"]);
       const view = await store.groupView("team");
       expect(view).toMatchObject({ mode: "encrypted", groupInfo: "GI0", epoch: 0, pending: [], seq: 0, incarnation: groupId.split("/")[1] });
+    });
+
+    it("refuses a commit its sender's share cannot hold, leaving the group at its epoch", async () => {
+      const store = current();
+      const groupId = await team();
+      const next = record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]);
+      // Over half the room's bytes, with nothing of alice's held to make room: refused whole.
+      const big = { ...mlsEntry("alice", 0, "commit"), message: "c".repeat(CONTRACT_LIMITS.maxRoomBytes / 2 + 1) };
+      await expect(store.appendMls("team", big, commit(groupId, next, { leaf: 0, nameKey: "alice", publicKey: A }))).rejects.toThrow(QuotaExceededError);
+      expect(await store.groupView("team")).toMatchObject({ epoch: 0, groupInfo: "GI0", pending: [], seq: 0 });
     });
 
     it("takes the first commit of an epoch from either node, and moves the group on", async () => {
