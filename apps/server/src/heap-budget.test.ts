@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { ClientToServerEvents, ServerToClientEvents } from "@pigeon/protocol";
-import { testIdentity } from "@pigeon/testing";
-import { io, type Socket } from "socket.io-client";
+import { testIdentity, type TestSocket } from "@pigeon/testing";
+import { io } from "socket.io-client";
 import { describe, expect, it, onTestFinished } from "vitest";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -16,7 +15,7 @@ const TEXT_LENGTH = 4_000;
 const MOST_MESSAGES = 30_000;
 const BATCH = 100;
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ClientSocket = TestSocket;
 
 async function connect(url: string): Promise<{ socket: ClientSocket; challenge: string }> {
   const socket: ClientSocket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true });
@@ -52,8 +51,10 @@ describe("the memory relay on a small heap", () => {
       }
     }
     const url = `http://127.0.0.1:${port}`;
-    let exited = false;
-    relay.once("exit", () => (exited = true));
+    const child = { exited: false };
+    relay.once("exit", () => {
+      child.exited = true;
+    });
 
     // Bob is a member of every room and away: everything sent there is held for him.
     const bob = testIdentity();
@@ -64,7 +65,7 @@ describe("the memory relay on a small heap", () => {
 
     const flood = await guest(url, "flood", ROOMS);
     let refusal: { code: string; message: string } | undefined;
-    for (let sent = 0; sent < MOST_MESSAGES && refusal === undefined && !exited; sent += BATCH) {
+    for (let sent = 0; sent < MOST_MESSAGES && refusal === undefined && !child.exited; sent += BATCH) {
       const acks = await Promise.all(
         Array.from({ length: BATCH }, (_, index) => {
           const n = sent + index;
@@ -79,9 +80,11 @@ describe("the memory relay on a small heap", () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const alice = await guest(url, "alice", ["lobby"]);
     const carol = await guest(url, "carol", ["lobby"]);
-    const heard = new Promise<string>((resolve) => carol.once("message", ({ message }) => resolve(message)));
+    const heard = new Promise<unknown>((resolve) => {
+      carol.once("message", resolve);
+    });
     expect(await alice.emitWithAck("chat", { room: "lobby", text: "still here?" })).toMatchObject({ ok: true });
-    expect(await heard).toBe("still here?");
-    expect(exited).toBe(false);
+    expect(await heard).toMatchObject({ user: "alice", message: "still here?" });
+    expect(child.exited).toBe(false);
   });
 });

@@ -56,7 +56,9 @@ describeEachStore("quotas", (store) => {
 await describeWithRedis("the held budget of a deployment", (redisUrl) => {
   it("holds across two relay nodes on one Redis", async () => {
     const redisPrefix = testKeyPrefix("budget");
-    onTestFinished(() => deleteKeysWithPrefix(redisUrl, redisPrefix));
+    onTestFinished(async () => {
+      await deleteKeysWithPrefix(redisUrl, redisPrefix);
+    });
     // Three messages of 3,000 bytes fit (each counts about 3,500 with its overhead); a fourth does not.
     const config = { store: "redis", redisUrl, redisPrefix, maxHeldBytes: 12_000 } as const;
     const [nodeA, nodeB] = [await useRelay(config), await useRelay(config)];
