@@ -1,14 +1,13 @@
 import type { Member, RoomMode } from "@pigeon/protocol";
 import { groupRecord, refreshName, samePending, statusOf, type GroupRecord } from "./memory-group.js";
+import { admit, hold, pushOut, shift, type HeldLog, type HeldTotals } from "./memory-held.js";
 import {
   ENCRYPTED,
-  entryBytes,
   groupIdOf,
   nameKey,
   newIncarnation,
   QuotaExceededError,
   quotaMessage,
-  senderShare,
   type Appended,
   type DeletedEntry,
   type GroupChange,
@@ -33,14 +32,6 @@ import {
   type SweepReport,
 } from "./relay-store.js";
 
-/**
- * What one held entry costs the heap beyond its `entryBytes`: the entry object, its id and
- * sender strings, its client key's record and its slots in the log and its sender's queue.
- * Measured at about 715 bytes on Node 20 (10 rooms, 20,000 entries of 40 and of 400 bytes);
- * rounded up, so the budget errs on the side of the heap.
- */
-export const MEMORY_ENTRY_OVERHEAD_BYTES = 768;
-
 interface NameRecord {
   name: string;
   claim: NameClaim;
@@ -56,7 +47,7 @@ interface MemberRecord {
   publicKey?: string;
 }
 
-interface RoomState {
+interface RoomState extends HeldLog {
   /** Fixed when the state is created: a room forgotten and used again starts over. */
   readonly incarnation: string;
   /** Fixed when the state is created, as the incarnation. */
@@ -68,11 +59,6 @@ interface RoomState {
   members: Map<string, MemberRecord>;
   /** Display name → connections present in the room. */
   presence: Map<string, Set<string>>;
-  /** Held entries, oldest first, seqs increasing. */
-  log: StoredEntry[];
-  bytes: number;
-  /** Sender (the entry's user) → its held entries, oldest first, and their bytes. */
-  readonly senders: Map<string, { readonly entries: StoredEntry[]; bytes: number }>;
   /** Client key → what its append got, oldest first (for retries; see `append`). */
   readonly sent: Map<string, SentRecord>;
 }
@@ -97,8 +83,7 @@ export class MemoryStore implements RelayStore {
   readonly #rooms = new Map<string, RoomState>();
   /** nameKey → rooms the keyed identity is a member of. */
   readonly #memberOf = new Map<string, Set<string>>();
-  /** Everything held: entries, and their bytes with overhead (what `maxHeldBytes` bounds). */
-  readonly #held = { entries: 0, bytes: 0 };
+  readonly #held: HeldTotals = { entries: 0, bytes: 0 };
 
   constructor(readonly limits: RetentionLimits) {}
 
@@ -353,30 +338,9 @@ export class MemoryStore implements RelayStore {
     return { seq: original.seq, incarnation: state.incarnation, original: { id: original.id, sentAt: original.sentAt } };
   }
 
-  /**
-   * How many of the sender's own oldest entries must go for `entry` to fit its share, the
-   * room's quota and the budget; the refusal, when they cannot make room. Changes nothing.
-   */
+  /** What `admit` says of an append to this room (nothing is held in a room without members). */
   #admit(state: RoomState, entry: Omit<StoredEntry, "seq">): number | QuotaExceededError {
-    if (state.members.size === 0) return 0;
-    const { maxRoomEntries, maxRoomBytes, maxHeldBytes = Infinity } = this.limits;
-    const share = senderShare(this.limits);
-    const own = state.senders.get(entry.user);
-    const size = entryBytes(entry);
-    let [entries, bytes] = [state.log.length + 1, state.bytes + size];
-    let [ownEntries, ownBytes] = [(own?.entries.length ?? 0) + 1, (own?.bytes ?? 0) + size];
-    let evict = 0;
-    let freed = 0;
-    while (ownEntries > share.entries || ownBytes > share.bytes || entries > maxRoomEntries || bytes > maxRoomBytes) {
-      const oldest = own?.entries[evict];
-      if (!oldest) return new QuotaExceededError(quotaMessage("share"));
-      const oldestSize = entryBytes(oldest);
-      evict += 1;
-      [entries, ownEntries, bytes, ownBytes] = [entries - 1, ownEntries - 1, bytes - oldestSize, ownBytes - oldestSize];
-      freed += oldestSize + MEMORY_ENTRY_OVERHEAD_BYTES;
-    }
-    if (this.#held.bytes + size + MEMORY_ENTRY_OVERHEAD_BYTES - freed > maxHeldBytes) return new QuotaExceededError(quotaMessage("budget"));
-    return evict;
+    return state.members.size === 0 ? 0 : admit(state, entry, this.limits, this.#held);
   }
 
   /** Appends what `#admit` let in, pushing out the sender's `evict` oldest entries. */
@@ -386,44 +350,9 @@ export class MemoryStore implements RelayStore {
     const seq = state.lastSeq;
     if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
     if (state.members.size === 0) return { seq, incarnation };
-    const stored = { ...entry, seq };
-    state.log.push(stored);
-    this.#hold(state, stored);
-    const own = state.senders.get(entry.user)?.entries.slice(0, evict) ?? [];
-    for (const oldest of own) {
-      const index = indexOfSeq(state.log, oldest.seq);
-      if (index !== -1) state.log.splice(index, 1);
-      this.#release(state, oldest);
-    }
-    const expired = range(own);
+    hold(state, { ...entry, seq }, this.#held);
+    const expired = range(pushOut(state, entry.user, evict, this.#held));
     return expired ? { seq, incarnation, expired } : { seq, incarnation };
-  }
-
-  #hold(state: RoomState, entry: StoredEntry): void {
-    const size = entryBytes(entry);
-    const sender = state.senders.get(entry.user) ?? { entries: [], bytes: 0 };
-    sender.entries.push(entry);
-    sender.bytes += size;
-    state.senders.set(entry.user, sender);
-    state.bytes += size;
-    this.#held.entries += 1;
-    this.#held.bytes += size + MEMORY_ENTRY_OVERHEAD_BYTES;
-  }
-
-  /** Forgets a held entry that left the log. */
-  #release(state: RoomState, entry: StoredEntry): void {
-    const size = entryBytes(entry);
-    const sender = state.senders.get(entry.user);
-    if (sender) {
-      // Entries leave a sender's queue oldest first, but for one pushed out past its share.
-      const index = sender.entries[0] === entry ? 0 : sender.entries.indexOf(entry);
-      if (index !== -1) sender.entries.splice(index, 1);
-      sender.bytes -= size;
-      if (sender.entries.length === 0) state.senders.delete(entry.user);
-    }
-    state.bytes -= size;
-    this.#held.entries -= 1;
-    this.#held.bytes -= size + MEMORY_ENTRY_OVERHEAD_BYTES;
   }
 
   /** Decides again whether a name's leaves are pending removals; returns whether that changed. */
@@ -463,9 +392,7 @@ export class MemoryStore implements RelayStore {
   }
 
   #shift(state: RoomState, count: number): StoredEntry[] {
-    const removed = state.log.splice(0, count);
-    for (const entry of removed) this.#release(state, entry);
-    return removed;
+    return shift(state, count, this.#held);
   }
 
   #dropAwayMembers(room: string, state: RoomState, now: number): string[] {
@@ -519,19 +446,6 @@ function refused(reason: GroupRefusal, group: GroupRecord | undefined, incarnati
 function sameHolder(record: NameRecord, claim: NameClaim, connectionId: string): boolean {
   if (record.claim.kind === "keyed") return claim.kind === "keyed" && claim.publicKey === record.claim.publicKey;
   return claim.kind === "guest" && record.connections.has(connectionId);
-}
-
-/** Where the entry with `seq` is in a log (seqs increase along it). */
-function indexOfSeq(log: readonly StoredEntry[], seq: number): number {
-  let [low, high] = [0, log.length - 1];
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const found = log[middle]?.seq ?? Infinity;
-    if (found === seq) return middle;
-    if (found < seq) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }
 
 function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {
