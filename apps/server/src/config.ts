@@ -49,6 +49,8 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "member-ttl-ms", env: "PIGEON_MEMBER_TTL_MS", key: "memberTtlMs" },
   { flag: "max-room-entries", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
   { flag: "max-room-bytes", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
+  { flag: "max-held-bytes", env: "PIGEON_MAX_HELD_BYTES", key: "maxHeldBytes" },
+  { flag: "max-rooms-per-identity", env: "PIGEON_MAX_ROOMS_PER_IDENTITY", key: "maxRoomsPerIdentity" },
   { flag: "max-pending-events", env: "PIGEON_MAX_PENDING_EVENTS", key: "maxPendingEvents" },
   { flag: "sweep-interval-ms", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },
   { flag: "web-dir", env: "PIGEON_WEB_DIR", key: "webDir" },

@@ -116,9 +116,10 @@ describe("a member whose held entries expired", () => {
     const stateStore = new MemoryGroupStateStore();
     const bob = await keyedWith(pool, server.url, "bob", { mls: { stateStore } }, "team");
     await bob.client.close();
-    // Carol's join (a commit) and then more than the room holds: the commit is among the dropped.
-    await pool.keyed(server.url, "carol", "team");
-    for (let index = 0; index < 15; index += 1) await alice.client.send("team", `missed ${index}`);
+    // Carol's join (a commit) and then more than her share of the room (half of 10): her commit
+    // is among her own oldest entries, which go first.
+    const carol = await pool.keyed(server.url, "carol", "team");
+    for (let index = 0; index < 15; index += 1) await carol.client.send("team", `missed ${index}`);
 
     const client = pool.client(server.url, { mls: { stateStore } });
     const back: KeyedUser = { ...bob, client, received: recordByRoom(client) };

@@ -29,6 +29,7 @@ const TRANSIENT: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
   "BAD_RESPONSE",
   "RATE_LIMITED",
   "UNAVAILABLE",
+  "STORE_FULL",
   "INTERNAL",
 ]);
 

@@ -44,8 +44,17 @@ export const ErrorCode = {
   REMOVALS_PENDING: "REMOVALS_PENDING",
   /** Too many events in too short a time; slow down and retry. */
   RATE_LIMITED: "RATE_LIMITED",
-  /** A per-connection or per-room bound (rooms joined, entries held) was reached. */
+  /**
+   * A bound on what the relay holds was reached: rooms per identity or per connection, a
+   * sender's share of a room's held messages, or the relay's (deployment's) total budget for
+   * held messages. Nothing changed; it clears as members read what is held (or it expires).
+   */
   QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
+  /**
+   * The relay's store is full (Redis refused the write: out of memory) and takes no writes
+   * until its operator frees memory. Nothing changed; retry later. `/healthz` answers 503 meanwhile.
+   */
+  STORE_FULL: "STORE_FULL",
   /** The server cannot serve this now (its store is unreachable, or it is shutting down). */
   UNAVAILABLE: "UNAVAILABLE",
   /** Something failed inside the server; the details stay in its logs. */

@@ -57,7 +57,7 @@ describe("event maps", () => {
     socket.on("error", (error) => {
       expectTypeOf(error.code).toEqualTypeOf<
         "BAD_REQUEST" | "PAYLOAD_TOO_LARGE" | "NOT_LOGGED_IN" | "ALREADY_LOGGED_IN" | "NOT_IN_ROOM" | "NAME_TAKEN"
-        | "UNAUTHORIZED" | "E2E_REQUIRED" | "ROOM_NOT_ENCRYPTED" | "STALE_EPOCH" | "REMOVALS_PENDING" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "UNAVAILABLE" | "INTERNAL"
+        | "UNAUTHORIZED" | "E2E_REQUIRED" | "ROOM_NOT_ENCRYPTED" | "STALE_EPOCH" | "REMOVALS_PENDING" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "STORE_FULL" | "UNAVAILABLE" | "INTERNAL"
       >();
     });
   });

@@ -74,8 +74,32 @@ export const RelayConfig = z.strictObject({
     .describe("prefix of every Redis key, so several deployments can share a Redis"),
   messageTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS).describe("undelivered messages are deleted after this long"),
   memberTtlMs: z.coerce.number().int().positive().default(14 * DAY_MS).describe("members away this long are dropped from their rooms"),
-  maxRoomEntries: z.coerce.number().int().positive().default(10_000).describe("most messages a room holds; past it the oldest go"),
-  maxRoomBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024).describe("most bytes of messages a room holds; past it the oldest go"),
+  maxRoomEntries: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe("most messages a room holds, one sender at most half: past that its own oldest go (or it is refused, QUOTA_EXCEEDED)"),
+  maxRoomBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024)
+    .describe("most bytes of messages a room holds, one sender at most half, as --max-room-entries"),
+  maxHeldBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "budget for all held messages (bytes plus per-entry overhead), per relay for memory, per deployment for redis; past it appends are refused (QUOTA_EXCEEDED). Unset: a quarter of the V8 heap limit (memory), 1 GiB (redis)",
+    ),
+  maxRoomsPerIdentity: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50)
+    .describe("most rooms one keyed identity is a member of, over all its connections and nodes (QUOTA_EXCEEDED past it)"),
   sweepIntervalMs: z.coerce.number().int().positive().default(60_000).describe("how often expired messages and members are swept"),
   webDir: z.string().min(1).optional().describe("a web client build to serve at / (nothing is served when unset or missing)"),
   heartbeatIntervalMs: z.coerce

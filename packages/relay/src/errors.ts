@@ -1,5 +1,6 @@
 import { ErrorCode, type GroupStatus } from "@pigeon/protocol";
 import type { z } from "zod";
+import { QuotaExceededError } from "./store/relay-store.js";
 
 /**
  * An error meant for the client: its code and message go into the ack or error event as is.
@@ -34,11 +35,13 @@ export class RelayError extends Error {
   }
 
   /**
-   * Turns anything thrown into a RelayError. A RelayError passes through; anything else
-   * becomes INTERNAL with a generic message, so no detail of the server leaks to a client.
+   * Turns anything thrown into a RelayError. A RelayError passes through, a store's refusal
+   * to hold more becomes QUOTA_EXCEEDED; anything else becomes INTERNAL with a generic
+   * message, so no detail of the server leaks to a client.
    */
   static fromUnknown(cause: unknown): RelayError {
     if (cause instanceof RelayError) return cause;
+    if (cause instanceof QuotaExceededError) return new RelayError(ErrorCode.QUOTA_EXCEEDED, cause.message);
     return new RelayError(ErrorCode.INTERNAL, "internal server error");
   }
 

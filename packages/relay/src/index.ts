@@ -6,6 +6,7 @@ export { createRelay, type RelayOptions } from "./relay.js";
 export { createStore, retentionLimits } from "./store/create-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export { redisReachable } from "./store/redis/connect.js";
+export { QuotaExceededError, senderShare } from "./store/relay-store.js";
 export type {
   Committer,
   DeliveryState,
@@ -27,6 +28,7 @@ export type {
   RetentionLimits,
   RoomCursor,
   StoredEntry,
+  StoreUsage,
   SweepReport,
 } from "./store/relay-store.js";
 export type { Relay } from "./transport/app.js";

@@ -1,6 +1,7 @@
 // The contract every RelayStore implementation passes: run it from each store's test file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Committer, GroupLeaf, GroupRecordInput, MlsSubmission, RelayStore, RetentionLimits, StoredEntry } from "@pigeon/relay";
+import { QuotaExceededError, type Committer, type GroupLeaf, type GroupRecordInput, type MlsSubmission, type RelayStore, type RetentionLimits, type StoredEntry } from "@pigeon/relay";
+import { describeQuotaContract } from "./quota-contract.js";
 
 /** Limits small enough for tests to reach. */
 export const CONTRACT_LIMITS: RetentionLimits = {
@@ -44,6 +45,7 @@ export function describeRelayStore(
   kind: string,
   create: (limits: RetentionLimits) => Promise<RelayStore> | RelayStore,
   share: ShareStore = (store) => store,
+  options: { readonly heldBudget?: boolean } = {},
 ): void {
   describe(`RelayStore contract: ${kind}`, () => {
     let store: RelayStore;
@@ -55,6 +57,7 @@ export function describeRelayStore(
     });
 
     describeGroupContract(() => store, share);
+    describeQuotaContract(CONTRACT_LIMITS, () => store, create, share, options.heldBudget ?? true);
 
     describe("names", () => {
       it("ends a membership on every connection of the identity, presence included", async () => {
@@ -294,28 +297,6 @@ export function describeRelayStore(
         expect(lastSeq).toBe(3);
       });
 
-      it("pushes the oldest entries out past the entry quota and says which", async () => {
-        await store.addMember("lobby", "bob", 0);
-        for (let index = 0; index < CONTRACT_LIMITS.maxRoomEntries; index += 1) {
-          expect((await store.append("lobby", entry("alice"))).expired).toBeUndefined();
-        }
-        expect(await store.append("lobby", entry("alice"))).toMatchObject({ seq: 6, expired: { from: 1, to: 1 } });
-        expect(await store.heldEntries()).toBe(CONTRACT_LIMITS.maxRoomEntries);
-        expect((await store.entriesAfter("lobby", 0)).entries[0]?.seq).toBe(2);
-      });
-
-      it("pushes the oldest entries out past the byte quota", async () => {
-        await store.addMember("lobby", "bob", 0);
-        const big = "x".repeat(4_000);
-        await store.append("lobby", entry("alice", big));
-        await store.append("lobby", entry("alice", big));
-        const third = await store.append("lobby", entry("alice", big));
-        expect(third.expired).toEqual({ from: 1, to: 1 });
-        const huge = await store.append("lobby", entry("alice", "y".repeat(9_990)));
-        expect(huge.expired).toEqual({ from: 2, to: 3 });
-        expect((await store.entriesAfter("lobby", 0)).entries.map(({ seq }) => seq)).toEqual([4]);
-      });
-
       it("reports cursors and the newest held entries for receipts", async () => {
         await store.addMember("lobby", "alice", 0);
         await store.addMember("lobby", "bob", 0);
@@ -456,6 +437,16 @@ function describeGroupContract(current: () => RelayStore, share: ShareStore): vo
       expect(outcomes).toEqual(["ok", "stale"]);
       const view = await store.groupView("team");
       expect(view).toMatchObject({ mode: "encrypted", groupInfo: "GI0", epoch: 0, pending: [], seq: 0, incarnation: groupId.split("/")[1] });
+    });
+
+    it("refuses a commit its sender's share cannot hold, leaving the group at its epoch", async () => {
+      const store = current();
+      const groupId = await team();
+      const next = record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]);
+      // Over half the room's bytes, with nothing of alice's held to make room: refused whole.
+      const big = { ...mlsEntry("alice", 0, "commit"), message: "c".repeat(CONTRACT_LIMITS.maxRoomBytes / 2 + 1) };
+      await expect(store.appendMls("team", big, commit(groupId, next, { leaf: 0, nameKey: "alice", publicKey: A }))).rejects.toThrow(QuotaExceededError);
+      expect(await store.groupView("team")).toMatchObject({ epoch: 0, groupInfo: "GI0", pending: [], seq: 0 });
     });
 
     it("takes the first commit of an epoch from either node, and moves the group on", async () => {

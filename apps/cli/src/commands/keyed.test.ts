@@ -155,7 +155,8 @@ describe("keyed identities", () => {
 });
 
 describe("keyed identities with a small room quota", () => {
-  const server = useServer({ maxRoomEntries: 3 });
+  // One sender holds at most half of it: 3.
+  const server = useServer({ maxRoomEntries: 6 });
 
   it("tells a returning listener which messages expired before it got them (a plain room)", async () => {
     const url = server().url;
@@ -175,7 +176,7 @@ describe("keyed identities with a small room quota", () => {
     const url = server().url;
     const subscribe = startCli(["listen", "--server", url, "--name", "bob", "--room", "lobby", "--count", "0"]);
     expect((await subscribe.exit()).code).toBe(0);
-    // alice's commit joining the group (seq 1), then her 5 messages: the quota keeps the last 3.
+    // alice's commit joining the group (seq 1), then her 5 messages: her share keeps her last 3.
     const sender = startCli(["send", "--server", url, "--name", "alice", "--room", "lobby", "--stdin"]);
     sender.end("1\n2\n3\n4\n5\n");
     expect((await sender.exit()).code).toBe(0);

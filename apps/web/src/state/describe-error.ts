@@ -26,7 +26,9 @@ export function describeError(error: unknown, subject = ""): string {
         ? "Slow down a little: the server is limiting requests."
         : `Slow down a little: the server is limiting requests. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
     case "QUOTA_EXCEEDED":
-      return `You can't join more rooms. ${message}`;
+      return `The server holds as much as it allows for now: ${message}`;
+    case "STORE_FULL":
+      return "The server's storage is full, so it can't take this now. Try again later.";
     case "ROOM_NOT_ENCRYPTED":
       return `${subject || "That room"} was end-to-end encrypted on this device, and the server now says it is a plain room. Pigeon won't send plaintext there unless you choose to: tick \u201cPlain room\u201d to join it anyway.`;
     case "E2E_REQUIRED":

@@ -39,7 +39,7 @@ describe("retention", () => {
 
   it("says what the server keeps in the words of the issue", () => {
     expect(retentionSummary(retention)).toBe("Messages are deleted from the server once delivered; undelivered ones are kept 14 days.");
-    expect(retentionDetails(retention)[0]).toBe("A room holds at most 10,000 messages (16 MiB) for people who are away; past that the oldest go first.");
+    expect(retentionDetails(retention)[0]).toBe("A room holds at most 10,000 messages (16 MiB) for people who are away, each sender at most half of it; past that the sender's own oldest go first.");
     expect(retentionDetails(retention)[1]).toContain("1 day");
     expect(retentionDetails({ ...retention, store: "redis" })[2]).toContain("survive a restart");
   });

@@ -35,12 +35,12 @@ export function retentionSummary(retention: RetentionPolicy): string {
  * The details behind {@link retentionSummary}, one sentence each.
  *
  * @example
- * retentionDetails(hello.retention)[0] // "A room holds at most 10,000 messages (16 MiB) for people who are away; past that the oldest go first."
+ * retentionDetails(hello.retention)[0] // "A room holds at most 10,000 messages (16 MiB) for people who are away, each sender at most half of it; past that the sender's own oldest go first."
  */
 export function retentionDetails(retention: RetentionPolicy): string[] {
   const entries = retention.maxRoomEntries.toLocaleString("en-US");
   return [
-    `A room holds at most ${entries} messages (${formatBytes(retention.maxRoomBytes)}) for people who are away; past that the oldest go first.`,
+    `A room holds at most ${entries} messages (${formatBytes(retention.maxRoomBytes)}) for people who are away, each sender at most half of it; past that the sender's own oldest go first.`,
     `Members away longer than ${formatDuration(retention.memberTtlMs)} leave their rooms, and their name is free again.`,
     retention.store === "memory"
       ? "This server keeps what it holds in memory: a restart loses undelivered messages."

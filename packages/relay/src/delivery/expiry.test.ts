@@ -56,8 +56,9 @@ describeEachStore("expiry", (store) => {
     expect(messages.map(({ seq }) => seq)).toEqual([4, 5]);
   });
 
-  it("pushes the oldest messages out past the room quota, keeping the store within it", async () => {
-    const server = await useRelay({ store, maxRoomEntries: 10 });
+  it("pushes a sender's oldest messages out past its share of the room quota, keeping the store within it", async () => {
+    // Alice's share is half the room's 20: 10.
+    const server = await useRelay({ store, maxRoomEntries: 20 });
     const alice = await useKeyed(server, testIdentity(), "alice", ["lobby"]);
     const bobIdentity = testIdentity();
     (await useKeyed(server, bobIdentity, "bob", ["lobby"])).disconnect();

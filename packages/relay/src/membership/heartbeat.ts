@@ -31,6 +31,8 @@ export class Heartbeat {
       await store.heartbeat(now);
     } catch (error) {
       this.#beatingSince = undefined;
+      // A heartbeat refused for want of memory makes the store full (/healthz 503) before any client write fails.
+      store.isFullError(error);
       throw error;
     }
     this.#beatingSince ??= now;

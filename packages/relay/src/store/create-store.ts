@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import type { RelayConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { MemoryStore } from "./memory-store.js";
@@ -37,8 +38,24 @@ export async function createStore(config: RelayConfig, logger: Logger): Promise<
   return store;
 }
 
+/**
+ * The memory store's default budget: a quarter of the heap V8 may grow to. The rest serves
+ * everything else the heap holds (connections and their buffers, socket.io, names, rooms), and
+ * V8 needs headroom to collect: a heap past about three quarters full spends its time in GC
+ * long before it runs out. A quarter is still far more than a chat of real people holds
+ * (about 500 MiB on a 2 GiB heap: 30 rooms at their full quota, or a million short messages).
+ */
+export const MEMORY_HEAP_FRACTION = 0.25;
+/** The Redis store's default budget, for the whole deployment: size Redis's maxmemory above it. */
+export const REDIS_DEFAULT_HELD_BYTES = 1024 ** 3;
+
 /** The retention limits a configuration sets, as the store enforces them. */
 export function retentionLimits(config: RelayConfig): RetentionLimits {
-  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes } = config;
-  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes };
+  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxRoomsPerIdentity } = config;
+  const maxHeldBytes = config.maxHeldBytes ?? defaultHeldBytes(config.store);
+  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxHeldBytes, maxRoomsPerIdentity };
+}
+
+function defaultHeldBytes(store: RelayConfig["store"]): number {
+  return store === "memory" ? Math.floor(getHeapStatistics().heap_size_limit * MEMORY_HEAP_FRACTION) : REDIS_DEFAULT_HELD_BYTES;
 }

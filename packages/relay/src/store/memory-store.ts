@@ -1,11 +1,13 @@
 import type { Member, RoomMode } from "@pigeon/protocol";
 import { groupRecord, refreshName, samePending, statusOf, type GroupRecord } from "./memory-group.js";
+import { admit, hold, pushOut, shift, type HeldLog, type HeldTotals } from "./memory-held.js";
 import {
   ENCRYPTED,
-  entryBytes,
   groupIdOf,
   nameKey,
   newIncarnation,
+  QuotaExceededError,
+  quotaMessage,
   type Appended,
   type DeletedEntry,
   type GroupChange,
@@ -27,6 +29,7 @@ import {
   type RetentionLimits,
   type RoomCursor,
   type StoredEntry,
+  type StoreUsage,
   type SweepReport,
 } from "./relay-store.js";
 
@@ -45,7 +48,7 @@ interface MemberRecord {
   publicKey?: string;
 }
 
-interface RoomState {
+interface RoomState extends HeldLog {
   /** Fixed when the state is created: a room forgotten and used again starts over. */
   readonly incarnation: string;
   /** Fixed when the state is created, as the incarnation. */
@@ -57,9 +60,6 @@ interface RoomState {
   members: Map<string, MemberRecord>;
   /** Display name → connections present in the room. */
   presence: Map<string, Set<string>>;
-  /** Held entries, oldest first, seqs increasing. */
-  log: StoredEntry[];
-  bytes: number;
   /** Client key → what its append got, oldest first (for retries; see `append`). */
   readonly sent: Map<string, SentRecord>;
 }
@@ -84,6 +84,7 @@ export class MemoryStore implements RelayStore {
   readonly #rooms = new Map<string, RoomState>();
   /** nameKey → rooms the keyed identity is a member of. */
   readonly #memberOf = new Map<string, Set<string>>();
+  readonly #held: HeldTotals = { entries: 0, bytes: 0 };
 
   constructor(readonly limits: RetentionLimits) {}
 
@@ -116,6 +117,11 @@ export class MemoryStore implements RelayStore {
 
   addMember(room: string, name: string, _now: number, options: MemberOptions = {}): Promise<MemberPlace> {
     const key = nameKey(name);
+    const max = this.limits.maxRoomsPerIdentity;
+    const listed = this.#memberOf.get(key);
+    if (max !== undefined && !listed?.has(room) && (listed?.size ?? 0) >= max) {
+      return Promise.reject(new QuotaExceededError(quotaMessage("rooms", max)));
+    }
     const state = this.#room(room, options.mode);
     const member = state.members.get(key) ?? { name, acked: state.lastSeq };
     if (options.publicKey !== undefined) member.publicKey = options.publicKey;
@@ -190,7 +196,11 @@ export class MemoryStore implements RelayStore {
   append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended> {
     const state = this.#room(room);
     if (state.mode === "encrypted") return Promise.resolve(ENCRYPTED);
-    return Promise.resolve(this.#original(state, clientKey) ?? this.#append(state, entry, clientKey));
+    const original = this.#original(state, clientKey);
+    if (original) return Promise.resolve(original);
+    const evict = this.#admit(state, entry);
+    if (evict instanceof QuotaExceededError) return Promise.reject(evict);
+    return Promise.resolve(this.#append(state, entry, clientKey, evict));
   }
 
   appendMls(room: string, entry: Omit<StoredEntry, "seq">, submission: MlsSubmission, clientKey?: string): Promise<MlsAppended> {
@@ -200,10 +210,12 @@ export class MemoryStore implements RelayStore {
     if (original) return Promise.resolve({ ...original, group: changeOf(state), changed: false });
     const refusal = mlsRefusal(state, entry, submission);
     if (refusal) return Promise.resolve(refused(refusal, state.group, state.incarnation));
+    const evict = this.#admit(state, entry);
+    if (evict instanceof QuotaExceededError) return Promise.reject(evict);
     const before = state.group;
     if (submission.kind === "commit") state.group = groupRecord(submission.next, (key) => state.members.get(key)?.publicKey);
     const changed = state.group !== undefined && !samePending(before, state.group);
-    return Promise.resolve({ ...this.#append(state, entry, clientKey), group: changeOf(state), changed });
+    return Promise.resolve({ ...this.#append(state, entry, clientKey, evict), group: changeOf(state), changed });
   }
 
   createGroup(room: string, group: GroupRecordInput): Promise<GroupChange | GroupRefused> {
@@ -293,15 +305,28 @@ export class MemoryStore implements RelayStore {
   }
 
   heldEntries(): Promise<number> {
-    let count = 0;
-    for (const state of this.#rooms.values()) count += state.log.length;
-    return Promise.resolve(count);
+    return Promise.resolve(this.#held.entries);
+  }
+
+  usage(): Promise<StoreUsage> {
+    return Promise.resolve({ ...this.#held });
+  }
+
+  // The heap is not a store that fills up: the budget refuses before it could.
+  full(): boolean {
+    return false;
+  }
+
+  isFullError(_error: unknown): boolean {
+    return false;
   }
 
   close(): Promise<void> {
     this.#names.clear();
     this.#rooms.clear();
     this.#memberOf.clear();
+    this.#held.entries = 0;
+    this.#held.bytes = 0;
     return Promise.resolve();
   }
 
@@ -309,7 +334,7 @@ export class MemoryStore implements RelayStore {
     let state = this.#rooms.get(room);
     if (!state) {
       const incarnation = newIncarnation();
-      state = { incarnation, mode, lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, sent: new Map() };
+      state = { incarnation, mode, lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, senders: new Map(), sent: new Map() };
       this.#rooms.set(room, state);
     }
     return state;
@@ -322,15 +347,20 @@ export class MemoryStore implements RelayStore {
     return { seq: original.seq, incarnation: state.incarnation, original: { id: original.id, sentAt: original.sentAt } };
   }
 
-  #append(state: RoomState, entry: Omit<StoredEntry, "seq">, clientKey: string | undefined): Appended {
+  /** What `admit` says of an append to this room (nothing is held in a room without members). */
+  #admit(state: RoomState, entry: Omit<StoredEntry, "seq">): number | QuotaExceededError {
+    return state.members.size === 0 ? 0 : admit(state, entry, this.limits, this.#held);
+  }
+
+  /** Appends what `#admit` let in, pushing out the sender's `evict` oldest entries. */
+  #append(state: RoomState, entry: Omit<StoredEntry, "seq">, clientKey: string | undefined, evict: number): Appended {
     const { incarnation } = state;
     state.lastSeq += 1;
     const seq = state.lastSeq;
     if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
     if (state.members.size === 0) return { seq, incarnation };
-    state.log.push({ ...entry, seq });
-    state.bytes += entryBytes(entry);
-    const expired = this.#trimToQuota(state);
+    hold(state, { ...entry, seq }, this.#held);
+    const expired = range(pushOut(state, entry.user, evict, this.#held));
     return expired ? { seq, incarnation, expired } : { seq, incarnation };
   }
 
@@ -364,18 +394,6 @@ export class MemoryStore implements RelayStore {
     return this.#shift(state, count);
   }
 
-  #trimToQuota(state: RoomState): ExpiredRange | undefined {
-    let count = 0;
-    let bytes = state.bytes;
-    while (state.log.length - count > this.limits.maxRoomEntries || bytes > this.limits.maxRoomBytes) {
-      const oldest = state.log[count];
-      if (!oldest) break;
-      bytes -= entryBytes(oldest);
-      count += 1;
-    }
-    return range(this.#shift(state, count));
-  }
-
   #dropOld(state: RoomState, cutoff: number): ExpiredRange | undefined {
     let count = 0;
     while (count < state.log.length && (state.log[count]?.sentAt ?? Infinity) < cutoff) count += 1;
@@ -383,9 +401,7 @@ export class MemoryStore implements RelayStore {
   }
 
   #shift(state: RoomState, count: number): StoredEntry[] {
-    const removed = state.log.splice(0, count);
-    for (const entry of removed) state.bytes -= entryBytes(entry);
-    return removed;
+    return shift(state, count, this.#held);
   }
 
   #dropAwayMembers(room: string, state: RoomState, now: number): string[] {

@@ -26,7 +26,7 @@ function hashTag(key: string): string {
 
 describe("KeyLayout", () => {
   it("gives every key of a room one hash tag, and every key of an identity another, whatever the name", () => {
-    const keys = new KeyLayout("pigeon");
+    const keys = new KeyLayout("pigeon", { cluster: true });
     for (const name of ["lobby", "a}b", "{x}", "}:log", "ü{}"]) {
       const room = Object.values(keys.room(name));
       const identity = Object.values(keys.identity(name));
@@ -35,6 +35,8 @@ describe("KeyLayout", () => {
       expect(new Set([...room, ...identity]).size).toBe(room.length + identity.length);
     }
     expect(keys.room("lobby").log).toBe("pigeon:{r:lobby}:log");
+    // Outside a Cluster every room counts into the one deployment-wide key.
+    expect(new KeyLayout("pigeon").room("lobby").held).toBe("pigeon:held");
   });
 
   it("refuses a prefix that would break hash tags or key patterns", () => {
@@ -71,9 +73,9 @@ await describeWithRedis("RedisStore", (url) => {
   describeRelayStore(
     "redis",
     (limits) => RedisStore.connect({ url, limits, prefix: (lastPrefix = nextPrefix()) }),
-    async () => {
-      // A second node's handle on the same keys, closed with the test.
-      const store = await RedisStore.connect({ url, limits: CONTRACT_LIMITS, prefix: lastPrefix });
+    async (first) => {
+      // A second node's handle on the same keys (and limits), closed with the test.
+      const store = await RedisStore.connect({ url, limits: first.limits, prefix: lastPrefix });
       open.push(store);
       return store;
     },
@@ -116,7 +118,8 @@ await describeWithRedis("RedisStore", (url) => {
     ]);
     expect(await after.claimName("alice", KEY_B, "c2", 20)).not.toBe(true);
     expect(await after.claimName("alice", KEY_A, "c3", 20)).toBe(true);
-    expect(await after.append("lobby", aliceMessage("m4"))).toEqual({ seq: 4, incarnation });
+    // From bob: alice's three held are her share of the room's five.
+    expect(await after.append("lobby", { ...aliceMessage("m4"), user: "bob" })).toEqual({ seq: 4, incarnation });
     expect(await after.heldEntries()).toBe(4);
   });
 
@@ -146,7 +149,7 @@ await describeWithRedis("RedisStore", (url) => {
     await store.addPresence("lobby", "guest", "c2");
     await store.append("lobby", aliceMessage("m1"));
     const tags = [...new Set((await keysWithPrefix(url, prefix)).map(hashTag))].sort();
-    const global = ["identities", "nodes", "rooms"].map((name) => `${prefix}:${name}`);
+    const global = ["held", "identities", "nodes", "rooms"].map((name) => `${prefix}:${name}`);
     expect(tags.filter((tag) => !tag.startsWith("node:"))).toEqual(["n:alice", "n:guest", "r:lobby", ...global].sort());
     // One tag for this node's records, unique to this process instance of node n1.
     expect(tags.filter((tag) => tag.startsWith("node:"))).toEqual([expect.stringMatching(/^node:n1\/[0-9a-f]{8}$/)]);

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Member, RoomMode } from "@pigeon/protocol";
 import { connectRedis, openRedis } from "./redis/connect.js";
+import { Fullness } from "./redis/fullness.js";
 import { appendMls, createGroup, groupView, readRoomMode } from "./redis/group.js";
 import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
 import { KeyLayout, roomKeyList } from "./redis/keys.js";
 import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
 import { heartbeat, reapDeadNodes } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
+import { heldBudget, quotaRefusal } from "./redis/quota.js";
 import type { RedisClient } from "./redis/scripts.js";
 import { sweep } from "./redis/sweep.js";
 import {
@@ -32,6 +34,7 @@ import {
   type RetentionLimits,
   type RoomCursor,
   type StoredEntry,
+  type StoreUsage,
   type SweepReport,
 } from "./relay-store.js";
 
@@ -69,6 +72,10 @@ export const DEFAULT_REDIS_PREFIX = "pigeon";
 // answers, or the socket's own errors.
 const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available/;
 
+function counts([entries, bytes]: (string | null)[]): StoreUsage {
+  return { entries: Number(entries ?? 0), bytes: Number(bytes ?? 0) };
+}
+
 function isConnectionError(error: unknown): boolean {
   return error instanceof Error && CONNECTION_ERROR.test(`${error.message} ${"code" in error ? String(error.code) : ""}`);
 }
@@ -91,15 +98,17 @@ export class RedisStore implements RelayStore {
   readonly kind = "redis";
   readonly limits: RetentionLimits;
   readonly #context: NodeContext;
+  readonly #fullness: Fullness;
 
   private constructor(context: NodeContext) {
     this.#context = context;
     this.limits = context.limits;
+    this.#fullness = new Fullness(context.redis, `${context.keys.prefix}:probe`);
   }
 
   /** Connects to Redis (failing if it cannot) and returns the store. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX);
+    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX, { cluster: options.cluster ?? false });
     return RedisStore.#create(options, keys, await connectRedis(options));
   }
 
@@ -111,7 +120,7 @@ export class RedisStore implements RelayStore {
    * on configuration errors (a malformed URL, a bad prefix).
    */
   static async open(options: RedisStoreOptions): Promise<RedisStoreOpening> {
-    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX);
+    const keys = new KeyLayout(options.prefix ?? DEFAULT_REDIS_PREFIX, { cluster: options.cluster ?? false });
     const { client, firstAttempt, connected } = openRedis(options);
     const store = RedisStore.#create(options, keys, client);
     return { store, unreachable: await firstAttempt, connected };
@@ -174,9 +183,10 @@ export class RedisStore implements RelayStore {
     const { redis, keys, limits } = this.#context;
     const { id, user, message, sentAt } = entry;
     const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
-    const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation(), clientKey];
+    const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation(), clientKey, heldBudget(this.#context)];
     const [seq, incarnation, from, to, originalId, originalAt] = list(await redis.pigeonAppend(...roomKeyList(keys.room(room)), ...args));
     if (seq === -1) return ENCRYPTED;
+    if (seq === -2) throw quotaRefusal(incarnation);
     const appended = { seq: num(seq), incarnation: str(incarnation) };
     if (originalId !== undefined) return { ...appended, original: { id: str(originalId), sentAt: num(originalAt) } };
     return from === undefined ? appended : { ...appended, expired: { from: num(from), to: num(to) } };
@@ -245,8 +255,35 @@ export class RedisStore implements RelayStore {
     return lengths.reduce((sum, length) => sum + length, 0);
   }
 
+  /** One read outside a Cluster; in a Cluster, each indexed room's own count. */
+  async usage(): Promise<StoreUsage> {
+    const { redis, keys } = this.#context;
+    if (keys.held !== undefined) return counts(await redis.hmget(keys.held, "entries", "bytes"));
+    const total = { entries: 0, bytes: 0 };
+    let cursor = "0";
+    do {
+      const [next, flat] = await redis.hscan(keys.roomIndex, cursor, "COUNT", 500);
+      cursor = next;
+      const rooms = pairs(flat).map(([room]) => keys.room(str(room)).held);
+      for (const held of await Promise.all(rooms.map((key) => redis.hmget(key, "entries", "bytes")))) {
+        const room = counts(held);
+        total.entries += room.entries;
+        total.bytes += room.bytes;
+      }
+    } while (cursor !== "0");
+    return total;
+  }
+
   healthy(): boolean {
     return this.#context.redis.status === "ready";
+  }
+
+  full(): boolean {
+    return this.#fullness.full;
+  }
+
+  isFullError(error: unknown): boolean {
+    return this.#fullness.check(error);
   }
 
   isUnavailableError(error: unknown): boolean {
@@ -254,6 +291,7 @@ export class RedisStore implements RelayStore {
   }
 
   async close(): Promise<void> {
+    this.#fullness.stop();
     const { redis } = this.#context;
     // While Redis is down QUIT cannot be sent (no offline queue); then just stop reconnecting.
     await redis.quit().catch(() => {

@@ -82,7 +82,9 @@ export interface SweepReport {
 }
 
 /**
- * What `append` did: the seq given, its incarnation, and what the quota pushed out; or, for a
+ * What `append` did: the seq given, its incarnation, and what the quota pushed out (the
+ * sender's own oldest entries, from the first to the last seq pushed out: entries of others
+ * inside that range are still held); or, for a
  * repeated client key, the original's seq, incarnation, id and time, with nothing stored.
  */
 export interface Appended {
@@ -176,10 +178,59 @@ export interface RetentionLimits {
   readonly messageTtlMs: number;
   /** Members not connected for this long are dropped from their rooms. */
   readonly memberTtlMs: number;
-  /** Most messages one room holds; past it the oldest go. */
+  /**
+   * Most messages one room holds. One sender holds at most half of it (rounded up): past its
+   * share, or past the room's quota, its own oldest go; when its own are too few, its append is
+   * refused (`QuotaExceededError`). No sender ever pushes out what another sent.
+   */
   readonly maxRoomEntries: number;
-  /** Most bytes of messages one room holds; past it the oldest go. */
+  /** Most bytes of messages one room holds; one sender at most half of it, as `maxRoomEntries`. */
   readonly maxRoomBytes: number;
+  /**
+   * The budget for everything held (a relay's for the memory store, a deployment's for Redis),
+   * counted as `entryBytes` plus the store's per-entry overhead; an append past it is refused.
+   * Unset: no budget.
+   */
+  readonly maxHeldBytes?: number;
+  /** Most rooms one keyed identity is a member of, over all its connections. Unset: no bound. */
+  readonly maxRoomsPerIdentity?: number;
+}
+
+/** A sender's share of a room's quota: half, so others always keep room (at least one entry). */
+export function senderShare(limits: Pick<RetentionLimits, "maxRoomEntries" | "maxRoomBytes">): { entries: number; bytes: number } {
+  return { entries: Math.ceil(limits.maxRoomEntries / 2), bytes: Math.floor(limits.maxRoomBytes / 2) };
+}
+
+/** What a store holds in all: held entries and the bytes they count against `maxHeldBytes`. */
+export interface StoreUsage {
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+/**
+ * A store refused to hold more (a sender's share of a room, the total budget, rooms per
+ * identity) and changed nothing; the client hears QUOTA_EXCEEDED with the message.
+ *
+ * @example
+ * if (tooMany) throw new QuotaExceededError("an identity may be a member of at most 50 rooms");
+ */
+export class QuotaExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaExceededError";
+  }
+}
+
+/** The message of a refusal for want of room's quota or budget, by what ran out. */
+export function quotaMessage(reason: "share" | "budget" | "rooms", limit?: number): string {
+  switch (reason) {
+    case "share":
+      return "this room holds as many of your messages as it may for members who have not read them: wait until they read (older ones of yours go as they do)";
+    case "budget":
+      return "the relay holds as many unread messages as it may: wait until members read what is held";
+    case "rooms":
+      return `an identity may be a member of at most ${String(limit)} rooms: leave one first`;
+  }
 }
 
 /**
@@ -225,7 +276,8 @@ export interface RelayStore {
 
   /**
    * Makes a keyed identity a member of `room`; returns its cursor, which for a new member is
-   * the room's latest seq (so it gets nothing from before it joined). Idempotent.
+   * the room's latest seq (so it gets nothing from before it joined). Idempotent. Throws
+   * `QuotaExceededError`, changing nothing, for a new membership past `maxRoomsPerIdentity`.
    */
   addMember(room: string, name: string, now: number, options?: MemberOptions): Promise<MemberPlace>;
   /**
@@ -251,8 +303,10 @@ export interface RelayStore {
   members(room: string): Promise<Member[]>;
 
   /**
-   * Gives the entry the room's next seq and, if the room has members, holds it. Pushes out the
-   * oldest entries beyond the quota and reports them. With a `clientKey` (sender and client
+   * Gives the entry the room's next seq and, if the room has members, holds it. Past the
+   * sender's share of the room's quota, or the quota itself, pushes out the sender's own oldest
+   * entries and reports them; throws `QuotaExceededError`, changing nothing, when those are too
+   * few or the store's `maxHeldBytes` would be passed. With a `clientKey` (sender and client
    * message id) seen in the room before, stores nothing and returns the original instead;
    * keys are remembered for the message TTL and at most `maxRoomEntries` per room. Stores
    * nothing in an encrypted room (`encrypted`): its log holds MLS messages only (`appendMls`).
@@ -320,6 +374,18 @@ export interface RelayStore {
   isUnavailableError(error: unknown): boolean;
   /** How many entries the store holds in all, for tests and metrics. */
   heldEntries(): Promise<number>;
+  /** Held entries and the bytes they count against `maxHeldBytes`, cheaply (a counter), for metrics. */
+  usage(): Promise<StoreUsage>;
+  /**
+   * True while the store refuses writes for want of memory (Redis answered OOM); a cheap write
+   * probe clears it once writes succeed again. `/healthz` answers 503 meanwhile.
+   */
+  full(): boolean;
+  /**
+   * Whether an error thrown by this store means it is out of memory (the client should hear
+   * STORE_FULL); such an error also makes `full()` true until a write succeeds again.
+   */
+  isFullError(error: unknown): boolean;
 
   /** Releases connections and timers. */
   close(): Promise<void>;
@@ -335,7 +401,7 @@ export function groupIdOf(room: string, incarnation: string): string {
   return `pigeon/${incarnation}/${room}`;
 }
 
-/** The bytes an entry counts against a room's quota. */
+/** The bytes an entry counts against a room's quota (and, with the store's per-entry overhead, the budget). */
 export function entryBytes(entry: Pick<StoredEntry, "id" | "user" | "message">): number {
   return Buffer.byteLength(entry.message) + Buffer.byteLength(entry.user) + entry.id.length;
 }

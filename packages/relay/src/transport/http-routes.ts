@@ -8,9 +8,9 @@ import { webRoutes } from "./web-routes.js";
 /**
  * Plain HTTP beside socket.io (which answers /socket.io/ itself): the web client at `/`, and `/healthz` for load
  * balancers and orchestrators: 200 while the node can serve, 503 while its store is
- * unreachable. Anyone gets the status; only the operator (`healthToken`, `healthAllowFrom`)
- * gets the details, which tell an attacker the node's name, store and load. `/metrics` on
- * this port only with `metricsToken`.
+ * unreachable or refuses writes (full). Anyone gets the status; only the operator (`healthToken`,
+ * `healthAllowFrom`) gets the details, which tell an attacker the node's name, store and load.
+ * `/metrics` on this port only with `metricsToken`.
  */
 export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
   const web = webRoutes(context.config.webDir);
@@ -20,13 +20,16 @@ export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
       // 503 takes an unhealthy node out of a load balancer's rotation until it recovers.
-      const healthy = context.store.healthy();
-      const status = healthy ? "ok" : "unavailable";
+      const reachable = context.store.healthy();
+      const full = reachable && context.store.full();
+      const healthy = reachable && !full;
+      const status = healthy ? "ok" : full ? "store-full" : "unavailable";
       sendJson(response, healthy ? 200 : 503, !operator(request) ? { status } : {
         status,
+        ...(full ? { reason: "the store refuses writes: out of memory" } : {}),
         node: context.config.nodeId,
         store: context.store.kind,
-        storeReachable: healthy,
+        storeReachable: reachable,
         connections: context.io.engine.clientsCount,
       });
       return;

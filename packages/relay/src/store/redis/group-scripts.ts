@@ -47,11 +47,12 @@ return {'ok', inc, status[1], status[2]}
 
 /**
  * ARGV: id, user, message (base64), sentAt, bytes, maxEntries, maxBytes, candidate incarnation,
- * client key (or ''), kind, epoch, then for a commit: group id, committer (a leaf, or
+ * client key (or ''), kind, epoch, held budget (0: none), then for a commit: group id, committer (a leaf, or
  * 'external'), committer's nameKey, committer's key, next epoch, next GroupInfo, next leaves
  * (JSON as for CREATE_GROUP). A retried client key gets {'original', seq, incarnation, id,
  * sentAt, epoch, pending}; an accepted message {'ok', seq, incarnation, from or false, to or
- * false, 1 when the pending removals changed, epoch, pending}; otherwise a refusal.
+ * false, 1 when the pending removals changed, epoch, pending}; {'quota', 'share' or 'budget'}
+ * when the entry may not be held (nothing changed); otherwise a refusal.
  */
 export const APPEND_MLS = `${ROOM_PRELUDE}${REFUSE}
 local original = original_of(ARGV[9])
@@ -65,16 +66,20 @@ local epoch = redis.call('HGET', group, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[11]) then return refuse('stale', inc) end
 local changed = 0
 if ARGV[10] == 'commit' then
-  if redis.call('HGET', group, 'id') ~= ARGV[12] then return refuse('group-id', inc) end
-  if ARGV[13] ~= 'external' and redis.call('HGET', group_leaves, 'l:' .. ARGV[13]) ~= ARGV[14] .. '\\n' .. ARGV[15] then
+  if redis.call('HGET', group, 'id') ~= ARGV[13] then return refuse('group-id', inc) end
+  if ARGV[14] ~= 'external' and redis.call('HGET', group_leaves, 'l:' .. ARGV[14]) ~= ARGV[15] .. '\\n' .. ARGV[16] then
     return refuse('sender', inc)
   end
-  redis.call('HSET', group, 'epoch', ARGV[16], 'info', ARGV[17])
-  if set_leaves(ARGV[18]) then changed = 1 end
 elseif redis.call('HLEN', group_pending) > 0 then
   return refuse('pending', inc)
 end
-local placed = append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), inc, ARGV[9], {'k', ARGV[10], 'e', ARGV[11]})
+local evict, why = admit(ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[12]))
+if not evict then return {'quota', why} end
+if ARGV[10] == 'commit' then
+  redis.call('HSET', group, 'epoch', ARGV[17], 'info', ARGV[18])
+  if set_leaves(ARGV[19]) then changed = 1 end
+end
+local placed = append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), inc, ARGV[9], {'k', ARGV[10], 'e', ARGV[11]}, evict)
 local status = group_status()
 return {'ok', placed[1], placed[2], placed[3] or false, placed[4] or false, changed, status[1], status[2]}
 `;

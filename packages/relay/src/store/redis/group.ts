@@ -16,6 +16,7 @@ import {
 } from "../relay-store.js";
 import { roomKeyList } from "./keys.js";
 import type { RedisContext } from "./membership.js";
+import { heldBudget, quotaRefusal } from "./quota.js";
 import { groupStatus, list, num, roomMode, str } from "./replies.js";
 
 /** See `RelayStore.roomMode`. */
@@ -35,14 +36,16 @@ export async function createGroup({ redis, keys }: RedisContext, room: string, g
 
 /** See `RelayStore.appendMls`. */
 export async function appendMls(
-  { redis, keys, limits }: RedisContext,
+  context: RedisContext,
   room: string,
   entry: Omit<StoredEntry, "seq">,
   submission: MlsSubmission,
   clientKey = "",
 ): Promise<MlsAppended> {
+  const { redis, keys, limits } = context;
   const { id, user, message, sentAt, mls = "application", epoch = -1 } = entry;
-  const args = [id, user, message, sentAt, entryBytes(entry), limits.maxRoomEntries, limits.maxRoomBytes, newIncarnation(), clientKey, mls, epoch];
+  const quota = [limits.maxRoomEntries, limits.maxRoomBytes];
+  const args = [id, user, message, sentAt, entryBytes(entry), ...quota, newIncarnation(), clientKey, mls, epoch, heldBudget(context)];
   const reply = list(await redis.pigeonAppendMls(...roomKeyList(keys.room(room)), ...args, ...commitArgs(submission)));
   switch (reply[0]) {
     case "original": {
@@ -56,6 +59,8 @@ export async function appendMls(
       const placed = { seq: num(seq), incarnation: str(incarnation), group, changed: num(changed) === 1 };
       return from === null || to === null ? placed : { ...placed, expired: { from: num(from), to: num(to) } };
     }
+    case "quota":
+      throw quotaRefusal(reply[1]);
     default:
       return refusal(reply);
   }

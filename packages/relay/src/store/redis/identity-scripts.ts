@@ -50,10 +50,13 @@ return 1
 `;
 
 /**
- * ARGV: room, join token. Lists the room and stamps the identity with a fresh token, so that a
- * concurrent leave or sweep that read the previous token knows not to unlist the room.
+ * ARGV: room, join token, most rooms (0: no bound). Lists the room and stamps the identity with
+ * a fresh token, so that a concurrent leave or sweep that read the previous token knows not to
+ * unlist the room. Returns 0, changing nothing, when a new room would pass the bound.
  */
 export const LIST_ROOM = `${PRELUDE}
+local most = tonumber(ARGV[3] or '0')
+if most > 0 and redis.call('SISMEMBER', rooms, ARGV[1]) == 0 and redis.call('SCARD', rooms) >= most then return 0 end
 redis.call('SADD', rooms, ARGV[1])
 redis.call('HSET', record, 'gen', ARGV[2])
 return 1

@@ -7,7 +7,7 @@
 // room (or name), then `}:` and a suffix from a fixed set that never contains `}:`. Cluster's
 // tag rule (first `{` to the first `}` after it) then still gives all keys of one room one tag.
 
-/** The keys of one room, in the order every room script takes them as KEYS[1..11]. */
+/** The keys of one room, in the order every room script takes them as KEYS[1..14]. */
 export interface RoomKeys {
   /**
    * HASH: seq (latest seq), bytes (held bytes), ix (token under which the room is indexed),
@@ -34,6 +34,19 @@ export interface RoomKeys {
   readonly groupLeaves: string;
   /** HASH: leaf → name of each leaf the next commit must remove. */
   readonly groupPending: string;
+  /** HASH: `n:<user>` and `b:<user>` → how many entries, and bytes, each sender has held. */
+  readonly senders: string;
+  /**
+   * ZSET, every score 0: `<length of user>:<user>:<seq, 16 digits>:<bytes>` per held entry, so
+   * that one sender's entries sort together, oldest first (ZRANGEBYLEX).
+   */
+  readonly senderLog: string;
+  /**
+   * HASH: entries, bytes (with per-entry overhead) held in the whole deployment, against its
+   * budget. A global key, except in a Redis Cluster, where a script may touch one slot only:
+   * there it is the room's own (and the budget is the room's, see `KeyLayout`).
+   */
+  readonly held: string;
 }
 
 /** The keys of one identity (one `nameKey`: a name and its look-alikes), as KEYS[1..3] of the identity scripts. */
@@ -75,12 +88,23 @@ export class KeyLayout {
   readonly identityIndex: string;
   /** ZSET: node id → its last heartbeat (ms), or a reaper's claim on it (./liveness.ts). */
   readonly nodes: string;
+  /** HASH: what the deployment holds (see `RoomKeys.held`); undefined in a Cluster. */
+  readonly held: string | undefined;
 
-  constructor(readonly prefix: string) {
+  /**
+   * In a Cluster (`cluster`) a room script cannot reach a global counter, so each room counts
+   * its own held bytes instead and the deployment budget is not enforced (Redis's `maxmemory`
+   * still is, and answers STORE_FULL).
+   */
+  constructor(
+    readonly prefix: string,
+    { cluster = false }: { readonly cluster?: boolean } = {},
+  ) {
     if (!/^[^{}*?[\]\\]+$/.test(prefix)) throw new Error(`invalid Redis key prefix: ${JSON.stringify(prefix)}`);
     this.roomIndex = `${prefix}:rooms`;
     this.identityIndex = `${prefix}:identities`;
     this.nodes = `${prefix}:nodes`;
+    this.held = cluster ? undefined : `${prefix}:held`;
   }
 
   /** The keys of `room`. */
@@ -98,6 +122,9 @@ export class KeyLayout {
       group: `${head}group`,
       groupLeaves: `${head}group-leaves`,
       groupPending: `${head}group-pending`,
+      senders: `${head}senders`,
+      senderLog: `${head}sender-log`,
+      held: this.held ?? `${head}held`,
     };
   }
 
@@ -133,6 +160,9 @@ export function roomKeyList(keys: RoomKeys): string[] {
     keys.group,
     keys.groupLeaves,
     keys.groupPending,
+    keys.senders,
+    keys.senderLog,
+    keys.held,
   ];
 }
 

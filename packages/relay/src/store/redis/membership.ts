@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import {
   nameKey,
   newIncarnation,
+  QuotaExceededError,
+  quotaMessage,
   type DeletedEntry,
   type GroupChange,
   type MemberOptions,
@@ -38,7 +40,7 @@ function newToken(): string {
 
 /**
  * Makes `name` a member of `room` and returns its cursor. Steps: (1) index the identity for the
- * member sweep and list the room on it; (2) add the member in the room; (3) list the room again
+ * member sweep and list the room on it (refused past `maxRoomsPerIdentity`, before any other step); (2) add the member in the room; (3) list the room again
  * under a new token and index the room for the message sweep. A crash after (1) leaves a listed
  * room without membership; after (2) an unindexed room, which the room's next join indexes.
  * Step (3) makes a leave that raced steps (1)-(2) skip unlisting the room it no longer leaves.
@@ -47,10 +49,14 @@ export async function addMember(context: RedisContext, room: string, name: strin
   const { redis, keys } = context;
   const key = nameKey(name);
   const identity = identityKeyList(keys.identity(key));
-  await Promise.all([redis.zadd(keys.identityIndex, now, key), redis.pigeonListRoom(...identity, room, newToken())]);
+  const most = context.limits.maxRoomsPerIdentity ?? 0;
+  const [, listed] = await Promise.all([redis.zadd(keys.identityIndex, now, key), redis.pigeonListRoom(...identity, room, newToken(), most)]);
+  // The index entry alone is harmless: the sweep finds an identity without rooms and drops it.
+  if (num(listed) === 0) throw new QuotaExceededError(quotaMessage("rooms", most));
   const args = [key, name, newToken(), newIncarnation(), options.mode ?? "plain", options.publicKey ?? ""];
   const [acked, token, incarnation, mode, changed, epoch, pending] = list(await redis.pigeonAddMember(...roomKeyList(keys.room(room)), ...args));
-  await Promise.all([redis.pigeonListRoom(...identity, room, newToken()), redis.hset(keys.roomIndex, room, str(token))]);
+  // Listed already: no bound, so that a leave racing this join can never leave a member unlisted.
+  await Promise.all([redis.pigeonListRoom(...identity, room, newToken(), 0), redis.hset(keys.roomIndex, room, str(token))]);
   const place = { acked: num(acked), incarnation: str(incarnation), mode: roomMode(mode) };
   if (place.mode === "plain") return place;
   return { ...place, group: { ...groupStatus(epoch, pending), incarnation: place.incarnation }, groupChanged: num(changed) === 1 };

@@ -4,16 +4,19 @@ import { ROOM_PRELUDE } from "./room-prelude.js";
 
 /**
  * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation, client
- * key (or ''). Returns {seq, incarnation[, from, to]}, or for a client key seen before
- * {seq, incarnation, false, false, id, sentAt} of the original, storing nothing; {-1} when the
- * room is encrypted (no text goes in its log).
+ * key (or ''), held budget (0: none). Returns {seq, incarnation[, from, to]}, or for a client
+ * key seen before {seq, incarnation, false, false, id, sentAt} of the original, storing
+ * nothing; {-1} when the room is encrypted (no text goes in its log); {-2, 'share' or 'budget'}
+ * when the entry may not be held (nothing changed).
  */
 export const APPEND = `${ROOM_PRELUDE}
 if room_mode('plain') == 'encrypted' then return {-1} end
 local original = original_of(ARGV[9])
 if original then return {original[1], original[2], false, false, original[3], original[4]} end
+local evict, why = admit(ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[10]))
+if not evict then return {-2, why} end
 local inc = incarnation(ARGV[8], false)
-return append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), inc, ARGV[9], {})
+return append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), inc, ARGV[9], {}, evict)
 `;
 
 /** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}}. */

@@ -37,7 +37,7 @@ declare module "ioredis" {
   }
 }
 
-const ROOM_KEYS = 11;
+const ROOM_KEYS = 14;
 const IDENTITY_KEYS = 3;
 const INDEX_KEYS = 1;
 const NODE_KEYS = 4;
