@@ -3,7 +3,7 @@ import {
   deleteKeysWithPrefix,
   describeEachStore,
   describeWithRedis,
-  helloOf,
+  greeting,
   nextEvent,
   record,
   testIdentity,
@@ -45,7 +45,7 @@ describeEachStore("quotas", (store) => {
     const back = await useSocket(server);
     const replayed = record(back, "message");
     const caughtUp = nextEvent(back, "caughtUp");
-    expect(await back.emitWithAck("login", bob.loginPayload("bob", helloOf(back)?.challenge ?? ""))).toMatchObject({ ok: true });
+    expect(await back.emitWithAck("login", bob.loginPayload("bob", greeting(back)))).toMatchObject({ ok: true });
     await caughtUp;
     expect(replayed.filter(({ user }) => user === "carol").map(({ message }) => message)).toEqual(["for bob 1", "for bob 2"]);
     // The flood kept its own share (half of 6), its newest.
