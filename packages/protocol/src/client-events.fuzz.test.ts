@@ -17,6 +17,7 @@ const VALID_FIELD: Record<string, readonly unknown[]> = {
   room: ["lobby", "team-1", "ロビー"],
   text: ["hi", " ", "\u{1F600}"],
   publicKey: ["A".repeat(43)],
+  origin: ["https://chat.example.org", "http://127.0.0.1:3000"],
   signature: ["B".repeat(86)],
   clientId: ["abcdefgh", "3f1b7c2e-9d4a-4c1e-8b2a-1f0e9d8c7b6a"],
   seq: [0, 1, 41],

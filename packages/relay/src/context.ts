@@ -5,7 +5,6 @@ import type {
   SocketData,
 } from "@pigeon/protocol";
 import type { Server, Socket } from "socket.io";
-import type { PublicOrigins } from "./auth/public-origins.js";
 import type { RelayConfig } from "./config.js";
 import type { RelayLimits } from "./limits/limits.js";
 import type { Logger } from "./logger.js";
@@ -36,7 +35,7 @@ export interface RelayContext {
    */
   readonly roomReady: (room: string) => Promise<void>;
   /** The origins this relay answers at: a keyed login must be signed for one of them. */
-  readonly origins: PublicOrigins;
+  readonly origins: OriginCheck;
   /** Counters for Prometheus (no-ops unless metrics are on). */
   readonly metrics: RelayMetrics;
 }
@@ -53,4 +52,12 @@ export interface Receipts {
 export interface MemberChangeFeed {
   /** `name`'s place in `room` changed: joined, left, came online, went offline. */
   changed(room: string, name: string): void;
+}
+
+/** The origins a relay answers at (implemented by `auth/public-origins`). */
+export interface OriginCheck {
+  /** Whether `origin` (as `new URL(url).origin` gives it) is one this relay answers at. */
+  has(origin: string): boolean;
+  /** The set, for logs and refusals. */
+  describe(): string;
 }

@@ -1,6 +1,5 @@
 import { ErrorCode, type GroupStatus } from "@pigeon/protocol";
 import type { z } from "zod";
-import { QuotaExceededError } from "./store/relay-store.js";
 
 /**
  * An error meant for the client: its code and message go into the ack or error event as is.
@@ -68,4 +67,18 @@ function meantIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | und
 function isTypeMismatch(issues: readonly z.core.$ZodIssue[]): boolean {
   const [only] = issues;
   return issues.length === 1 && only?.code === "invalid_type" && only.path.length === 0;
+}
+
+/**
+ * A store refused to hold more (a sender's share of a room, the total budget, rooms per
+ * identity) and changed nothing; the client hears QUOTA_EXCEEDED with the message.
+ *
+ * @example
+ * if (tooMany) throw new QuotaExceededError("an identity may be a member of at most 50 rooms");
+ */
+export class QuotaExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaExceededError";
+  }
 }

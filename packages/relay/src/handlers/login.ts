@@ -26,6 +26,9 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   const who = { address: socket.handshake.address, name: payload.name, event: "login" };
   await context.limits.login(who);
   const claim = await claimOf(context, who, payload, socket.data.challenge);
+  // An identity in no room is new (or as cheap to make again as a new one): it counts, before
+  // the claim, since a keyed name once claimed stays held for the member TTL.
+  if (claim.kind === "keyed" && (await context.store.memberships(payload.name)).length === 0) await context.limits.newIdentity(who);
   const claimed = await context.store.claimName(payload.name, claim, socket.id, context.clock());
   if (claimed !== true) {
     context.logger.info({ ...who, kind: claim.kind }, "login refused: name taken");
@@ -40,8 +43,6 @@ export const login = defineHandler("login", async (context, socket, payload, aft
   try {
     await socket.join(userRoom(payload.name));
     const rooms = await rejoin(context, socket, payload.name, after);
-    // An identity in no room is new (or as cheap to make again as a new one): it counts.
-    if (rooms.length === 0) await context.limits.newIdentity(who);
     loggedIn(socket, payload.name, claim);
     return { name: payload.name, kind: "keyed", rooms };
   } catch (error) {

@@ -81,8 +81,10 @@ describe("/metrics", () => {
     expect(sample(text, 'pigeon_store_operation_seconds_count{operation="append"}')).toBe(1);
     expect(sample(text, "nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
     expect(text).toContain("nodejs_eventloop_lag_seconds");
-    // The memory store has no usage(): no held-message gauges rather than wrong ones.
-    expect(text).not.toContain("pigeon_held_messages");
+    // The store's own count: nothing is held, since nobody in lobby was away.
+    const usage = await server.relay.context.store.usage();
+    expect(sample(text, "pigeon_held_messages")).toBe(usage.entries);
+    expect(sample(text, "pigeon_held_bytes")).toBe(usage.bytes);
   });
 
   it("counts RATE_LIMITED refusals of a connection whose queue is full", async () => {

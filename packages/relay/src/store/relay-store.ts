@@ -207,19 +207,8 @@ export interface StoreUsage {
   readonly bytes: number;
 }
 
-/**
- * A store refused to hold more (a sender's share of a room, the total budget, rooms per
- * identity) and changed nothing; the client hears QUOTA_EXCEEDED with the message.
- *
- * @example
- * if (tooMany) throw new QuotaExceededError("an identity may be a member of at most 50 rooms");
- */
-export class QuotaExceededError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "QuotaExceededError";
-  }
-}
+// Stores throw it; it lives with the relay's other errors, below every layer that uses it.
+export { QuotaExceededError } from "../errors.js";
 
 /** The message of a refusal for want of room's quota or budget, by what ran out. */
 export function quotaMessage(reason: "share" | "budget" | "rooms", limit?: number): string {
