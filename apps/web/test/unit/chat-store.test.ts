@@ -367,6 +367,50 @@ describe("ChatStore against a real relay", () => {
       expect(await device.vault("alice").verified.all()).toEqual(new Map());
     });
 
+    it("takes a verified mark back for good, though a key check that read the mark was still under way", async () => {
+      // A vault whose next read of bob's pin waits until released, as a slow IndexedDB read may.
+      const device = newDevice();
+      const vaults = device.vault;
+      let held: { reached: () => void; released: Promise<void> } | undefined;
+      device.vault = (profile) => {
+        const vault = vaults(profile);
+        const load = async (name: string) => {
+          const hold = name === "bob" ? held : undefined;
+          if (hold !== undefined) {
+            held = undefined;
+            hold.reached();
+            await hold.released;
+          }
+          return await vault.pins.load(name);
+        };
+        return { ...vault, pins: { load, save: (name, key) => vault.pins.save(name, key) } };
+      };
+      const alice = await signedIn("alice", { device });
+      await signedIn("bob");
+      await safetyNumberOnceKnown(alice, "bob");
+      await alice.setVerified("bob", true);
+      expect([...alice.getSnapshot().verified]).toEqual(["bob"]);
+
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const reached = new Promise<void>((resolve) => {
+        held = { reached: resolve, released };
+      });
+      // A key check (any: this one is the mark taken back from carol) reads bob's mark, then waits.
+      const first = alice.setVerified("carol", false);
+      await reached;
+      const removed = alice.setVerified("bob", false);
+      // Let what the removal started run (in memory it does not wait for anything else): its own
+      // check of the keys may land now, before the one still reading.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      release();
+      await Promise.all([first, removed]);
+      expect(await device.vault("alice").verified.all()).toEqual(new Map());
+      expect([...alice.getSnapshot().verified]).toEqual([]);
+    });
+
     it("lets one store at a time use a profile: a second is told, and may take it over", async () => {
       const device = newDevice();
       const lock = sharedLock();
