@@ -97,6 +97,10 @@ export class ChatStore {
   #outbox: Outbox;
   #stopBridge: () => void = () => undefined;
   #noticeId = 0;
+  /** The key checks, one after another (see {@link ChatStore.#checkKeys}). */
+  #keyChecks: Promise<void> = Promise.resolve();
+  /** How many key checks were asked for: a check applies what it read only if none came after. */
+  #keyChecksAsked = 0;
 
   constructor(options: ChatStoreOptions) {
     this.#options = options;
@@ -447,7 +451,25 @@ export class ChatStore {
 
   // Compares every member's key in our groups with its pin and verified mark: a key change
   // survives a reload (the pin stays until accepted), and "verified" holds for the verified key only.
+  // Checks run one at a time, and one asked for after a check started supersedes it: what that
+  // check read may predate a change (a mark saved or taken back, a key accepted) and must not
+  // land after, or instead of, what a check begun after the change reads. Resolves once no check
+  // is pending: the state then reflects every change made before the call.
   async #checkKeys(): Promise<void> {
+    const asked = ++this.#keyChecksAsked;
+    const check = this.#keyChecks.then(async () => {
+      if (asked === this.#keyChecksAsked) await this.#checkKeysNow(asked);
+    });
+    this.#keyChecks = check.catch(() => undefined);
+    await check;
+    // A later check this one gave way to: wait for it (and any after it) to land.
+    for (let last = this.#keyChecks; ; last = this.#keyChecks) {
+      await last;
+      if (last === this.#keyChecks) return;
+    }
+  }
+
+  async #checkKeysNow(asked: number): Promise<void> {
     const vault = this.#vault;
     const client = this.#client;
     if (vault === undefined) return;
@@ -471,7 +493,7 @@ export class ChatStore {
         changes.push({ name, previous, current, rooms, wasVerified: mark !== undefined && encodeBase64Url(mark) === previous });
       }
     }
-    if (vault !== this.#vault || client !== this.#client) return;
+    if (vault !== this.#vault || client !== this.#client || asked !== this.#keyChecksAsked) return;
     let state: ChatState = { ...this.#state, verified };
     for (const change of changes) state = withKeyChange(state, change);
     this.#set(state);
