@@ -1,19 +1,25 @@
 // `pnpm bench` (quick) and `pnpm bench --full`: the only file with side effects. Pins this
 // process (every client) to the client core, runs the profile, writes results/, and kills
 // every server it started, whatever happens (failure, Ctrl-C).
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { machineInfo, versions } from "./machine/info.js";
 import { pinThisProcessToClientCore } from "./machine/placement.js";
+import { floodsMarkdown, limitsCostMarkdown, type RunMeta } from "./report/floods-markdown.js";
 import { FULL, QUICK } from "./profiles.js";
 import { writeProfileSummaries } from "./report/profiles.js";
 import { writeReport } from "./report/write.js";
 import { runBench, WORKLOADS, type WorkloadName } from "./run.js";
 import { killAllServers } from "./servers/process.js";
 import { profilePigeonInto } from "./servers/profiling.js";
+import { FLOODS_DEFAULT, runFloods } from "./workloads/floods.js";
+import { runLimitsCost } from "./workloads/limits-cost.js";
 
 const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--profile] [--out DIR]
+       pnpm bench --floods [--out DIR]
+       pnpm bench --limits-cost [--full] [--out DIR]
 
   --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
              windows, three rounds; ~25 min)
@@ -21,6 +27,12 @@ const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--pro
   --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
              window go to results/profiles/ (numbers of a profiled run are not for the README)
   --out      where results go (default: bench/results; elsewhere, the README is left as it is)
+  --floods   issue 14's floods, one at a time, against Pigeon with its default limits: a normal
+             user's latency without and with each, what was refused, RSS (~1.5 min;
+             results/floods.{json,md})
+  --limits-cost  Pigeon's fan-out and 1:1 rows with its rate limits off and on, side by side
+             at the quick profile's sizes (one round, ~2 min; --full: three rounds, medians,
+             ~6 min; results/limits-cost.{json,md})
 
 Scale-out uses REDIS_URL (default redis://127.0.0.1:6379) and is skipped when no Redis answers.`;
 
@@ -30,6 +42,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     out: { type: "string" },
     profile: { type: "boolean", default: false },
+    floods: { type: "boolean", default: false },
+    "limits-cost": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -61,6 +75,10 @@ const benchDir = fileURLToPath(new URL("../", import.meta.url));
 const resultsDir = values.out ?? `${benchDir}results`;
 const profilesDir = join(resultsDir, "profiles");
 if (values.profile) profilePigeonInto(profilesDir);
+if (values.floods || values["limits-cost"]) {
+  await runSideWorkload();
+  process.exit(process.exitCode ?? 0);
+}
 try {
   const report = await runBench({
     profile: values.full ? FULL : QUICK,
@@ -83,6 +101,45 @@ try {
   process.exitCode = 1;
 } finally {
   killAllServers();
+}
+
+/** `--floods` or `--limits-cost`: its own results files, never the README's tables. */
+async function runSideWorkload(): Promise<void> {
+  const started = new Date();
+  const machineAtStart = machineInfo();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const meta = (): RunMeta => ({
+    startedAt: started.toISOString(),
+    durationSeconds: (Date.now() - started.getTime()) / 1000,
+    machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
+    versions: versions(),
+  });
+  try {
+    mkdirSync(resultsDir, { recursive: true });
+    let name: string;
+    let data: unknown;
+    let markdown: string;
+    if (values.floods) {
+      const floods = await runFloods(FLOODS_DEFAULT, log);
+      const run = meta();
+      [name, data, markdown] = ["floods", { ...run, settings: FLOODS_DEFAULT, floods }, floodsMarkdown(floods, run)];
+    } else {
+      const rounds = values.full ? 3 : 1;
+      // The quick profile's sizes either way: --full only adds rounds (the comparison is the point).
+      const cost = await runLimitsCost(QUICK, rounds, log);
+      const run = meta();
+      [name, data, markdown] = ["limits-cost", { ...run, cost }, limitsCostMarkdown(cost, run)];
+    }
+    writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
+    writeFileSync(join(resultsDir, `${name}.md`), markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote ${join(resultsDir, `${name}.json`)} and ${join(resultsDir, `${name}.md`)}`);
+  } catch (error) {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    killAllServers();
+  }
 }
 
 function readFileText(path: string): string {

@@ -40,7 +40,8 @@ const ACK_EVERY_MS = 100;
  * probe.latency.summary().p99Ms
  */
 export class Probe {
-  readonly latency = new LatencyHistogram();
+  /** Where latencies go (a workload may hand each phase a fresh one). */
+  latency = new LatencyHistogram();
   /** Only messages received while recording count (warm-up does not). */
   recording = true;
   messages = 0;

@@ -8,7 +8,16 @@ export interface LaunchOptions {
   readonly core?: number;
   /** Names the run, e.g. "fanout-guest-100": where a CPU profile goes when profiling. */
   readonly tag?: string;
+  /** Pigeon only (baselines have none): how its rate limits are set; see servers/pigeon.ts. */
+  readonly limits?: PigeonLimits;
 }
+
+/**
+ * Pigeon's rate limits in a run: `unrefusing` (every row but the floods: checked, but too high
+ * ever to refuse), `defaults` (as shipped: the floods), `off` (checks replaced by no-ops, to
+ * measure what `unrefusing` costs).
+ */
+export type PigeonLimits = "unrefusing" | "defaults" | "off";
 
 /**
  * The environment a server process gets: only PATH and HOME from the harness (so that no
@@ -23,3 +32,6 @@ export function serverEnv(port: number, extra: Readonly<Record<string, string>> 
     ...extra,
   };
 }
+
+/** What a Pigeon with its limits off prints as it starts (servers/no-limits.ts), so a run can tell. */
+export const LIMITS_OFF_MARK = "BENCH_LIMITS_OFF";

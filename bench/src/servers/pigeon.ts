@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { serverEnv, type LaunchOptions } from "./launch-options.js";
 import { pigeonProfileFlags } from "./profiling.js";
-import { baseNodeFlags, freePort, FROM_SOURCE, REPO_ROOT, startNodeServer, type ServerProcess } from "./process.js";
+import { baseNodeFlags, freePort, FROM_SOURCE, harnessModule, REPO_ROOT, startNodeServer, type ServerProcess } from "./process.js";
 
 const DIST_MAIN = join(REPO_ROOT, "apps/server/dist/main.js");
 const SOURCE_MAIN = join(REPO_ROOT, "apps/server/src/main.ts");
@@ -43,8 +43,9 @@ const UNREFUSING_LIMITS = {
 /**
  * Starts a Pigeon server process as `pnpm start` would: the built `apps/server/dist/main.js`
  * (from source under tsx when the harness itself runs from source, as in tests), on
- * 127.0.0.1, quiet (LOG_LEVEL=warn), with limits that never refuse, pinned to the server core. `env` adds Pigeon settings
- * such as PIGEON_STORE=redis.
+ * 127.0.0.1, quiet (LOG_LEVEL=warn), with limits that never refuse (`limits: "unrefusing"`,
+ * the default; `"defaults"` runs the shipped limits, `"off"` replaces their checks by no-ops),
+ * pinned to the server core. `env` adds Pigeon settings such as PIGEON_STORE=redis.
  *
  * @example
  * const pigeon = await startPigeon({ env: { PIGEON_STORE: "redis", PIGEON_REDIS_PREFIX: "bench-1" } });
@@ -53,11 +54,13 @@ export async function startPigeon(options: LaunchOptions & { readonly label?: st
   const entry = pigeonEntry();
   const port = await freePort();
   const profileFlags = pigeonProfileFlags(options.tag ?? "pigeon");
+  const limits = options.limits ?? "unrefusing";
+  const limitFlags = limits === "off" ? ["--import", harnessModule("./no-limits.ts")] : [];
   return startNodeServer({
     label: options.label ?? "Pigeon",
-    nodeArgs: [...baseNodeFlags(), ...profileFlags, ...(options.nodeFlags ?? []), ...entry],
+    nodeArgs: [...baseNodeFlags(), ...limitFlags, ...profileFlags, ...(options.nodeFlags ?? []), ...entry],
     gracefulKill: profileFlags.length > 0,
-    env: serverEnv(port, { LOG_LEVEL: "warn", ...UNREFUSING_LIMITS, ...options.env }),
+    env: serverEnv(port, { LOG_LEVEL: "warn", ...(limits === "defaults" ? {} : UNREFUSING_LIMITS), ...options.env }),
     port,
     ...(options.core === undefined ? {} : { core: options.core }),
   });

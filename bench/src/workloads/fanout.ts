@@ -8,6 +8,7 @@ import type { LatencySummary } from "../measure/histogram.js";
 import { ioBetween, readIo } from "../measure/io.js";
 import { runOpenLoop, sendsFor } from "../measure/open-loop.js";
 import { startServer, type ServerKind } from "../servers/kinds.js";
+import type { LaunchOptions } from "../servers/launch-options.js";
 import { noteProfileWindow } from "../servers/profiling.js";
 import { withPopulation } from "./population.js";
 
@@ -80,12 +81,12 @@ const TAIL_MS = 250;
  * @example
  * const result = await runFanout({ server: "pigeon", mode: "guest", roomSize: 100 }, settings);
  */
-export async function runFanout(fanout: FanoutCase, settings: FanoutSettings): Promise<FanoutResult> {
+export async function runFanout(fanout: FanoutCase, settings: FanoutSettings, launch: LaunchOptions = {}): Promise<FanoutResult> {
   const { roomSize } = fanout;
   const rooms = Math.max(1, Math.floor(settings.connections / roomSize));
   const tag = `fanout-${fanout.mode}-${String(roomSize)}`;
   const encrypted = fanout.mode === "encrypted" ? new EncryptedRooms(await suiteFor("node")) : undefined;
-  const server = await startServer(fanout.server, { tag });
+  const server = await startServer(fanout.server, { tag, ...launch });
   const spec = {
     prefix: `f${roomSize}${fanout.mode[0] ?? ""}-`,
     rooms,

@@ -6,6 +6,7 @@ import { CpuWindow } from "../measure/cpu.js";
 import type { LatencySummary } from "../measure/histogram.js";
 import { runOpenLoop, sendsFor } from "../measure/open-loop.js";
 import { startServer, type ServerKind } from "../servers/kinds.js";
+import type { LaunchOptions } from "../servers/launch-options.js";
 import { noteProfileWindow } from "../servers/profiling.js";
 import type { Mode } from "./fanout.js";
 import { roomSenders, withPopulation, type Population } from "./population.js";
@@ -62,8 +63,9 @@ async function withPairs<T>(
   probePairs: number,
   tag: string,
   run: (population: Population, pid: number) => Promise<T>,
+  launch: LaunchOptions = {},
 ): Promise<T> {
-  const serverProcess = await startServer(server, { tag });
+  const serverProcess = await startServer(server, { tag, ...launch });
   const spec = {
     prefix: `p${mode[0] ?? ""}-`,
     rooms: settings.pairs + probePairs,
@@ -84,7 +86,7 @@ async function withPairs<T>(
  * @example
  * const { messagesPerSecond } = await runMaxRate("socketio", "guest", settings);
  */
-export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSettings): Promise<MaxRateResult> {
+export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSettings, launch: LaunchOptions = {}): Promise<MaxRateResult> {
   const tag = `maxrate-${mode}`;
   return withPairs(server, mode, settings, 0, tag, async (population, pid) => {
     const senders = roomSenders(population);
@@ -108,7 +110,7 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
       clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
       wallSeconds,
     };
-  });
+  }, launch);
 }
 
 /**
@@ -119,7 +121,13 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
  * @example
  * const result = await runOneToOne("pigeon", "guest", 10_000, settings);
  */
-export function runOneToOne(server: ServerKind, mode: Mode, messagesPerSecond: number, settings: OneToOneSettings): Promise<OneToOneResult> {
+export function runOneToOne(
+  server: ServerKind,
+  mode: Mode,
+  messagesPerSecond: number,
+  settings: OneToOneSettings,
+  launch: LaunchOptions = {},
+): Promise<OneToOneResult> {
   const tag = `latency-${mode}`;
   return withPairs(server, mode, settings, settings.probePairs, tag, async (population, pid) => {
     const thinSenders = roomSenders(population);
@@ -161,5 +169,5 @@ export function runOneToOne(server: ServerKind, mode: Mode, messagesPerSecond: n
       serverUtilization: cpuSeconds / wallSeconds,
       maxSendLagMs,
     };
-  });
+  }, launch);
 }
