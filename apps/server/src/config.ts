@@ -78,6 +78,7 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "failed-login-backoff-ms", env: "PIGEON_FAILED_LOGIN_BACKOFF_MS", key: "failedLoginBackoffMs" },
   { flag: "new-identities-per-hour", env: "PIGEON_NEW_IDENTITIES_PER_HOUR", key: "newIdentitiesPerHour" },
   { flag: "messages-per-minute", env: "PIGEON_MESSAGES_PER_MINUTE", key: "messagesPerMinute" },
+  { flag: "guest-messages-per-minute", env: "PIGEON_GUEST_MESSAGES_PER_MINUTE", key: "guestMessagesPerMinute" },
   { flag: "max-send-buffer-bytes", env: "PIGEON_MAX_SEND_BUFFER_BYTES", key: "maxSendBufferBytes" },
 ];
 

@@ -3,7 +3,7 @@ import { describeEachStore, nextEvent, record, recordByRoom, seqsUpTo, severConn
 
 describeEachStore("store-and-forward delivery", (store) => {
   // Senders here send a thousand messages as fast as acks come back: no person does.
-  const server = useRelayPerTest({ store, messagesPerMinute: 100_000, eventsPerSecond: 100_000 });
+  const server = useRelayPerTest({ store, messagesPerMinute: 100_000, guestMessagesPerMinute: 100_000, eventsPerSecond: 100_000 });
   const { client, resume, keyed: user } = useClients(server);
   const held = (): Promise<number> => server().relay.context.store.heldEntries();
 

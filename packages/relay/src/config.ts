@@ -146,6 +146,12 @@ export const RelayConfig = z.strictObject({
     .describe("the first wait after too many wrong signatures; each further time doubles it (up to a day)"),
   newIdentitiesPerHour: z.coerce.number().int().min(1).default(500).describe("new keyed identities one address may create per hour"),
   messagesPerMinute: z.coerce.number().int().min(1).default(600).describe("messages (chat and MLS application) one identity may send per minute, over all its connections and nodes"),
+  guestMessagesPerMinute: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3_000)
+    .describe("messages all guests from one address may send per minute (a guest has a new name, so a new allowance, on every connection)"),
   maxSendBufferBytes: z.coerce
     .number()
     .int()

@@ -22,6 +22,7 @@ const RELAY_CONFIG: RelayConfigInput = {
   sessionsPerAddress: 10_000,
   loginsPerMinute: 10_000,
   newIdentitiesPerHour: 10_000,
+  guestMessagesPerMinute: 100_000,
 };
 /** Connections that run each step at once. */
 const BATCH = 100;

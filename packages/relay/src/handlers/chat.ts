@@ -18,7 +18,7 @@ export const chat = defineHandler("chat", async ({ io, store, clock, limits }, s
   // The seed's bare text goes to the room joined last.
   const [named, text, clientId] = typeof payload === "string" ? [undefined, payload, undefined] : [payload.room, payload.text, payload.clientId];
   const room = requireRoom(socket, named);
-  await limits.message({ address: socket.handshake.address, name: user, event: "chat" });
+  await limits.message({ address: socket.handshake.address, name: user, guest: socket.data.kind !== "keyed", event: "chat" });
   const entry = { id: messageId(), user, message: text, sentAt: clock() };
   // Keyed by who sent it, so that nobody can answer for (or suppress) another's message.
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;

@@ -42,6 +42,22 @@ describe("rate limits", () => {
     expect(acks[3]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED", retryAfterMs: expect.any(Number) as number } });
   });
 
+  it("counts guests' messages against their address too, so new names bring no new allowance", async () => {
+    const server = await useRelay({ trustProxy: true, messagesPerMinute: 100, guestMessagesPerMinute: 4 });
+    const codes = [];
+    for (const name of ["g1", "g2", "g3"]) {
+      const guest = await guestIn(server, "10.1.0.9", name, "lobby");
+      for (let index = 0; index < 2; index += 1) {
+        const ack = await guest.emitWithAck("chat", { room: "lobby", text: `${name} ${index}` });
+        codes.push(ack.ok ? "ok" : ack.error.code);
+      }
+      guest.disconnect();
+    }
+    expect(codes).toEqual(["ok", "ok", "ok", "ok", "RATE_LIMITED", "RATE_LIMITED"]);
+    const elsewhere = await guestIn(server, "10.1.0.10", "g4", "lobby");
+    expect(await elsewhere.emitWithAck("chat", { room: "lobby", text: "from another address" })).toMatchObject({ ok: true });
+  });
+
   it("makes an address that sends wrong login signatures wait, while a login from another address goes through", async () => {
     const server = await useRelay({ trustProxy: true, failedLoginsPerHour: 3, failedLoginBackoffMs: 60_000 });
     const victim = testIdentity();

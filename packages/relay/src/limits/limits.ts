@@ -11,7 +11,7 @@ const HOUR_S = 3_600;
 const DAY_MS = 86_400_000;
 
 /** Which limit refused, as logs name it. */
-type LimitName = "handshakes" | "logins" | "nameLogins" | "failedLogins" | "nameFailedLogins" | "newIdentities" | "messages";
+type LimitName = "handshakes" | "logins" | "nameLogins" | "failedLogins" | "nameFailedLogins" | "newIdentities" | "messages" | "guestMessages";
 
 /** Who a refusal is logged under: the client's address, and the name when there is one. */
 export interface Requester {
@@ -51,6 +51,7 @@ export class RelayLimits {
       nameFailedLogins: make("name-failed-logins", config.failedLoginsPerNamePerHour, HOUR_S),
       newIdentities: make("new-identities", config.newIdentitiesPerHour, HOUR_S),
       messages: make("messages", config.messagesPerMinute, MINUTE_S),
+      guestMessages: make("guest-messages", config.guestMessagesPerMinute, MINUTE_S),
     };
     this.#strikes = make("strikes", Number.MAX_SAFE_INTEGER, DAY_MS / 1000);
   }
@@ -91,8 +92,10 @@ export class RelayLimits {
   }
 
   /** A message (chat or MLS application) from the identity `who.name`, over all its connections. */
-  async message(who: Requester & { readonly name: string }): Promise<void> {
-    const over = await this.#take("messages", nameKey(who.name), who);
+  async message(who: Requester & { readonly name: string; readonly guest?: boolean }): Promise<void> {
+    // A guest gets a new name, and with it a new allowance, on every connection: guests' messages
+    // count against their address too.
+    const over = (await this.#take("messages", nameKey(who.name), who)) ?? (who.guest === true ? await this.#take("guestMessages", who.address, who) : undefined);
     if (over) throw RelayError.rateLimited("too many messages; wait and retry", over.msBeforeNext);
   }
 

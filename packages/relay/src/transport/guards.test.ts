@@ -110,7 +110,7 @@ describe("connection guards", () => {
   });
 
   it("closes a WebSocket reader whose socket stops reading", async () => {
-    const server = await useRelay({ maxSendBufferBytes: 256 * 1024, messagesPerMinute: 100_000, eventsPerSecond: 100_000 });
+    const server = await useRelay({ maxSendBufferBytes: 256 * 1024, messagesPerMinute: 100_000, guestMessagesPerMinute: 100_000, eventsPerSecond: 100_000 });
     const reader = await useSocket(server);
     expect(await reader.emitWithAck("login", "stalled")).toMatchObject({ ok: true });
     expect(await reader.emitWithAck("join", "busy")).toMatchObject({ ok: true });
