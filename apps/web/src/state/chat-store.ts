@@ -101,6 +101,12 @@ export class ChatStore {
   #keyChecks: Promise<void> = Promise.resolve();
   /** How many key checks were asked for: a check applies what it read only if none came after. */
   #keyChecksAsked = 0;
+  /**
+   * The signed-in profile's verified marks (name to key, base64url), as the vault holds them: a
+   * key change is reported at once, before any read of the vault could land, and must say
+   * whether the previous key was the verified one from its first showing.
+   */
+  #marks = new Map<string, string>();
 
   constructor(options: ChatStoreOptions) {
     this.#options = options;
@@ -156,6 +162,7 @@ export class ChatStore {
     }
     if (client !== this.#client) return;
     this.#vault = this.#vaults(profile);
+    this.#marks = new Map();
     try {
       const { key } = await loadOrCreateIdentity(this.#options.keyStore, profile, name);
       // What this device kept goes first; what the server held meanwhile is replayed after it.
@@ -317,8 +324,10 @@ export class ChatStore {
     const key = verified ? await this.#client.keyOf(name) : undefined;
     if (key === undefined) {
       await vault.verified.delete(name);
+      if (vault === this.#vault) this.#marks.delete(name);
     } else {
       await vault.verified.save(name, decodeBase64Url(key));
+      if (vault === this.#vault) this.#marks.set(name, key);
       // Verifying the key now shown is also accepting it.
       if (keyChangeOf(this.#state, name)?.current === key) await this.acceptKey(name);
     }
@@ -445,7 +454,9 @@ export class ChatStore {
   // A key change as the SDK reported it: noted at once, so that the messages that follow it
   // are marked even before the check of every key below has run.
   #keyChanged(notice: KeyChangeNotice): void {
-    const wasVerified = this.#state.verified.has(notice.name) || keyChangeOf(this.#state, notice.name)?.wasVerified === true;
+    // Not the state's verified set: it covers the members of our groups only, and a person who
+    // was dropped and whose name came back with another key is not among them by now.
+    const wasVerified = this.#marks.get(notice.name) === notice.previous || keyChangeOf(this.#state, notice.name)?.wasVerified === true;
     this.#set(withKeyChange(this.#state, { name: notice.name, previous: notice.previous, current: notice.current, rooms: [notice.room], wasVerified }));
   }
 
@@ -494,6 +505,7 @@ export class ChatStore {
       }
     }
     if (vault !== this.#vault || client !== this.#client || asked !== this.#keyChecksAsked) return;
+    this.#marks = new Map([...marks].map(([name, key]) => [name, encodeBase64Url(key)]));
     let state: ChatState = { ...this.#state, verified };
     for (const change of changes) state = withKeyChange(state, change);
     this.#set(state);
