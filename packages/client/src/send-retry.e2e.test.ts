@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { clientPool, describeEachStore, nextEvent, useRelay, waitUntil, type TestServer } from "@pigeon/testing";
+import { clientPool, describeEachStore, nextEvent, useRelay, waitUntil, withStoreMethod, type TestServer } from "@pigeon/testing";
 
 type RelayStore = TestServer["relay"]["context"]["store"];
 
@@ -14,21 +14,13 @@ afterEach(() => pool.closeAll());
 function dropAfterAppend(text: string, server: () => TestServer) {
   let armed = true;
   return (store: RelayStore): RelayStore =>
-    new Proxy(store, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== "function") return value;
-        const bound = (value as (...args: unknown[]) => unknown).bind(target);
-        if (property !== "append") return bound;
-        return async (...[room, entry, clientKey]: Parameters<RelayStore["append"]>) => {
-          const appended = await store.append(room, entry, clientKey);
-          if (armed && entry.message === text) {
-            armed = false;
-            for (const socket of server().relay.io.sockets.sockets.values()) if (socket.data.name === entry.user) socket.conn.close();
-          }
-          return appended;
-        };
-      },
+    withStoreMethod(store, "append", async (append, room, entry, clientKey) => {
+      const appended = await append(room, entry, clientKey);
+      if (armed && entry.message === text) {
+        armed = false;
+        for (const socket of server().relay.io.sockets.sockets.values()) if (socket.data.name === entry.user) socket.conn.close();
+      }
+      return appended;
     });
 }
 

@@ -4,6 +4,7 @@ export { expectEveryMemberHasAll, send } from "./chaos-checks.js";
 export { ChaosMember, type Membership } from "./chaos-member.js";
 export { MemoryStore, redisReachable, type RelayConfigInput } from "@pigeon/relay";
 export { describeEachStore, STORES, type StoreKind } from "./each-store.js";
+export { withStoreMethod, type StoreMethod } from "./store-method.js";
 export { recordByRoom, seqsUpTo, severConnection } from "./keyed.js";
 export { seededRandom, type Random } from "./prng.js";
 export { encodingsOf } from "./secret-encodings.js";

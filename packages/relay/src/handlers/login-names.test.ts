@@ -1,5 +1,5 @@
 import type { RelayStore } from "@pigeon/relay";
-import { describeEachStore, greeting, testIdentity, useKeyed, useRelay, useSocket, type TestIdentity, type TestServer } from "@pigeon/testing";
+import { describeEachStore, greeting, testIdentity, withStoreMethod, useKeyed, useRelay, useSocket, type TestIdentity, type TestServer } from "@pigeon/testing";
 import { expect, it } from "vitest";
 
 const MINUTE_MS = 60_000;
@@ -16,17 +16,9 @@ function watchReleases() {
   return {
     released: (): Promise<void> => new Promise<void>((resolve) => (done = resolve)),
     wrap: (store: RelayStore): RelayStore =>
-      new Proxy(store, {
-        get(target, property, receiver) {
-          const value: unknown = Reflect.get(target, property, receiver);
-          if (typeof value !== "function") return value;
-          const bound = (value as (...args: unknown[]) => unknown).bind(target);
-          if (property !== "releaseName") return bound;
-          return async (...args: unknown[]) => {
-            await bound(...args);
-            done?.();
-          };
-        },
+      withStoreMethod(store, "releaseName", async (releaseName, ...args) => {
+        await releaseName(...args);
+        done?.();
       }),
   };
 }
