@@ -134,9 +134,16 @@ export type LeaveAck = z.infer<typeof LeaveAck>;
  * With a `clientId` (see {@link ClientMessageId}) a retry after a lost answer is safe: the
  * relay answers it with the original's seq rather than storing the message twice.
  *
+ * Sent with a `clientId` and no ack callback (protocol 6), the sender's own copy of the
+ * `message` broadcast, which carries that `clientId`, is the answer: it has every field the ack
+ * would (`room`, `id`, `seq`, `incarnation`, `sentAt`), and one frame fewer goes out per
+ * message. A refusal comes as an `error` event with the `clientId`; a retry the relay has seen
+ * is echoed to its sender alone, with the original's place.
+ *
  * @example
  * socket.emit("chat", "hello");
  * socket.emit("chat", { room: "lobby", text: "hello", clientId: crypto.randomUUID() }, (result) => console.log(result));
+ * socket.emit("chat", { room: "lobby", text: "hello", clientId }); // answered by the echo with this clientId
  */
 export const ChatPayload = z.union([Text, z.strictObject({ room: Room, text: Text, clientId: ClientMessageId.optional() })]);
 // No transform to one object shape here, unlike login and join: `chat` is the busiest event,

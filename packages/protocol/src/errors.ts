@@ -88,7 +88,11 @@ export type PigeonErrorBody = z.infer<typeof PigeonErrorBody>;
  * @example
  * socket.on("error", (e) => console.error(`${e.event} failed: ${e.code} ${e.message}`));
  */
-export const ErrorEvent = PigeonErrorBody.extend({ event: z.string() });
+export const ErrorEvent = PigeonErrorBody.extend({
+  event: z.string(),
+  /** The refused event's `clientId`, when it carried one (a `chat` answered by its echo). */
+  clientId: z.string().optional(),
+});
 /** The `error` event payload. */
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 

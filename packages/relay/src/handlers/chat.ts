@@ -11,9 +11,10 @@ import { requireLogin, requireRoom } from "./guards.js";
  * recipients. Encrypted rooms refuse it with E2E_REQUIRED (the store checks the mode as it
  * appends, so no text ever lands in an encrypted room's log). Entries pushed out by the room's quota are announced as expired. A retry of a
  * `clientId` this sender used in this room is answered with the original's place, and
- * neither stored nor broadcast again. Each message counts against its sender's messages per minute.
+ * neither stored nor broadcast again. Sent without an ack callback, the sender's echo is its
+ * answer (protocol 6), a retry's echo going to the sender alone. Each message counts against its sender's messages per minute.
  */
-export const chat = defineHandler("chat", async ({ io, store, clock, limits }, socket, payload) => {
+export const chat = defineHandler("chat", async ({ io, store, clock, limits }, socket, payload, _after, acked) => {
   const user = requireLogin(socket);
   // The seed's bare text goes to the room joined last.
   const [named, text, clientId] = typeof payload === "string" ? [undefined, payload, undefined] : [payload.room, payload.text, payload.clientId];
@@ -27,7 +28,11 @@ export const chat = defineHandler("chat", async ({ io, store, clock, limits }, s
     throw new RelayError(ErrorCode.E2E_REQUIRED, `room ${room} is end-to-end encrypted: send MLS messages (a Pigeon client), not plain text`);
   }
   const { seq, incarnation, expired, original } = appended;
-  if (original) return { room, id: original.id, seq, incarnation, sentAt: original.sentAt };
+  if (original) {
+    // Without an ack callback the echo is the answer: this sender alone hears the original's place.
+    if (!acked && clientId !== undefined) socket.emit("message", { user, message: text, room, id: original.id, seq, incarnation, sentAt: original.sentAt, clientId });
+    return { room, id: original.id, seq, incarnation, sentAt: original.sentAt };
+  }
   const { id, sentAt } = entry;
   io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) });
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });

@@ -1,5 +1,6 @@
 import {
   clientEvents,
+  ClientMessageId,
   ErrorCode,
   type AckData,
   type AckResult,
@@ -32,6 +33,8 @@ type Run<E extends ClientEventName> = (
   socket: RelaySocket,
   payload: ClientPayload<E>,
   after: (followUp: FollowUp) => void,
+  /** Whether the client passed an ack callback (a `chat` without one is answered by its echo). */
+  acked: boolean,
 ) => Promise<AckData<E>>;
 
 /**
@@ -50,26 +53,28 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
   return {
     event,
     async handle(context, socket, args, ack) {
+      const [raw] = args;
       if (args.length > 1) {
-        answer(socket, event, ack, failure(new RelayError(ErrorCode.BAD_REQUEST, "send one payload per event")));
+        answer(socket, event, ack, failure(new RelayError(ErrorCode.BAD_REQUEST, "send one payload per event")), raw);
         return;
       }
-      const parsed = schema.safeParse(args[0]);
+      const parsed = schema.safeParse(raw);
       if (!parsed.success) {
-        answer(socket, event, ack, failure(RelayError.fromZod(parsed.error)));
+        answer(socket, event, ack, failure(RelayError.fromZod(parsed.error)), raw);
         return;
       }
       let followUps: FollowUp[] | undefined;
       let result: AckResult<unknown>;
       try {
-        const data = await run(context, socket, parsed.data as ClientPayload<E>, (followUp) => (followUps ??= []).push(followUp));
+        const payload = parsed.data as ClientPayload<E>;
+        const data = await run(context, socket, payload, (followUp) => (followUps ??= []).push(followUp), ack !== undefined);
         result = { ok: true, data };
         context.metrics.succeeded(event, data);
       } catch (cause) {
         followUps = undefined;
         result = failure(refusalOf(context, socket, event, cause));
       }
-      answer(socket, event, ack, result);
+      answer(socket, event, ack, result, raw);
       // Each follow-up on its own: one that fails (a room's replay) is told to the client as an
       // `error` event and does not keep the others (the other rooms' replays) from running.
       for (const followUp of followUps ?? []) {
@@ -86,12 +91,23 @@ export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>):
 
 /**
  * Answers an event: by its ack callback when the client passed one; otherwise only a failure,
- * as an `error` event, so that nothing fails silently.
+ * as an `error` event (with the `clientId` of the event's payload `raw`, so that a client can
+ * tell which send it was), so that nothing fails silently.
  */
-export function answer(socket: RelaySocket, event: string, ack: Ack | undefined, result: AckResult<unknown>): void {
+export function answer(socket: RelaySocket, event: string, ack: Ack | undefined, result: AckResult<unknown>, raw?: unknown): void {
   if (!result.ok) metricsOf(socket.nsp.server)?.refused(event, result.error.code);
   if (ack) ack(result);
-  else if (!result.ok) socket.emit("error", { event, ...result.error });
+  else if (!result.ok) {
+    const clientId = clientIdOf(raw);
+    socket.emit("error", clientId === undefined ? { event, ...result.error } : { event, ...result.error, clientId });
+  }
+}
+
+/** The `clientId` of a raw payload, if it carries a well-formed one (read before parsing, so a refusal of the rest still names it). */
+function clientIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null || !Object.hasOwn(raw, "clientId")) return undefined;
+  const { clientId } = raw as { clientId: unknown };
+  return ClientMessageId.safeParse(clientId).success ? (clientId as string) : undefined;
 }
 
 /** The ack result of a refusal; a RATE_LIMITED one says when to retry. */

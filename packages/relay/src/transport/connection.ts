@@ -32,12 +32,12 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
   const { config } = context;
   const buckets = new WeakMap<RelaySocket, TokenBucket>();
 
-  /** Takes one of the connection's tokens; false, with the event refused, when it has none. */
-  const allowed = (socket: RelaySocket, event: string, ack: Ack | undefined): boolean => {
+  /** Takes one of the connection's tokens; false, with the event (payload `raw`) refused, when it has none. */
+  const allowed = (socket: RelaySocket, event: string, ack: Ack | undefined, raw?: unknown): boolean => {
     const bucket = buckets.get(socket);
     if (bucket === undefined || bucket.take()) return true;
     const retryAfterMs = bucket.waitMs();
-    answer(socket, event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events; slow down", retryAfterMs));
+    answer(socket, event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events; slow down", retryAfterMs), raw);
     if (bucket.refusedInARow === 1) {
       context.limits.refused("events", { address: socket.handshake.address, event, ...nameOf(socket) }, retryAfterMs);
     } else if (bucket.refusedInARow > config.eventBurst) {
@@ -47,11 +47,11 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
   };
   const receive = (socket: RelaySocket, handler: Handler, args: unknown[]): void => {
     const ack = takeAck(args);
-    if (!allowed(socket, handler.event, ack)) return;
+    if (!allowed(socket, handler.event, ack, args[0])) return;
     context.metrics.received(handler.event);
     const accepted = queues.get(socket)?.push(() => handler.handle(context, socket, args, ack));
     if (accepted === false) {
-      answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down", QUEUE_FULL_RETRY_AFTER_MS));
+      answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down", QUEUE_FULL_RETRY_AFTER_MS), args[0]);
     }
   };
   const closed = (socket: RelaySocket, reason: string): void => {
