@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { RoomMode } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { LatencyHistogram, nowMicros } from "../measure/histogram.js";
@@ -50,6 +51,9 @@ export class Probe {
   readonly #options: ProbeOptions;
   #room: string | undefined;
   #latestSeq = 0;
+  /** Keyed chats sent, for their client ids: a random prefix per probe, then this count. */
+  #sent = 0;
+  readonly #clientIdPrefix = randomBytes(6).toString("hex");
   #ackTimer: NodeJS.Timeout | undefined;
 
   private constructor(socket: Socket<ProbeInbound, ProbeOutbound>, options: ProbeOptions) {
@@ -96,10 +100,11 @@ export class Probe {
     this.#room = room;
   }
 
-  /** Sends a chat message to the joined room (object form with ack when keyed, as the SDK does). */
+  /** Sends a chat message to the joined room (keyed: with a client id and no ack, answered by its echo, as the SDK does). */
   chat(text: string): void {
     if (this.#options.identity && this.#room !== undefined) {
-      this.#socket.emit("chat", { room: this.#room, text }, () => undefined);
+      this.#sent += 1;
+      this.#socket.emit("chat", { room: this.#room, text, clientId: `${this.#clientIdPrefix}${this.#sent.toString(16).padStart(12, "0")}` });
     } else {
       this.#socket.emit("chat", text);
     }

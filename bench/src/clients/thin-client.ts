@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { ACK_DELAY_MS, DEFAULT_ACK_BATCH, DEFAULT_ACK_INTERVAL_MS } from "@pigeon/client";
 import type { RoomMode } from "@pigeon/protocol";
@@ -87,6 +88,9 @@ export class ThinClient {
   readonly #options: ThinClientOptions;
   readonly #pending = new Map<number, (args: unknown[]) => void>();
   #nextAckId = 0;
+  /** Keyed chats sent, for their client ids: a random prefix per client, then this count. */
+  #sent = 0;
+  readonly #clientIdPrefix = randomBytes(6).toString("hex");
   #room: string | undefined;
   #sentAck = 0;
   #unacked = 0;
@@ -159,12 +163,15 @@ export class ThinClient {
   }
 
   /**
-   * Sends a chat message: a guest the seed's bare string (no ack), a keyed client the SDK's
-   * `{ room, text }` with an ack id (the ack is counted as a frame, never parsed).
+   * Sends a chat message: a guest the seed's bare string (no ack), a keyed client what the SDK
+   * sends, `{ room, text, clientId }` without an ack id, answered by its own echo (protocol 6;
+   * the id is as long as the SDK's, 24 hex digits).
    */
   chat(text: string): void {
     if (this.#options.identity && this.#room !== undefined) {
-      this.#send(encodeEvent("chat", { room: this.#room, text }, this.#takeAckId()));
+      this.#sent += 1;
+      const clientId = `${this.#clientIdPrefix}${this.#sent.toString(16).padStart(12, "0")}`;
+      this.#send(encodeEvent("chat", { room: this.#room, text, clientId }));
     } else {
       this.#send(encodeEvent("chat", text));
     }
