@@ -15,8 +15,8 @@ export interface HeldLog {
   /** Held entries, oldest first, seqs increasing. */
   readonly log: StoredEntry[];
   bytes: number;
-  /** Sender (the entry's user) → its held entries, oldest first, and their bytes. */
-  readonly senders: Map<string, { readonly entries: StoredEntry[]; bytes: number }>;
+  /** Sender (the entry's user) → how many entries it has held here, and their bytes. */
+  readonly senders: Map<string, { count: number; bytes: number }>;
 }
 
 /** Everything a store holds: entries, and their bytes with overhead (what `maxHeldBytes` bounds). */
@@ -35,11 +35,19 @@ export function admit(room: HeldLog, entry: Omit<StoredEntry, "seq">, limits: Re
   const own = room.senders.get(entry.user);
   const size = entryBytes(entry);
   let [entries, bytes] = [room.log.length + 1, room.bytes + size];
-  let [ownEntries, ownBytes] = [(own?.entries.length ?? 0) + 1, (own?.bytes ?? 0) + size];
+  let [ownEntries, ownBytes] = [(own?.count ?? 0) + 1, (own?.bytes ?? 0) + size];
   let evict = 0;
   let freed = 0;
+  // The sender's own entries, oldest first, found along the log only when some must go.
+  let cursor = 0;
+  const nextOwn = (): StoredEntry | undefined => {
+    while (cursor < room.log.length && room.log[cursor]?.user !== entry.user) cursor += 1;
+    const found = room.log[cursor];
+    cursor += 1;
+    return found;
+  };
   while (ownEntries > share.entries || ownBytes > share.bytes || entries > maxRoomEntries || bytes > maxRoomBytes) {
-    const oldest = own?.entries[evict];
+    const oldest = nextOwn();
     if (!oldest) return new QuotaExceededError(quotaMessage("share"));
     const oldestSize = entryBytes(oldest);
     evict += 1;
@@ -54,10 +62,13 @@ export function admit(room: HeldLog, entry: Omit<StoredEntry, "seq">, limits: Re
 export function hold(room: HeldLog, entry: StoredEntry, totals: HeldTotals): void {
   const size = entryBytes(entry);
   room.log.push(entry);
-  const sender = room.senders.get(entry.user) ?? { entries: [], bytes: 0 };
-  sender.entries.push(entry);
-  sender.bytes += size;
-  room.senders.set(entry.user, sender);
+  const sender = room.senders.get(entry.user);
+  if (sender) {
+    sender.count += 1;
+    sender.bytes += size;
+  } else {
+    room.senders.set(entry.user, { count: 1, bytes: size });
+  }
   room.bytes += size;
   totals.entries += 1;
   totals.bytes += size + MEMORY_ENTRY_OVERHEAD_BYTES;
@@ -65,12 +76,15 @@ export function hold(room: HeldLog, entry: StoredEntry, totals: HeldTotals): voi
 
 /** Deletes `user`'s `count` oldest entries (as `admit` said) from the log; returns them. */
 export function pushOut(room: HeldLog, user: string, count: number, totals: HeldTotals): StoredEntry[] {
-  const own = room.senders.get(user)?.entries.slice(0, count) ?? [];
-  for (const oldest of own) {
-    const index = indexOfSeq(room.log, oldest.seq);
-    if (index !== -1) room.log.splice(index, 1);
-    release(room, oldest, totals);
+  if (count === 0) return [];
+  const own: StoredEntry[] = [];
+  let kept = 0;
+  for (const entry of room.log) {
+    if (own.length < count && entry.user === user) own.push(entry);
+    else room.log[kept++] = entry;
   }
+  room.log.length = kept;
+  for (const oldest of own) release(room, oldest, totals);
   return own;
 }
 
@@ -86,26 +100,11 @@ function release(room: HeldLog, entry: StoredEntry, totals: HeldTotals): void {
   const size = entryBytes(entry);
   const sender = room.senders.get(entry.user);
   if (sender) {
-    // A sender's entries leave oldest first, whether shifted or pushed out.
-    const index = sender.entries[0] === entry ? 0 : sender.entries.indexOf(entry);
-    if (index !== -1) sender.entries.splice(index, 1);
+    sender.count -= 1;
     sender.bytes -= size;
-    if (sender.entries.length === 0) room.senders.delete(entry.user);
+    if (sender.count === 0) room.senders.delete(entry.user);
   }
   room.bytes -= size;
   totals.entries -= 1;
   totals.bytes -= size + MEMORY_ENTRY_OVERHEAD_BYTES;
-}
-
-/** Where the entry with `seq` is in a log (seqs increase along it). */
-function indexOfSeq(log: readonly StoredEntry[], seq: number): number {
-  let [low, high] = [0, log.length - 1];
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const found = log[middle]?.seq ?? Infinity;
-    if (found === seq) return middle;
-    if (found < seq) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }
