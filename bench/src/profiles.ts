@@ -4,6 +4,8 @@ import type { DrainSettings } from "./workloads/drain.js";
 import type { IdleMemorySettings } from "./workloads/idle-memory.js";
 import type { OneToOneSettings } from "./workloads/one-to-one.js";
 import type { ScaleOutSettings } from "./workloads/scale-out.js";
+import type { ScalingSettings } from "./workloads/scaling.js";
+import type { StoreSettings } from "./workloads/redis-store.js";
 
 /** Everything one run does, and how hard. */
 export interface Profile {
@@ -24,6 +26,10 @@ export interface Profile {
   };
   readonly drain: readonly DrainSettings[];
   readonly scaleOut: Omit<ScaleOutSettings, "redisUrl">;
+  /** The Redis store against the memory store on one node (keyed fan-out at these sizes, keyed 1:1). */
+  readonly store: Pick<StoreSettings, "roomSizes">;
+  /** One very large room and idle connections by the tens of thousands: full profile only. */
+  readonly scaling?: ScalingSettings;
   readonly mls: Omit<MlsClientSettings, "profileDir">;
 }
 
@@ -79,6 +85,7 @@ export const QUICK: Profile = {
   idleMemory: { connections: 10_000, roomSize: 10, concurrency: 200, settleMs: 1_000, rounds: 1 },
   drain: DRAIN,
   scaleOut: { nodeCounts: [1, 3], rooms: 10, roomSize: 100, inFlightPerSender: 32, warmupMs: 1_000, measureMs: 2_000 },
+  store: { roomSizes: [10, 100] },
   mls: MLS,
 };
 
@@ -97,5 +104,29 @@ export const FULL: Profile = {
   idleMemory: { ...QUICK.idleMemory, rounds: 3 },
   drain: DRAIN,
   scaleOut: { ...QUICK.scaleOut, warmupMs: 2_000, measureMs: 5_000 },
+  store: { roomSizes: [10, 100] },
+  scaling: {
+    // Same offered deliveries as every fan-out row: 5 messages a second into the room.
+    bigRoom: {
+      ...QUICK.fanout,
+      connections: 10_000,
+      warmupMs: 2_000,
+      measureMs: 6_000,
+      cases: [
+        { server: "pigeon", mode: "guest" },
+        { server: "socketio", mode: "guest" },
+        { server: "pigeon", mode: "keyed" },
+      ],
+    },
+    idle: {
+      connections: 50_000,
+      roomSize: 10,
+      concurrency: 200,
+      settleMs: 1_000,
+      // Below the ~28k ephemeral ports of each loopback source address.
+      connectionsPerSourceAddress: 20_000,
+      servers: ["pigeon", "socketio"],
+    },
+  },
   mls: { ...MLS, joinSizes: [10, 100, 1000] },
 };
