@@ -126,7 +126,7 @@ function idleAtScale(results: ScalingResult["idle"]): string {
       `${result.serverCpuMsPerConnection.toFixed(3)} ms`,
       result.stoppedBecause ?? "–",
     ]),
-    "Full profile only. Connections come from 127.0.0.1, .2, ... (each loopback source address has about 28k ephemeral ports); " +
+    "Full profile only. Connections come from 127.0.0.2, .3, ... (each loopback source address has about 28k ephemeral ports, shared with anything else bound there); " +
       "the ramp stops below the open-files limits of the server and the harness (read from /proc) or at the first setup that fails, and says which.",
   );
 }

@@ -1,7 +1,7 @@
 import { openUpTo } from "../clients/open-many.js";
 import { ThinClient } from "../clients/thin-client.js";
 import { CpuWindow } from "../measure/cpu.js";
-import { openFilesNow, readOpenFilesLimit } from "../measure/limits.js";
+import { openFilesNow, readOpenFilesLimit, type OpenFilesLimit } from "../measure/limits.js";
 import { startServer, type ServerKind } from "../servers/kinds.js";
 import { settledMemory } from "./idle-memory.js";
 
@@ -11,7 +11,7 @@ export interface IdleAtScaleSettings {
   readonly roomSize: number;
   readonly concurrency: number;
   readonly settleMs: number;
-  /** Connections per loopback source address (each has ~28k ephemeral ports). */
+  /** Connections per loopback source address (each has ~28k ephemeral ports, shared with whatever else binds there). */
   readonly connectionsPerSourceAddress: number;
 }
 
@@ -37,7 +37,7 @@ const SPARE_FILES = 200;
 
 /**
  * Up to `connections` idle guests (connect, log in, join a room), spread over loopback source
- * addresses 127.0.0.1, .2, .3, ..., on a fresh server; memory per connection after GC, as the
+ * addresses 127.0.0.2, .3, ..., on a fresh server; memory per connection after GC, as the
  * idle-memory workload reads it. The ramp is capped below the server's and this harness's
  * open-files limits (read from /proc, with a margin) and stops at the first setup that fails;
  * either way the result says how far it got and why.
@@ -49,23 +49,27 @@ export async function runIdleAtScale(server: ServerKind, settings: IdleAtScaleSe
   const serverProcess = await startServer(server, { tag: "idle-at-scale" });
   let clients: ThinClient[] = [];
   try {
-    const openFilesLimit = { server: readOpenFilesLimit(serverProcess.pid), harness: readOpenFilesLimit("self") };
+    const limits = { server: readOpenFilesLimit(serverProcess.pid), harness: readOpenFilesLimit("self") };
+    const openFilesLimit = { server: limits.server.soft, harness: limits.harness.soft };
     const room = (limit: number | undefined, used: number) => (limit === undefined ? Number.POSITIVE_INFINITY : limit - used - SPARE_FILES);
     const cap = Math.min(settings.connections, room(openFilesLimit.server, 0), room(openFilesLimit.harness, openFilesNow()));
+    const described = ({ soft, hard }: OpenFilesLimit) => `${String(soft ?? "unlimited")} (hard limit ${String(hard ?? "unlimited")})`;
     const capped =
       cap < settings.connections
-        ? `open-files limit (server ${String(openFilesLimit.server)}, harness ${String(openFilesLimit.harness)}; ` +
-          `ulimit -n could not raise them: that is the hard limit here)`
+        ? `open-files limit: server ${described(limits.server)}, harness ${described(limits.harness)}; ` +
+          `the server asks for 65536 with ulimit -n`
         : undefined;
     const addressCount = Math.max(1, Math.ceil(cap / settings.connectionsPerSourceAddress));
-    const sourceAddresses = Array.from({ length: addressCount }, (_, index) => `127.0.0.${String(index + 1)}`);
+    // Not 127.0.0.1: every other client on the machine takes its ports from there, and a socket
+    // bound to an address before connecting needs a port no other socket on it holds.
+    const sourceAddresses = Array.from({ length: addressCount }, (_, index) => `127.0.0.${String(index + 2)}`);
     const empty = await settledMemory(serverProcess, settings.settleMs);
     const window = CpuWindow.start([serverProcess.pid]);
     const opened = await openUpTo(Math.max(0, cap), settings.concurrency, async (index) => {
       const client = await ThinClient.connect({
         port: serverProcess.port,
         name: `s${String(index)}`,
-        localAddress: sourceAddresses[index % sourceAddresses.length] ?? "127.0.0.1",
+        localAddress: sourceAddresses[index % sourceAddresses.length] ?? "127.0.0.2",
       });
       try {
         await client.login();

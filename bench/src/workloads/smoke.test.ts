@@ -177,7 +177,7 @@ describe("scaling rows", () => {
     ]);
     for (const row of result.bigRoom) expect(row.delivered).toBe(row.expected);
     for (const row of result.idle) {
-      expect(row).toMatchObject({ target: 30, reached: 30, sourceAddresses: ["127.0.0.1", "127.0.0.2", "127.0.0.3"] });
+      expect(row).toMatchObject({ target: 30, reached: 30, sourceAddresses: ["127.0.0.2", "127.0.0.3", "127.0.0.4"] });
       expect(row.stoppedBecause).toBeUndefined();
       expect(row.openFilesLimit.server ?? Number.POSITIVE_INFINITY).toBeGreaterThan(30);
     }
