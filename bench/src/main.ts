@@ -22,7 +22,7 @@ const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--pro
        pnpm bench --limits-cost [--full] [--out DIR]
 
   --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
-             windows, three rounds; ~25 min)
+             windows, three rounds, the scaling rows; ~45 min)
   --only     run only these workloads (the README is then left as it is)
   --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
              window go to results/profiles/ (numbers of a profiled run are not for the README)
@@ -34,7 +34,7 @@ const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--pro
              at the quick profile's sizes (one round, ~2 min; --full: three rounds, medians,
              ~6 min; results/limits-cost.{json,md})
 
-Scale-out uses REDIS_URL (default redis://127.0.0.1:6379) and is skipped when no Redis answers.`;
+Scale-out and store use REDIS_URL (default redis://127.0.0.1:6379) and are skipped when no Redis answers.`;
 
 const { values } = parseArgs({
   options: {

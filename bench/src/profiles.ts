@@ -4,6 +4,8 @@ import type { DrainSettings } from "./workloads/drain.js";
 import type { IdleMemorySettings } from "./workloads/idle-memory.js";
 import type { OneToOneSettings } from "./workloads/one-to-one.js";
 import type { ScaleOutSettings } from "./workloads/scale-out.js";
+import type { ScalingSettings } from "./workloads/scaling.js";
+import type { StoreSettings } from "./workloads/redis-store.js";
 
 /** Everything one run does, and how hard. */
 export interface Profile {
@@ -24,6 +26,10 @@ export interface Profile {
   };
   readonly drain: readonly DrainSettings[];
   readonly scaleOut: Omit<ScaleOutSettings, "redisUrl">;
+  /** The Redis store against the memory store on one node (keyed fan-out at these sizes, keyed 1:1). */
+  readonly store: Pick<StoreSettings, "roomSizes">;
+  /** One very large room and idle connections by the tens of thousands: full profile only. */
+  readonly scaling?: ScalingSettings;
   readonly mls: Omit<MlsClientSettings, "profileDir">;
 }
 
@@ -50,7 +56,7 @@ const MLS: Profile["mls"] = {
   profileDecryptMessages: 2_000,
 };
 
-/** `pnpm bench`: every workload once, short windows; about three and a half minutes. */
+/** `pnpm bench`: every workload once (the scaling rows are skipped), short windows; about five minutes. */
 export const QUICK: Profile = {
   name: "quick",
   fanout: {
@@ -79,10 +85,14 @@ export const QUICK: Profile = {
   idleMemory: { connections: 10_000, roomSize: 10, concurrency: 200, settleMs: 1_000, rounds: 1 },
   drain: DRAIN,
   scaleOut: { nodeCounts: [1, 3], rooms: 10, roomSize: 100, inFlightPerSender: 32, warmupMs: 1_000, measureMs: 2_000 },
+  store: { roomSizes: [10, 100] },
   mls: MLS,
 };
 
-/** `pnpm bench --full`: keyed rooms of 1,000 too, longer windows, three rounds; about ten minutes. */
+/**
+ * `pnpm bench --full`: keyed rooms of 1,000 too, longer windows, three rounds, and the scaling
+ * rows (a room of 10,000, idle connections asked for at 50,000); about 45 minutes.
+ */
 export const FULL: Profile = {
   name: "full",
   fanout: {
@@ -97,5 +107,31 @@ export const FULL: Profile = {
   idleMemory: { ...QUICK.idleMemory, rounds: 3 },
   drain: DRAIN,
   scaleOut: { ...QUICK.scaleOut, warmupMs: 2_000, measureMs: 5_000 },
+  store: { roomSizes: [10, 100] },
+  scaling: {
+    // Same offered deliveries as every fan-out row: 5 messages a second into the room.
+    bigRoom: {
+      ...QUICK.fanout,
+      connections: 10_000,
+      warmupMs: 2_000,
+      measureMs: 6_000,
+      cases: [
+        { server: "pigeon", mode: "guest" },
+        { server: "socketio", mode: "guest" },
+        { server: "pigeon", mode: "keyed" },
+      ],
+    },
+    idle: {
+      connections: 50_000,
+      roomSize: 10,
+      concurrency: 200,
+      settleMs: 1_000,
+      // Well below the ~28k ephemeral ports of each loopback source address: a bound socket
+      // needs a port nothing else on that address holds (20,000 from one address failed at
+      // 18,657 with EADDRINUSE while another run shared the machine).
+      connectionsPerSourceAddress: 10_000,
+      servers: ["pigeon", "socketio"],
+    },
+  },
   mls: { ...MLS, joinSizes: [10, 100, 1000] },
 };

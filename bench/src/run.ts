@@ -11,10 +11,12 @@ import { runIdleMemory, type IdleMemoryResult } from "./workloads/idle-memory.js
 import { runMaxRate, runOneToOne, type MaxRateResult, type OneToOneResult } from "./workloads/one-to-one.js";
 import { runMlsClient } from "./workloads/mls-client.js";
 import { redisAvailable, runScaleOut } from "./workloads/scale-out.js";
+import { runScaling } from "./workloads/scaling.js";
+import { runStores } from "./workloads/redis-store.js";
 import { profilingPigeon } from "./servers/profiling.js";
 
 /** The workloads, by the names `--only` takes. */
-export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout", "mls"] as const;
+export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout", "store", "scaling", "mls"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** What to run. */
@@ -67,6 +69,13 @@ export async function runBench({ profile, only, redisUrl, log, mlsProfileDir }: 
     }
   }
 
+  const store = wanted("store") ? await storeRows(profile, redisUrl, log) : undefined;
+  const scaling = wanted("scaling")
+    ? profile.scaling
+      ? await runScaling(profile.scaling, log)
+      : { skipped: "full profile only (pnpm bench --full --only scaling)" }
+    : undefined;
+
   const mlsClient = wanted("mls")
     ? await runMlsClient({ ...profile.mls, ...(mlsProfileDir === undefined ? {} : { profileDir: mlsProfileDir }) }, log)
     : undefined;
@@ -84,8 +93,18 @@ export async function runBench({ profile, only, redisUrl, log, mlsProfileDir }: 
     idleMemory,
     drain,
     scaleOut,
+    ...(store ? { store } : {}),
+    ...(scaling ? { scaling } : {}),
     ...(mlsClient ? { mlsClient } : {}),
-    targets: checkTargets({ fanout, latency: oneToOne?.latency ?? [], idleMemory, drain, ...(mlsClient ? { mlsClient } : {}) }),
+    targets: checkTargets({
+      fanout,
+      latency: oneToOne?.latency ?? [],
+      maxRate: oneToOne?.maxRate ?? [],
+      idleMemory,
+      drain,
+      ...(store && !("skipped" in store) ? { store } : {}),
+      ...(mlsClient ? { mlsClient } : {}),
+    }),
   };
 }
 
@@ -134,6 +153,10 @@ async function oneToOneAll(profile: Profile, log: (line: string) => void): Promi
     log(`1:1 max rate ${SERVER_LABELS[server]}: ${formatRate(result.messagesPerSecond)} msg/s, CPU use ${result.serverUtilization.toFixed(2)}`);
     maxRate.push(result);
   }
+  // Keyed members beside the guests, against the same guest baselines.
+  const keyedMax = await runMaxRate("pigeon", "keyed", settings);
+  log(`1:1 max rate Pigeon keyed: ${formatRate(keyedMax.messagesPerSecond)} msg/s, CPU use ${keyedMax.serverUtilization.toFixed(2)}`);
+  maxRate.push(keyedMax);
   const bareMax = maxRate.find((result) => result.server === "socketio")?.messagesPerSecond ?? 0;
   const ratePerSecond = Math.round(bareMax / 2);
   const latency: OneToOneResult[] = [];
@@ -148,6 +171,15 @@ async function oneToOneAll(profile: Profile, log: (line: string) => void): Promi
     latency.push(result);
   }
   return { maxRate, ratePerSecond, latency };
+}
+
+async function storeRows(profile: Profile, redisUrl: string, log: (line: string) => void): Promise<BenchReport["store"]> {
+  if (!(await redisAvailable(redisUrl))) {
+    const skipped = `no Redis answers at ${redisUrl} (set REDIS_URL)`;
+    log(`store skipped: ${skipped}`);
+    return { skipped };
+  }
+  return runStores({ ...profile.store, redisUrl, fanout: profile.fanout, oneToOne: profile.oneToOne }, log);
 }
 
 /** The middle result by `key` (the lower middle of an even count). */

@@ -26,6 +26,11 @@ export interface ThinClientOptions {
   readonly timeoutMs?: number;
   /** How a keyed client acks (default: as the SDK does). */
   readonly acks?: AckPolicy;
+  /**
+   * The loopback address to connect from (default 127.0.0.1): each source address has its own
+   * ~28k ephemeral ports, so tens of thousands of connections need several.
+   */
+  readonly localAddress?: string;
 }
 
 /** When a keyed client sends its cumulative ack, and whether it asks for a reply. */
@@ -106,7 +111,11 @@ export class ThinClient {
 
   /** Opens the WebSocket and the Socket.IO session; resolves once the server says connected. */
   static connect(options: ThinClientOptions): Promise<ThinClient> {
-    const ws = new WebSocket(engineUrl(options.port), { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(engineUrl(options.port), {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    });
     const client = new ThinClient(ws, options);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

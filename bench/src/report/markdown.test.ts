@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fanoutChart } from "./chart.js";
-import { fanoutResult, latencyResult, memoryResult, mlsClientResult } from "./test-fixtures.js";
+import { fanoutResult, latencyResult, maxRateResult, memoryResult, mlsClientResult, storeResult } from "./test-fixtures.js";
 import { toMarkdown } from "./markdown.js";
 import { checkTargets } from "./targets.js";
 import type { BenchReport } from "./types.js";
@@ -66,6 +66,51 @@ describe("toMarkdown with encrypted rooms and the MLS client", () => {
 
   it("leaves the MLS sections out when they did not run", () => {
     expect(toMarkdown(report)).not.toContain("MLS client");
+  });
+});
+
+describe("toMarkdown with the keyed maximum rate, the Redis store and the scaling rows", () => {
+  const bigRoom = [fanoutResult("pigeon", "guest", 10_000, 40_000), fanoutResult("socketio", "guest", 10_000, 50_000)];
+  const idle = (server: "pigeon" | "socketio", rss: number) => ({
+    server,
+    target: 50_000,
+    reached: 19_700,
+    stoppedBecause: "open-files limit (server 20000, harness 20000)",
+    rssPerConnectionBytes: rss,
+    heapPerConnectionBytes: rss / 2,
+    rampSeconds: 20,
+    serverCpuMsPerConnection: 0.9,
+    openFilesLimit: { server: 20_000, harness: 20_000 },
+    sourceAddresses: ["127.0.0.1"],
+  });
+  const withRows: BenchReport = {
+    ...report,
+    oneToOne: { maxRate: [maxRateResult("pigeon", "guest", 40_000), maxRateResult("pigeon", "keyed", 30_000), maxRateResult("socketio", "guest", 35_000)], ratePerSecond: 17_500, latency: [] },
+    store: storeResult(0.8),
+    scaling: { bigRoom, idle: [idle("pigeon", 15_000), idle("socketio", 16_000)] },
+  };
+
+  it("puts the keyed maximum rate next to the guests'", () => {
+    const markdown = toMarkdown(withRows);
+    expect(markdown).toContain("Pigeon 40.0k msg/s");
+    expect(markdown).toContain("Pigeon (keyed members) 30.0k msg/s");
+    expect(markdown).toContain("it carries 0.86x of bare socket.io's guests' rate");
+  });
+
+  it("sets the Redis store beside the memory store with Redis's CPU counted", () => {
+    const markdown = toMarkdown(withRows);
+    expect(markdown).toContain("#### One node on Redis (PIGEON_STORE=redis) against the memory store");
+    expect(markdown).toContain("| fan-out 10 × 100 | redis | 40.0k | 40.0k | 0.80x |");
+    expect(markdown).toContain("| 1:1 maximum rate, closed loop | redis | 48.0k | 48.0k | 0.80x |");
+  });
+
+  it("shows the big room and where the idle ramp stopped, and says the rows are full-profile only", () => {
+    const markdown = toMarkdown(withRows);
+    expect(markdown).toContain("#### One room of 10000");
+    expect(markdown).toContain("| bare socket.io | guests | 50.0k | 1.00x |");
+    expect(markdown).toContain("| Pigeon | 19700 from 1 source address | 14.6 KiB | 0.94x |");
+    expect(markdown).toContain("open-files limit (server 20000, harness 20000)");
+    expect(toMarkdown({ ...withRows, scaling: { skipped: "full profile only" } })).toContain("Skipped: full profile only");
   });
 });
 

@@ -3,6 +3,7 @@ import type { FanoutResult } from "../workloads/fanout.js";
 import { clientBound } from "../workloads/one-to-one.js";
 import { formatBytes, formatMs, formatRate, formatRatio } from "./format.js";
 import { encryptedFanout, mlsClient } from "./mls-markdown.js";
+import { scaling, store } from "./scaling-markdown.js";
 import { section } from "./table.js";
 import type { BenchReport } from "./types.js";
 
@@ -23,6 +24,8 @@ export function toMarkdown(report: BenchReport): string {
     idleMemory(report),
     drain(report),
     scaleOut(report),
+    store(report.store),
+    scaling(report.scaling),
     mlsClient(report.mlsClient),
   ]
     .filter((section) => section !== "")
@@ -32,7 +35,6 @@ export function toMarkdown(report: BenchReport): string {
 
 // A load average above this per core (besides the run's own) means other work shared the machine.
 const BUSY_LOAD_PER_CORE = 0.5;
-
 
 function header({ profile, profiled, startedAt, durationSeconds, machine, versions, timerStallsMs }: BenchReport): string {
   const busiest = Math.max(machine.loadAverage, machine.loadAverageAtEnd ?? 0);
@@ -134,7 +136,7 @@ function oneToOne({ oneToOne: results }: BenchReport): string {
   const maxRates = results.maxRate
     .map(
       (result) =>
-        `${SERVER_LABELS[result.server]} ${formatRate(result.messagesPerSecond)} msg/s (server CPU ${result.serverUtilization.toFixed(2)}` +
+        `${SERVER_LABELS[result.server]}${result.mode === "guest" ? "" : ` (${result.mode} members)`} ${formatRate(result.messagesPerSecond)} msg/s (server CPU ${result.serverUtilization.toFixed(2)}` +
         `${result.serverUtilization < SATURATED ? ", not saturated: the client or the round trip was the limit" : ""})`,
     )
     .join("; ");
@@ -161,10 +163,17 @@ function oneToOne({ oneToOne: results }: BenchReport): string {
 const SATURATED = 0.9;
 
 function maxRateRatio(results: NonNullable<BenchReport["oneToOne"]>["maxRate"]): string {
-  const pigeon = results.find((result) => result.server === "pigeon");
+  const pigeon = results.find((result) => result.server === "pigeon" && result.mode === "guest");
+  const keyed = results.find((result) => result.server === "pigeon" && result.mode === "keyed");
   const bare = results.find((result) => result.server === "socketio");
-  if (!pigeon || !bare) return "";
-  return ` Pigeon carries ${formatRatio(pigeon.messagesPerSecond / bare.messagesPerSecond)} of bare socket.io's rate: the inverse of its own cost per message.`;
+  if (!bare) return "";
+  const guests = pigeon
+    ? ` Pigeon carries ${formatRatio(pigeon.messagesPerSecond / bare.messagesPerSecond)} of bare socket.io's rate: the inverse of its own cost per message.`
+    : "";
+  const keyedRatio = keyed
+    ? ` With keyed members (signed logins, acked sends, the room log, cumulative acks) it carries ${formatRatio(keyed.messagesPerSecond / bare.messagesPerSecond)} of bare socket.io's guests' rate.`
+    : "";
+  return guests + keyedRatio;
 }
 
 function idleMemory({ idleMemory: results }: BenchReport): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fanoutResult, latencyResult, memoryResult, mlsClientResult } from "./test-fixtures.js";
+import { fanoutResult, latencyResult, maxRateResult, memoryResult, mlsClientResult, storeResult } from "./test-fixtures.js";
 import { checkTargets } from "./targets.js";
 
 describe("checkTargets", () => {
@@ -89,5 +89,33 @@ describe("checkTargets for encrypted rooms", () => {
       ["MLS, node:crypto (CLI, Node SDK): a newcomer joins a room of 100 in < 1 s", "seconds", true],
     ]);
     expect(checks[3]?.value).toBeCloseTo(0.6);
+  });
+});
+
+describe("checkTargets for the keyed 1:1 maximum rate and the Redis store", () => {
+  const none = { fanout: [], latency: [], idleMemory: [], drain: [] };
+
+  it("holds keyed Pigeon's maximum 1:1 rate to 0.9x bare socket.io's guests", () => {
+    const rates = (keyed: number) => [maxRateResult("pigeon", "guest", 40_000), maxRateResult("pigeon", "keyed", keyed), maxRateResult("socketio", "guest", 35_000)];
+    const [met] = checkTargets({ ...none, maxRate: rates(31_500) });
+    const [missed] = checkTargets({ ...none, maxRate: rates(31_000) });
+    expect(met).toMatchObject({ target: "keyed 1:1 maximum rate: ≥ 0.9x bare socket.io's", met: true, direction: "min" });
+    expect(met?.value).toBeCloseTo(0.9);
+    expect(missed?.met).toBe(false);
+  });
+
+  it("leaves the maximum-rate target out without a keyed or a bare rate", () => {
+    expect(checkTargets({ ...none, maxRate: [maxRateResult("pigeon", "guest", 40_000), maxRateResult("socketio", "guest", 35_000)] })).toEqual([]);
+    expect(checkTargets({ ...none, maxRate: [maxRateResult("pigeon", "keyed", 40_000)] })).toEqual([]);
+  });
+
+  it("holds one node on Redis to 0.7x the memory store, per fan-out size and for 1:1, counting Redis's CPU", () => {
+    const checks = checkTargets({ ...none, store: storeResult(0.69) });
+    expect(checks.map((check) => [check.target, check.met])).toEqual([
+      ["one node on Redis, keyed fan-out 10: ≥ 0.7x the memory store's deliveries per CPU-s (relay + Redis)", false],
+      ["one node on Redis, keyed 1:1 maximum rate: ≥ 0.7x the memory store's deliveries per CPU-s (relay + Redis)", false],
+    ]);
+    expect(checks[0]?.value).toBeCloseTo(0.69);
+    expect(checkTargets({ ...none, store: storeResult(0.7) }).every((check) => check.met)).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import type { ServerKind } from "../servers/kinds.js";
 import type { DrainResult } from "../workloads/drain.js";
 import type { FanoutResult, Mode } from "../workloads/fanout.js";
 import type { IdleMemoryResult } from "../workloads/idle-memory.js";
-import { clientBound, type OneToOneResult } from "../workloads/one-to-one.js";
+import { clientBound, type MaxRateResult, type OneToOneResult } from "../workloads/one-to-one.js";
+import type { StoreResult } from "../workloads/redis-store.js";
 import type { MlsClientResult } from "../mls/client-result.js";
 import { PROVIDER_LABELS } from "../mls/suites.js";
 import type { TargetCheck } from "./types.js";
@@ -12,16 +13,22 @@ import { formatRate } from "./format.js";
 export interface TargetInputs {
   readonly fanout: readonly FanoutResult[];
   readonly latency: readonly OneToOneResult[];
+  /** Maximum 1:1 rates, closed loop (absent: not measured). */
+  readonly maxRate?: readonly MaxRateResult[];
   readonly idleMemory: readonly IdleMemoryResult[];
   readonly drain: readonly DrainResult[];
   readonly mlsClient?: MlsClientResult;
+  /** The Redis store against the memory store on one node. */
+  readonly store?: StoreResult;
 }
 
 /**
  * The issues' targets, each as a ratio within this run: fan-out efficiency against bare
  * socket.io (1.0x at 100 and 1000, 0.9x at 10) and against the raw-ws ceiling (0.5x), for
  * guests and for keyed members against the same baselines; encrypted rooms at least 0.9x plain
- * keyed rooms; 1:1 p99 at most 1.25x bare socket.io's; idle memory per connection at most
+ * keyed rooms; 1:1 p99 at most 1.25x bare socket.io's; the keyed 1:1 maximum rate at least
+ * 0.9x bare socket.io's; one node on Redis at least 0.7x the memory store's keyed deliveries per
+ * CPU-second (relay plus Redis); idle memory per connection at most
  * 0.8x; and as times: 10,000 held messages drained in under a second, and for an MLS client
  * decrypted in under 5 s, a join of a room of 100 in under 1 s. A target whose inputs are
  * missing is left out.
@@ -31,6 +38,8 @@ export function checkTargets(inputs: TargetInputs): TargetCheck[] {
     ...fanoutTargets(inputs.fanout),
     ...encryptedTargets(inputs.fanout),
     ...latencyTargets(inputs.latency),
+    ...maxRateTargets(inputs.maxRate ?? []),
+    ...storeTargets(inputs.store),
     ...memoryTargets(inputs.idleMemory),
     ...drainTargets(inputs.drain),
     ...mlsTargets(inputs.mlsClient),
@@ -143,6 +152,45 @@ function latencyTargets(results: readonly OneToOneResult[]): TargetCheck[] {
         "max",
       ),
     );
+}
+
+function maxRateTargets(results: readonly MaxRateResult[]): TargetCheck[] {
+  const keyed = results.find((result) => result.server === "pigeon" && result.mode === "keyed");
+  const bare = results.find((result) => result.server === "socketio" && result.mode === "guest");
+  if (!keyed || !bare) return [];
+  return [
+    check(
+      "keyed 1:1 maximum rate: ≥ 0.9x bare socket.io's",
+      `${formatRate(keyed.messagesPerSecond)} vs ${formatRate(bare.messagesPerSecond)} msg/s, closed loop`,
+      keyed.messagesPerSecond / bare.messagesPerSecond,
+      0.9,
+      "min",
+    ),
+  ];
+}
+
+function storeTargets(result: StoreResult | undefined): TargetCheck[] {
+  if (!result) return [];
+  const rows = [
+    ...result.fanout.map((row) => ({ label: `keyed fan-out ${String(row.fanout.roomSize)}`, key: `f${String(row.fanout.roomSize)}`, ...row })),
+    ...result.maxRate.map((row) => ({ label: "keyed 1:1 maximum rate", key: "1:1", ...row })),
+  ];
+  const checks: TargetCheck[] = [];
+  for (const redis of rows.filter((row) => row.store === "redis")) {
+    const memory = rows.find((row) => row.store === "memory" && row.key === redis.key);
+    if (!memory) continue;
+    checks.push(
+      check(
+        `one node on Redis, ${redis.label}: ≥ 0.7x the memory store's deliveries per CPU-s (relay + Redis)`,
+        `${formatRate(redis.deliveriesPerCpuSecondWithRedis)} vs ${formatRate(memory.deliveriesPerCpuSecondWithRedis)} deliveries/CPU-s` +
+          (result.redisCpuMeasured ? "" : " (Redis not on this machine: relay CPU only)"),
+        redis.deliveriesPerCpuSecondWithRedis / memory.deliveriesPerCpuSecondWithRedis,
+        0.7,
+        "min",
+      ),
+    );
+  }
+  return checks;
 }
 
 function memoryTargets(results: readonly IdleMemoryResult[]): TargetCheck[] {

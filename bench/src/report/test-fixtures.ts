@@ -6,7 +6,8 @@ import type { ProfileSummary } from "./cpu-profile.js";
 import type { ServerKind } from "../servers/kinds.js";
 import type { FanoutResult, Mode } from "../workloads/fanout.js";
 import type { IdleMemoryResult } from "../workloads/idle-memory.js";
-import type { OneToOneResult } from "../workloads/one-to-one.js";
+import type { MaxRateResult, OneToOneResult } from "../workloads/one-to-one.js";
+import type { StoreResult } from "../workloads/redis-store.js";
 
 export const LATENCY: LatencySummary = { count: 100, p50Ms: 1, p99Ms: 4, p999Ms: 8, maxMs: 9 };
 
@@ -91,5 +92,28 @@ export function mlsClientResult(heldSeconds: number, joinMsAt100: number): MlsCl
       { phase: "join", provider: "node", detail: "5 joins of a room of 100", summary },
       { phase: "decrypt", provider: "node", detail: "2000 held messages", summary },
     ],
+  };
+}
+
+export function maxRateResult(server: ServerKind, mode: Mode, messagesPerSecond: number): MaxRateResult {
+  return { server, mode, messagesPerSecond, serverUtilization: 1, clientCpuSeconds: 1, wallSeconds: 4 };
+}
+
+/** Memory and Redis at room size 10 and the 1:1 maximum rate; Redis at `redisShare` of memory's deliveries per CPU-second. */
+export function storeResult(redisShare: number): StoreResult {
+  const fanoutRow = (store: "memory" | "redis", perCpuSecond: number) => ({
+    store,
+    fanout: { ...fanoutResult("pigeon", "keyed", 10, perCpuSecond), ...(store === "redis" ? { redisCpuSeconds: 0.2 } : {}) },
+    deliveriesPerCpuSecondWithRedis: perCpuSecond,
+  });
+  const maxRow = (store: "memory" | "redis", perCpuSecond: number) => ({
+    store,
+    maxRate: { ...maxRateResult("pigeon", "keyed", perCpuSecond / 2), ...(store === "redis" ? { redisCpuSeconds: 0.4 } : {}) },
+    deliveriesPerCpuSecondWithRedis: perCpuSecond,
+  });
+  return {
+    fanout: [fanoutRow("memory", 50_000), fanoutRow("redis", 50_000 * redisShare)],
+    maxRate: [maxRow("memory", 60_000), maxRow("redis", 60_000 * redisShare)],
+    redisCpuMeasured: true,
   };
 }

@@ -5,6 +5,8 @@ import type { FanoutResult } from "../workloads/fanout.js";
 import type { IdleMemoryResult } from "../workloads/idle-memory.js";
 import type { MaxRateResult, OneToOneResult } from "../workloads/one-to-one.js";
 import type { ScaleOutResult } from "../workloads/scale-out.js";
+import type { ScalingResult } from "../workloads/scaling.js";
+import type { StoreResult } from "../workloads/redis-store.js";
 
 /** A workload that did not run, and why. */
 export interface Skipped {
@@ -32,6 +34,10 @@ export interface BenchReport {
   readonly idleMemory: readonly IdleMemoryResult[];
   readonly drain: readonly DrainResult[];
   readonly scaleOut: readonly ScaleOutResult[] | Skipped;
+  /** The Redis store against the memory store on one node (absent: not selected). */
+  readonly store?: StoreResult | Skipped;
+  /** One very large room, idle connections at scale (absent: not selected). */
+  readonly scaling?: ScalingResult | Skipped;
   /** MLS client crypto: joins and messages on both providers, with profiles. */
   readonly mlsClient?: MlsClientResult;
   readonly targets: readonly TargetCheck[];

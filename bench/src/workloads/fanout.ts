@@ -67,6 +67,8 @@ export interface FanoutResult extends FanoutCase {
   readonly setupSeconds: number;
   /** What the thin members received while the rooms filled (member lists, for Pigeon). */
   readonly setupBytes: number;
+  /** CPU of the Redis the server used, over the same window (when asked for with `redisPid`). */
+  readonly redisCpuSeconds?: number;
 }
 
 // After the last delivery: keyed members' final acks (batched every 100 ms) and receipts.
@@ -81,7 +83,12 @@ const TAIL_MS = 250;
  * @example
  * const result = await runFanout({ server: "pigeon", mode: "guest", roomSize: 100 }, settings);
  */
-export async function runFanout(fanout: FanoutCase, settings: FanoutSettings, launch: LaunchOptions = {}): Promise<FanoutResult> {
+export async function runFanout(
+  fanout: FanoutCase,
+  settings: FanoutSettings,
+  launch: LaunchOptions = {},
+  { redisPid }: { readonly redisPid?: number } = {},
+): Promise<FanoutResult> {
   const { roomSize } = fanout;
   const rooms = Math.max(1, Math.floor(settings.connections / roomSize));
   const tag = `fanout-${fanout.mode}-${String(roomSize)}`;
@@ -128,10 +135,12 @@ export async function runFanout(fanout: FanoutCase, settings: FanoutSettings, la
     const clientCpuBefore = process.cpuUsage();
     const ioBefore = readIo(server.pid);
     const window = CpuWindow.start([server.pid]);
+    const redisWindow = redisPid === undefined ? undefined : CpuWindow.start([redisPid]);
     const sent = await runOpenLoop({ ratePerSecond: messagesPerSecond, count: sendsFor(messagesPerSecond, settings.measureMs), send });
     await population.untilDelivered(deliveredBefore + expected);
     await sleep(TAIL_MS);
     const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+    const redisCpuSeconds = redisWindow?.stop().cpuSeconds;
     const io = ioBetween(ioBefore, readIo(server.pid));
     if (fanout.server === "pigeon") noteProfileWindow(tag, [server.pid], monotonic);
     const clientCpu = process.cpuUsage(clientCpuBefore);
@@ -156,6 +165,7 @@ export async function runFanout(fanout: FanoutCase, settings: FanoutSettings, la
       latency: population.probeLatency(),
       setupSeconds: population.setupSeconds,
       setupBytes,
+      ...(redisCpuSeconds === undefined ? {} : { redisCpuSeconds }),
     };
   });
 }

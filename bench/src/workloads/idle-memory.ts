@@ -101,7 +101,14 @@ export async function runIdleMemory(server: ServerKind, settings: IdleMemorySett
   }
 }
 
-async function settledMemory(server: ServerProcess, stepMs: number): Promise<{ rss: number; heapUsed: number; seconds: number }> {
+/**
+ * A server's RSS and heap after GC once RSS has settled: GC every `stepMs` until two readings
+ * agree within 1 %, or 15 s.
+ *
+ * @example
+ * const { rss, heapUsed } = await settledMemory(server, 1_000);
+ */
+export async function settledMemory(server: ServerProcess, stepMs: number): Promise<{ rss: number; heapUsed: number; seconds: number }> {
   const started = performance.now();
   let previous: number | undefined;
   for (;;) {

@@ -33,6 +33,8 @@ export interface MaxRateResult {
   readonly serverUtilization: number;
   readonly clientCpuSeconds: number;
   readonly wallSeconds: number;
+  /** CPU of the Redis the server used, over the same window (when asked for with `redisPid`). */
+  readonly redisCpuSeconds?: number;
 }
 
 /** Sender lag past which a 1:1 run measured the harness rather than the server. */
@@ -86,7 +88,13 @@ async function withPairs<T>(
  * @example
  * const { messagesPerSecond } = await runMaxRate("socketio", "guest", settings);
  */
-export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSettings, launch: LaunchOptions = {}): Promise<MaxRateResult> {
+export function runMaxRate(
+  server: ServerKind,
+  mode: Mode,
+  settings: OneToOneSettings,
+  launch: LaunchOptions = {},
+  { redisPid }: { readonly redisPid?: number } = {},
+): Promise<MaxRateResult> {
   const tag = `maxrate-${mode}`;
   return withPairs(server, mode, settings, 0, tag, async (population, pid) => {
     const senders = roomSenders(population);
@@ -96,9 +104,11 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
     const before = completed();
     const clientBefore = process.cpuUsage();
     const window = CpuWindow.start([pid]);
+    const redisWindow = redisPid === undefined ? undefined : CpuWindow.start([redisPid]);
     await sleep(settings.measureMs);
     const done = completed() - before;
     const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+    const redisCpuSeconds = redisWindow?.stop().cpuSeconds;
     if (server === "pigeon") noteProfileWindow(tag, [pid], monotonic);
     const clientCpu = process.cpuUsage(clientBefore);
     stop();
@@ -109,6 +119,7 @@ export function runMaxRate(server: ServerKind, mode: Mode, settings: OneToOneSet
       serverUtilization: cpuSeconds / wallSeconds,
       clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
       wallSeconds,
+      ...(redisCpuSeconds === undefined ? {} : { redisCpuSeconds }),
     };
   }, launch);
 }

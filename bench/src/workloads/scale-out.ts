@@ -1,10 +1,8 @@
-import { redisReachable } from "@pigeon/relay";
-import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
 import { startClosedLoop } from "../clients/closed-loop.js";
 import { CpuWindow, readCpuSeconds } from "../measure/cpu.js";
 import { startPigeon } from "../servers/pigeon.js";
+import { redisStoreEnv, withRedisRun } from "../servers/redis.js";
 import type { ServerProcess } from "../servers/process.js";
 import { noteProfileWindow } from "../servers/profiling.js";
 import { roomSenders, withPopulation } from "./population.js";
@@ -51,72 +49,46 @@ export async function runScaleOut(settings: ScaleOutSettings): Promise<ScaleOutR
 }
 
 async function runNodes(nodeCount: number, settings: ScaleOutSettings): Promise<ScaleOutResult> {
-  const prefix = `pigeon-bench-${String(process.pid)}-${String(Date.now())}`;
-  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  const nodes: ServerProcess[] = [];
-  try {
-    const redisPid = await localRedisPid(redis);
-    for (let index = 0; index < nodeCount; index += 1) {
-      nodes.push(
-        await startPigeon({
-          label: `Pigeon node ${String(index + 1)}/${String(nodeCount)}`,
-          tag: `scaleout-${String(nodeCount)}-nodes`,
-          env: {
-            PIGEON_STORE: "redis",
-            REDIS_URL: settings.redisUrl,
-            PIGEON_REDIS_PREFIX: prefix,
-            PIGEON_NODE_ID: `bench-${String(index + 1)}`,
-          },
-        }),
-      );
+  return withRedisRun(settings.redisUrl, async ({ prefix, pid: redisPid }) => {
+    const nodes: ServerProcess[] = [];
+    try {
+      for (let index = 0; index < nodeCount; index += 1) {
+        nodes.push(
+          await startPigeon({
+            label: `Pigeon node ${String(index + 1)}/${String(nodeCount)}`,
+            tag: `scaleout-${String(nodeCount)}-nodes`,
+            env: redisStoreEnv(settings.redisUrl, prefix, `bench-${String(index + 1)}`),
+          }),
+        );
+      }
+      const spec = { prefix: `s${String(nodeCount)}-`, rooms: settings.rooms, roomSize: settings.roomSize, probes: 0, keyed: false };
+      return await withPopulation(nodes, spec, async (population) => {
+        const stop = startClosedLoop(roomSenders(population), settings.inFlightPerSender);
+        await sleep(settings.warmupMs);
+        const before = population.delivered();
+        const redisBefore = redisPid === undefined ? 0 : readCpuSeconds(redisPid);
+        const window = CpuWindow.start(nodes.map((node) => node.pid));
+        await sleep(settings.measureMs);
+        const delivered = population.delivered() - before;
+        const { cpuSeconds, wallSeconds, monotonic } = window.stop();
+        noteProfileWindow(`scaleout-${String(nodeCount)}-nodes`, nodes.map((node) => node.pid), monotonic);
+        const redisCpuSeconds = redisPid === undefined ? undefined : readCpuSeconds(redisPid) - redisBefore;
+        stop();
+        return {
+          nodes: nodeCount,
+          deliveriesPerSecond: delivered / wallSeconds,
+          deliveriesPerCpuSecond: cpuSeconds > 0 ? delivered / cpuSeconds : 0,
+          serverCpuSeconds: cpuSeconds,
+          redisCpuSeconds,
+          wallSeconds,
+        };
+      });
+    } finally {
+      // withPopulation has killed the nodes already unless starting them failed first.
+      await Promise.all(nodes.map((node) => node.kill()));
     }
-    const spec = { prefix: `s${String(nodeCount)}-`, rooms: settings.rooms, roomSize: settings.roomSize, probes: 0, keyed: false };
-    return await withPopulation(nodes, spec, async (population) => {
-      const stop = startClosedLoop(roomSenders(population), settings.inFlightPerSender);
-      await sleep(settings.warmupMs);
-      const before = population.delivered();
-      const redisBefore = redisPid === undefined ? 0 : readCpuSeconds(redisPid);
-      const window = CpuWindow.start(nodes.map((node) => node.pid));
-      await sleep(settings.measureMs);
-      const delivered = population.delivered() - before;
-      const { cpuSeconds, wallSeconds, monotonic } = window.stop();
-      noteProfileWindow(`scaleout-${String(nodeCount)}-nodes`, nodes.map((node) => node.pid), monotonic);
-      const redisCpuSeconds = redisPid === undefined ? undefined : readCpuSeconds(redisPid) - redisBefore;
-      stop();
-      return {
-        nodes: nodeCount,
-        deliveriesPerSecond: delivered / wallSeconds,
-        deliveriesPerCpuSecond: cpuSeconds > 0 ? delivered / cpuSeconds : 0,
-        serverCpuSeconds: cpuSeconds,
-        redisCpuSeconds,
-        wallSeconds,
-      };
-    });
-  } finally {
-    // withPopulation has killed the nodes already unless starting them or Redis failed first.
-    await Promise.all(nodes.map((node) => node.kill()));
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-  }
-}
-
-/** The redis-server's PID when it runs on this machine (so its CPU can be read), else undefined. */
-async function localRedisPid(redis: Redis): Promise<number | undefined> {
-  const info = await redis.info("server");
-  const match = /^process_id:(\d+)/m.exec(info);
-  const pid = match?.[1] === undefined ? undefined : Number(match[1]);
-  return pid !== undefined && existsSync(`/proc/${String(pid)}/stat`) ? pid : undefined;
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
+  });
 }
 
 /** Whether a Redis answers at `url` (the scale-out workload is skipped when none does). */
-export const redisAvailable = redisReachable;
+export { redisAvailable } from "../servers/redis.js";

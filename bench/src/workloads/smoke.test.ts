@@ -13,6 +13,8 @@ import { runIdleMemory } from "./idle-memory.js";
 import { runMlsClient } from "./mls-client.js";
 import { runMaxRate, runOneToOne } from "./one-to-one.js";
 import { redisAvailable, runScaleOut } from "./scale-out.js";
+import { runScaling } from "./scaling.js";
+import { runStores } from "./redis-store.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redisUp = await redisAvailable(REDIS_URL);
@@ -96,6 +98,12 @@ describe("keyed members on Pigeon", () => {
     }
   });
 
+  it("run a tiny keyed maximum-rate run, each sender hearing its own keyed echo", async () => {
+    const result = await runMaxRate("pigeon", "keyed", TINY_ONE_TO_ONE);
+    expect(result.mode).toBe("keyed");
+    expect(result.messagesPerSecond).toBeGreaterThan(0);
+  });
+
   it("run a tiny keyed fan-out and both offline drains", async () => {
     const fanout = await runFanout({ server: "pigeon", mode: "keyed", roomSize: 3 }, TINY_FANOUT);
     expect(fanout.delivered).toBe(fanout.expected);
@@ -128,6 +136,51 @@ describe("scale-out", () => {
     });
     expect(results.map((result) => result.nodes)).toEqual([1, 2]);
     for (const result of results) expect(result.deliveriesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe("the Redis store on one node", () => {
+  it.skipIf(!redisUp)("runs keyed fan-out and the keyed maximum rate on memory and on Redis, Redis's CPU beside the relay's", async () => {
+    const result = await runStores({ redisUrl: REDIS_URL, roomSizes: [3], fanout: TINY_FANOUT, oneToOne: TINY_ONE_TO_ONE }, () => undefined);
+    expect(result.fanout.map((row) => [row.store, row.fanout.mode, row.fanout.roomSize])).toEqual([
+      ["memory", "keyed", 3],
+      ["redis", "keyed", 3],
+    ]);
+    for (const row of result.fanout) expect(row.fanout.delivered).toBe(row.fanout.expected);
+    expect(result.fanout[0]?.fanout.redisCpuSeconds).toBeUndefined();
+    if (result.redisCpuMeasured) expect(result.fanout[1]?.fanout.redisCpuSeconds).toBeGreaterThanOrEqual(0);
+    expect(result.maxRate.map((row) => row.store)).toEqual(["memory", "redis"]);
+    for (const row of result.maxRate) expect(row.maxRate.messagesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe("scaling rows", () => {
+  it("fills one room and fans out in it, then opens idle connections from several source addresses", async () => {
+    const result = await runScaling(
+      {
+        bigRoom: {
+          ...TINY_FANOUT,
+          cases: [
+            { server: "pigeon", mode: "guest" },
+            { server: "socketio", mode: "guest" },
+            { server: "pigeon", mode: "keyed" },
+          ],
+        },
+        idle: { connections: 30, roomSize: 10, concurrency: 10, settleMs: 50, connectionsPerSourceAddress: 10, servers: ["pigeon", "socketio"] },
+      },
+      () => undefined,
+    );
+    expect(result.bigRoom.map((row) => [row.server, row.mode, row.rooms, row.roomSize])).toEqual([
+      ["pigeon", "guest", 1, 6],
+      ["socketio", "guest", 1, 6],
+      ["pigeon", "keyed", 1, 6],
+    ]);
+    for (const row of result.bigRoom) expect(row.delivered).toBe(row.expected);
+    for (const row of result.idle) {
+      expect(row).toMatchObject({ target: 30, reached: 30, sourceAddresses: ["127.0.0.2", "127.0.0.3", "127.0.0.4"] });
+      expect(row.stoppedBecause).toBeUndefined();
+      expect(row.openFilesLimit.server ?? Number.POSITIVE_INFINITY).toBeGreaterThan(30);
+    }
   });
 });
 
