@@ -9,7 +9,7 @@ import type { RelayConfig } from "./config.js";
 import type { RelayLimits } from "./limits/limits.js";
 import type { Logger } from "./logger.js";
 import type { RelayMetrics } from "./metrics/relay-metrics.js";
-import type { DeletedEntry, RelayStore } from "./store/relay-store.js";
+import type { DeletedEntry, RelayStore, SeqRange } from "./store/relay-store.js";
 
 /** The relay's socket.io server, typed with the protocol's event maps. */
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -42,8 +42,11 @@ export interface RelayContext {
 
 /** Where handlers say that delivery in a room moved (implemented by `delivery/receipts`). */
 export interface Receipts {
-  /** Delivery in `room` moved, and these entries went; the senders hear of it soon. */
-  touch(room: string, deleted?: readonly DeletedEntry[]): void;
+  /**
+   * Delivery in `room` moved, and these entries went; an ack says which seqs its cursor `moved`
+   * over. The senders hear of it soon.
+   */
+  touch(room: string, deleted?: readonly DeletedEntry[], moved?: SeqRange): void;
   /** Sends every pending receipt now. */
   flushAll(): Promise<void>;
 }

@@ -254,7 +254,7 @@ export function describeRelayStore(
         await store.append("lobby", entry("alice", "three"));
         expect((await store.entriesAfter("lobby", 0)).entries[0]).toEqual({ ...first, seq: 1 });
 
-        expect(await store.ack("lobby", "alice", 3, 0)).toEqual({ acked: 3, deleted: [] });
+        expect(await store.ack("lobby", "alice", 3, 0)).toEqual({ acked: 3, from: 0, deleted: [] });
         const bobAck = await store.ack("lobby", "Bob", 2, 0);
         expect(bobAck?.acked).toBe(2);
         expect(bobAck?.deleted.map(({ seq }) => seq)).toEqual([1, 2]);
@@ -313,6 +313,21 @@ export function describeRelayStore(
           [4, "alice"],
         ]);
         expect(await store.deliveryState("nowhere", 3)).toEqual({ cursors: [], entries: [] });
+      });
+
+      it("says where an ack moved a cursor from, and reads only a range of seqs when asked", async () => {
+        for (const name of ["alice", "bob", "carol"]) await store.addMember("lobby", name, 0);
+        for (const user of ["alice", "carol", "alice", "carol"]) await store.append("lobby", entry(user));
+        expect(await store.ack("lobby", "bob", 1, 0)).toMatchObject({ acked: 1, from: 0 });
+        expect(await store.ack("lobby", "bob", 3, 0)).toMatchObject({ acked: 3, from: 1 });
+        expect(await store.ack("lobby", "bob", 2, 0)).toMatchObject({ acked: 3, from: 3 });
+        const seqs = async (limit: number, after: number, through: number) =>
+          (await store.deliveryState("lobby", limit, { after, through })).entries.map(({ seq }) => seq);
+        expect(await seqs(10, 1, 3)).toEqual([2, 3]);
+        expect(await seqs(1, 1, 3)).toEqual([3]);
+        expect(await seqs(10, 3, 100)).toEqual([4]);
+        expect(await seqs(10, 2, 2)).toEqual([]);
+        expect((await store.deliveryState("lobby", 10, { after: 0, through: 0 })).cursors).toHaveLength(3);
       });
     });
 

@@ -1,13 +1,18 @@
 import { MAX_RECEIPTS_PER_EVENT, type Receipt } from "@pigeon/protocol";
 import type { Receipts, RelayServer } from "../context.js";
 import type { Logger } from "../logger.js";
-import { nameKey, type DeletedEntry, type DeliveryState, type RelayStore } from "../store/relay-store.js";
+import { nameKey, type DeletedEntry, type DeliveryState, type RelayStore, type SeqRange } from "../store/relay-store.js";
 import { userRoom } from "../membership/user-room.js";
 
 interface RoomReceipts {
   timer: NodeJS.Timeout | undefined;
   /** Entries deleted since the last flush (everyone has them). */
   deleted: DeletedEntry[];
+  /**
+   * The seqs whose counts may have changed since the last flush: what acks moved cursors over,
+   * or "all" (a member left or was dropped, or too much is remembered); none when nothing moved.
+   */
+  changed: SeqRange | "all" | undefined;
   /** What each sender was last told per held seq, so a flush sends only what changed. */
   reported: Map<number, number>;
 }
@@ -16,7 +21,8 @@ interface RoomReceipts {
  * Coalesces delivery receipts: acks only mark a room dirty, and at most once per interval the
  * room's delivery state is read once and each sender gets one `receipts` event with the
  * messages whose count changed. A room of 1,000 members acking a message thus costs its sender
- * a handful of events, not 1,000.
+ * a handful of events, not 1,000. Only the seqs the acks moved cursors over are read (a count
+ * changes nowhere else), and a message nobody has confirmed yet gets no receipt.
  *
  * @example
  * receipts.touch("lobby", result.deleted);
@@ -31,14 +37,18 @@ export class ReceiptScheduler implements Receipts {
     private readonly logger: Logger,
   ) {}
 
-  /** Notes that delivery in `room` moved (and which entries went); schedules a flush. */
-  touch(room: string, deleted: readonly DeletedEntry[] = []): void {
+  /**
+   * Notes that delivery in `room` moved: which entries went, and which seqs a cursor `moved`
+   * over (an ack); without `moved`, any count may have changed (a member left). Schedules a flush.
+   */
+  touch(room: string, deleted: readonly DeletedEntry[] = [], moved?: SeqRange): void {
     let state = this.#rooms.get(room);
     if (!state) {
-      state = { timer: undefined, deleted: [], reported: new Map() };
+      state = { timer: undefined, deleted: [], changed: undefined, reported: new Map() };
       this.#rooms.set(room, state);
     }
-    state.deleted.push(...deleted);
+    for (const entry of deleted) state.deleted.push(entry);
+    state.changed = widened(state.changed, moved);
     if (state.timer) return;
     state.timer = setTimeout(() => {
       this.#flush(room).catch((error: unknown) => {
@@ -72,7 +82,11 @@ export class ReceiptScheduler implements Receipts {
     if (!state) return;
     state.timer = undefined;
     const deleted = state.deleted.splice(0);
-    const delivery = await this.store.deliveryState(room, MAX_RECEIPTS_PER_EVENT);
+    // Remembering as much as one event carries: look at everything, which forgets what is gone.
+    const changed = state.reported.size >= MAX_RECEIPTS_PER_EVENT ? "all" : state.changed;
+    state.changed = undefined;
+    const range = changed === "all" ? undefined : (changed ?? EMPTY);
+    const delivery = await this.store.deliveryState(room, range === EMPTY && deleted.length === 0 ? 0 : MAX_RECEIPTS_PER_EVENT, range);
     const bySender = new Map<string, { user: string; receipts: Receipt[] }>();
     const add = (user: string, receipt: Receipt) => {
       const key = nameKey(user);
@@ -88,24 +102,41 @@ export class ReceiptScheduler implements Receipts {
     }
     for (const entry of delivery.entries) {
       const { delivered, total } = counter.count(entry);
-      if (state.reported.get(entry.seq) === delivered) continue;
+      // Nobody has it yet (or still the count last told): nothing to say.
+      if ((state.reported.get(entry.seq) ?? 0) === delivered) continue;
       state.reported.set(entry.seq, delivered);
       add(entry.user, { seq: entry.seq, id: entry.id, delivered, total, deleted: false });
     }
     // Remember counts only for what the room still holds and receipts still cover (its newest
     // entries): entries gone some other way (expired, trimmed, dropped) would otherwise pile up.
+    // A read of part of the log says so only of that part.
     const covered = new Set(delivery.entries.map(({ seq }) => seq));
-    for (const seq of state.reported.keys()) if (!covered.has(seq)) state.reported.delete(seq);
+    for (const seq of state.reported.keys()) if (!covered.has(seq) && within(range, seq)) state.reported.delete(seq);
     for (const { user, receipts } of bySender.values()) {
       this.io.to(userRoom(user)).emit("receipts", { room, receipts: receipts.slice(-MAX_RECEIPTS_PER_EVENT) });
     }
-    // Nothing held and nothing new: forget the room until its next ack.
-    if (delivery.entries.length === 0 && !this.#pending(room)) this.#rooms.delete(room);
+    // Nothing remembered and nothing new: forget the room until its next ack.
+    if (state.reported.size === 0 && !this.#pending(room)) this.#rooms.delete(room);
   }
 
   #pending(room: string): boolean {
     return this.#rooms.get(room)?.timer !== undefined;
   }
+}
+
+const EMPTY: SeqRange = { after: 0, through: 0 };
+
+/** `changed` grown to cover `moved` too; "all" when `moved` is unknown (not an ack). */
+function widened(changed: SeqRange | "all" | undefined, moved: SeqRange | undefined): SeqRange | "all" {
+  if (moved === undefined || changed === "all") return "all";
+  if (moved.through <= moved.after) return changed ?? EMPTY;
+  if (changed === undefined || changed.through <= changed.after) return moved;
+  return { after: Math.min(changed.after, moved.after), through: Math.max(changed.through, moved.through) };
+}
+
+/** Whether `seq` is in `range` (every seq is in no range at all: a read of the whole log). */
+function within(range: SeqRange | undefined, seq: number): boolean {
+  return range === undefined || (seq > range.after && seq <= range.through);
 }
 
 /** Counts, for a held entry, how many members other than its sender have acked it. */

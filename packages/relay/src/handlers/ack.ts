@@ -14,6 +14,6 @@ export const ack = defineHandler("ack", async ({ store, receipts, clock }, socke
   }
   const result = await store.ack(room, name, seq, clock());
   if (!result) throw new RelayError(ErrorCode.NOT_IN_ROOM, `not a member of ${room}`);
-  receipts.touch(room, result.deleted);
+  receipts.touch(room, result.deleted, { after: result.from, through: result.acked });
   return { room, acked: result.acked };
 });

@@ -20,6 +20,7 @@ import {
   type MlsAppended,
   type MlsSubmission,
   type Removed,
+  type SeqRange,
   type DeliveryState,
   type ExpiredRange,
   type HeldAfter,
@@ -243,8 +244,8 @@ export class MemoryStore implements RelayStore {
     // Only a member that lacked the oldest held entry can be what kept it: anyone else's ack
     // deletes nothing, so most acks skip the walk over every member's cursor.
     const oldest = state.log[0]?.seq;
-    if (oldest === undefined || before >= oldest) return Promise.resolve({ acked: member.acked, deleted: [] });
-    return Promise.resolve({ acked: member.acked, deleted: refs(this.#collect(state)) });
+    if (oldest === undefined || before >= oldest) return Promise.resolve({ acked: member.acked, from: before, deleted: [] });
+    return Promise.resolve({ acked: member.acked, from: before, deleted: refs(this.#collect(state)) });
   }
 
   entriesAfter(room: string, after: number): Promise<HeldAfter> {
@@ -255,12 +256,16 @@ export class MemoryStore implements RelayStore {
     return Promise.resolve({ entries, lastSeq: state.lastSeq, incarnation: state.incarnation });
   }
 
-  deliveryState(room: string, limit: number): Promise<DeliveryState> {
+  deliveryState(room: string, limit: number, range?: SeqRange): Promise<DeliveryState> {
     const state = this.#rooms.get(room);
     if (!state) return Promise.resolve({ cursors: [], entries: [] });
+    // The log's seqs increase: the range is one slice of it.
+    const { log } = state;
+    const end = range === undefined ? log.length : firstAbove(log, range.through);
+    const start = Math.max(range === undefined ? 0 : firstAbove(log, range.after), end - Math.max(0, limit));
     return Promise.resolve({
       cursors: [...state.members.values()].map(({ name, acked }) => ({ name, acked })),
-      entries: (limit > 0 ? state.log.slice(-limit) : []).map(({ seq, id, user }) => ({ seq, id, user })),
+      entries: log.slice(start, end).map(({ seq, id, user }) => ({ seq, id, user })),
     });
   }
 
@@ -469,4 +474,15 @@ function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {
 /** What receipts need of deleted entries. */
 function refs(entries: readonly StoredEntry[]): DeletedEntry[] {
   return entries.map(({ seq, id, user }) => ({ seq, id, user }));
+}
+
+/** The index of the first entry of `log` (seqs increasing) whose seq is above `seq`. */
+function firstAbove(log: readonly StoredEntry[], seq: number): number {
+  let [low, high] = [0, log.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((log[middle]?.seq ?? Infinity) <= seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

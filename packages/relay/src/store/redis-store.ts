@@ -18,6 +18,7 @@ import {
   newIncarnation,
   type Appended,
   type DeliveryState,
+  type SeqRange,
   type GroupChange,
   type GroupRecordInput,
   type GroupRefused,
@@ -208,8 +209,8 @@ export class RedisStore implements RelayStore {
     const { redis, keys } = this.#context;
     const reply = await redis.pigeonAck(...roomKeyList(keys.room(room)), nameKey(name), seq);
     if (reply === null) return undefined;
-    const [acked, deleted] = list(reply);
-    return { acked: num(acked), deleted: entryRefs(deleted) };
+    const [acked, deleted, from] = list(reply);
+    return { acked: num(acked), from: num(from), deleted: entryRefs(deleted) };
   }
 
   async entriesAfter(room: string, after: number): Promise<HeldAfter> {
@@ -221,9 +222,11 @@ export class RedisStore implements RelayStore {
     return { entries: logEntries(entries), lastSeq: num(lastSeq), incarnation: str(incarnation) };
   }
 
-  async deliveryState(room: string, limit: number): Promise<DeliveryState> {
+  async deliveryState(room: string, limit: number, range?: SeqRange): Promise<DeliveryState> {
     const { redis, keys } = this.#context;
-    const [cursors, entries] = list(await redis.pigeonDeliveryState(...roomKeyList(keys.room(room)), limit));
+    const [first, last] = range === undefined ? ["-", "+"] : [`${Math.floor(range.after) + 1}-0`, `${Math.floor(range.through)}-0`];
+    const wanted = range !== undefined && range.through <= range.after ? 0 : limit;
+    const [cursors, entries] = list(await redis.pigeonDeliveryState(...roomKeyList(keys.room(room)), wanted, first, last));
     return {
       cursors: pairs(cursors).map(([name, acked]) => ({ name: str(name), acked: num(acked) })),
       entries: entryRefs(entries),

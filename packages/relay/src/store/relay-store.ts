@@ -25,6 +25,12 @@ export interface StoredEntry {
   readonly epoch?: number;
 }
 
+/** The seqs `after < seq <= through`. */
+export interface SeqRange {
+  readonly after: number;
+  readonly through: number;
+}
+
 /** An entry every member has (or that nobody is owed any more), so the store deleted it: what a receipt names. */
 export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
 
@@ -318,22 +324,25 @@ export interface RelayStore {
   groupView(room: string): Promise<GroupView | undefined>;
   /**
    * Moves a member's cursor forward to `seq` (never back, never past the room's latest) and
-   * deletes what every member now has. Returns the new cursor and the deleted entries, or
-   * undefined when `name` is not a member.
+   * deletes what every member now has. Returns the cursor before (`from`) and after (`acked`)
+   * and the deleted entries, or undefined when `name` is not a member.
    */
   ack(
     room: string,
     name: string,
     seq: number,
     now: number,
-  ): Promise<{ acked: number; deleted: DeletedEntry[] } | undefined>;
+  ): Promise<{ acked: number; from: number; deleted: DeletedEntry[] } | undefined>;
   /**
    * The held entries after `after`, oldest first, and the room's latest seq. An entry after
    * `after` that is not there was expired.
    */
   entriesAfter(room: string, after: number): Promise<HeldAfter>;
-  /** Cursors and the newest `limit` held entries, for receipts. */
-  deliveryState(room: string, limit: number): Promise<DeliveryState>;
+  /**
+   * Cursors and the newest `limit` held entries, for receipts; with `range`, only the newest
+   * `limit` of those with `range.after < seq <= range.through` (what some acks moved over).
+   */
+  deliveryState(room: string, limit: number, range?: SeqRange): Promise<DeliveryState>;
 
   /**
    * Drops entries older than the TTL and members away longer than the member TTL, and forgets

@@ -19,7 +19,7 @@ local inc = incarnation(ARGV[8], false)
 return append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), inc, ARGV[9], {}, evict)
 `;
 
-/** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}}. */
+/** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}, the cursor before}. */
 export const ACK = `${ROOM_PRELUDE}
 local current = redis.call('ZSCORE', cursors, ARGV[1])
 if not current then return false end
@@ -29,7 +29,7 @@ local acked = math.max(current, math.min(tonumber(ARGV[2]), latest))
 if acked > current then redis.call('ZADD', cursors, acked, ARGV[1]) end
 local deleted = {}
 collect(deleted)
-return {acked, deleted}
+return {acked, deleted, current}
 `;
 
 /**
@@ -120,7 +120,8 @@ for i = 1, #cursor_list, 2 do
 end
 local newest = {}
 local items = {}
-if tonumber(ARGV[1]) > 0 then items = redis.call('XREVRANGE', log, '+', '-', 'COUNT', ARGV[1]) end
+-- ARGV[2], ARGV[3]: the first and last seq wanted ('-', '+': all); stream ids are <seq>-0.
+if tonumber(ARGV[1]) > 0 then items = redis.call('XREVRANGE', log, ARGV[3], ARGV[2], 'COUNT', ARGV[1]) end
 for i = #items, 1, -1 do
   local f = items[i][2]
   newest[#newest + 1] = seq_of(items[i][1]); newest[#newest + 1] = f[2]; newest[#newest + 1] = f[4]
