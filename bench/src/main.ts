@@ -22,8 +22,10 @@ const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--pro
        pnpm bench --limits-cost [--full] [--out DIR]
 
   --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
-             windows, three rounds, the scaling rows; ~45 min)
-  --only     run only these workloads (the README is then left as it is)
+             windows, three rounds; ~30 min)
+  --only     run only these workloads (the README is then left as it is); "scaling" (one room
+             of 10,000, 50,000 idle connections asked for; --full only, ~20 min) runs only
+             when named: pnpm bench --full --only scaling --out results/scaling
   --profile  Pigeon runs under node --cpu-prof; profiles and a summary of each measurement
              window go to results/profiles/ (numbers of a profiled run are not for the README)
   --out      where results go (default: bench/results; elsewhere, the README is left as it is)
