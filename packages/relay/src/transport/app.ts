@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
 import { MAX_PACKET_BYTES } from "@pigeon/protocol";
 import { Server } from "socket.io";
@@ -159,10 +159,11 @@ function forgetRequests(io: RelayServer): void {
     if (response.socket) removeListeners(response.socket, "close", STAND_IN_CLOSE);
     upgrades.delete(request);
   });
-  io.engine.on("connection", (rawSocket: { request: unknown; transport: { socket?: unknown } }) => {
+  // A WebSocket transport's `socket` is the ws WebSocket; a polling transport has none.
+  io.engine.on("connection", (rawSocket: { request: unknown; transport: { socket?: EventEmitter } }) => {
     rawSocket.request = null;
     const { socket } = rawSocket.transport;
-    if (socket instanceof EventEmitter) removeListeners(socket, "error", UPGRADE_ERROR);
+    if (socket) removeListeners(socket, "error", UPGRADE_ERROR);
   });
 }
 
