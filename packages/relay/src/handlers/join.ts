@@ -6,6 +6,7 @@ import { defineHandler } from "./define-handler.js";
 import { inRoom, requireLogin } from "./guards.js";
 import { replay } from "../delivery/replay.js";
 import { enterRoom } from "../membership/enter-room.js";
+import { withRoom } from "../membership/joined-rooms.js";
 import { announceGroup } from "../membership/group-status.js";
 import { announceJoin } from "../membership/publish-members.js";
 import { refuseMode } from "./room-mode.js";
@@ -19,18 +20,16 @@ import { refuseMode } from "./room-mode.js";
  */
 export const join = defineHandler("join", async (context, socket, { room, mode: asked = "plain" }, after) => {
   const name = requireLogin(socket);
-  const { rooms } = socket.data;
   if (inRoom(socket, room)) {
     // Joining again makes the room current again for bare `chat` strings.
-    rooms.splice(rooms.indexOf(room), 1);
-    rooms.push(room);
+    socket.data.rooms = withRoom(socket.data.rooms, room);
     const place = await addMember(context, socket, room, name, asked);
     const mode = place?.mode ?? (await context.store.roomMode(room)) ?? "plain";
     return { room, mode, members: await context.store.members(room), ...ackPlace(place) };
   }
   // A room this connection was taken out of by a leave on another device is joined afresh.
-  const stale = rooms.indexOf(room);
-  if (stale !== -1) rooms.splice(stale, 1);
+  const rooms = socket.data.rooms.filter((joined) => joined !== room);
+  socket.data.rooms = rooms;
   if (rooms.length >= MAX_ROOMS_PER_CONNECTION) {
     throw new RelayError(ErrorCode.QUOTA_EXCEEDED, `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms`);
   }
@@ -52,7 +51,7 @@ export const join = defineHandler("join", async (context, socket, { room, mode: 
     await socket.leave(room);
     throw error;
   }
-  rooms.push(room);
+  socket.data.rooms = withRoom(socket.data.rooms, room);
   const members = await announceJoin(context, socket, room, name, mode);
   if (place) {
     const { acked } = place;
@@ -76,3 +75,4 @@ function ackPlace(place: MemberPlace | undefined) {
   const { acked, incarnation, group } = place;
   return { seq: acked, incarnation, ...(group ? { group: { epoch: group.epoch, pending: group.pending } } : {}) };
 }
+

@@ -8,6 +8,7 @@ import type { Requester } from "../limits/limits.js";
 import { nameKey, type NameClaim, type NameTaken } from "../store/relay-store.js";
 import { defineHandler, type FollowUp } from "./define-handler.js";
 import { enterRoom } from "../membership/enter-room.js";
+import { withRoom } from "../membership/joined-rooms.js";
 import { announceJoin } from "../membership/publish-members.js";
 import { releaseConnection } from "../membership/release.js";
 
@@ -100,7 +101,7 @@ async function rejoin(context: RelayContext, socket: RelaySocket, name: string, 
   for (const { room, acked, mode } of memberships) {
     await context.store.addPresence(room, name, socket.id);
     // Listed as soon as it holds presence, so that a failure after this releases it.
-    socket.data.rooms.push(room);
+    socket.data.rooms = withRoom(socket.data.rooms, room);
     await enterRoom(context, socket, room);
     await announceJoin(context, socket, room, name, mode);
     after(() => replay(context, socket, room, acked));

@@ -1,10 +1,11 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RelayConfig } from "../config.js";
 import { RelayError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { openRedis } from "../store/redis/connect.js";
 import type { RedisClient } from "../store/redis/scripts.js";
 import { nameKey } from "../store/relay-store.js";
+import { TimerlessRateLimiterMemory } from "./timerless-memory.js";
 
 const MINUTE_S = 60;
 const HOUR_S = 3_600;
@@ -151,7 +152,7 @@ export class RelayLimits {
 }
 
 function limiter(name: string, points: number, duration: number, prefix: string, redis: RedisClient | undefined): RateLimiterAbstract {
-  const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
+  const memory = new TimerlessRateLimiterMemory({ keyPrefix: name, points, duration });
   if (redis === undefined) return memory;
   return new RateLimiterRedis({
     storeClient: redis,

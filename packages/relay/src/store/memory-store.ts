@@ -33,11 +33,13 @@ import {
   type StoreUsage,
   type SweepReport,
 } from "./relay-store.js";
+import { hasId, withId, withoutId, type ConnectionIds } from "./connection-ids.js";
 
 interface NameRecord {
   name: string;
   claim: NameClaim;
-  connections: Set<string>;
+  /** Undefined once the last one closed. */
+  connections: ConnectionIds | undefined;
   /** When the last connection closed (keyed identities). */
   awaySince: number;
 }
@@ -60,7 +62,7 @@ interface RoomState extends HeldLog {
   /** nameKey → member (keyed identities). */
   members: Map<string, MemberRecord>;
   /** Display name → connections present in the room. */
-  presence: Map<string, Set<string>>;
+  presence: Map<string, ConnectionIds>;
   /** Client key → what its append got, oldest first (for retries; see `append`). */
   readonly sent: Map<string, SentRecord>;
 }
@@ -99,8 +101,8 @@ export class MemoryStore implements RelayStore {
     if (record && !sameHolder(record, claim, connectionId)) {
       return Promise.resolve({ holder: record.claim.kind === "keyed" ? "key" : "guest", heldAs: record.name });
     }
-    const held = record ?? { name, claim, connections: new Set<string>(), awaySince: 0 };
-    held.connections.add(connectionId);
+    const held = record ?? { name, claim, connections: undefined, awaySince: 0 };
+    held.connections = withId(held.connections, connectionId);
     this.#names.set(key, held);
     return Promise.resolve(true);
   }
@@ -108,8 +110,9 @@ export class MemoryStore implements RelayStore {
   releaseName(name: string, connectionId: string, now: number): Promise<void> {
     const key = nameKey(name);
     const record = this.#names.get(key);
-    if (!record?.connections.delete(connectionId)) return Promise.resolve();
-    if (record.connections.size > 0) return Promise.resolve();
+    if (!record || !hasId(record.connections, connectionId)) return Promise.resolve();
+    record.connections = withoutId(record.connections, connectionId);
+    if (record.connections !== undefined) return Promise.resolve();
     record.awaySince = now;
     // A keyed name stays held for the member TTL (`#lapsed`), rooms or not.
     if (record.claim.kind === "guest") this.#names.delete(key);
@@ -164,9 +167,7 @@ export class MemoryStore implements RelayStore {
     const existing = this.#rooms.get(room);
     if (existing && only !== undefined && existing.mode !== only) return Promise.resolve(existing.mode);
     const state = existing ?? this.#room(room, only ?? mode);
-    const connections = state.presence.get(name) ?? new Set<string>();
-    connections.add(connectionId);
-    state.presence.set(name, connections);
+    state.presence.set(name, withId(state.presence.get(name), connectionId));
     return Promise.resolve(state.mode);
   }
 
@@ -176,10 +177,11 @@ export class MemoryStore implements RelayStore {
 
   removePresence(room: string, name: string, connectionId: string): Promise<void> {
     const state = this.#rooms.get(room);
-    const connections = state?.presence.get(name);
-    if (!state || !connections) return Promise.resolve();
-    connections.delete(connectionId);
-    if (connections.size === 0) state.presence.delete(name);
+    const present = state?.presence.get(name);
+    if (!state || present === undefined) return Promise.resolve();
+    const left = withoutId(present, connectionId);
+    if (left === undefined) state.presence.delete(name);
+    else state.presence.set(name, left);
     this.#dropIfUnused(room, state);
     return Promise.resolve();
   }
@@ -413,7 +415,7 @@ export class MemoryStore implements RelayStore {
     const dropped: string[] = [];
     for (const [key, member] of state.members) {
       const record = this.#names.get(key);
-      const away = !record || (record.connections.size === 0 && now - record.awaySince > this.limits.memberTtlMs);
+      const away = !record || (record.connections === undefined && now - record.awaySince > this.limits.memberTtlMs);
       if (!away) continue;
       state.members.delete(key);
       this.#forgetMembership(key, room);
@@ -424,7 +426,7 @@ export class MemoryStore implements RelayStore {
 
   /** Whether a keyed name's hold is over: no connections, no rooms, away longer than the member TTL. */
   #lapsed(key: string, record: NameRecord, now: number): boolean {
-    if (record.connections.size > 0 || this.#memberOf.has(key)) return false;
+    if (record.connections !== undefined || this.#memberOf.has(key)) return false;
     return now - record.awaySince > this.limits.memberTtlMs;
   }
 
@@ -462,7 +464,7 @@ function refused(reason: GroupRefusal, group: GroupRecord | undefined, incarnati
 
 function sameHolder(record: NameRecord, claim: NameClaim, connectionId: string): boolean {
   if (record.claim.kind === "keyed") return claim.kind === "keyed" && claim.publicKey === record.claim.publicKey;
-  return claim.kind === "guest" && record.connections.has(connectionId);
+  return claim.kind === "guest" && hasId(record.connections, connectionId);
 }
 
 function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {

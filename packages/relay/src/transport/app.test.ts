@@ -1,6 +1,14 @@
+import type { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
 import { record, helloOf, memoryStore, nextEvent, untyped, useMember, useRelay, useSocket } from "@pigeon/testing";
+
+type Listener = ((...args: unknown[]) => unknown) & { readonly listener?: (...args: unknown[]) => unknown };
+
+/** engine.io's connection, as far as these tests look into it. */
+interface EngineConnection {
+  readonly transport: { readonly socket?: EventEmitter & { readonly _socket?: EventEmitter } };
+}
 
 describe("relay", () => {
   it("greets each connection with its own challenge, the limits and the retention policy", async () => {
@@ -78,5 +86,19 @@ describe("relay", () => {
     // "transport close" is the reason socket.io clients reconnect after; "io server disconnect" is not.
     expect(await closed).toBe("transport close");
     expect(membersAtStoreClose).toEqual([]);
+  });
+
+  it("leaves no listener of engine.io's upgrade stand-in or its upgrade error on a WebSocket connection", async () => {
+    const server = await useRelay();
+    await useSocket(server);
+    const clients = (server.relay.io.engine as unknown as { clients: Record<string, EngineConnection> }).clients;
+    const [connection] = Object.values(clients);
+    const ws = connection?.transport.socket;
+    const tcp = ws?._socket;
+    if (ws === undefined || tcp === undefined) throw new Error("no WebSocket connection");
+    const sources = (emitter: EventEmitter, event: string) =>
+      (emitter.rawListeners(event) as Listener[]).map((raw) => (raw.listener ?? raw).toString());
+    expect(sources(tcp, "close")).not.toContain('() => this.emit("close")');
+    expect(ws.listeners("error").map((listener) => listener.name)).not.toContain("onUpgradeError");
   });
 });

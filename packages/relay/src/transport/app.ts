@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
 import { MAX_PACKET_BYTES } from "@pigeon/protocol";
 import { Server } from "socket.io";
@@ -138,10 +139,12 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
  * use), and engine.io 6 keeps each WebSocket's upgrade request too, through the response object
  * it builds for middlewares, which a `close` listener on the TCP socket holds for the
  * connection's life. Pigeon reads neither after the handshake (socket.handshake keeps what
- * socket.io needs), so both go: about 1 KiB per idle connection.
+ * socket.io needs), so both go: about 1 KiB per idle connection. So does that stand-in itself,
+ * with its listener (nothing here listens for its `close`), and the no-op `error` listener
+ * engine.io leaves on each new WebSocket once its transport listens for errors: about 600 bytes.
  */
 function forgetRequests(io: RelayServer): void {
-  const upgrades = new WeakMap<object, { req: unknown }>();
+  const upgrades = new WeakMap<object, { req: unknown; socket?: EventEmitter }>();
   io.engine.use((request: object, response: object, next: () => void) => {
     // An upgrade's response is engine.io's stand-in, not an http.ServerResponse.
     if (!(response instanceof ServerResponse) && "req" in response) upgrades.set(request, response);
@@ -153,11 +156,29 @@ function forgetRequests(io: RelayServer): void {
     const response = upgrades.get(request);
     if (response === undefined) return;
     response.req = null;
+    if (response.socket) removeListeners(response.socket, "close", STAND_IN_CLOSE);
     upgrades.delete(request);
   });
-  io.engine.on("connection", (rawSocket: { request: unknown }) => {
+  // A WebSocket transport's `socket` is the ws WebSocket; a polling transport has none.
+  io.engine.on("connection", (rawSocket: { request: unknown; transport: { socket?: EventEmitter } }) => {
     rawSocket.request = null;
+    const { socket } = rawSocket.transport;
+    if (socket) removeListeners(socket, "error", UPGRADE_ERROR);
   });
+}
+
+/** engine.io's stand-in response forwards its TCP socket's `close` with this listener. */
+const STAND_IN_CLOSE = (listener: Listener) => String(listener) === '() => this.emit("close")';
+/** engine.io's no-op `error` listener on a WebSocket that has no transport yet. */
+const UPGRADE_ERROR = (listener: Listener) => listener.name === "onUpgradeError";
+
+type Listener = (...args: unknown[]) => unknown;
+
+/** Removes `event` listeners (`once` ones too) that `matches` picks out by their function. */
+function removeListeners(emitter: EventEmitter, event: string, matches: (listener: Listener) => boolean): void {
+  for (const raw of emitter.rawListeners(event) as (Listener & { listener?: Listener })[]) {
+    if (matches(raw.listener ?? raw)) emitter.removeListener(event, raw);
+  }
 }
 
 /** engine.io's handshake check (polling and WebSocket alike): refuses browsers from other origins. */

@@ -3,6 +3,7 @@ import { ErrorCode, LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
 import type { RelayContext, RelaySocket } from "../context.js";
 import { answer, refusal, type Ack } from "../handlers/define-handler.js";
 import { disconnect, handlers, type Handler } from "../handlers/index.js";
+import { compactHandshake } from "./handshake.js";
 import { SerialQueue } from "./serial-queue.js";
 import { TokenBucket } from "../limits/token-bucket.js";
 
@@ -88,7 +89,9 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
 
   return (socket) => {
     const challenge = randomBytes(CHALLENGE_BYTES).toString("base64url");
-    socket.data = { rooms: [], challenge };
+    compactHandshake(socket);
+    // Every field from the start: one object, with no second array for the fields a login adds.
+    socket.data = { rooms: [], challenge, name: undefined, kind: undefined, publicKey: undefined };
     const queue = new SerialQueue(context.config.maxPendingEvents, onError);
     queues.set(socket, queue);
     buckets.set(socket, new TokenBucket(config.eventsPerSecond, config.eventBurst, monotonicClock));

@@ -16,7 +16,7 @@ interface EngineConnection {
   remoteAddress: string;
   readonly writeBuffer: readonly { readonly data?: unknown }[];
   readonly transport: { readonly socket?: { readonly bufferedAmount?: number; terminate?(): void } };
-  once(event: "close", listener: () => void): void;
+  on(event: "close", listener: (this: EngineConnection) => void): void;
   close(discard?: boolean): void;
 }
 
@@ -74,13 +74,17 @@ export function guardConnections(io: RelayServer, context: RelayContext): () => 
     // (engine.io's request, with the proxy's headers, is dropped once connected).
     connection.remoteAddress = address;
     open.set(address, (open.get(address) ?? 0) + 1);
-    connection.once("close", () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-      if (left < config.sessionsPerAddress) refusedFull.delete(address);
-    });
+    connection.on("close", closed);
   });
+  // One listener for every connection (engine.io emits `close` once, with `this` the
+  // connection), not a closure and a `once` wrapper each: about 250 bytes an idle connection.
+  function closed(this: EngineConnection): void {
+    const address = this.remoteAddress;
+    const left = (open.get(address) ?? 1) - 1;
+    if (left > 0) open.set(address, left);
+    else open.delete(address);
+    if (left < config.sessionsPerAddress) refusedFull.delete(address);
+  }
 
   const backlog = new WeakMap<EngineConnection, number>();
   const check = () => {

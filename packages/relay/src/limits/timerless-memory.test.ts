@@ -1,0 +1,49 @@
+import { RateLimiterRes } from "rate-limiter-flexible";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { TimerlessRateLimiterMemory } from "./timerless-memory.js";
+
+describe("TimerlessRateLimiterMemory", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("counts points per key within the window, refuses past them, and starts afresh after it", async () => {
+    const limiter = new TimerlessRateLimiterMemory({ keyPrefix: "t", points: 2, duration: 60 });
+    await limiter.consume("a");
+    await limiter.consume("b");
+    const second = await limiter.consume("a");
+    expect(second).toMatchObject({ consumedPoints: 2, remainingPoints: 0, msBeforeNext: 60_000 });
+    vi.setSystemTime(1_000_000 + 59_000);
+    const refused: unknown = await limiter.consume("a").catch((rejection: unknown) => rejection);
+    expect(refused).toBeInstanceOf(RateLimiterRes);
+    expect(refused).toMatchObject({ consumedPoints: 3, msBeforeNext: 1_000 });
+    vi.setSystemTime(1_000_000 + 60_000);
+    expect(await limiter.get("a")).toBeNull();
+    expect(await limiter.consume("a")).toMatchObject({ consumedPoints: 1, msBeforeNext: 60_000 });
+  });
+
+  it("arms no timer per key, and a later write drops the keys that expired", async () => {
+    const limiter = new TimerlessRateLimiterMemory({ keyPrefix: "t", points: 5, duration: 1 });
+    for (const key of ["a", "b", "c"]) await limiter.consume(key);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(limiter.dump().storage).toHaveLength(3);
+    vi.setSystemTime(1_000_000 + 11_000);
+    await limiter.consume("d");
+    expect(limiter.dump().storage.map(({ key }) => key)).toEqual(["d"]);
+  });
+
+  it("blocks a key for the given time, and penalises and rewards it", async () => {
+    const limiter = new TimerlessRateLimiterMemory({ keyPrefix: "t", points: 10, duration: 60 });
+    await limiter.block("a", 5);
+    expect(await limiter.get("a")).toMatchObject({ consumedPoints: 11, msBeforeNext: 5_000 });
+    vi.setSystemTime(1_000_000 + 5_000);
+    expect(await limiter.get("a")).toBeNull();
+    expect(await limiter.penalty("b", 3)).toMatchObject({ consumedPoints: 3 });
+    expect(await limiter.reward("b", 1)).toMatchObject({ consumedPoints: 2 });
+    expect(await limiter.delete("b")).toBe(true);
+    expect(await limiter.get("b")).toBeNull();
+  });
+});
