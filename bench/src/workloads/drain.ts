@@ -48,7 +48,9 @@ const QUIET_MS = 500;
  */
 export async function runDrain(settings: DrainSettings): Promise<DrainResult> {
   const tag = `drain-${String(settings.members)}x${String(settings.heldPerMember)}`;
-  const server = await startPigeon({ tag });
+  // One sender holds at most half a room's quota (--max-room-entries, 10,000 by default): the
+  // room gets room for `heldPerMember` of its messages, or the oldest half would be pushed out.
+  const server = await startPigeon({ tag, env: { PIGEON_MAX_ROOM_ENTRIES: String(Math.max(10_000, 2 * settings.heldPerMember)) } });
   const open: ThinClient[] = [];
   try {
     const identities = Array.from({ length: settings.members }, () => createIdentity());
