@@ -10,9 +10,9 @@ interface RoomReceipts {
   deleted: DeletedEntry[];
   /**
    * The seqs whose counts may have changed since the last flush: what acks moved cursors over,
-   * or "all" (a member left or was dropped, or too much is remembered); none when nothing moved.
+   * or "all" (a member left or was dropped, or too much is remembered); empty when nothing moved.
    */
-  changed: SeqRange | "all" | undefined;
+  changed: SeqRange | "all";
   /** What each sender was last told per held seq, so a flush sends only what changed. */
   reported: Map<number, number>;
 }
@@ -44,7 +44,7 @@ export class ReceiptScheduler implements Receipts {
   touch(room: string, deleted: readonly DeletedEntry[] = [], moved?: SeqRange): void {
     let state = this.#rooms.get(room);
     if (!state) {
-      state = { timer: undefined, deleted: [], changed: undefined, reported: new Map() };
+      state = { timer: undefined, deleted: [], changed: NOTHING_MOVED, reported: new Map() };
       this.#rooms.set(room, state);
     }
     for (const entry of deleted) state.deleted.push(entry);
@@ -84,9 +84,14 @@ export class ReceiptScheduler implements Receipts {
     const deleted = state.deleted.splice(0);
     // Remembering as much as one event carries: look at everything, which forgets what is gone.
     const changed = state.reported.size >= MAX_RECEIPTS_PER_EVENT ? "all" : state.changed;
-    state.changed = undefined;
-    const range = changed === "all" ? undefined : (changed ?? EMPTY);
-    const delivery = await this.store.deliveryState(room, range === EMPTY && deleted.length === 0 ? 0 : MAX_RECEIPTS_PER_EVENT, range);
+    state.changed = NOTHING_MOVED;
+    const range = changed === "all" ? undefined : changed;
+    if (range !== undefined && isEmpty(range) && deleted.length === 0) {
+      // No cursor moved past a held entry and nothing went: there is nothing to tell.
+      if (state.reported.size === 0 && !this.#pending(room)) this.#rooms.delete(room);
+      return;
+    }
+    const delivery = await this.store.deliveryState(room, MAX_RECEIPTS_PER_EVENT, range);
     const bySender = new Map<string, { user: string; receipts: Receipt[] }>();
     const add = (user: string, receipt: Receipt) => {
       const key = nameKey(user);
@@ -124,13 +129,17 @@ export class ReceiptScheduler implements Receipts {
   }
 }
 
-const EMPTY: SeqRange = { after: 0, through: 0 };
+const NOTHING_MOVED: SeqRange = { after: 0, through: 0 };
+
+function isEmpty({ after, through }: SeqRange): boolean {
+  return through <= after;
+}
 
 /** `changed` grown to cover `moved` too; "all" when `moved` is unknown (not an ack). */
-function widened(changed: SeqRange | "all" | undefined, moved: SeqRange | undefined): SeqRange | "all" {
+function widened(changed: SeqRange | "all", moved: SeqRange | undefined): SeqRange | "all" {
   if (moved === undefined || changed === "all") return "all";
-  if (moved.through <= moved.after) return changed ?? EMPTY;
-  if (changed === undefined || changed.through <= changed.after) return moved;
+  if (isEmpty(moved)) return changed;
+  if (isEmpty(changed)) return moved;
   return { after: Math.min(changed.after, moved.after), through: Math.max(changed.through, moved.through) };
 }
 

@@ -225,8 +225,7 @@ export class RedisStore implements RelayStore {
   async deliveryState(room: string, limit: number, range?: SeqRange): Promise<DeliveryState> {
     const { redis, keys } = this.#context;
     const [first, last] = range === undefined ? ["-", "+"] : [`${Math.floor(range.after) + 1}-0`, `${Math.floor(range.through)}-0`];
-    const wanted = range !== undefined && range.through <= range.after ? 0 : limit;
-    const [cursors, entries] = list(await redis.pigeonDeliveryState(...roomKeyList(keys.room(room)), wanted, first, last));
+    const [cursors, entries] = list(await redis.pigeonDeliveryState(...roomKeyList(keys.room(room)), limit, first, last));
     return {
       cursors: pairs(cursors).map(([name, acked]) => ({ name: str(name), acked: num(acked) })),
       entries: entryRefs(entries),
