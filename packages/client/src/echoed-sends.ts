@@ -49,14 +49,8 @@ export class EchoedSends {
   refused(event: ErrorEvent): boolean {
     if (event.event !== "chat" || event.clientId === undefined) return false;
     const pending = this.#settle(event.clientId);
-    if (!pending) return false;
-    const { code, message, retryAfterMs } = event;
-    pending.reject(
-      retryAfterMs === undefined
-        ? new PigeonError(code, message)
-        : new PigeonError(code, `${message} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs }),
-    );
-    return true;
+    pending?.reject(PigeonError.fromRefusal(event));
+    return pending !== undefined;
   }
 
   /** `socket` went: no echo can come for what was sent on it; each send decides whether to retry. */

@@ -1,4 +1,4 @@
-import { ErrorCode, type GroupStatus } from "@pigeon/protocol";
+import { ErrorCode, type GroupStatus, type PigeonErrorBody } from "@pigeon/protocol";
 
 /**
  * Error codes the SDK raises itself, beside the protocol's {@link ErrorCode}s that come from
@@ -69,6 +69,18 @@ export class PigeonError extends Error {
     if (cause instanceof PigeonError) return cause;
     const message = cause instanceof Error ? cause.message : String(cause);
     return new PigeonError("INTERNAL", message, { cause });
+  }
+
+  /**
+   * The server's refusal (a failed ack's `error`, or an `error` event) as a PigeonError; a
+   * RATE_LIMITED one says in its message when to retry.
+   *
+   * @example
+   * if (!result.ok) throw PigeonError.fromRefusal(result.error);
+   */
+  static fromRefusal({ code, message, group, retryAfterMs }: PigeonErrorBody): PigeonError {
+    if (retryAfterMs !== undefined) return new PigeonError(code, `${message} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs });
+    return new PigeonError(code, message, group === undefined ? undefined : { group });
   }
 }
 

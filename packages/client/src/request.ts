@@ -30,10 +30,6 @@ export async function request<E extends ClientEventName>(
   if (!result.success) {
     throw new PigeonError("BAD_RESPONSE", `${event}: the server's answer does not match the protocol (${result.error.message})`);
   }
-  if (!result.data.ok) {
-    const { code, message, group, retryAfterMs } = result.data.error;
-    if (retryAfterMs !== undefined) throw new PigeonError(code, `${message} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs });
-    throw new PigeonError(code, message, group === undefined ? undefined : { group });
-  }
+  if (!result.data.ok) throw PigeonError.fromRefusal(result.data.error);
   return result.data.data;
 }
