@@ -28,13 +28,14 @@ export const chat = defineHandler("chat", async ({ io, store, clock, limits }, s
     throw new RelayError(ErrorCode.E2E_REQUIRED, `room ${room} is end-to-end encrypted: send MLS messages (a Pigeon client), not plain text`);
   }
   const { seq, incarnation, expired, original } = appended;
+  const { id, sentAt } = original ?? entry;
+  const message = { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) };
   if (original) {
-    // Without an ack callback the echo is the answer: this sender alone hears the original's place.
-    if (!acked && clientId !== undefined) socket.emit("message", { user, message: text, room, id: original.id, seq, incarnation, sentAt: original.sentAt, clientId });
-    return { room, id: original.id, seq, incarnation, sentAt: original.sentAt };
+    // A repeat: without an ack callback its echo is the answer, to this sender alone.
+    if (!acked) socket.emit("message", message);
+  } else {
+    io.to(room).emit("message", message);
+    if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   }
-  const { id, sentAt } = entry;
-  io.to(room).emit("message", { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) });
-  if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   return { room, id, seq, incarnation, sentAt };
 });
