@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /** Every chat text the harness sends has this many characters, whatever the server. */
 export const CHAT_TEXT_LENGTH = 64;
 
@@ -24,4 +26,21 @@ export function scheduledMicrosOf(text: string): number | undefined {
   if (colon <= 0) return undefined;
   const micros = Number(text.slice(0, colon));
   return Number.isFinite(micros) ? micros : undefined;
+}
+
+/**
+ * A client's chat ids, as long as the SDK's (24 hex digits): a random prefix per client, then a
+ * count, so making one costs no randomness.
+ *
+ * @example
+ * const nextClientId = clientIds();
+ * socket.emit("chat", { room, text, clientId: nextClientId() });
+ */
+export function clientIds(): () => string {
+  const prefix = randomBytes(6).toString("hex");
+  let sent = 0;
+  return () => {
+    sent += 1;
+    return `${prefix}${sent.toString(16).padStart(12, "0")}`;
+  };
 }

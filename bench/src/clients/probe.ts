@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import type { RoomMode } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { LatencyHistogram, nowMicros } from "../measure/histogram.js";
 import { keyedLogin, type BenchIdentity } from "./identity.js";
-import { scheduledMicrosOf } from "./payload.js";
+import { clientIds, scheduledMicrosOf } from "./payload.js";
 
 interface ProbeInbound {
   hello: (hello: { challenge: string }) => void;
@@ -51,9 +50,7 @@ export class Probe {
   readonly #options: ProbeOptions;
   #room: string | undefined;
   #latestSeq = 0;
-  /** Keyed chats sent, for their client ids: a random prefix per probe, then this count. */
-  #sent = 0;
-  readonly #clientIdPrefix = randomBytes(6).toString("hex");
+  readonly #nextClientId = clientIds();
   #ackTimer: NodeJS.Timeout | undefined;
 
   private constructor(socket: Socket<ProbeInbound, ProbeOutbound>, options: ProbeOptions) {
@@ -103,8 +100,7 @@ export class Probe {
   /** Sends a chat message to the joined room (keyed: with a client id and no ack, answered by its echo, as the SDK does). */
   chat(text: string): void {
     if (this.#options.identity && this.#room !== undefined) {
-      this.#sent += 1;
-      this.#socket.emit("chat", { room: this.#room, text, clientId: `${this.#clientIdPrefix}${this.#sent.toString(16).padStart(12, "0")}` });
+      this.#socket.emit("chat", { room: this.#room, text, clientId: this.#nextClientId() });
     } else {
       this.#socket.emit("chat", text);
     }

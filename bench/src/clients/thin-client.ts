@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { ACK_DELAY_MS, DEFAULT_ACK_BATCH, DEFAULT_ACK_INTERVAL_MS } from "@pigeon/client";
 import type { RoomMode } from "@pigeon/protocol";
@@ -14,6 +13,7 @@ import {
   scanSeq,
 } from "./engine-io.js";
 import { keyedLogin, type BenchIdentity } from "./identity.js";
+import { clientIds } from "./payload.js";
 
 /** Who a thin client is. */
 export interface ThinClientOptions {
@@ -93,9 +93,7 @@ export class ThinClient {
   readonly #options: ThinClientOptions;
   readonly #pending = new Map<number, (args: unknown[]) => void>();
   #nextAckId = 0;
-  /** Keyed chats sent, for their client ids: a random prefix per client, then this count. */
-  #sent = 0;
-  readonly #clientIdPrefix = randomBytes(6).toString("hex");
+  readonly #nextClientId = clientIds();
   #room: string | undefined;
   #sentAck = 0;
   #unacked = 0;
@@ -178,9 +176,7 @@ export class ThinClient {
    */
   chat(text: string): void {
     if (this.#options.identity && this.#room !== undefined) {
-      this.#sent += 1;
-      const clientId = `${this.#clientIdPrefix}${this.#sent.toString(16).padStart(12, "0")}`;
-      this.#send(encodeEvent("chat", { room: this.#room, text, clientId }));
+      this.#send(encodeEvent("chat", { room: this.#room, text, clientId: this.#nextClientId() }));
     } else {
       this.#send(encodeEvent("chat", text));
     }
