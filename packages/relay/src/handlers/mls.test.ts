@@ -10,6 +10,7 @@ import {
   useMlsMember,
   useRelay,
   useSocket,
+  untyped,
   type TestSocket,
 } from "@pigeon/testing";
 import { signLogin, type MlsGroup } from "@pigeon/crypto";
@@ -125,5 +126,37 @@ describeEachStore("mls", (store) => {
       [1, "retry-0001"],
       [2, undefined],
     ]);
+  });
+
+  it("answers a send without an ack callback by its echo (a repeat by an echo to the sender alone), a refusal by an error event", async () => {
+    const server = await useRelay({ store });
+    const alice = await useMlsMember(server, "alice", ["team"]);
+    const aliceGroup = await createRoomGroup(alice, "team");
+    const bob = await useMlsMember(server, "bob", ["team"]);
+    const joined = await joinRoomGroup(bob, "team");
+    await aliceGroup.process(joined.commit);
+    const atBob = record(bob.socket, "message");
+
+    const message = base64(await aliceGroup.encrypt(text("echoed")));
+    const echo = nextEvent(alice.socket, "message", ({ clientId }) => clientId === "echo-mls-1");
+    untyped(alice.socket).emit("mls", { room: "team", message, clientId: "echo-mls-1" });
+    const answer = await echo;
+    expect(answer).toMatchObject({ user: "alice", room: "team", seq: 2, mls: "application", epoch: 1, message });
+    expect(answer).toEqual(expect.objectContaining({ id: expect.any(String), incarnation: expect.any(String), sentAt: expect.any(Number) }));
+
+    const repeat = nextEvent(alice.socket, "message", ({ clientId }) => clientId === "echo-mls-1");
+    untyped(alice.socket).emit("mls", { room: "team", message, clientId: "echo-mls-1" });
+    expect(await repeat).toEqual(answer);
+
+    // A refusal names the client id and, like the ack's, carries where the group stands.
+    const left = nextEvent(alice.socket, "groupStatus");
+    expect(await bob.socket.emitWithAck("leave", { room: "team" })).toMatchObject({ ok: true });
+    await left;
+    const refused = nextEvent(alice.socket, "error");
+    untyped(alice.socket).emit("mls", { room: "team", message: base64(await aliceGroup.encrypt(text("not for bob"))), clientId: "echo-mls-2" });
+    expect(await refused).toMatchObject({ event: "mls", code: "REMOVALS_PENDING", clientId: "echo-mls-2", group: { epoch: 1, pending: [{ leaf: 1, name: "bob" }] } });
+    // Bob had the first send once, and neither the repeat nor the refused one.
+    expect(atBob.filter(({ user }) => user === "alice").map(({ seq }) => seq)).toEqual([2]);
+    expect(await alice.socket.emitWithAck("groupInfo", { room: "team" })).toMatchObject({ ok: true, data: { seq: 2 } });
   });
 });

@@ -14,8 +14,12 @@ import { epochNumber, framingOf, groupIdText, groupInfoOf, mlsBytes, refusedErro
  * commit (a PublicMessage, with the GroupInfo of the epoch it starts) moves the group on; an
  * application message or proposal needs no removal pending. Accepted entries are delivered like
  * chat messages (same seq, acks, TTL, quota and client-id retries), with `mls` and `epoch`.
+ * Like a `chat`, one sent without an ack callback is answered by the sender's echo (protocol
+ * 7): the broadcast's own copy, or for a `clientId` the relay has seen, an echo to the sender
+ * alone with the original's place (and this send's bytes: the sender cannot read its own
+ * application messages anyway, and a handshake repeat is the same message).
  */
-export const mls = defineHandler("mls", async (context, socket, payload) => {
+export const mls = defineHandler("mls", async (context, socket, payload, _after, acked) => {
   const caller = requireGroupMember(socket, payload.room);
   const { room, name: user } = caller;
   const bytes = mlsBytes(payload.message, "message");
@@ -36,10 +40,14 @@ export const mls = defineHandler("mls", async (context, socket, payload) => {
   if (appended.refused !== undefined) throw refusedError(room, appended);
   const { seq, incarnation, expired, original, group, changed } = appended;
   const after = { kind, epoch: kind === "commit" ? epoch + 1 : epoch };
-  if (original) return { room, id: original.id, seq, incarnation, sentAt: original.sentAt, ...after };
-  const { id, sentAt } = entry;
+  const { id, sentAt } = original ?? entry;
+  const message = { user, message: payload.message, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }), mls: kind, epoch };
+  if (original) {
+    if (!acked) socket.emit("message", message);
+    return { room, id, seq, incarnation, sentAt, ...after };
+  }
   const { io, logger } = context;
-  io.to(room).emit("message", { user, message: payload.message, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }), mls: kind, epoch });
+  io.to(room).emit("message", message);
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   if (changed) announceGroup(context, room, group);
   if (kind !== "application") logger.debug({ room, seq, kind, epoch, bytes: bytes.length }, "mls handshake accepted");
