@@ -1,4 +1,4 @@
-import { serverOrigin, type AckData, type ChatAck, type ClientEventName, type ClientPayloadInput, type Hello, type JoinAck, type LeaveAck, type LoginAck, type Member, type RoomMode } from "@pigeon/protocol";
+import { serverOrigin, type AckData, type ChatAck, type ClientEventName, type ClientPayloadInput, type Hello, type JoinAck, type LeaveAck, type LoginAck, type Member, type MlsAck, type RoomMode } from "@pigeon/protocol";
 import { encodeBase64Url } from "@pigeon/crypto";
 import { Encryption } from "./e2e/encryption.js";
 import { EchoedSends } from "./echoed-sends.js";
@@ -29,6 +29,8 @@ import { waitForState } from "./wait-for-state.js";
 const SEND_ATTEMPTS = 3;
 /** The protocol version from which a relay answers a chat without an ack callback by its echo. */
 const ECHO_ANSWERS_FROM = 6;
+/** The first protocol version whose relays answer an `mls` message without an ack callback by its echo. */
+const MLS_ECHO_ANSWERS_FROM = 7;
 /** How often `send` tries a message the server refuses as RATE_LIMITED (it waits as told between tries). */
 const RATE_LIMITED_ATTEMPTS = 5;
 /** `send` waits out a RATE_LIMITED refusal by itself only if the server asks for at most this long. */
@@ -86,7 +88,13 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     const receive = options.receive !== false;
     const maxHeld = options.maxHeldMessages ?? DEFAULT_MAX_HELD_MESSAGES;
     this.#encryption = new Encryption(options.mls ?? {}, {
-      link: { request: (event, payload) => this.#request(event, payload), logger, closed, timeoutMs: this.#timeoutMs },
+      link: {
+        request: (event, payload) => this.#request(event, payload),
+        sendApplication: (payload) => this.#sendApplication(payload),
+        logger,
+        closed,
+        timeoutMs: this.#timeoutMs,
+      },
       receiving: receive,
       maxKept: maxHeld,
       deliver: (output) => { this.#receiver.handProcessed(output); },
@@ -533,6 +541,14 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   // A request on the current connection, waiting while it reconnects: what encrypted rooms use.
   async #request<E extends ClientEventName>(event: E, payload: ClientPayloadInput<E>): Promise<AckData<E>> {
     return request(await this.#ready(), event, payload, this.#timeoutMs);
+  }
+
+  // An encrypted room's message: answered by its echo on a relay that does so (a repeat of the
+  // client id, after a lost connection, is echoed too), else by an ack.
+  async #sendApplication(payload: { room: string; message: string; clientId: string }): Promise<MlsAck> {
+    const socket = await this.#ready();
+    if ((this.#hello?.protocolVersion ?? 0) >= MLS_ECHO_ANSWERS_FROM) return this.#echoes.sendMls(socket, payload, this.#timeoutMs);
+    return request(socket, "mls", payload, this.#timeoutMs);
   }
 
   #report(event: string, error: PigeonError): void {

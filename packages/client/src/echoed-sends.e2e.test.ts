@@ -3,25 +3,39 @@ import { clientPool, useRelay, waitUntil, type TestServer } from "@pigeon/testin
 import { PigeonError } from "./errors.js";
 
 // Protocol 6: a plain-room send goes out without an ack callback and is answered by the
-// sender's own echo, so the relay writes one frame fewer per message.
+// sender's own echo, so the relay writes one frame fewer per message; protocol 7: so does an
+// encrypted room's application message.
 
 const pool = clientPool();
-afterEach(() => pool.closeAll());
+const encryptedPool = clientPool({}, { mode: "encrypted" });
+afterEach(() => Promise.all([pool.closeAll(), encryptedPool.closeAll()]));
 
-/** Records, for every `chat` the relay receives, whether the client asked for an ack. */
-function chatsAsked(server: TestServer): boolean[] {
+/** Records, for every `event` the relay receives (`mls`: application messages only), whether the client asked for an ack. */
+function eventsAsked(server: TestServer, wanted: "chat" | "mls" = "chat"): boolean[] {
   const asked: boolean[] = [];
   server.relay.io.on("connection", (socket) => {
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event === "chat") asked.push(typeof args.at(-1) === "function");
+      if (event !== wanted) return;
+      if (event === "mls" && (args[0] as { groupInfo?: unknown }).groupInfo !== undefined) return;
+      asked.push(typeof args.at(-1) === "function");
     });
   });
   return asked;
 }
 
+/** Makes the relay say it speaks `version` in its hello. */
+function claimVersion(server: TestServer, version: number): void {
+  server.relay.io.use((socket, next) => {
+    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
+    (socket as unknown as { emit: typeof emit }).emit = (event, ...args) =>
+      event === "hello" ? emit(event, { ...(args[0] as object), protocolVersion: version }) : emit(event, ...args);
+    next();
+  });
+}
+
 it("resolves a send with its echo's place, without asking the relay for an ack", async () => {
   const server = await useRelay();
-  const asked = chatsAsked(server);
+  const asked = eventsAsked(server);
   const alice = await pool.keyed(server.url, "alice", "lobby");
   const bob = await pool.keyed(server.url, "bob", "lobby");
   const ack = await alice.client.send("lobby", "hello");
@@ -50,16 +64,33 @@ it("rejects a refused send with the relay's code, and tells the app no other way
 
 it("asks for an ack from a relay older than protocol 6", async () => {
   const server = await useRelay();
-  const asked = chatsAsked(server);
-  // The relay says it speaks protocol 5 in its hello.
-  server.relay.io.use((socket, next) => {
-    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
-    (socket as unknown as { emit: typeof emit }).emit = (event, ...args) =>
-      event === "hello" ? emit(event, { ...(args[0] as object), protocolVersion: 5 }) : emit(event, ...args);
-    next();
-  });
+  const asked = eventsAsked(server);
+  claimVersion(server, 5);
   const alice = await pool.keyed(server.url, "alice", "lobby");
   expect(alice.client.hello?.protocolVersion).toBe(5);
   expect(await alice.client.send("lobby", "hello")).toMatchObject({ seq: 1 });
+  expect(asked).toEqual([true]);
+});
+
+it("resolves an encrypted room's send with its echo's place and epoch, without asking for an ack", async () => {
+  const server = await useRelay();
+  const asked = eventsAsked(server, "mls");
+  const alice = await encryptedPool.keyed(server.url, "alice", "team");
+  const bob = await encryptedPool.keyed(server.url, "bob", "team");
+  const ack = await alice.client.send("team", "hello bob");
+  await waitUntil(() => bob.received.get("team")?.length === 1, "bob has it");
+  const [delivered] = bob.received.get("team") ?? [];
+  expect(delivered).toMatchObject({ message: "hello bob", encrypted: true });
+  expect(ack).toMatchObject({ room: "team", id: delivered?.id, seq: delivered?.seq, incarnation: delivered?.incarnation, sentAt: delivered?.sentAt });
+  expect(asked).toEqual([false]);
+});
+
+it("asks for an ack for an encrypted room's send from a relay older than protocol 7", async () => {
+  const server = await useRelay();
+  const asked = eventsAsked(server, "mls");
+  claimVersion(server, 6);
+  const alice = await encryptedPool.keyed(server.url, "alice", "team");
+  expect(alice.client.hello?.protocolVersion).toBe(6);
+  expect(await alice.client.send("team", "hello")).toMatchObject({ room: "team" });
   expect(asked).toEqual([true]);
 });

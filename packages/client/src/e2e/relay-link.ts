@@ -1,4 +1,4 @@
-import type { AckData, ClientPayloadInput } from "@pigeon/protocol";
+import type { AckData, ClientPayloadInput, MlsAck } from "@pigeon/protocol";
 import type { Logger } from "../options.js";
 
 /** The requests an encrypted room makes of the relay. */
@@ -10,6 +10,8 @@ export type GroupEvent = "groupInfo" | "createGroup" | "mls";
  */
 export interface RelayLink {
   request<E extends GroupEvent>(event: E, payload: ClientPayloadInput<E>): Promise<AckData<E>>;
+  /** Sends an application message under `clientId`, answered by its echo where the relay can (protocol 7). */
+  sendApplication(payload: { room: string; message: string; clientId: string }): Promise<MlsAck>;
   readonly logger: Logger;
   closed(): boolean;
   /** How long a wait for the group to catch up may take before the SDK rejoins instead. */

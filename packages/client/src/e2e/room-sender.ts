@@ -45,7 +45,7 @@ export class RoomSender {
       await this.room.persist();
       let ack: MlsAck;
       try {
-        ack = await this.link.request("mls", { room: this.room.room, message: toBase64(ciphertext), clientId });
+        ack = await this.link.sendApplication({ room: this.room.room, message: toBase64(ciphertext), clientId });
       } catch (error) {
         if (!(await this.#follow(error))) throw error;
         continue;
