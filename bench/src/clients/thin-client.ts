@@ -183,12 +183,12 @@ export class ThinClient {
   }
 
   /**
-   * Sends an MLS message (base64) to the joined encrypted room, with an ack id as a keyed chat
-   * has (the ack is counted as a frame, never parsed).
+   * Sends an MLS application message (base64) to the joined encrypted room as the SDK does:
+   * with a client id and no ack id, answered by its own echo (protocol 7).
    */
   mls(message: string): void {
     if (this.#room === undefined) return;
-    this.#send(encodeEvent("mls", { room: this.#room, message }, this.#takeAckId()));
+    this.#send(encodeEvent("mls", { room: this.#room, message, clientId: this.#nextClientId() }));
   }
 
   /** Emits an event with an ack id and resolves with the ack's arguments; fails on `{ ok: false }`. */
