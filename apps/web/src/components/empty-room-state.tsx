@@ -1,7 +1,8 @@
+import type { RefObject } from "react";
 import { useChatStore } from "../hooks/chat-context.js";
 
 /** What the main pane shows before any room is joined. */
-export function EmptyRoomState({ onChooseRoom }: { onChooseRoom: () => void }) {
+export function EmptyRoomState({ onChooseRoom, firstRef }: { onChooseRoom: () => void; firstRef?: RefObject<HTMLButtonElement | null> }) {
   const store = useChatStore();
   return (
     <div className="empty-state">
@@ -12,6 +13,7 @@ export function EmptyRoomState({ onChooseRoom }: { onChooseRoom: () => void }) {
       </p>
       <div className="empty-state-actions">
         <button
+          ref={firstRef}
           type="button"
           className="button button-primary"
           onClick={() => {
