@@ -17,8 +17,8 @@ interface ComposerProps {
 
 /**
  * Writing a message. With a keyboard, Enter sends and Shift+Enter starts a new line; on a touch
- * screen (no Shift key at hand) Enter starts a new line and the Send button sends, as in the
- * phone apps people know (Signal, WhatsApp, Element). Works offline too. What is typed is the
+ * screen (no Shift key at hand) Enter starts a new line and the Send button sends, as in
+ * Signal's and Element's phone apps (there "Enter sends" is opt-in). Works offline too. What is typed is the
  * room's draft, kept by the store across room switches and reloads; a paste cut at the length
  * limit is said, not done silently.
  */
