@@ -149,7 +149,13 @@ export function ChatScreen() {
           <KeyChangeWarning key={change.name} change={change} onVerify={setVerifying} />
         ))}
         {room === undefined || state.name === undefined ? (
-          <EmptyRoomState onChooseRoom={chooseRoom} firstRef={emptyRef} />
+          <EmptyRoomState
+            onChooseRoom={chooseRoom}
+            onJoined={() => {
+              setFocusTarget("composer");
+            }}
+            firstRef={emptyRef}
+          />
         ) : (
           <>
             <MessageList room={room} sources={sources} name={state.name} unaccepted={unaccepted} />

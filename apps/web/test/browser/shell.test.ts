@@ -105,6 +105,15 @@ describe.skipIf(skipReason !== "")("web client: the shell (sidebar, header, join
     await expect.poll(() => focusedLabel(a.page)).toBe("Message");
   });
 
+  it("on a phone, Join #lobby on the empty screen puts focus in the Message field", async () => {
+    const alice = await world().person();
+    const a = await alice.open(VIEWPORTS.phone);
+    await a.signIn("alice");
+    await a.page.getByRole("button", { name: "Join #lobby" }).click();
+    await a.roomHeading("lobby").waitFor();
+    await expect.poll(() => focusedLabel(a.page)).toBe("Message");
+  });
+
   it("on a phone, the Rooms panel takes focus, keeps it, closes with Escape or its button, and returns focus", async () => {
     const [alice] = await world().gather({ name: "alice", viewport: VIEWPORTS.phone, rooms: ["lobby"] });
     const page = alice.chat.page;
