@@ -5,6 +5,7 @@ import { ChatContext } from "./hooks/chat-context.js";
 import { openStorage } from "./storage/open-storage.js";
 import { serverUrl } from "./lib/server-url.js";
 import { ChatStore } from "./state/chat-store.js";
+import { localPlaceMemory } from "./state/place-memory.js";
 import { localProfileMemory } from "./state/profile-memory.js";
 import { soleTabLock, webTabLock } from "./state/tab-lock.js";
 import "./styles.css";
@@ -22,6 +23,7 @@ const store = new ChatStore({
   outboxStore: outbox,
   vault,
   memory: localProfileMemory(persistent ? window.localStorage : undefined),
+  places: localPlaceMemory(persistent ? window.localStorage : undefined),
   // One tab at a time per profile: its encrypted rooms' state is stored once, by one writer.
   // Without storage that outlives the tab (or Web Locks), each tab is on its own anyway.
   tabLock: persistent && "locks" in navigator ? webTabLock(navigator.locks, new BroadcastChannel("pigeon-tabs")) : soleTabLock(),

@@ -1,7 +1,16 @@
+import type { RefObject } from "react";
 import { useChatStore } from "../hooks/chat-context.js";
 
+interface EmptyRoomStateProps {
+  onChooseRoom: () => void;
+  /** #lobby was joined (focus goes to its Message field). */
+  onJoined: () => void;
+  /** The first button, for focus to go to when nothing else is next. */
+  firstRef?: RefObject<HTMLButtonElement | null>;
+}
+
 /** What the main pane shows before any room is joined. */
-export function EmptyRoomState({ onChooseRoom }: { onChooseRoom: () => void }) {
+export function EmptyRoomState({ onChooseRoom, onJoined, firstRef }: EmptyRoomStateProps) {
   const store = useChatStore();
   return (
     <div className="empty-state">
@@ -12,10 +21,13 @@ export function EmptyRoomState({ onChooseRoom }: { onChooseRoom: () => void }) {
       </p>
       <div className="empty-state-actions">
         <button
+          ref={firstRef}
           type="button"
           className="button button-primary"
           onClick={() => {
-            void store.join("lobby");
+            void store.join("lobby").then((joined) => {
+              if (joined) onJoined();
+            });
           }}
         >
           Join #lobby

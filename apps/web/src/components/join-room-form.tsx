@@ -1,24 +1,27 @@
 import { MAX_ROOM_LENGTH } from "@pigeon/protocol";
 import { useId, useState, type SubmitEvent, type RefObject } from "react";
-import { useChatStore } from "../hooks/chat-context.js";
+import { useChatState, useChatStore } from "../hooks/chat-context.js";
 import { NameInput } from "./name-input.js";
 
 /**
  * Joins a room by name (or opens it, if already joined). New rooms are end-to-end encrypted; a
- * plain one only when the person ticks the box (for the seed tutorial's plain clients).
+ * plain one only when the person ticks the box (for the seed tutorial's plain clients). Why a
+ * join failed is said at the field (as the Name field does at sign-in), until the name is edited.
  */
 export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTMLInputElement | null>; onJoined?: () => void }) {
   const store = useChatStore();
+  const { joinError } = useChatState();
   const [room, setRoom] = useState("");
   const [busy, setBusy] = useState(false);
   const [plain, setPlain] = useState(false);
   const plainHintId = useId();
+  const errorId = useId();
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (room.trim() === "" || busy) return;
     setBusy(true);
-    const joined = await store.join(room, { plain });
+    const joined = await store.join(room, { plain, atField: true });
     setBusy(false);
     if (joined) {
       setRoom("");
@@ -28,7 +31,7 @@ export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTML
   };
 
   return (
-    <form className="join-form" onSubmit={(event) => void submit(event)}>
+    <form className="join-form" onSubmit={(event) => void submit(event)} noValidate>
       <label htmlFor="join-room">Room</label>
       <div className="join-form-row">
         <NameInput
@@ -39,12 +42,22 @@ export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTML
           autoComplete="off"
           maxLength={MAX_ROOM_LENGTH}
           value={room}
-          onValueChange={setRoom}
+          aria-invalid={joinError !== undefined}
+          aria-describedby={joinError === undefined ? undefined : errorId}
+          onValueChange={(value) => {
+            setRoom(value);
+            store.clearJoinError();
+          }}
         />
-        <button type="submit" className="button button-secondary" disabled={busy || room.trim() === ""}>
+        <button type="submit" className="button button-on-dark" disabled={busy || room.trim() === ""}>
           Join
         </button>
       </div>
+      {joinError === undefined ? null : (
+        <p id={errorId} className="join-form-error" role="alert">
+          {joinError}
+        </p>
+      )}
       <div className="join-form-plain">
         <input
           id="join-room-plain"

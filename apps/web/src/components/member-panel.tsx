@@ -3,7 +3,7 @@ import { memo } from "react";
 import { sameName } from "../state/chat-state.js";
 import type { Room } from "../state/room.js";
 import { Avatar } from "./avatar.js";
-import { AlertIcon, VerifiedIcon } from "./icons.js";
+import { AlertIcon, CloseIcon, VerifiedIcon } from "./icons.js";
 
 /** What the panel shows of each member's key, in an encrypted room. */
 export interface Trust {
@@ -30,7 +30,7 @@ function MemberGroup({ title, members, me, trust }: { title: string; members: re
             <li key={member.name} className={member.online ? "member member-online" : "member member-offline"}>
               <Avatar name={member.name} online={member.online} />
               <span className="member-text">
-                <span className="member-name">
+                <span className="member-name" title={member.name}>
                   {member.name}
                   {mine ? <span className="member-you"> (you)</span> : null}
                 </span>
@@ -72,17 +72,27 @@ interface MemberPanelProps {
   me: string;
   offline: boolean;
   trust: Trust | undefined;
+  /** Closes the panel, when it is an overlay (narrow screens). */
+  onClose?: (() => void) | undefined;
 }
 
 /**
  * Who is in the open room, online first; in an encrypted room, whom the person verified, and a
  * way to. Memoised: it renders when the members change, not with every message.
  */
-export const MemberPanel = memo(function MemberPanel({ room, members: unsorted, me, offline, trust }: MemberPanelProps) {
+export const MemberPanel = memo(function MemberPanel({ room, members: unsorted, me, offline, trust, onClose }: MemberPanelProps) {
   const members = [...(unsorted ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <aside className="members" id="members-panel" aria-label={`People in #${room}`}>
-      <h2 className="members-heading">People in #{room}</h2>
+      <div className="members-heading">
+        <h2>People in #{room}</h2>
+        {onClose === undefined ? null : (
+          <button type="button" id="members-close" className="icon-button panel-close" onClick={onClose}>
+            <CloseIcon />
+            <span className="visually-hidden">Close people</span>
+          </button>
+        )}
+      </div>
       {unsorted === undefined ? (
         <p className="members-empty">Waiting for the member list…</p>
       ) : (

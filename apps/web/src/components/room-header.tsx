@@ -46,7 +46,7 @@ export function RoomHeader({ room, unreadElsewhere, panel, onToggle, onLeave }: 
         ) : null}
       </PanelToggle>
       <div className="room-title">
-        <h1>{room === undefined ? "Pigeon" : `#${room.name}`}</h1>
+        <h1 title={room === undefined ? undefined : `#${room.name}`}>{room === undefined ? "Pigeon" : `#${room.name}`}</h1>
         {members === undefined && room?.mode === undefined ? null : (
           <p className="room-subtitle">
             {room?.mode === undefined ? null : <RoomModeBadge mode={room.mode} />}

@@ -8,6 +8,8 @@ export function RoomListItem({ room, active, onOpen }: { room: Room; active: boo
         type="button"
         className={`room-link${active ? " room-link-active" : ""}${room.unread > 0 ? " room-link-unread" : ""}`}
         aria-current={active ? "page" : undefined}
+        // A long name ends in an ellipsis; the whole of it shows on hover (screen readers read it all).
+        title={room.name}
         onClick={() => {
           onOpen(room.name);
         }}

@@ -2,6 +2,7 @@ import type { RefObject } from "react";
 import type { ChatState } from "../state/chat-state.js";
 import { AccountCard } from "./account-card.js";
 import { BrandMark } from "./brand-mark.js";
+import { CloseIcon } from "./icons.js";
 import { JoinRoomForm } from "./join-room-form.js";
 import { RetentionNote } from "./retention-note.js";
 import { RoomListItem } from "./room-list-item.js";
@@ -11,14 +12,22 @@ interface RoomSidebarProps {
   onOpen: (room: string) => void;
   joinInputRef: RefObject<HTMLInputElement | null>;
   onJoined: () => void;
+  /** Closes the sidebar, when it is an overlay (on a phone). */
+  onClose?: (() => void) | undefined;
 }
 
 /** The rooms joined (with unread counts), joining another, the server's policy, and the account. */
-export function RoomSidebar({ state, onOpen, joinInputRef, onJoined }: RoomSidebarProps) {
+export function RoomSidebar({ state, onOpen, joinInputRef, onJoined, onClose }: RoomSidebarProps) {
   return (
     <nav className="sidebar" aria-label="Rooms">
       <div className="sidebar-top">
         <BrandMark />
+        {onClose === undefined ? null : (
+          <button type="button" id="rooms-close" className="icon-button panel-close" onClick={onClose}>
+            <CloseIcon />
+            <span className="visually-hidden">Close rooms</span>
+          </button>
+        )}
       </div>
       <h2 className="sidebar-heading" id="rooms-heading">
         Rooms

@@ -9,6 +9,7 @@ import {
   withMessage,
   withoutRoom,
   withPageVisible,
+  withPlace,
   withReceipts,
   withRestart,
   withRoom,
@@ -31,6 +32,16 @@ describe("chat state", () => {
     const state = signedIn("lobby", "design");
     expect(state.activeRoom).toBe("lobby");
     expect(state.rooms.map((room) => room.name)).toEqual(["lobby", "design"]);
+  });
+
+  it("puts rooms in a remembered order (others after, as they were) and opens the remembered room", () => {
+    const state = withPlace(signedIn("alpha", "mid", "new", "zeta"), ["zeta", "gone", "alpha", "mid"], "mid");
+    expect(state.rooms.map((room) => room.name)).toEqual(["zeta", "alpha", "mid", "new"]);
+    expect(state.activeRoom).toBe("mid");
+    // A remembered room no longer joined is not opened.
+    expect(withPlace(signedIn("alpha"), [], "gone").activeRoom).toBe("alpha");
+    const same = signedIn("alpha", "mid");
+    expect(withPlace(same, ["alpha", "mid"], "alpha")).toBe(same);
   });
 
   it("marks where a room started over on the server, once per incarnation, after what it had", () => {

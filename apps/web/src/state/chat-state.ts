@@ -59,6 +59,8 @@ export interface ChatState {
   readonly keyChanges: readonly KeyChange[];
   /** Names whose current key the person verified (compared safety numbers). */
   readonly verified: ReadonlySet<string>;
+  /** Why the last join from the Room field failed, shown at the field until it is edited. */
+  readonly joinError: string | undefined;
 }
 
 /** The state before anything happened. */
@@ -79,6 +81,7 @@ export function initialState(): ChatState {
     notice: undefined,
     keyChanges: [],
     verified: new Set(),
+    joinError: undefined,
   };
 }
 
@@ -126,6 +129,23 @@ export function withoutRoom(state: ChatState, name: string): ChatState {
   const next = rooms[Math.min(index, rooms.length - 1)]?.name;
   const opened = { ...state, rooms, typing, activeRoom: next };
   return next === undefined ? opened : withActiveRoom({ ...opened, activeRoom: undefined }, next);
+}
+
+/**
+ * The state with its rooms in `order` (rooms it does not name keep their order, after those it
+ * does) and `active` opened, if joined: where the person was before a reload.
+ *
+ * @example
+ * state = withPlace(state, ["zeta", "alpha"], "zeta");
+ */
+export function withPlace(state: ChatState, order: readonly string[], active: string | undefined): ChatState {
+  const rank = (name: string): number => {
+    const index = order.indexOf(name);
+    return index === -1 ? order.length : index;
+  };
+  const rooms = [...state.rooms].sort((a, b) => rank(a.name) - rank(b.name));
+  const ordered = rooms.every((room, index) => room === state.rooms[index]) ? state : { ...state, rooms };
+  return active === undefined || active === ordered.activeRoom ? ordered : withActiveRoom(ordered, active);
 }
 
 /** The state with a delivered message in its room. */

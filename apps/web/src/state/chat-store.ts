@@ -17,6 +17,7 @@ import {
   withoutKeyChange,
   withoutRoom,
   withPageVisible,
+  withPlace,
   withRoom,
   type ChatState,
 } from "./chat-state.js";
@@ -24,6 +25,7 @@ import { bridgeClient } from "./client-bridge.js";
 import { DeviceArchive } from "./device-archive.js";
 import { describeError, sentence } from "./describe-error.js";
 import { Outbox } from "./outbox.js";
+import { memoryPlaceMemory, NOWHERE, type Place, type PlaceMemory } from "./place-memory.js";
 import type { ProfileMemory } from "./profile-memory.js";
 import { Reconnector } from "./reconnector.js";
 import { StateCell } from "./state-cell.js";
@@ -53,6 +55,8 @@ export interface ChatStoreOptions {
   outboxStore?: OutboxStore;
   /** Remembers the last name, so that a reload signs in again. */
   memory: ProfileMemory;
+  /** Remembers each profile's room order, open room and drafts, so that a reload picks up there (default: memory). */
+  places?: PlaceMemory;
   /** Each profile's encrypted rooms: group state, pinned and verified keys (default: memory). */
   vault?: (profile: string) => Vault;
   /** Lets one tab at a time use a profile (default: this store is the only one). */
@@ -107,6 +111,11 @@ export class ChatStore {
    * whether the previous key was the verified one from its first showing.
    */
   #marks = new Map<string, string>();
+  readonly #places: PlaceMemory;
+  /** The signed-in profile (undefined while signed out), whose place is remembered. */
+  #profile: string | undefined;
+  /** Where the signed-in person is, as last remembered. */
+  #place: Place = NOWHERE;
 
   constructor(options: ChatStoreOptions) {
     this.#options = options;
@@ -115,6 +124,7 @@ export class ChatStore {
     this.#reconnector = new Reconnector(() => this.#reconnect());
     this.#vaults = options.vault ?? memoryVaults();
     this.#lock = options.tabLock ?? soleTabLock();
+    this.#places = options.places ?? memoryPlaceMemory();
     this.#lock.onTakeOver(() => this.#movedAway());
     this.#client = this.#newClient();
     this.#outbox = this.#newOutbox();
@@ -168,7 +178,12 @@ export class ChatStore {
       // What this device kept goes first; what the server held meanwhile is replayed after it.
       const kept = await this.#archive.open(profile);
       if (client !== this.#client) return;
-      this.#set(withHistory(this.#state, kept.rooms));
+      // The rooms in the order the person had them, the one they were in open (before the
+      // login's replay, which counts what arrives in any other room as unread).
+      const place = this.#places.load(profile);
+      this.#set(withPlace(withHistory(this.#state, kept.rooms), place.rooms, place.active));
+      this.#profile = profile;
+      this.#place = place;
       this.#outbox.restore(kept.waiting);
       if (client.state === "disconnected") await client.connect();
       const login = await client.login(name, { identity: key });
@@ -181,7 +196,7 @@ export class ChatStore {
       const { state, dropped } = withMemberships(signedIn, login.rooms.map(({ room }) => room), (room) => client.members(room));
       this.#archive.record();
       for (const room of dropped) this.#archive.forget(room);
-      this.#set(withModes(state, (room) => client.modeOf(room)));
+      this.#set(withModes(withPlace(state, place.rooms, place.active), (room) => client.modeOf(room)));
       this.#outbox.wake();
       void this.#checkKeys();
     } catch (error) {
@@ -191,6 +206,7 @@ export class ChatStore {
       this.#outbox.dispose();
       this.#outbox = this.#newOutbox();
       this.#vault = undefined;
+      this.#profile = undefined;
       this.#lock.release();
       this.#set({ ...this.#state, phase: "signed-out", signInError: describeError(error, name), rooms: [], activeRoom: undefined, outbox: [] });
     }
@@ -228,6 +244,7 @@ export class ChatStore {
   async #stopSession(next: ChatState): Promise<void> {
     const old = this.#client;
     this.#vault = undefined;
+    this.#profile = undefined;
     this.#archive.close();
     this.#outbox.dispose();
     this.#reconnector.stop();
@@ -242,21 +259,22 @@ export class ChatStore {
    * room is created end-to-end encrypted unless `plain` (a deliberate choice, for the seed
    * tutorial's clients); an existing room is joined in its own mode, which the header shows.
    */
-  async join(rawRoom: string, { plain = false }: { plain?: boolean } = {}): Promise<boolean> {
-    const parsed = RoomName.safeParse(rawRoom);
-    if (!parsed.success) {
-      this.#notify("error", sentence(parsed.error.issues[0]?.message ?? "That room name can't be used."));
+  async join(rawRoom: string, { plain = false, atField = false }: { plain?: boolean; atField?: boolean } = {}): Promise<boolean> {
+    // Joined from the Room field, a refusal is said there (state.joinError), else in a notice.
+    const refuse = (text: string): false => {
+      if (atField) this.#update({ joinError: text });
+      else this.#notify("error", text);
       return false;
-    }
+    };
+    if (atField) this.clearJoinError();
+    const parsed = RoomName.safeParse(rawRoom);
+    if (!parsed.success) return refuse(sentence(parsed.error.issues[0]?.message ?? "That room name can't be used."));
     const room = parsed.data;
     if (findRoom(this.#state, room) !== undefined) {
       this.select(room);
       return true;
     }
-    if (this.#client.state !== "connected") {
-      this.#notify("error", `You're offline. Join ${room} once the connection is back.`);
-      return false;
-    }
+    if (this.#client.state !== "connected") return refuse(`You're offline. Join ${room} once the connection is back.`);
     const client = this.#client;
     try {
       const ack = await joinInItsMode(client, room, plain, this.#vault);
@@ -267,28 +285,51 @@ export class ChatStore {
       // The member list the server sent while the SDK was in the room (before it found the
       // room's mode unacceptable, say) does not make it ours.
       if (!client.rooms.includes(room)) this.#set(withoutRoom(this.#state, room));
-      this.#notify("error", `Couldn't join ${room}: ${describeError(error, room)}`);
-      return false;
+      return refuse(`Couldn't join ${room}: ${describeError(error, room)}`);
     }
   }
 
-  /** Leaves `room`: the server stops holding messages for you there, and this device forgets it. */
-  async leave(room: string): Promise<void> {
+  /** The person edits the Room field: the last join's error no longer applies. */
+  clearJoinError(): void {
+    if (this.#state.joinError !== undefined) this.#update({ joinError: undefined });
+  }
+
+  /**
+   * Leaves `room`: the server stops holding messages for you there, and this device forgets it
+   * (its history, its group state, its draft; messages waiting for it are not sent). Keys of
+   * people (pinned and verified) and the person's own key stay. Resolves with whether it left.
+   */
+  async leave(room: string): Promise<boolean> {
     if (this.#client.state !== "connected") {
       this.#notify("error", `You're offline. Leave ${room} once the connection is back.`);
-      return;
+      return false;
     }
     try {
       await this.#client.leave(room);
     } catch (error) {
       if (!(error instanceof Error && "code" in error && error.code === "NOT_IN_ROOM")) {
         this.#notify("error", `Couldn't leave ${room}: ${describeError(error, room)}`);
-        return;
+        return false;
       }
     }
     this.#outbox.roomLeft(room);
     this.#archive.forget(room);
     this.#set(withoutRoom(this.#state, room));
+    this.setDraft(room, "");
+    return true;
+  }
+
+  /** What was typed in `room`'s Message field and not sent (kept across reloads). */
+  draft(room: string): string {
+    return this.#place.drafts[room] ?? "";
+  }
+
+  /** Keeps what is typed in `room`'s Message field, as it is typed ("" when sent or cleared). */
+  setDraft(room: string, text: string): void {
+    if ((this.#place.drafts[room] ?? "") === text) return;
+    const others = Object.entries(this.#place.drafts).filter(([other]) => other !== room);
+    const drafts = Object.fromEntries(text === "" ? others : [...others, [room, text]]);
+    this.#remember({ ...this.#place, drafts });
   }
 
   /** Opens `room`. */
@@ -578,7 +619,18 @@ export class ChatStore {
 
   #set(state: ChatState): void {
     this.#cell.set(state);
-    if (state.phase === "signed-in") this.#archive.roomsChanged(state.rooms);
+    if (state.phase !== "signed-in") return;
+    this.#archive.roomsChanged(state.rooms);
+    const place = this.#place;
+    if (state.activeRoom !== place.active || state.rooms.length !== place.rooms.length || state.rooms.some((room, index) => room.name !== place.rooms[index])) {
+      this.#remember({ ...place, rooms: state.rooms.map((room) => room.name), active: state.activeRoom });
+    }
+  }
+
+  // Remembers where the signed-in person is, for the next page load.
+  #remember(place: Place): void {
+    this.#place = place;
+    if (this.#profile !== undefined) this.#places.save(this.#profile, place);
   }
 }
 

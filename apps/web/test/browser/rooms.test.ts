@@ -27,8 +27,9 @@ describe.skipIf(skipReason !== "")("web client: rooms", () => {
     await a.sees("third in design");
     expect(await a.roomLink("design").textContent()).not.toContain("unread");
 
-    // Leaving: the room goes from the list and Bob sees Alice leave its member list.
+    // Leaving (confirmed in its dialog): the room goes from the list and Bob sees Alice leave its member list.
     await a.page.getByRole("button", { name: "Leave #design" }).click();
+    await a.page.getByRole("alertdialog", { name: "Leave #design?" }).getByRole("button", { name: "Leave #design" }).click();
     await a.roomHeading("lobby").waitFor();
     expect(await a.page.getByRole("navigation", { name: "Rooms" }).getByRole("listitem").allTextContents()).toEqual(["#lobby"]);
     await expect.poll(() => b.members().textContent()).not.toContain("alice");

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findRoom, type ChatState } from "../../src/state/chat-state.js";
 import { ChatStore, profileOf, type NamedKeyStore } from "../../src/state/chat-store.js";
 import type { TabLock } from "../../src/state/tab-lock.js";
+import { memoryPlaceMemory, type PlaceMemory } from "../../src/state/place-memory.js";
 import { memoryProfileMemory, type ProfileMemory } from "../../src/state/profile-memory.js";
 import { MemoryHistoryStore, type HistoryStore } from "../../src/storage/history-store.js";
 import { MemoryOutboxStore, type OutboxStore } from "../../src/storage/outbox-store.js";
@@ -15,6 +16,8 @@ import { startCuttableProxy } from "../support/cuttable-proxy.js";
 interface Device {
   keys: NamedKeyStore;
   memory: ProfileMemory;
+  /** Room order, open room and drafts, as localStorage keeps them. */
+  places: PlaceMemory;
   history: HistoryStore;
   outbox: OutboxStore;
   /** Encrypted rooms' group state and pins, as IndexedDB keeps them across reloads. */
@@ -26,6 +29,7 @@ function newDevice(): Device {
   const names: string[] = [];
   return {
     memory: memoryProfileMemory(),
+    places: memoryPlaceMemory(),
     history: new MemoryHistoryStore(),
     outbox: new MemoryOutboxStore(),
     vault: memoryVaults(),
@@ -107,6 +111,7 @@ describe("ChatStore against a real relay", () => {
       url,
       keyStore: device.keys,
       memory: device.memory,
+      places: device.places,
       history: device.history,
       outboxStore: device.outbox,
       vault: device.vault,
@@ -242,6 +247,38 @@ describe("ChatStore against a real relay", () => {
     expect(bob.typingIn("lobby")).toEqual([]);
     bob.send("done typing");
     await until(alice, () => alice.typingIn("lobby").length === 0);
+  });
+
+  it("picks up after a reload in the room that was open, in the same order, with each room's draft; leaving drops the draft", async () => {
+    const device = newDevice();
+    const alice = await signedIn("alice", { device, rooms: ["zeta", "alpha", "mid"] });
+    alice.select("alpha");
+    alice.setDraft("alpha", "half a thought");
+    alice.setDraft("mid", "later");
+    await alice.dispose();
+
+    const again = open(device);
+    await again.start();
+    const state = await until(again, (current) => current.phase === "signed-in");
+    expect(state.rooms.map((room) => room.name)).toEqual(["zeta", "alpha", "mid"]);
+    expect(state.activeRoom).toBe("alpha");
+    expect(again.draft("alpha")).toBe("half a thought");
+    expect(await again.leave("mid")).toBe(true);
+    expect(again.draft("mid")).toBe("");
+    expect(device.places.load("alice").drafts).toEqual({ alpha: "half a thought" });
+  });
+
+  it("says why a join from the Room field failed in the state, until the field is edited", async () => {
+    const alice = await signedIn("alice", { rooms: [] });
+    expect(await alice.join("no spaces", { atField: true })).toBe(false);
+    expect(alice.getSnapshot().joinError).toMatch(/letters, digits/u);
+    expect(alice.getSnapshot().notice).toBeUndefined();
+    alice.clearJoinError();
+    expect(alice.getSnapshot().joinError).toBeUndefined();
+    // Elsewhere (the empty room's Join #lobby button) a refusal is a notice, as before.
+    expect(await alice.join("no spaces")).toBe(false);
+    expect(alice.getSnapshot().notice?.text).toMatch(/letters, digits/u);
+    expect(alice.getSnapshot().joinError).toBeUndefined();
   });
 
   it("counts unread messages per room and leaves rooms", async () => {

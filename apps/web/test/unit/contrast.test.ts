@@ -61,6 +61,8 @@ const TEXT_PAIRS: [string, string][] = [
   ["secure", "page"],
   ["accent", "page"],
   ["on-danger-surface", "surface"],
+  ["on-sidebar-danger", "sidebar"],
+  ["on-accent", "on-danger-surface"],
 ];
 
 const AVATARS = [...css.matchAll(/\.avatar-\d \{ background: (#[0-9a-f]{6}); \}/giu)].map((match) => match[1] ?? "");
