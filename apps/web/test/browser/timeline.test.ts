@@ -1,5 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { accessibilityViolations } from "./harness/axe.js";
 import { UI_WAIT_MS, type ChatPage } from "./harness/chat-page.js";
 import { skipReason } from "./harness/skip.js";
 import { useWorld } from "./harness/world.js";
@@ -85,6 +86,7 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     await a.sees("fresh 3");
     await a.page.getByRole("button", { name: "3 new messages, jump to latest" }).waitFor({ timeout: UI_WAIT_MS });
     expect(await offsetInList(a, divider)).toBe(top);
+    expect(await accessibilityViolations(a.page)).toEqual([]);
     await jump.click();
     await expect.poll(() => distanceFromBottom(a)).toBeLessThan(2);
     await expect.poll(() => jump.count()).toBe(0);
@@ -179,11 +181,15 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     await b.page.keyboard.press("Enter");
     expect((await folded.boundingBox())?.height).toBeLessThan(400);
 
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    expect(await accessibilityViolations(s.page)).toEqual([]);
+
     // Emoji alone are shown large; with words, at text size.
     for (const text of ["👍🏽", "👨‍👩‍👧🇫🇷", "ok 👍"]) await s.send(text);
     await b.sees("ok 👍");
     expect(await b.message("👍🏽").getAttribute("class")).toContain("message-emoji-only");
     expect(await b.message("👨‍👩‍👧🇫🇷").getAttribute("class")).toContain("message-emoji-only");
     expect(await b.message("ok 👍").getAttribute("class")).not.toContain("message-emoji-only");
+    expect(await accessibilityViolations(b.page)).toEqual([]);
   });
 });
