@@ -193,3 +193,21 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     expect(await accessibilityViolations(b.page)).toEqual([]);
   });
 });
+
+describe.skipIf(skipReason !== "")("web client: a message the server refuses", () => {
+  // A relay with room for short messages only: a long one is refused (QUOTA_EXCEEDED).
+  const world = useWorld({ maxHeldBytes: 3_000 });
+
+  it("announces once that it was not sent", async () => {
+    const [alice, bob] = await world().gather({ name: "alice", plain: true }, { name: "bob", plain: true });
+    const [a, b] = [alice.chat, bob.chat];
+    const heard = await recordAnnouncements(a.page);
+    const long = `Too long for this server. ${"x".repeat(3_900)}`;
+    await a.send(long);
+    await a.statusIs("Too long for this server.", "Not sent");
+    await b.send("still here");
+    await a.sees("still here");
+    await expect.poll(async () => (await heard()).filter((text) => text.includes("still here")).length).toBe(1);
+    expect((await heard()).filter((text) => text.startsWith("Not sent: Too long for this server."))).toHaveLength(1);
+  });
+});
