@@ -152,6 +152,8 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     const arabic = await b.sees("مرحبا بالجميع");
     expect(await arabic.locator(".message-text").evaluate((element) => getComputedStyle(element).direction)).toBe("rtl");
     expect(await arabic.locator(".message-user").evaluate((element) => getComputedStyle(element).direction)).toBe("rtl");
+    const member = b.members().locator(".member-name").getByText("سارة", { exact: true });
+    expect(await member.evaluate((element) => getComputedStyle(element).direction)).toBe("rtl");
 
     await s.send("Notes at https://example.com/wiki/Pigeon_(app). Or mail ops@example.com: mailto:ops@example.com");
     const notes = await b.sees("Notes at");
