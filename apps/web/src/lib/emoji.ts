@@ -1,5 +1,5 @@
 /** At most this many emoji alone in a message are shown large. */
-export const MAX_LARGE_EMOJI = 3;
+const MAX_LARGE_EMOJI = 3;
 
 // One emoji as a person sees it (one grapheme): a flag (two regional indicators), a keycap, a
 // subdivision flag (black flag and tag characters), or pictographs with an optional skin tone or
