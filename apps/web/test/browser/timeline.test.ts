@@ -139,6 +139,8 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     expect(await shown(second.locator(".message-user"))).toBe(false);
     expect(await shown(second.locator(".message-time"))).toBe(false);
     expect(await shown(b.message("first of a few").locator(".message-time"))).toBe(true);
+    // Screen readers still get each message's sender and time.
+    expect(await second.locator(".message-meta").evaluate((element) => (element as HTMLElement).innerText)).toMatch(/^alice\s*,\s*\d\d:\d\d$/u);
 
     // Only the latest own message says it reached everyone.
     await expect.poll(() => a.message("first of a few").locator(".status-label").count()).toBe(0);
