@@ -94,3 +94,6 @@ export const VerifiedIcon = icon(
     <path d="m8.5 12 2.5 2.5 4.5-5" fill="none" stroke="#fff" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
   </>,
 );
+
+/** An arrow down: to the newest messages. */
+export const ArrowDownIcon = icon(<path d="M12 4.5v14m-6-6 6 6 6-6" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />);

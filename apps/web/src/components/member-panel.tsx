@@ -31,7 +31,7 @@ function MemberGroup({ title, members, me, trust }: { title: string; members: re
               <Avatar name={member.name} online={member.online} />
               <span className="member-text">
                 <span className="member-name" title={member.name}>
-                  {member.name}
+                  <bdi>{member.name}</bdi>
                   {mine ? <span className="member-you"> (you)</span> : null}
                 </span>
                 <span className="visually-hidden">{member.online ? ", online" : ", offline"}</span>

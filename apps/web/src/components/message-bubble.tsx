@@ -1,8 +1,10 @@
 import { memo, type ReactNode } from "react";
+import { isEmojiOnly } from "../lib/emoji.js";
 import { formatFullTime, formatTime } from "../lib/format-time.js";
 import { statusDetail, type OwnStatus } from "../state/own-status.js";
 import { Avatar } from "./avatar.js";
 import { MessageStatus } from "./message-status.js";
+import { MessageText } from "./message-text.js";
 import { useChatStore } from "../hooks/chat-context.js";
 
 interface MessageBubbleProps {
@@ -14,7 +16,7 @@ interface MessageBubbleProps {
   status: OwnStatus | undefined;
   /** The outbox id, for retrying or discarding a failed message. */
   localId: string | undefined;
-  /** The same sender as the line before: the name and avatar are not repeated. */
+  /** The same sender as the line before, in the same minute: the avatar, name and time are not repeated (screen readers still get them). */
   continued: boolean;
   /** Sent with a key the person has not accepted yet (the sender's key changed). */
   newKey?: boolean;
@@ -51,15 +53,18 @@ function MessageBubbleView({ user, text, at, own, replayed, status, localId, con
     continued ? "message-continued" : "",
     replayed ? "message-replayed" : "",
     newKey ? "message-new-key" : "",
+    isEmojiOnly(text) ? "message-emoji-only" : "",
   ];
   return (
     <li className={classes.filter((name) => name !== "").join(" ")} data-testid="message">
       {own || continued ? null : <Avatar name={user} />}
       <div className="message-body">
         <p className="message-meta">
-          <span className={own ? "visually-hidden" : "message-user"}>{own ? "You" : user}</span>
+          <span className={own ? "visually-hidden" : continued ? "message-user visually-hidden" : "message-user"} dir="auto">
+            {own ? "You" : user}
+          </span>
           <span className="visually-hidden">, </span>
-          <time className="message-time" dateTime={new Date(at).toISOString()} title={formatFullTime(at)}>
+          <time className={continued ? "message-time visually-hidden" : "message-time"} dateTime={new Date(at).toISOString()} title={formatFullTime(at)}>
             {formatTime(at, now)}
           </time>
           {replayed ? <span className="tag tag-away">while you were away</span> : null}
@@ -69,7 +74,7 @@ function MessageBubbleView({ user, text, at, own, replayed, status, localId, con
             </span>
           ) : null}
         </p>
-        <p className="message-text">{text}</p>
+        <MessageText text={text} />
         {status === undefined ? null : (
           <p className="message-footer">
             <MessageStatus status={status} />

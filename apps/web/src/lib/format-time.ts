@@ -42,3 +42,22 @@ export function formatTime(at: number, now: number, locale?: string): string {
 export function formatFullTime(at: number, locale?: string): string {
   return format(locale, FULL).format(new Date(at));
 }
+
+const DATE: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long" };
+const DATE_WITH_YEAR: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+
+/**
+ * The day of a timeline's day line: "Today", "Yesterday", else the date ("Friday 4 December",
+ * with the year when it is not this one).
+ *
+ * @example
+ * formatDay(Date.now(), Date.now()) // "Today"
+ */
+export function formatDay(at: number, now: number, locale?: string): string {
+  const date = new Date(at);
+  const today = new Date(now);
+  if (date.toDateString() === today.toDateString()) return "Today";
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return format(locale, date.getFullYear() === today.getFullYear() ? DATE : DATE_WITH_YEAR).format(date);
+}

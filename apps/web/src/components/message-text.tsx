@@ -1,0 +1,46 @@
+import { Fragment, useId, useMemo, useState } from "react";
+import { linkify } from "../lib/linkify.js";
+
+/** A message longer than this (characters or lines) is folded, with "Show more". */
+const FOLD_FROM_CHARS = 700;
+const FOLD_FROM_LINES = 12;
+
+/**
+ * A message's text: its own direction (right to left for Arabic or Hebrew), web and mail
+ * addresses as links that open elsewhere, and a long one folded to a few lines with a button
+ * that opens it. Everything is React text, so markup in a message stays text.
+ */
+export function MessageText({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const parts = useMemo(() => linkify(text), [text]);
+  const foldable = text.length > FOLD_FROM_CHARS || text.split("\n").length > FOLD_FROM_LINES;
+  return (
+    <>
+      <p id={id} className={foldable && !open ? "message-text message-text-folded" : "message-text"} dir="auto">
+        {parts.map((part, index) =>
+          part.kind === "link" ? (
+            <a key={index} href={part.href} target="_blank" rel="noopener noreferrer">
+              {part.text}
+            </a>
+          ) : (
+            <Fragment key={index}>{part.text}</Fragment>
+          ),
+        )}
+      </p>
+      {foldable ? (
+        <button
+          type="button"
+          className="link-button message-fold"
+          aria-expanded={open}
+          aria-controls={id}
+          onClick={() => {
+            setOpen((was) => !was);
+          }}
+        >
+          {open ? "Show less" : "Show more"}
+        </button>
+      ) : null}
+    </>
+  );
+}
