@@ -17,6 +17,7 @@ and time to interactive, unthrottled and on ${SLOW_PHONE.downKbps / 1_000} Mbps 
 
   --label NAME   results go to measure/results/first-load-NAME.json (default: latest)
   --runs N       cold loads per condition; the report gives the median (default 5)
+  --out PATH     write the JSON there instead
 
 TTI: from navigation start to the later of (a) the Name field laid out, enabled and focused,
 (b) the end of the last long task (> 50 ms) and (c) the end of the last script, style or image
@@ -87,7 +88,7 @@ const log = (line: string) => {
 export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv[0] === "--" ? argv.slice(1) : [...argv],
-    options: { label: { type: "string" }, runs: { type: "string" }, help: { type: "boolean" } },
+    options: { label: { type: "string" }, runs: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
     strict: true,
   });
   if (values.help === true) {
@@ -98,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!/^[\w.-]+$/u.test(label)) throw new Error(`--label must be letters, digits, _ . -; got ${label}`);
   const runs = Number(values.runs ?? 5);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1; got ${String(values.runs)}`);
-  const out = resolve(fileURLToPath(new URL(`results/first-load-${label}.json`, import.meta.url)));
+  const out = resolve(values.out ?? fileURLToPath(new URL(`results/first-load-${label}.json`, import.meta.url)));
 
   log("building the web client (Vite, production)");
   const web = await buildWeb();
