@@ -11,7 +11,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"], testTimeout: 30_000 },
+        test: { name: "unit", include: ["src/**/*.test.ts", "test/unit/**/*.test.ts", "vite/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         extends: true,

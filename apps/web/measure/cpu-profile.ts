@@ -78,7 +78,7 @@ class SourceMap {
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** Decodes a source map's VLQ `mappings` into absolute [column, source, line, column, name?] segments. */
-function decodeMappings(mappings: string): number[][][] {
+export function decodeMappings(mappings: string): number[][][] {
   const lines: number[][][] = [];
   const state = [0, 0, 0, 0, 0];
   for (const lineText of mappings.split(";")) {
@@ -112,7 +112,7 @@ function decodeMappings(mappings: string): number[][][] {
 }
 
 /** A source path shortened to the package (or app folder) and file, e.g. `ts-mls/dist/src/treeHash.js`. */
-function shortSource(source: string): string {
+export function shortSource(source: string): string {
   const pnpm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+\/.*)$/u.exec(source);
   if (pnpm?.[1] !== undefined) return pnpm[1];
   const workspace = /(?:^|\/)((?:packages|apps)\/.*)$/u.exec(source);

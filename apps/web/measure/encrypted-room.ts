@@ -16,36 +16,6 @@
 // messages arrived in the encrypted room (2 if the run failed or its figures cannot be trusted).
 // Everything it starts (relay, clients, Chromium, temp dirs) is stopped and removed, on failure
 // and on SIGINT/SIGTERM too; the whole run is bounded (--budget-minutes, default 20).
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { constants } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { runFromSource } from "./run-from-source.js";
 
-/**
- * The workspace packages are used from their TypeScript sources (the "@source" export
- * condition), as the tests and the dev scripts do; nothing needs building first. `tsx` alone
- * does not set the condition, so without it this script runs itself again with it.
- */
-function sourceConditionActive(): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/u)].join(" ");
-  return /(?:--conditions|-C)[= ]@source\b/u.test(flags);
-}
-
-if (sourceConditionActive()) {
-  const { main } = await import("./main.js");
-  process.exit(await main(process.argv.slice(2)));
-} else {
-  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  const child = spawn(process.execPath, ["--conditions=@source", "--import", tsxLoader, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit",
-  });
-  // The child cleans up on SIGINT/SIGTERM; pass them on and wait for it.
-  const forward = (signal: NodeJS.Signals) => {
-    child.kill(signal);
-  };
-  process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
-  child.on("exit", (code, signal) => {
-    process.exit(code ?? 128 + (signal === null ? 1 : constants.signals[signal]));
-  });
-}
+await runFromSource(import.meta.url, async () => (await import("./main.js")).main);
