@@ -51,7 +51,7 @@ describe.skipIf(skipReason !== "")("web client: every view, at rest, hovered and
       }
 
       // People, then the Verify dialog from it.
-      const people = a.page.getByRole("button", { name: "People" });
+      const people = a.page.getByRole("button", { name: "People", exact: true });
       if (await people.isVisible()) {
         if ((await people.getAttribute("aria-expanded")) !== "true") await people.click();
         await a.members().waitFor();

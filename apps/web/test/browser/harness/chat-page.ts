@@ -168,7 +168,7 @@ export class ChatPage {
   }
 
   async #showMembers(): Promise<void> {
-    const toggle = this.page.getByRole("button", { name: "People" });
+    const toggle = this.page.getByRole("button", { name: "People", exact: true });
     if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   }
 
