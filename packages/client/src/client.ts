@@ -327,10 +327,10 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       try {
         if (encrypted) return await this.#encryption.send(payload.room, payload.text, clientId);
         const socket = await this.#ready();
-        // A fresh id's first try is answered by its echo (one frame fewer for the server); a
-        // retry, or an id the app chose (perhaps sent before), asks for an ack, since the relay
-        // echoes a repeat to its sender alone and an older relay not at all.
-        const echoed = attempt === 1 && options.clientId === undefined && (this.#hello?.protocolVersion ?? 0) >= ECHO_ANSWERS_FROM;
+        // Answered by its echo (one frame fewer for the server) where the relay does so: a first
+        // try, and a retry or an id the app chose that the relay may have seen already, whose
+        // echo then comes to this connection alone; an older relay is asked for an ack.
+        const echoed = (this.#hello?.protocolVersion ?? 0) >= ECHO_ANSWERS_FROM;
         if (echoed) return await this.#echoes.send(socket, payload, this.#timeoutMs);
         return await request(socket, "chat", payload, this.#timeoutMs);
       } catch (error) {
