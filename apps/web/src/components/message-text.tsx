@@ -1,20 +1,18 @@
 import { Fragment, useId, useMemo, useState } from "react";
-import { linkify } from "../lib/linkify.js";
-
-/** A message longer than this (characters or lines) is folded, with "Show more". */
-const FOLD_FROM_CHARS = 700;
-const FOLD_FROM_LINES = 12;
+import { foldedParts, isFoldable, linkify } from "../lib/linkify.js";
 
 /**
  * A message's text: its own direction (right to left for Arabic or Hebrew), web and mail
- * addresses as links that open elsewhere, and a long one folded to a few lines with a button
- * that opens it. Everything is React text, so markup in a message stays text.
+ * addresses as links that open elsewhere, and a long one folded to its first lines with a
+ * button that opens it. Folded, only those lines are in the page, so neither Tab nor a screen
+ * reader meets a link it cannot see. Everything is React text, so markup in a message stays text.
  */
 export function MessageText({ text }: { text: string }) {
   const [open, setOpen] = useState(false);
   const id = useId();
-  const parts = useMemo(() => linkify(text), [text]);
-  const foldable = text.length > FOLD_FROM_CHARS || text.split("\n").length > FOLD_FROM_LINES;
+  const all = useMemo(() => linkify(text), [text]);
+  const foldable = isFoldable(text);
+  const parts = foldable && !open ? foldedParts(all) : all;
   return (
     <>
       <p id={id} className={foldable && !open ? "message-text message-text-folded" : "message-text"} dir="auto">

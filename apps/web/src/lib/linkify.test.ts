@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linkify } from "./linkify.js";
+import { foldedParts, isFoldable, linkify } from "./linkify.js";
 
 const links = (text: string) => linkify(text).flatMap((part) => (part.kind === "link" ? [part.href] : []));
 
@@ -45,5 +45,40 @@ describe("linkify", () => {
     const text = "<b>hi</b> & https://example.com/?a=<x> \"quoted\" https://example.com/x). end";
     expect(linkify(text).map((part) => part.text).join("")).toBe(text);
     expect(linkify("")).toEqual([]);
+  });
+});
+
+describe("foldedParts", () => {
+  const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index}`).join(" ");
+
+  it("folds only long messages, by characters or by lines", () => {
+    expect(isFoldable("x".repeat(700))).toBe(false);
+    expect(isFoldable("x".repeat(701))).toBe(true);
+    expect(isFoldable(Array.from({ length: 12 }, () => "line").join("\n"))).toBe(false);
+    expect(isFoldable(Array.from({ length: 13 }, () => "line").join("\n"))).toBe(true);
+  });
+
+  it("shows about the first 300 characters, cut after a whole word, then an ellipsis", () => {
+    const text = words(200);
+    const [shown, ...rest] = foldedParts(linkify(text));
+    expect(rest).toEqual([]);
+    const kept = (shown?.text ?? "").slice(0, -1);
+    expect(shown?.text.endsWith("…")).toBe(true);
+    expect(kept.length).toBeLessThanOrEqual(300);
+    expect(kept.length).toBeGreaterThan(290);
+    expect(text.startsWith(`${kept} `)).toBe(true);
+  });
+
+  it("shows at most 8 lines", () => {
+    const text = Array.from({ length: 20 }, (_, index) => `line ${index}`).join("\n");
+    expect(foldedParts(linkify(text)).map(({ text: part }) => part).join("")).toBe(`${text.split("\n").slice(0, 8).join("\n")}…`);
+  });
+
+  it("keeps a link that starts before the cut whole, and drops those after it", () => {
+    const link = `https://example.com/${"a".repeat(80)}`;
+    const text = `${"x ".repeat(140)}${link} ${words(100)} https://example.com/later`;
+    const shown = foldedParts(linkify(text));
+    expect(shown.filter(({ kind }) => kind === "link").map(({ text: part }) => part)).toEqual([link]);
+    expect(shown.at(-1)).toEqual({ kind: "text", text: "…" });
   });
 });

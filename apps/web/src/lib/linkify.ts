@@ -58,3 +58,54 @@ export function linkify(text: string): TextPart[] {
   if (plainFrom < text.length) parts.push({ kind: "text", text: text.slice(plainFrom) });
   return parts;
 }
+
+/** A message longer than this (characters or lines) is folded, with "Show more". */
+const FOLD_FROM_CHARS = 700;
+const FOLD_FROM_LINES = 12;
+/** What a folded message shows: about this many characters, and at most this many lines. */
+const FOLDED_CHARS = 300;
+const FOLDED_LINES = 8;
+
+/** Whether a message is long enough to be folded. */
+export function isFoldable(text: string): boolean {
+  return text.length > FOLD_FROM_CHARS || text.split("\n").length > FOLD_FROM_LINES;
+}
+
+/**
+ * The first lines of a folded message, followed by "…": about {@link FOLDED_CHARS} characters
+ * and at most {@link FOLDED_LINES} lines, cut after a word. A link is never cut: one that starts
+ * before the cut is kept whole (its address must stay the one written).
+ *
+ * @example
+ * foldedParts(linkify(longText)); // the parts to show until "Show more"
+ */
+export function foldedParts(parts: readonly TextPart[]): TextPart[] {
+  const shown: TextPart[] = [];
+  let chars = 0;
+  let lines = 1;
+  for (const part of parts) {
+    if (part.kind === "link") {
+      shown.push(part);
+      chars += part.text.length;
+    } else {
+      let text = part.text.slice(0, Math.max(FOLDED_CHARS - chars, 0));
+      const breaks = text.split("\n");
+      const byLines = lines + breaks.length - 1 > FOLDED_LINES;
+      if (byLines) text = breaks.slice(0, FOLDED_LINES - lines + 1).join("\n");
+      lines += text.split("\n").length - 1;
+      if (text.length < part.text.length) {
+        // Cut at a line's end, or else after the last whole word (unless it is all one word).
+        const space = byLines ? -1 : text.search(/\s\S*$/u);
+        shown.push({ kind: "text", text: `${(space > 0 ? text.slice(0, space) : text).trimEnd()}…` });
+        return shown;
+      }
+      shown.push(part);
+      chars += text.length;
+    }
+    if (chars >= FOLDED_CHARS || lines > FOLDED_LINES) {
+      shown.push({ kind: "text", text: "…" });
+      return shown;
+    }
+  }
+  return shown;
+}

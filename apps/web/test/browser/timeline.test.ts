@@ -170,11 +170,13 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     expect(await script.locator("a, b").count()).toBe(0);
     expect(await script.locator(".message-text").textContent()).toBe("not a link: javascript:alert(1) <b>bold</b>");
 
-    // A 4,000-character message is folded, and opens and closes from the keyboard.
-    const long = `Long report. ${"All systems nominal, nothing to add. ".repeat(110)}`.slice(0, 4000);
+    // A 4,000-character message is folded, and opens and closes from the keyboard; folded, the
+    // link at its end is not in the page (Tab would reach it unseen).
+    const long = `Long report. ${"All systems nominal, nothing to add. ".repeat(110)}`.slice(0, 3970) + " https://example.com/end";
     await s.send(long);
     const folded = await b.sees("Long report.");
     expect((await folded.boundingBox())?.height).toBeLessThan(400);
+    expect(await folded.locator(".message-text a").count()).toBe(0);
     const more = folded.getByRole("button", { name: "Show more" });
     expect(await more.getAttribute("aria-expanded")).toBe("false");
     await more.focus();
@@ -182,6 +184,8 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     const less = folded.getByRole("button", { name: "Show less" });
     expect(await less.getAttribute("aria-expanded")).toBe("true");
     expect((await folded.boundingBox())?.height).toBeGreaterThan(800);
+    expect(await folded.locator(".message-text").textContent()).toBe(long);
+    expect(await folded.locator(".message-text a").getAttribute("href")).toBe("https://example.com/end");
     await b.page.keyboard.press("Enter");
     expect((await folded.boundingBox())?.height).toBeLessThan(400);
 
