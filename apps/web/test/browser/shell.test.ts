@@ -73,6 +73,10 @@ describe.skipIf(skipReason !== "")("web client: the shell (sidebar, header, join
     await own.waitFor();
     expect(await insideViewport(b.page, own)).toBe(true);
     expect(await b.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // The Verify dialog's title names them in full, wrapped inside the dialog.
+    await a.safetyNumber(longName);
+    expect(await a.verifyDialog().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
   });
 
   it("puts focus where the next action is: after signing in, joining, sending and opening a room", async () => {
