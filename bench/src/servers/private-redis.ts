@@ -65,7 +65,8 @@ async function untilPing(port: number): Promise<void> {
     redis.on("error", () => undefined);
     try {
       await redis.connect();
-      if ((await redis.ping()) === "PONG") return;
+      await redis.ping();
+      return;
     } catch {
       // not up yet
     } finally {

@@ -134,16 +134,18 @@ function sumRedis(deltas: readonly RedisDelta[]): RedisDelta {
 }
 
 /**
- * Memory per unit between two readings.
+ * Memory per unit between two readings: the relay's RSS (what the machine must have), or its V8
+ * heap used (for what lives in the heap and is small beside RSS's page-level noise: held messages).
  *
  * @example
  * memoryPerUnit(before, after, 1000) // { relayBytes: 9000, redisBytes: 300 }
  */
-export function memoryPerUnit(before: MemoryReading, after: MemoryReading, count: number): MemoryUnit {
+export function memoryPerUnit(before: MemoryReading, after: MemoryReading, count: number, relay: "rss" | "heap" = "rss"): MemoryUnit {
   if (count <= 0) throw new RangeError("memoryPerUnit: no units");
   const redisBytes =
     before.redisUsedBytes === undefined || after.redisUsedBytes === undefined ? undefined : (after.redisUsedBytes - before.redisUsedBytes) / count;
-  return { relayBytes: (after.relayRssBytes - before.relayRssBytes) / count, ...(redisBytes === undefined ? {} : { redisBytes }) };
+  const relayBytes = relay === "rss" ? after.relayRssBytes - before.relayRssBytes : after.relayHeapBytes - before.relayHeapBytes;
+  return { relayBytes: relayBytes / count, ...(redisBytes === undefined ? {} : { redisBytes }) };
 }
 
 /**

@@ -24,12 +24,18 @@ export interface CostsSettings {
   /** Keyed members logged in and joined to rooms of `roomSize` (logins, joins, memory); as many guests. */
   readonly connections: number;
   readonly roomSize: number;
-  /** The smaller room size, for the split of a message's cost into per-message and per-delivery. */
+  /**
+   * The two room sizes that split a message's cost into a part per message and a part per
+   * delivery (far apart, so that the per-delivery part stands out of the noise), and how many
+   * members (keyed, and as many guests) fill rooms of each.
+   */
   readonly pairSize: number;
-  /** Members (keyed, and as many guests) in rooms of `pairSize`. */
   readonly pairConnections: number;
-  /** Messages per second in every message step (open loop), the same for both room sizes. */
+  readonly largeRoomSize: number;
+  readonly largeConnections: number;
+  /** Messages per second into the pairs (open loop), and into the large rooms (fewer: each is many deliveries). */
   readonly messagesPerSecond: number;
+  readonly largeMessagesPerSecond: number;
   readonly measureMs: number;
   /** Rounds of the message steps, kinds and sizes interleaved. */
   readonly rounds: number;
@@ -205,21 +211,25 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
     groups.push(keyedPairs);
     const guestPairs = await setUpGroup(settings.pairConnections, settings.pairSize, ports, `${store[0] ?? ""}gp-`, false);
     groups.push(guestPairs);
+    const keyedLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${store[0] ?? ""}kl-`, true);
+    groups.push(keyedLarge);
+    const guestLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${store[0] ?? ""}gl-`, false);
+    groups.push(guestLarge);
     const beforeMessages = await rig.memory(settings.settleMs);
 
-    const steps: { kind: MessageKind; group: Group }[] = [
-      { kind: "keyed", group: keyedRooms },
-      { kind: "keyed", group: keyedPairs },
-      { kind: "guest", group: guestRooms },
-      { kind: "guest", group: guestPairs },
+    const steps: { kind: MessageKind; group: Group; rate: number }[] = [
+      { kind: "keyed", group: keyedLarge, rate: settings.largeMessagesPerSecond },
+      { kind: "keyed", group: keyedPairs, rate: settings.messagesPerSecond },
+      { kind: "guest", group: guestLarge, rate: settings.largeMessagesPerSecond },
+      { kind: "guest", group: guestPairs, rate: settings.messagesPerSecond },
     ];
     const readings = steps.map(() => [] as { reading: Reading; messages: number }[]);
     let keyedMessages = 0;
     for (let round = 1; round <= settings.rounds; round += 1) {
-      for (const [index, { kind, group }] of steps.entries()) {
+      for (const [index, { kind, group, rate }] of steps.entries()) {
         let sent = { messages: 0, deliveries: 0, complete: true };
         const reading = await rig.measure(async () => {
-          sent = await sendMessages(group, settings.messagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH);
+          sent = await sendMessages(group, rate, settings.measureMs, CHAT_TEXT_LENGTH);
         });
         const label = `${kind} rooms of ${String(group.roomSize)} (round ${String(round)})`;
         if (!sent.complete) incomplete.push(label);
@@ -249,7 +259,7 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
       return { roomSize, perMessage: perUnit(sumReadings(rounds.map((round) => round.reading)), messages), rounds };
     };
     const split = (large: number, small: number) => {
-      const [big, little] = [sized(large, settings.roomSize), sized(small, settings.pairSize)];
+      const [big, little] = [sized(large, settings.largeRoomSize), sized(small, settings.pairSize)];
       const { message, delivery } = splitMessageCost(little, big);
       // The spread over rounds: each round's split alone.
       const perRound = big.rounds.map((round, at) => {
@@ -257,7 +267,7 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
         if (!other) return undefined;
         return splitMessageCost(
           { roomSize: settings.pairSize, perMessage: perUnit(other.reading, other.messages) },
-          { roomSize: settings.roomSize, perMessage: perUnit(round.reading, round.messages) },
+          { roomSize: settings.largeRoomSize, perMessage: perUnit(round.reading, round.messages) },
         );
       });
       const range = (pick: (value: { message: UnitCost; delivery: UnitCost }) => number): readonly [number, number] | undefined => {
@@ -297,8 +307,8 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
         keyedMembership: memoryPerUnit(loggedIn, joined, n),
         guest: memoryPerUnit(joined, withGuests, n),
         held: heldMemory(
-          { textLength: CHAT_TEXT_LENGTH, messages: keyedMessages, perMessage: memoryPerUnit(beforeMessages, held64, keyedMessages) },
-          { textLength: settings.bigTextLength, messages: bigMessages, perMessage: memoryPerUnit(held64, heldBig, bigMessages) },
+          { textLength: CHAT_TEXT_LENGTH, messages: keyedMessages, perMessage: memoryPerUnit(beforeMessages, held64, keyedMessages, "heap") },
+          { textLength: settings.bigTextLength, messages: bigMessages, perMessage: memoryPerUnit(held64, heldBig, bigMessages, "heap") },
         ),
       },
       deliveryFrameBytes: { keyed: frameBytes(keyedPairs), guest: frameBytes(guestPairs) },
@@ -311,27 +321,27 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
 }
 
 /**
- * What each further node costs per message: guest rooms of `roomSize` spread over two nodes
+ * What each further node costs per message: guest rooms of `largeRoomSize` spread over two nodes
  * (every room on both), against the same traffic on one node (`oneNode`'s guest figures).
  */
 async function extraNodeCost(nodes: ServerProcess[], settings: CostsSettings, redisUrl: string, oneNode: StoreCosts, log: (line: string) => void): Promise<UnitCost> {
   const rig = await CostsRig.open(nodes, redisUrl);
   let group: Group | undefined;
   try {
-    group = await setUpGroup(settings.connections, settings.roomSize, nodes.map((node) => node.port), "x2-", false);
+    group = await setUpGroup(settings.largeConnections, settings.largeRoomSize, nodes.map((node) => node.port), "x2-", false);
     const rounds: Reading[] = [];
     let messages = 0;
     for (let round = 1; round <= settings.rounds; round += 1) {
       const reading = await rig.measure(async () => {
-        messages += (await sendMessages(group as Group, settings.messagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
+        messages += (await sendMessages(group as Group, settings.largeMessagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
       });
-      log(`costs redis: guest rooms of ${String(settings.roomSize)} over 2 nodes (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s`);
+      log(`costs redis: guest rooms of ${String(settings.largeRoomSize)} over 2 nodes (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s`);
       rounds.push(reading);
     }
     const twoNodes = perUnit(sumReadings(rounds), messages);
     const { guestMessage, guestDelivery } = oneNode.units;
     // One node's cost of the same message: per message plus roomSize deliveries.
-    const single = combine(guestMessage, 1, guestDelivery, settings.roomSize);
+    const single = combine(guestMessage, 1, guestDelivery, settings.largeRoomSize);
     return combine(twoNodes, 1, single, -1);
   } finally {
     rig.close();
