@@ -158,12 +158,12 @@ function planWith(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic
   const membershipsInRelay = store === "memory" ? traffic.users * q * traffic.roomsPerUser : load.onlineUsers * q * traffic.roomsPerUser;
   const heldRelay = atLeastZero(memory.held.overheadBytes.relayBytes + traffic.messageBytes * memory.held.perTextByte.relayBytes);
   const memoryTerms: Term[] = [
-    { what: "keyed connections", count: load.onlineUsers * q, cost: memory.keyedConnection.relayBytes, unit: "B" as const, source: src("memory.keyedConnection.relayBytes") },
-    { what: "guests (connection and room)", count: load.onlineUsers * (1 - q), cost: memory.guest.relayBytes, unit: "B" as const, source: src("memory.guest.relayBytes") },
+    { what: "keyed connections", count: load.onlineUsers * q, cost: atLeastZero(memory.keyedConnection.relayBytes), unit: "B" as const, source: src("memory.keyedConnection.relayBytes") },
+    { what: "guests (connection and room)", count: load.onlineUsers * (1 - q), cost: atLeastZero(memory.guest.relayBytes), unit: "B" as const, source: src("memory.guest.relayBytes") },
     {
       what: store === "memory" ? "keyed memberships (all users: the store is in the node)" : "keyed memberships of online users",
       count: membershipsInRelay,
-      cost: memory.keyedMembership.relayBytes,
+      cost: atLeastZero(memory.keyedMembership.relayBytes),
       unit: "B" as const,
       source: src("memory.keyedMembership.relayBytes"),
     },
@@ -226,9 +226,9 @@ function planWith(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic
   );
   const heldRedis = atLeastZero((memory.held.overheadBytes.redisBytes ?? 0) + traffic.messageBytes * (memory.held.perTextByte.redisBytes ?? 0));
   const redisMemoryTerms: Term[] = [
-    { what: "keyed identities (all users)", count: traffic.users * q, cost: memory.keyedConnection.redisBytes ?? 0, unit: "B" as const, source: src("memory.keyedConnection.redisBytes") },
-    { what: "keyed memberships (all users)", count: traffic.users * q * traffic.roomsPerUser, cost: memory.keyedMembership.redisBytes ?? 0, unit: "B" as const, source: src("memory.keyedMembership.redisBytes") },
-    { what: "guests online", count: load.onlineUsers * (1 - q), cost: memory.guest.redisBytes ?? 0, unit: "B" as const, source: src("memory.guest.redisBytes") },
+    { what: "keyed identities (all users)", count: traffic.users * q, cost: atLeastZero(memory.keyedConnection.redisBytes ?? 0), unit: "B" as const, source: src("memory.keyedConnection.redisBytes") },
+    { what: "keyed memberships (all users)", count: traffic.users * q * traffic.roomsPerUser, cost: atLeastZero(memory.keyedMembership.redisBytes ?? 0), unit: "B" as const, source: src("memory.keyedMembership.redisBytes") },
+    { what: "guests online", count: load.onlineUsers * (1 - q), cost: atLeastZero(memory.guest.redisBytes ?? 0), unit: "B" as const, source: src("memory.guest.redisBytes") },
     { what: `held messages of ${String(traffic.messageBytes)} characters`, count: load.heldMessages, cost: heldRedis, unit: "B" as const, source: src("memory.held (overheadBytes + perTextByte × characters).redisBytes") },
   ].filter((term) => term.count > 0 && term.cost !== 0);
   const redisCpu: Figure = { label: "Redis CPU", need: sumMicros(redisCpuTerms), needUnit: "cores", terms: redisCpuTerms };

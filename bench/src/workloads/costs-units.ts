@@ -99,8 +99,17 @@ export function splitMessageCost(small: SizedMessageCost, large: SizedMessageCos
   if (span <= 0) throw new RangeError("splitMessageCost: the second room size must be the larger");
   const delivery = combine(large.perMessage, 1 / span, small.perMessage, -1 / span);
   const message = combine(small.perMessage, large.roomSize / span, large.perMessage, -small.roomSize / span);
-  return { message, delivery };
+  if (!small.perMessage.redis || !large.perMessage.redis || !delivery.redis || Math.abs(delivery.redis.calls) >= NO_CALLS) return { message, delivery };
+  // Redis runs no command per delivery (a broadcast is one SPUBLISH whatever the room's size), so
+  // its share of a message is per message: the mean of both sizes, where a difference would
+  // multiply Redis's noise by the room size.
+  const pooled = combine(small.perMessage, 0.5, large.perMessage, 0.5).redis;
+  const zero: RedisUnitCost = { calls: 0, commands: {}, netInputBytes: 0, netOutputBytes: 0, cpuMicros: 0 };
+  return { message: { ...message, ...(pooled ? { redis: pooled } : {}) }, delivery: { ...delivery, redis: zero } };
 }
+
+// Fewer Redis calls per delivery than this means none: a delivery does not touch Redis.
+const NO_CALLS = 0.01;
 
 /**
  * Adds readings (the rounds of one step) into one.

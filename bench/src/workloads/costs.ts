@@ -66,7 +66,7 @@ export interface StoreUnits {
   readonly guestDelivery: UnitCost;
   /** One cumulative ack that releases one message (receipts to its sender included). */
   readonly ack: UnitCost;
-  /** Redis only: per message, for each further node that has members of the room. */
+  /** Redis only: per message, for each further node that has members of the room (measured on 2 nodes: 1 node's rooms against spread ones). */
   readonly extraNodePerMessage?: UnitCost;
 }
 
@@ -76,7 +76,7 @@ export interface StoreMemory {
   readonly nodeBaseRssBytes: number;
   /** A keyed connection, logged in, in no room. */
   readonly keyedConnection: MemoryUnit;
-  /** One keyed member's membership of a room of `roomSize`. */
+  /** One keyed member's membership of a room of `roomSize` (the relay's part from its V8 heap). */
   readonly keyedMembership: MemoryUnit;
   /** A guest, logged in and in one room (connection and membership together). */
   readonly guest: MemoryUnit;
@@ -143,7 +143,7 @@ async function measureStore(store: StoreKind, settings: CostsSettings, redisUrl:
   return withRedisRun(redisUrl, async ({ prefix }) => {
     const env = (index: number) => redisStoreEnv(redisUrl, prefix, `costs-${String(index)}`);
     const costs = await withNodes(1, env, (nodes) => measureOn(store, nodes, settings, redisUrl, log));
-    const extraNodePerMessage = await withNodes(2, env, (nodes) => extraNodeCost(nodes, settings, redisUrl, costs, log));
+    const extraNodePerMessage = await withNodes(2, env, (nodes) => extraNodeCost(nodes, settings, redisUrl, log));
     return { ...costs, units: { ...costs.units, extraNodePerMessage } };
   });
 }
@@ -304,7 +304,7 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
       memory: {
         nodeBaseRssBytes: empty.relayRssBytes,
         keyedConnection: memoryPerUnit(empty, loggedIn, n),
-        keyedMembership: memoryPerUnit(loggedIn, joined, n),
+        keyedMembership: memoryPerUnit(loggedIn, joined, n, "heap"),
         guest: memoryPerUnit(joined, withGuests, n),
         held: heldMemory(
           { textLength: CHAT_TEXT_LENGTH, messages: keyedMessages, perMessage: memoryPerUnit(beforeMessages, held64, keyedMessages, "heap") },
@@ -321,31 +321,33 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
 }
 
 /**
- * What each further node costs per message: guest rooms of `largeRoomSize` spread over two nodes
- * (every room on both), against the same traffic on one node (`oneNode`'s guest figures).
+ * What each further node costs per message, measured on two nodes at once so that both sides
+ * of the difference see the same processes and the same Redis: guest rooms of `largeRoomSize`
+ * with every member on the first node, against rooms spread over both, rounds interleaved.
  */
-async function extraNodeCost(nodes: ServerProcess[], settings: CostsSettings, redisUrl: string, oneNode: StoreCosts, log: (line: string) => void): Promise<UnitCost> {
+async function extraNodeCost(nodes: ServerProcess[], settings: CostsSettings, redisUrl: string, log: (line: string) => void): Promise<UnitCost> {
   const rig = await CostsRig.open(nodes, redisUrl);
-  let group: Group | undefined;
+  const [first] = nodes;
+  if (!first) throw new Error("costs: no node");
+  let local: Group | undefined;
+  let spread: Group | undefined;
   try {
-    group = await setUpGroup(settings.largeConnections, settings.largeRoomSize, nodes.map((node) => node.port), "x2-", false);
-    const rounds: Reading[] = [];
-    let messages = 0;
+    local = await setUpGroup(settings.largeConnections, settings.largeRoomSize, [first.port], "x1-", false);
+    spread = await setUpGroup(settings.largeConnections, settings.largeRoomSize, nodes.map((node) => node.port), "x2-", false);
+    const readings = { local: [] as Reading[], spread: [] as Reading[] };
+    const messages = { local: 0, spread: 0 };
     for (let round = 1; round <= settings.rounds; round += 1) {
-      const reading = await rig.measure(async () => {
-        messages += (await sendMessages(group as Group, settings.largeMessagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
-      });
-      log(`costs redis: guest rooms of ${String(settings.largeRoomSize)} over 2 nodes (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s`);
-      rounds.push(reading);
+      for (const [kind, group] of [["local", local], ["spread", spread]] as const) {
+        const reading = await rig.measure(async () => {
+          messages[kind] += (await sendMessages(group, settings.largeMessagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
+        });
+        log(`costs redis: guest rooms of ${String(settings.largeRoomSize)} on ${kind === "local" ? "1 node" : "2 nodes"} (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s`);
+        readings[kind].push(reading);
+      }
     }
-    const twoNodes = perUnit(sumReadings(rounds), messages);
-    const { guestMessage, guestDelivery } = oneNode.units;
-    // One node's cost of the same message: per message plus roomSize deliveries.
-    const single = combine(guestMessage, 1, guestDelivery, settings.largeRoomSize);
-    return combine(twoNodes, 1, single, -1);
+    return combine(perUnit(sumReadings(readings.spread), messages.spread), 1, perUnit(sumReadings(readings.local), messages.local), -1);
   } finally {
     rig.close();
-    closeAll([group]);
+    closeAll([local, spread]);
   }
 }
-
