@@ -68,7 +68,7 @@ export const Traffic = z.strictObject({
   roomSize: Count.default(10).describe("members per room"),
   roomsPerUser: z.coerce.number().min(1).default(1).describe("rooms each user is a member of"),
   away: Share.refine((value) => value < 1, "must be below 1").optional().describe("share of a room's members away when a message is sent (default: 1 − online)"),
-  retention: Duration.prefault("14d").describe("how long a message waits for an away member (the relay's message TTL is 14d)"),
+  retention: Duration.prefault("1d").describe("how long a message waits, on average, until its away members are back (at most the relay's message TTL, 14d)"),
   maxRoomEntries: Count.default(10_000).describe("most messages a room holds (the relay's --max-room-entries)"),
   guests: Share.default(0).describe("share of users who are guests (no keys: nothing held, no acks)"),
   messageBytes: Count.default(64).describe("characters per message text"),

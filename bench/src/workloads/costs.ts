@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { CHAT_TEXT_LENGTH } from "../clients/payload.js";
 import { startPigeon } from "../servers/pigeon.js";
 import { startPrivateRedis } from "../servers/private-redis.js";
@@ -66,7 +67,7 @@ export interface StoreUnits {
   readonly guestDelivery: UnitCost;
   /** One cumulative ack that releases one message (receipts to its sender included). */
   readonly ack: UnitCost;
-  /** Redis only: per message, for each further node that has members of the room (measured on 2 nodes: 1 node's rooms against spread ones). */
+  /** Redis only: per message, for each further node that has members of the room (measured on 2 nodes; see extraNodeCost). */
   readonly extraNodePerMessage?: UnitCost;
 }
 
@@ -143,7 +144,7 @@ async function measureStore(store: StoreKind, settings: CostsSettings, redisUrl:
   return withRedisRun(redisUrl, async ({ prefix }) => {
     const env = (index: number) => redisStoreEnv(redisUrl, prefix, `costs-${String(index)}`);
     const costs = await withNodes(1, env, (nodes) => measureOn(store, nodes, settings, redisUrl, log));
-    const extraNodePerMessage = await withNodes(2, env, (nodes) => extraNodeCost(nodes, settings, redisUrl, log));
+    const extraNodePerMessage = await withNodes(2, env, (nodes) => extraNodeCost(nodes, settings, redisUrl, prefix, log));
     return { ...costs, units: { ...costs.units, extraNodePerMessage } };
   });
 }
@@ -320,34 +321,59 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
   }
 }
 
+// Listeners the harness adds to the spread rooms' channels: to Redis each is one more node
+// subscribed, and together they lift that cost out of Redis's noise.
+const EXTRA_LISTENERS = 8;
+
 /**
- * What each further node costs per message, measured on two nodes at once so that both sides
- * of the difference see the same processes and the same Redis: guest rooms of `largeRoomSize`
- * with every member on the first node, against rooms spread over both, rounds interleaved.
+ * What each further node costs per message, on two nodes at once so that both sides of each
+ * difference see the same processes and the same Redis. The relay's part: pairs with both
+ * members on the first node against pairs split over both (small rooms, so that the node's part
+ * is a large share of the message). Redis's part: the split pairs again with EXTRA_LISTENERS
+ * more subscribers to their channels (the harness's own connections, to Redis each one more
+ * node), divided by that number. Rounds interleaved.
  */
-async function extraNodeCost(nodes: ServerProcess[], settings: CostsSettings, redisUrl: string, log: (line: string) => void): Promise<UnitCost> {
+async function extraNodeCost(nodes: ServerProcess[], settings: CostsSettings, redisUrl: string, prefix: string, log: (line: string) => void): Promise<UnitCost> {
   const rig = await CostsRig.open(nodes, redisUrl);
   const [first] = nodes;
   if (!first) throw new Error("costs: no node");
   let local: Group | undefined;
   let spread: Group | undefined;
+  const listeners: Redis[] = [];
   try {
-    local = await setUpGroup(settings.largeConnections, settings.largeRoomSize, [first.port], "x1-", false);
-    spread = await setUpGroup(settings.largeConnections, settings.largeRoomSize, nodes.map((node) => node.port), "x2-", false);
-    const readings = { local: [] as Reading[], spread: [] as Reading[] };
-    const messages = { local: 0, spread: 0 };
+    local = await setUpGroup(settings.pairConnections, settings.pairSize, [first.port], "x1-", false);
+    spread = await setUpGroup(settings.pairConnections, settings.pairSize, nodes.map((node) => node.port), "x2-", false);
+    const channels = spread.rooms.map((_, index) => `${prefix}:sio#/#x2-room-${String(index)}#`);
+    const readings = { local: [] as Reading[], spread: [] as Reading[], listened: [] as Reading[] };
+    const messages = { local: 0, spread: 0, listened: 0 };
     for (let round = 1; round <= settings.rounds; round += 1) {
-      for (const [kind, group] of [["local", local], ["spread", spread]] as const) {
+      for (const kind of ["local", "spread", "listened"] as const) {
+        if (kind === "listened") for (let index = 0; index < EXTRA_LISTENERS; index += 1) listeners.push(await listen(redisUrl, channels));
+        const group = kind === "local" ? local : spread;
         const reading = await rig.measure(async () => {
-          messages[kind] += (await sendMessages(group, settings.largeMessagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
+          messages[kind] += (await sendMessages(group, settings.messagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).messages;
         });
-        log(`costs redis: guest rooms of ${String(settings.largeRoomSize)} on ${kind === "local" ? "1 node" : "2 nodes"} (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s`);
+        for (const listener of listeners.splice(0)) listener.disconnect();
+        log(`costs redis: guest pairs, ${kind} (round ${String(round)}) ${reading.relayCpuSeconds.toFixed(3)} relay CPU-s, Redis ${(reading.redis?.cpuSeconds ?? 0).toFixed(3)} CPU-s`);
         readings[kind].push(reading);
       }
     }
-    return combine(perUnit(sumReadings(readings.spread), messages.spread), 1, perUnit(sumReadings(readings.local), messages.local), -1);
+    const [onLocal, onSpread, onListened] = (["local", "spread", "listened"] as const).map((kind) => perUnit(sumReadings(readings[kind]), messages[kind]));
+    if (!onLocal || !onSpread || !onListened) throw new Error("costs: a further-node step is missing");
+    const relay = combine(onSpread, 1, onLocal, -1);
+    const redis = combine(onListened, 1 / EXTRA_LISTENERS, onSpread, -1 / EXTRA_LISTENERS).redis;
+    return { relayCpuMicros: relay.relayCpuMicros, ...(redis ? { redis } : {}) };
   } finally {
+    for (const listener of listeners) listener.disconnect();
     rig.close();
     closeAll([local, spread]);
   }
+}
+
+async function listen(redisUrl: string, channels: readonly string[]): Promise<Redis> {
+  const listener = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await listener.connect();
+  listener.on("smessage", () => undefined);
+  await listener.ssubscribe(...channels);
+  return listener;
 }
