@@ -49,19 +49,26 @@ export const StoreCosts = z.object({
 });
 export type StoreCosts = z.infer<typeof StoreCosts>;
 
+/** One window of the check run: a fixed rate ("open") or messages kept in flight ("closed"). */
+export const CheckWindow = z.object({
+  loop: z.enum(["open", "closed"]),
+  wallSeconds: z.number().positive(),
+  messages: z.number().positive(),
+  deliveries: z.number().positive(),
+  relayCpuSeconds: z.number().nonnegative(),
+  redisCpuSeconds: z.number().nonnegative(),
+  redisNetInputBytes: z.number(),
+  redisNetOutputBytes: z.number(),
+});
+export type CheckWindow = z.infer<typeof CheckWindow>;
+
 /** The check run (costs-check.ts), for `--check`. */
 export const CheckRun = z.object({
   nodes: z.int().positive(),
   rooms: z.int().positive(),
   roomSize: z.int().positive(),
   members: z.int().positive(),
-  wallSeconds: z.number().positive(),
-  messages: z.number().nonnegative(),
-  deliveries: z.number().nonnegative(),
-  relayCpuSeconds: z.number().nonnegative(),
-  redisCpuSeconds: z.number().nonnegative(),
-  redisNetInputBytes: z.number(),
-  redisNetOutputBytes: z.number(),
+  windows: z.array(CheckWindow).min(1),
   relayRssEmptyBytes: z.number(),
   relayRssBytes: z.number(),
   redisUsedBytes: z.number(),

@@ -57,13 +57,18 @@ export function runCapacity(argv: readonly string[], cwd = process.env.INIT_CWD 
 function check(costs: LoadedCosts): string {
   const run = costs.file.costs.check;
   if (run === undefined) throw new CostsFileError(`${costs.path} has no check run (the costs workload makes one when a Redis is there)`);
-  const flags = checkFlags(run);
-  const traffic = parseTraffic(flags);
-  const plan = planCapacity(traffic, { memory: () => costs.store("memory"), redis: () => costs.store("redis") });
-  const command = `pnpm capacity ${Object.entries(flags)
-    .map(([key, value]) => `--${kebab(key)} ${value}`)
-    .join(" ")}`;
-  return `${formatCheck(compareCheck(plan, run), command)}\n${formatPlan(plan, traffic, provenance(costs))}`;
+  const parts = run.windows.map((window, index) => {
+    const flags = checkFlags(run, window);
+    const traffic = parseTraffic(flags);
+    const plan = planCapacity(traffic, { memory: () => costs.store("memory"), redis: () => costs.store("redis") });
+    const command = `pnpm capacity ${Object.entries(flags)
+      .map(([key, value]) => `--${kebab(key)} ${value}`)
+      .join(" ")}`;
+    const title = `Check, ${String(run.nodes)} nodes on one Redis, ${String(run.rooms)} rooms of ${String(run.roomSize)} guests, ${window.loop === "open" ? "messages at a fixed rate (open loop)" : "each room's sender keeping messages in flight (closed loop, the scale-out workload's)"}:`;
+    const table = formatCheck(compareCheck(plan, run, window, index === run.windows.length - 1), title, command);
+    return index === 0 ? `${table}\n${formatPlan(plan, traffic, provenance(costs))}` : table;
+  });
+  return parts.join("\n");
 }
 
 function provenance(costs: LoadedCosts) {

@@ -89,16 +89,15 @@ function check(result: CostsResult): string {
   if (run === undefined) return "";
   return section(
     `#### Check run: ${String(run.nodes)} nodes on one Redis, ${String(run.rooms)} rooms of ${String(run.roomSize)} guests (\`pnpm capacity --check\` predicts it)`,
-    ["messages/s", "deliveries/s", "relay CPU-s/s", "Redis CPU-s/s", "relay RSS (empty → loaded)", "Redis memory growth"],
-    [
-      [
-        (run.messages / run.wallSeconds).toFixed(0),
-        (run.deliveries / run.wallSeconds).toFixed(0),
-        (run.relayCpuSeconds / run.wallSeconds).toFixed(2),
-        (run.redisCpuSeconds / run.wallSeconds).toFixed(3),
-        `${formatBytes(run.relayRssEmptyBytes)} → ${formatBytes(run.relayRssBytes)}`,
-        formatBytes(run.redisUsedBytes),
-      ],
-    ],
+    ["loop", "messages/s", "deliveries/s", "relay CPU-s/s", "Redis CPU-s/s", "relay RSS (empty → loaded)", "Redis memory growth"],
+    run.windows.map((window) => [
+      window.loop === "open" ? "open (fixed rate)" : "closed (in flight)",
+      (window.messages / window.wallSeconds).toFixed(0),
+      (window.deliveries / window.wallSeconds).toFixed(0),
+      (window.relayCpuSeconds / window.wallSeconds).toFixed(2),
+      (window.redisCpuSeconds / window.wallSeconds).toFixed(3),
+      `${formatBytes(run.relayRssEmptyBytes)} → ${formatBytes(run.relayRssBytes)}`,
+      formatBytes(run.redisUsedBytes),
+    ]),
   );
 }

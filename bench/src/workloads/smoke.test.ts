@@ -234,7 +234,7 @@ describe("costs", () => {
         bigTextLength: 1_000,
         bigMessages: 20,
         settleMs: 50,
-        check: { nodes: 2, rooms: 2, roomSize: 10, inFlightPerSender: 2, warmupMs: 200, measureMs: 300, settleMs: 50 },
+        check: { nodes: 2, rooms: 2, roomSize: 10, inFlightPerSender: 2, messagesPerSecond: 20, warmupMs: 200, measureMs: 300, settleMs: 50 },
       },
       REDIS_URL,
       () => undefined,
@@ -253,7 +253,8 @@ describe("costs", () => {
       expect(redis.units.keyedMessage.redis?.calls).toBeGreaterThan(0);
       expect(redis.units.keyedLogin.redis?.netInputBytes).toBeGreaterThan(0);
       expect(redis.units.extraNodePerMessage).toBeDefined();
-      expect(result.check?.deliveries).toBeGreaterThan(0);
+      expect(result.check?.windows.map((window) => window.loop)).toEqual(["open", "closed"]);
+      for (const window of result.check?.windows ?? []) expect(window.deliveries).toBeGreaterThan(0);
     }
   });
 });
