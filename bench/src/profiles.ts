@@ -104,7 +104,8 @@ export const QUICK: Profile = {
     bigTextLength: 2_000,
     bigMessages: 1_000,
     settleMs: 500,
-    check: { nodes: 3, rooms: 10, roomSize: 100, inFlightPerSender: 32, messagesPerSecond: 100, warmupMs: 1_000, measureMs: 2_000, settleMs: 500 },
+    idleMs: 3_000,
+    check: { nodes: 3, rooms: 10, roomSize: 100, inFlightPerSender: 32, messagesPerSecond: [200, 50], warmupMs: 1_000, measureMs: 2_000, settleMs: 500 },
   },
   mls: MLS,
 };

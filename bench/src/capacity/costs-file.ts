@@ -35,6 +35,8 @@ export const StoreCosts = z.object({
     guestMessage: UnitCost,
     guestDelivery: UnitCost,
     ack: UnitCost,
+    idleConnectionSecond: UnitCost,
+    idleNodeSecond: UnitCost.optional(),
     extraNodePerMessage: UnitCost.optional(),
   }),
   memory: z.object({
@@ -52,6 +54,7 @@ export type StoreCosts = z.infer<typeof StoreCosts>;
 /** One window of the check run: a fixed rate ("open") or messages kept in flight ("closed"). */
 export const CheckWindow = z.object({
   loop: z.enum(["open", "closed"]),
+  offeredPerSecond: z.number().positive().optional(),
   wallSeconds: z.number().positive(),
   messages: z.number().positive(),
   deliveries: z.number().positive(),

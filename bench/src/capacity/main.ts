@@ -64,7 +64,7 @@ function check(costs: LoadedCosts): string {
     const command = `pnpm capacity ${Object.entries(flags)
       .map(([key, value]) => `--${kebab(key)} ${value}`)
       .join(" ")}`;
-    const title = `Check, ${String(run.nodes)} nodes on one Redis, ${String(run.rooms)} rooms of ${String(run.roomSize)} guests, ${window.loop === "open" ? "messages at a fixed rate (open loop)" : "each room's sender keeping messages in flight (closed loop, the scale-out workload's)"}:`;
+    const title = `Check, ${String(run.nodes)} nodes on one Redis, ${String(run.rooms)} rooms of ${String(run.roomSize)} guests, ${window.loop === "open" ? `${String(window.offeredPerSecond ?? "")} messages/s at a fixed rate (open loop)` : "each room's sender keeping messages in flight (closed loop, the scale-out workload's)"}:`;
     const table = formatCheck(compareCheck(plan, run, window, index === run.windows.length - 1), title, command);
     return index === 0 ? `${table}\n${formatPlan(plan, traffic, provenance(costs))}` : table;
   });

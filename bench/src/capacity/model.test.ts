@@ -10,8 +10,8 @@ describe("planCapacity", () => {
     expect(plan.tier).toBe("one node, memory store");
     // 25 online × 0.1/s = 2.5 messages/s; × 5 members = 12.5 deliveries and 12.5 acks/s; 0.25 logins/s.
     expect(plan.load).toMatchObject({ onlineUsers: 25, messagesPerSecond: 2.5, keyedDeliveriesPerSecond: 12.5, acksPerSecond: 12.5, loginsPerSecond: 0.25 });
-    // 2.5 × 100 + 12.5 × 10 + 12.5 × 20 + 0.25 × 100 (connect) + 0.25 × 200 (login) = 700 µs per second.
-    expect(plan.relayCpu.need).toBeCloseTo(0.0007, 10);
+    // 2.5 × 100 + 12.5 × 10 + 12.5 × 20 + 0.25 × 100 (connect) + 0.25 × 200 (login) + 25 connections × 4 = 800 µs per second.
+    expect(plan.relayCpu.need).toBeCloseTo(0.0008, 10);
     // Held: 2.5/s × (1 − 0.8⁴) × 3,600 s = 5,313.6 messages, under the cap of 10 rooms × 10,000.
     expect(plan.load.heldMessages).toBeCloseTo(5_313.6, 6);
     // 25 × 10,000 + 50 × 1,000 + 5,313.6 × (500 + 100 × 2) + 100 MiB.
@@ -30,8 +30,8 @@ describe("planCapacity", () => {
     expect(further).toBeCloseTo(998.046875, 9);
     // 1,000 × 200 + 10,000 × 10 + 10,000 × 20 + 998.046875 × 50 µs per second.
     expect(plan.relayCpu.need).toBeCloseTo(0.54990234375, 10);
-    // Redis: 1,000 × 100 + 10,000 acks × 10 + 998.046875 × 10 µs per second.
-    expect(plan.redisCpu?.need).toBeCloseTo(0.20998046875, 10);
+    // Redis: 1,000 × 100 + 10,000 acks × 10 + 998.046875 × 10 + 2 nodes × 1,000 µs per second.
+    expect(plan.redisCpu?.need).toBeCloseTo(0.21198046875, 10);
     // 1,000 × 1,500 + 10,000 × 110 + 998.046875 × 400 bytes per second.
     expect(plan.redisNetwork?.need).toBeCloseTo(2_999_218.75, 4);
     // 1,000 identities × 1,000 + 1,000 memberships × 500; nothing held (nobody away).

@@ -149,6 +149,7 @@ function planWith(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic
     cpuTerm("guest logins/s", load.loginsPerSecond * (1 - q), "guestLogin"),
     cpuTerm("keyed joins/s", load.joinsPerSecond * q, "keyedJoin"),
     cpuTerm("guest joins/s", load.joinsPerSecond * (1 - q), "guestJoin"),
+    cpuTerm("connections held open (pings), per second", load.onlineUsers, "idleConnectionSecond"),
     ...(store === "redis" && load.spannedNodes > 1
       ? [cpuTerm("messages/s × further nodes per room", load.messagesPerSecond * (load.spannedNodes - 1), "extraNodePerMessage")]
       : []),
@@ -218,6 +219,7 @@ function planWith(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic
     ["keyed joins/s", load.joinsPerSecond * q, "keyedJoin"],
     ["guest joins/s", load.joinsPerSecond * (1 - q), "guestJoin"],
     ["messages/s × further nodes per room", load.messagesPerSecond * (load.spannedNodes - 1), "extraNodePerMessage"],
+    ["nodes, per second with nothing sent", nodes, "idleNodeSecond"],
   ];
   const present = (terms: (Term | undefined)[]) => terms.filter((term): term is Term => term !== undefined && Math.abs(term.cost) > 0);
   const redisCpuTerms = present(redisCounts.map(([what, count, key]) => redisTerm(what, count, key, (unit) => unit.cpuMicros, "cpuMicros")));

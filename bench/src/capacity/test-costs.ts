@@ -21,6 +21,7 @@ export const MEMORY_COSTS: StoreCosts = {
     guestMessage: unit(50),
     guestDelivery: unit(5),
     ack: unit(20),
+    idleConnectionSecond: unit(4),
   },
   memory: {
     nodeBaseRssBytes: 100 * MIB,
@@ -48,6 +49,8 @@ export const REDIS_COSTS: StoreCosts = {
     guestMessage: unit(50, none),
     guestDelivery: unit(5, none),
     ack: unit(20, { cpuMicros: 10, netInputBytes: 100, netOutputBytes: 10 }),
+    idleConnectionSecond: unit(0),
+    idleNodeSecond: unit(0, { cpuMicros: 1_000, netInputBytes: 0, netOutputBytes: 0 }),
     extraNodePerMessage: unit(50, { cpuMicros: 10, netInputBytes: 0, netOutputBytes: 400 }),
   },
   memory: {

@@ -15,6 +15,8 @@ const UNIT_LABELS: Readonly<Record<keyof StoreUnits, string>> = {
   guestMessage: "guest message accepted",
   guestDelivery: "guest delivery",
   ack: "ack (one message)",
+  idleConnectionSecond: "idle connection, per second",
+  idleNodeSecond: "idle node, per second (Redis)",
   extraNodePerMessage: "each further node, per message",
 };
 
@@ -91,7 +93,7 @@ function check(result: CostsResult): string {
     `#### Check run: ${String(run.nodes)} nodes on one Redis, ${String(run.rooms)} rooms of ${String(run.roomSize)} guests (\`pnpm capacity --check\` predicts it)`,
     ["loop", "messages/s", "deliveries/s", "relay CPU-s/s", "Redis CPU-s/s", "relay RSS (empty → loaded)", "Redis memory growth"],
     run.windows.map((window) => [
-      window.loop === "open" ? "open (fixed rate)" : "closed (in flight)",
+      window.loop === "open" ? `open, ${String(window.offeredPerSecond ?? "")}/s offered` : "closed (messages kept in flight)",
       (window.messages / window.wallSeconds).toFixed(0),
       (window.deliveries / window.wallSeconds).toFixed(0),
       (window.relayCpuSeconds / window.wallSeconds).toFixed(2),

@@ -13,8 +13,11 @@ export interface CheckSettings {
   readonly rooms: number;
   readonly roomSize: number;
   readonly inFlightPerSender: number;
-  /** The open-loop window's offered rate, in messages per second over all rooms. */
-  readonly messagesPerSecond: number;
+  /**
+   * The open-loop windows' offered rates, in messages per second over all rooms: one at the rate
+   * the unit costs were measured at, others below and above it.
+   */
+  readonly messagesPerSecond: readonly number[];
   readonly warmupMs: number;
   readonly measureMs: number;
   readonly settleMs: number;
@@ -27,6 +30,8 @@ export interface CheckSettings {
  */
 export interface CheckWindow {
   readonly loop: "open" | "closed";
+  /** The open loop's offered rate (messages per second over all rooms). */
+  readonly offeredPerSecond?: number;
   readonly wallSeconds: number;
   readonly messages: number;
   readonly deliveries: number;
@@ -80,12 +85,13 @@ export async function runCostsCheck(settings: CheckSettings, redisUrl: string, l
           roomSize: settings.roomSize,
           delivered: () => population.delivered(),
         };
-        const window = (loop: CheckWindow["loop"], reading: Reading, deliveries: number): CheckWindow => {
+        const window = (loop: CheckWindow["loop"], reading: Reading, deliveries: number, offeredPerSecond?: number): CheckWindow => {
           log(
             `costs check, ${String(settings.nodes)} nodes, ${loop} loop: ${(deliveries / reading.wallSeconds).toFixed(0)} deliveries/s, relay ${reading.relayCpuSeconds.toFixed(2)} CPU-s, Redis ${(reading.redis?.cpuSeconds ?? 0).toFixed(3)} CPU-s over ${reading.wallSeconds.toFixed(1)} s`,
           );
           return {
             loop,
+            ...(offeredPerSecond === undefined ? {} : { offeredPerSecond }),
             wallSeconds: reading.wallSeconds,
             messages: deliveries / settings.roomSize,
             deliveries,
@@ -95,12 +101,15 @@ export async function runCostsCheck(settings: CheckSettings, redisUrl: string, l
             redisNetOutputBytes: reading.redis?.netOutputBytes ?? 0,
           };
         };
-        await sendMessages(group, settings.messagesPerSecond, settings.warmupMs, CHAT_TEXT_LENGTH);
-        let openDeliveries = 0;
-        const open = await openedRig.measure(async () => {
-          openDeliveries = (await sendMessages(group, settings.messagesPerSecond, settings.measureMs, CHAT_TEXT_LENGTH)).deliveries;
-        });
-        const windows = [window("open", open, openDeliveries)];
+        const windows: CheckWindow[] = [];
+        for (const rate of settings.messagesPerSecond) {
+          await sendMessages(group, rate, settings.warmupMs / 2, CHAT_TEXT_LENGTH);
+          let openDeliveries = 0;
+          const open = await openedRig.measure(async () => {
+            openDeliveries = (await sendMessages(group, rate, settings.measureMs, CHAT_TEXT_LENGTH)).deliveries;
+          });
+          windows.push(window("open", open, openDeliveries, rate));
+        }
         const stop = startClosedLoop(roomSenders(population), settings.inFlightPerSender);
         await sleep(settings.warmupMs);
         const before = population.delivered();

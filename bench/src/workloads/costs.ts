@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { setTimeout as sleep } from "node:timers/promises";
 import { CHAT_TEXT_LENGTH } from "../clients/payload.js";
 import { startPigeon } from "../servers/pigeon.js";
 import { startPrivateRedis } from "../servers/private-redis.js";
@@ -47,6 +48,8 @@ export interface CostsSettings {
   readonly bigMessages: number;
   /** Idle time between GC'd memory readings (see settledMemory). */
   readonly settleMs: number;
+  /** A window with every client connected and nothing sent: what idle connections cost (pings). */
+  readonly idleMs: number;
   /** The prediction check: scale-out traffic on several nodes over one Redis. */
   readonly check: CheckSettings;
 }
@@ -67,6 +70,13 @@ export interface StoreUnits {
   readonly guestDelivery: UnitCost;
   /** One cumulative ack that releases one message (receipts to its sender included). */
   readonly ack: UnitCost;
+  /**
+   * Per connection and second, with nothing sent: engine.io's ping every 25 s and its pong,
+   * timers (relay CPU; Redis's part is per node, below).
+   */
+  readonly idleConnectionSecond: UnitCost;
+  /** Redis only: Redis's CPU per node and second with nothing sent (heartbeats, its own cron). */
+  readonly idleNodeSecond?: UnitCost;
   /** Redis only: per message, for each further node that has members of the room (measured on 2 nodes; see extraNodeCost). */
   readonly extraNodePerMessage?: UnitCost;
 }
@@ -217,6 +227,8 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
     const guestLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${store[0] ?? ""}gl-`, false);
     groups.push(guestLarge);
     const beforeMessages = await rig.memory(settings.settleMs);
+    const connected = 2 * n + 2 * settings.pairConnections + 2 * settings.largeConnections;
+    const idle = note(`idle, ${String(connected)} connections`)(await rig.measure(() => sleep(settings.idleMs)));
 
     const steps: { kind: MessageKind; group: Group; rate: number }[] = [
       { kind: "keyed", group: keyedLarge, rate: settings.largeMessagesPerSecond },
@@ -301,6 +313,8 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
         guestMessage: guestSplit.message,
         guestDelivery: guestSplit.delivery,
         ack: perUnit(ackReading, Math.max(1, acks)),
+        idleConnectionSecond: { relayCpuMicros: perUnit(idle, connected * idle.wallSeconds).relayCpuMicros },
+        ...(idle.redis ? { idleNodeSecond: { relayCpuMicros: 0, redis: perUnit(idle, idle.wallSeconds).redis } } : {}),
       },
       memory: {
         nodeBaseRssBytes: empty.relayRssBytes,
