@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { loadOf, planCapacity, spannedNodes } from "./model.js";
+import { ackShare, loadOf, planCapacity, spannedNodes } from "./model.js";
 import { COSTS } from "./test-costs.js";
 import { parseTraffic } from "./traffic.js";
+
+describe("ackShare", () => {
+  it("acks each message while they are a second apart, then once a second, then every 100 messages", () => {
+    expect(ackShare(0.5)).toBe(1);
+    expect(ackShare(4)).toBe(0.25);
+    expect(ackShare(1_000)).toBe(0.01);
+  });
+});
 
 describe("planCapacity", () => {
   it("sizes a team of 50 on one node with the memory store, as worked out by hand", () => {
@@ -28,27 +36,30 @@ describe("planCapacity", () => {
     // A room's 10 members over 2 nodes span 2 × (1 − 2⁻¹⁰) of them.
     const further = 1_000 * (spannedNodes(2, 10) - 1);
     expect(further).toBeCloseTo(998.046875, 9);
-    // 1,000 × 200 + 10,000 × 10 + 10,000 × 20 + 998.046875 × 50 µs per second.
-    expect(plan.relayCpu.need).toBeCloseTo(0.54990234375, 10);
-    // Redis: 1,000 × 100 + 10,000 acks × 10 + 998.046875 × 10 + 2 nodes × 1,000 µs per second.
-    expect(plan.redisCpu?.need).toBeCloseTo(0.21198046875, 10);
-    // 1,000 × 1,500 + 10,000 × 110 + 998.046875 × 400 bytes per second.
-    expect(plan.redisNetwork?.need).toBeCloseTo(2_999_218.75, 4);
+    // Each room gets 10 messages/s, so each member acks about once a second: 1,000 acks/s, not 10,000.
+    expect(plan.load.acksPerSecond).toBeCloseTo(1_000, 9);
+    // 1,000 × 200 + 10,000 × 10 + 1,000 × 20 + 998.046875 × 50 µs per second.
+    expect(plan.relayCpu.need).toBeCloseTo(0.36990234375, 10);
+    // Redis: 1,000 × 100 + 1,000 acks × 10 + 998.046875 × 10 + 2 nodes × 1,000 µs per second.
+    expect(plan.redisCpu?.need).toBeCloseTo(0.12198046875, 10);
+    // 1,000 × 1,500 + 1,000 × 110 + 998.046875 × 400 bytes per second.
+    expect(plan.redisNetwork?.need).toBeCloseTo(2_009_218.75, 4);
     // 1,000 identities × 1,000 + 1,000 memberships × 500; nothing held (nobody away).
     expect(plan.redisMemory?.need).toBe(1_500_000);
     // 1,000 × 10,000 + 1,000 online memberships × 1,000 + 2 empty nodes.
     expect(plan.relayMemory.need).toBe(10_000_000 + 1_000_000 + 2 * 104_857_600);
     expect(plan.shards?.count).toBe(1);
     expect(plan.tier).toBe("2 node(s) on one Redis");
-    // One room: 100 + 10 acks × 10 + 0.998046875 × 10 µs of Redis per message, half a core: 2,381 messages/s.
-    expect(plan.roomCeiling?.messagesPerSecond).toBeCloseTo(500_000 / 209.98046875, 6);
+    // One room: 100 + 1 ack × 10 + 0.998046875 × 10 µs of Redis per message, half a core: 4,167 messages/s.
+    expect(plan.roomCeiling?.messagesPerSecond).toBeCloseTo(500_000 / 119.98046875, 6);
   });
 
   it("leaves the memory store for Redis when one node's CPU is not enough, and counts nodes by CPU with its headroom", () => {
-    // 10,000 online × 1/s: memory store 10,000 × (100 + 10 × 10 + 10 × 20) µs = 4 CPU-s/s > half a core.
+    // 10,000 online × 1/s: memory store 10,000 × (100 + 10 × 10 + 1 ack × 20) µs = 2.2 CPU-s/s > half a core.
     const traffic = parseTraffic({ users: "10000", online: "1", away: "0", rate: "1/s", roomSize: "10", logins: "0/s", joins: "0/s" });
     const plan = planCapacity(traffic, COSTS);
     expect(plan.store).toBe("redis");
+    expect(plan.tierReason).toBe("one node with the memory store would need 5 nodes' worth of cpu");
     expect(plan.nodes.limitedBy).toBe("cpu");
     expect(plan.nodes.count).toBe(Math.ceil(plan.relayCpu.need / 0.5));
     expect(plan.load.spannedNodes).toBeCloseTo(spannedNodes(plan.nodes.count, 10), 9);

@@ -56,6 +56,8 @@ export interface Sizing {
 /** The calculator's answer. */
 export interface Plan {
   readonly tier: string;
+  /** Why not a smaller tier: what one node with the memory store ran out of. */
+  readonly tierReason?: string;
   readonly store: "memory" | "redis";
   readonly load: Load;
   readonly relayCpu: Figure;
@@ -109,7 +111,10 @@ export function planCapacity(traffic: Traffic, costs: CostsByStore): Plan {
   }
   const redis = costs.redis();
   if (redis === undefined) throw new PlanError("this traffic needs more than one node, and the results have no Redis costs (run the costs workload with a Redis)");
-  return planOn("redis", redis, traffic);
+  const memory = traffic.store === "auto" ? costs.memory() : undefined;
+  const single = memory === undefined ? undefined : planOn("memory", memory, traffic, 1);
+  const tierReason = single === undefined ? undefined : `one node with the memory store would need ${String(single.nodes.count)} nodes' worth of ${single.nodes.limitedBy}`;
+  return { ...planOn("redis", redis, traffic), ...(tierReason ? { tierReason } : {}) };
 }
 
 function planOn(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic, fixedNodes?: number): Plan {
@@ -269,6 +274,7 @@ export function loadOf(traffic: Traffic, nodes: number): Load {
   const keyedMessagesPerSecond = messagesPerSecond * q;
   const guestMessagesPerSecond = messagesPerSecond * (1 - q);
   const keyedDeliveriesPerSecond = keyedMessagesPerSecond * k;
+  const roomMessagesPerSecond = onlineMembers * traffic.rate;
   const rooms = (traffic.users * traffic.roomsPerUser) / k;
   // A message waits while some member other than its sender is away.
   const waitsShare = 1 - (1 - away) ** (k - 1);
@@ -281,7 +287,7 @@ export function loadOf(traffic: Traffic, nodes: number): Load {
     guestMessagesPerSecond,
     keyedDeliveriesPerSecond,
     guestDeliveriesPerSecond: guestMessagesPerSecond * onlineMembers,
-    acksPerSecond: keyedDeliveriesPerSecond,
+    acksPerSecond: keyedDeliveriesPerSecond * ackShare(roomMessagesPerSecond),
     loginsPerSecond: onlineUsers * traffic.logins,
     joinsPerSecond: onlineUsers * traffic.joins,
     away,
@@ -291,6 +297,24 @@ export function loadOf(traffic: Traffic, nodes: number): Load {
     heldMessages: Math.min(heldByRetention, heldCap),
     heldCapped: heldCap < heldByRetention,
   };
+}
+
+// The SDK acks within 100 ms of a quiet spell, then at most once a second or every 100 messages.
+const ACKS_PER_MEMBER_SECOND = 1;
+const MESSAGES_PER_ACK_AT_MOST = 100;
+
+/**
+ * Acks per delivery for a member of a room that gets `roomMessagesPerSecond`: one per message
+ * while messages are a second or more apart, then about one a second, then one per 100 messages,
+ * as the SDK batches them.
+ *
+ * @example
+ * ackShare(0.1) // 1
+ * ackShare(10) // 0.1
+ */
+export function ackShare(roomMessagesPerSecond: number): number {
+  if (roomMessagesPerSecond <= ACKS_PER_MEMBER_SECOND) return 1;
+  return Math.max(ACKS_PER_MEMBER_SECOND / roomMessagesPerSecond, 1 / MESSAGES_PER_ACK_AT_MOST);
 }
 
 /**
@@ -317,7 +341,7 @@ function ceilingOf(traffic: Traffic, load: Load, costs: StoreCosts, nodes: numbe
   };
   add("keyed message", q, "keyedMessage");
   add("keyed deliveries", q * largestRoom, "keyedDelivery");
-  add("acks", q * largestRoom, "ack");
+  add("acks", q * largestRoom * ackShare(online * traffic.rate), "ack");
   add("guest message", 1 - q, "guestMessage");
   add("guest deliveries", (1 - q) * online, "guestDelivery");
   add("further nodes", spannedNodes(nodes, online) - 1, "extraNodePerMessage");

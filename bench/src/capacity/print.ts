@@ -33,7 +33,7 @@ export function formatCount(value: number): string {
 }
 
 function formatNeed(figure: Figure): string {
-  if (figure.needUnit === "cores") return `${figure.need.toFixed(figure.need >= 10 ? 1 : 3)} CPU-s/s`;
+  if (figure.needUnit === "cores") return `${formatCount(figure.need)} CPU-s/s`;
   if (figure.needUnit === "bytes/s") return `${formatBytes(figure.need)}/s`;
   return formatBytes(figure.need);
 }
@@ -74,16 +74,16 @@ export function formatPlan(plan: Plan, traffic: Traffic, provenance: Provenance)
       `(${String(traffic.roomsPerUser)} per user), ${pct(load.away)} of members away, ${pct(traffic.guests)} guests, ${String(traffic.messageBytes)}-character texts`,
   );
   out.push(
-    `  per second: ${formatCount(load.keyedDeliveriesPerSecond + load.guestDeliveriesPerSecond)} deliveries, ${formatCount(load.acksPerSecond)} acks, ${formatCount(load.loginsPerSecond)} logins, ${formatCount(load.joinsPerSecond)} joins; ` +
+    `  per second: ${formatCount(load.keyedDeliveriesPerSecond + load.guestDeliveriesPerSecond)} deliveries, ${formatCount(load.acksPerSecond)} acks (batched as the SDK does), ${formatCount(load.loginsPerSecond)} logins, ${formatCount(load.joinsPerSecond)} joins; ` +
       `${formatCount(load.heldMessages)} messages held${load.heldCapped ? " (capped by --max-room-entries)" : ""}`,
   );
   out.push(`  unit costs: ${provenance.path} (${provenance.profile} profile, run ${provenance.startedAt}, store ${plan.store}, Redis ${provenance.redis})`);
-  out.push(`  tier: ${plan.tier}`);
+  out.push(`  tier: ${plan.tier}${plan.tierReason ? ` (${plan.tierReason})` : ""}`);
   out.push("");
   const cpuKept = `${pct(traffic.cpuHeadroom)} kept free (--cpu-headroom ${String(traffic.cpuHeadroom)})`;
   const memKept = `${pct(traffic.memoryHeadroom)} kept free (--memory-headroom ${String(traffic.memoryHeadroom)})`;
   const cores = plan.relayCpu.need / (1 - traffic.cpuHeadroom);
-  out.push(`relay cores    ${cores.toFixed(2)}   need ${formatNeed(plan.relayCpu)}, ${cpuKept}`);
+  out.push(`relay cores    ${formatCount(cores)}   need ${formatNeed(plan.relayCpu)}, ${cpuKept}`);
   out.push(...figureLines(plan.relayCpu));
   out.push(`relay nodes    ${String(plan.nodes.count)}   one Node process per core; ${sizingText(plan.nodes)}; at most ${formatCount(traffic.connectionsPerNode)} connections and ${formatBytes(traffic.nodeMemory)} per node`);
   out.push(`relay memory   ${formatBytes(plan.relayMemory.need / (1 - traffic.memoryHeadroom))}   need ${formatNeed(plan.relayMemory)}, ${memKept}`);
@@ -92,7 +92,7 @@ export function formatPlan(plan: Plan, traffic: Traffic, provenance: Provenance)
   out.push(...figureLines(plan.relayNetwork));
   if (plan.redisCpu && plan.redisMemory && plan.redisNetwork && plan.shards) {
     out.push(`Redis shards   ${String(plan.shards.count)}   ${sizingText(plan.shards)}; a shard is one core (${cpuKept}), ${formatBytes(traffic.redisShardMemory)} (${memKept}), ${formatBytes(traffic.redisShardNetwork)}/s`);
-    out.push(`Redis CPU      ${(plan.redisCpu.need / (1 - traffic.cpuHeadroom)).toFixed(2)} cores   need ${formatNeed(plan.redisCpu)}, ${cpuKept}`);
+    out.push(`Redis CPU      ${formatCount(plan.redisCpu.need / (1 - traffic.cpuHeadroom))} cores   need ${formatNeed(plan.redisCpu)}, ${cpuKept}`);
     out.push(...figureLines(plan.redisCpu));
     out.push(`Redis memory   ${formatBytes(plan.redisMemory.need / (1 - traffic.memoryHeadroom))}   need ${formatNeed(plan.redisMemory)}, ${memKept}`);
     out.push(...figureLines(plan.redisMemory));
