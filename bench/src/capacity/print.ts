@@ -29,7 +29,7 @@ export function formatBytes(bytes: number): string {
 /** A count with thousands separators, small ones with up to 3 significant digits. */
 export function formatCount(value: number): string {
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
-  return Number(value.toPrecision(3)).toLocaleString("en-US", { maximumFractionDigits: 3 });
+  return value.toLocaleString("en-US", { maximumSignificantDigits: 3 });
 }
 
 function formatNeed(figure: Figure): string {
