@@ -85,6 +85,8 @@ export class PlanError extends Error {
 }
 
 const NODE_ITERATIONS = 8;
+// Below this much CPU per node, the check run measured up to twice the unit costs (see docs/capacity.md).
+const TRICKLE_CORES_PER_NODE = 0.1;
 
 /**
  * Sizes a deployment for `traffic` from measured unit costs: relay cores and nodes, relay
@@ -205,6 +207,12 @@ function planWith(store: "memory" | "redis", costs: StoreCosts, traffic: Traffic
   }
   const nodesSizing = fixedCount === undefined ? nodeCount : { ...nodeCount, count: Math.max(fixedCount, store === "memory" ? nodeCount.count : fixedCount) };
 
+  const perNode = relayCpu.need / nodesSizing.count;
+  if (perNode < TRICKLE_CORES_PER_NODE) {
+    warnings.push(
+      `each node would use ${perNode.toPrecision(2)} core: below ${String(TRICKLE_CORES_PER_NODE)}, the check measured up to 2× these unit costs (a trickle of messages pays a wake-up and cold caches each; see docs/capacity.md); the node count stands`,
+    );
+  }
   if (store === "memory") {
     return { tier: "one node, memory store", store, load, relayCpu, relayMemory, relayNetwork, nodes: nodesSizing, warnings };
   }
