@@ -6,6 +6,7 @@ import type { OneToOneSettings } from "./workloads/one-to-one.js";
 import type { ScaleOutSettings } from "./workloads/scale-out.js";
 import type { ScalingSettings } from "./workloads/scaling.js";
 import type { StoreSettings } from "./workloads/redis-store.js";
+import type { CostsSettings } from "./workloads/costs.js";
 
 /** Everything one run does, and how hard. */
 export interface Profile {
@@ -31,6 +32,8 @@ export interface Profile {
   /** One very large room and idle connections by the tens of thousands: full profile only. */
   readonly scaling?: ScalingSettings;
   readonly mls: Omit<MlsClientSettings, "profileDir">;
+  /** Unit costs for the capacity calculator, and its check run. */
+  readonly costs: CostsSettings;
 }
 
 // The same offered load for every server: 50,000 deliveries per second keeps each server
@@ -86,6 +89,24 @@ export const QUICK: Profile = {
   drain: DRAIN,
   scaleOut: { nodeCounts: [1, 3], rooms: 10, roomSize: 100, inFlightPerSender: 32, warmupMs: 1_000, measureMs: 2_000 },
   store: { roomSizes: [10, 100] },
+  costs: {
+    connections: 500,
+    roomSize: 10,
+    pairSize: 2,
+    pairConnections: 200,
+    largeRoomSize: 50,
+    largeConnections: 500,
+    messagesPerSecond: 1_000,
+    largeMessagesPerSecond: 200,
+    measureMs: 2_000,
+    rounds: 1,
+    acksPerMember: 10,
+    bigTextLength: 2_000,
+    bigMessages: 1_000,
+    settleMs: 500,
+    idleMs: 3_000,
+    check: { nodes: 3, rooms: 10, roomSize: 100, inFlightPerSender: 32, messagesPerSecond: [200, 50], warmupMs: 1_000, measureMs: 2_000, settleMs: 500 },
+  },
   mls: MLS,
 };
 
@@ -108,6 +129,14 @@ export const FULL: Profile = {
   drain: DRAIN,
   scaleOut: { ...QUICK.scaleOut, warmupMs: 2_000, measureMs: 5_000 },
   store: { roomSizes: [10, 100] },
+  costs: {
+    ...QUICK.costs,
+    connections: 1_000,
+    rounds: 3,
+    acksPerMember: 20,
+    bigMessages: 2_000,
+    check: { ...QUICK.costs.check, warmupMs: 2_000, measureMs: 5_000 },
+  },
   scaling: {
     // Same offered deliveries as every fan-out row: 5 messages a second into the room.
     bigRoom: {

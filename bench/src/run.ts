@@ -13,10 +13,11 @@ import { runMlsClient } from "./workloads/mls-client.js";
 import { redisAvailable, runScaleOut } from "./workloads/scale-out.js";
 import { runScaling } from "./workloads/scaling.js";
 import { runStores } from "./workloads/redis-store.js";
+import { runCosts } from "./workloads/costs.js";
 import { profilingPigeon } from "./servers/profiling.js";
 
 /** The workloads, by the names `--only` takes. */
-export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout", "store", "scaling", "mls"] as const;
+export const WORKLOADS = ["fanout", "latency", "memory", "drain", "scaleout", "store", "costs", "scaling", "mls"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** What to run. */
@@ -70,6 +71,7 @@ export async function runBench({ profile, only, redisUrl, log, mlsProfileDir }: 
   }
 
   const store = wanted("store") ? await storeRows(profile, redisUrl, log) : undefined;
+  const costs = wanted("costs") ? await runCosts(profile.costs, redisUrl, log) : undefined;
   // About twenty minutes on two cores: only when asked for by name.
   const scaling = only?.has("scaling")
     ? profile.scaling
@@ -96,6 +98,7 @@ export async function runBench({ profile, only, redisUrl, log, mlsProfileDir }: 
     scaleOut,
     ...(store ? { store } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(costs ? { costs } : {}),
     ...(mlsClient ? { mlsClient } : {}),
     targets: checkTargets({
       fanout,

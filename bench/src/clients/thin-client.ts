@@ -209,6 +209,18 @@ export class ThinClient {
     });
   }
 
+  /**
+   * Acks `seq` in the joined room now, outside the ack policy (one ack per call): with
+   * `withReply`, resolves once the server has handled it (and, the connection being handled in
+   * order, every ack before it).
+   */
+  async ackNow(seq: number, withReply = false): Promise<void> {
+    if (this.#room === undefined) return;
+    const payload = { room: this.#room, seq };
+    if (withReply) await this.request("ack", payload);
+    else this.#send(encodeEvent("ack", payload));
+  }
+
   /** Drops the connection at once (no close handshake), like a client that went away. */
   close(): void {
     clearTimeout(this.#ackTimer);

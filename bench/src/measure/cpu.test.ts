@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockTicksPerSecond, CpuWindow, parseProcStat, readCpuSeconds } from "./cpu.js";
+import { clockTicksPerSecond, CpuWindow, parseProcStat, parseSchedstat, readCpuSeconds, readTaskCpuSeconds } from "./cpu.js";
 
 describe("parseProcStat", () => {
   it("reads utime and stime (fields 14 and 15)", () => {
@@ -31,5 +31,19 @@ describe("readCpuSeconds", () => {
     const { cpuSeconds, wallSeconds } = window.stop();
     expect(cpuSeconds).toBeGreaterThanOrEqual(0);
     expect(wallSeconds).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("readTaskCpuSeconds", () => {
+  it("reads the first schedstat field as nanoseconds and refuses an empty line", () => {
+    expect(parseSchedstat("123456789 1000 42\n")).toBe(123456789);
+    expect(() => parseSchedstat("")).toThrow();
+  });
+
+  it("sums this process's threads, never going backwards, close to /proc/PID/stat", () => {
+    const first = readTaskCpuSeconds(process.pid);
+    const second = readTaskCpuSeconds(process.pid);
+    expect(second).toBeGreaterThanOrEqual(first);
+    expect(Math.abs(second - readCpuSeconds(process.pid))).toBeLessThan(0.5);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** CPU a process has used so far, in clock ticks, as /proc/PID/stat counts it (all threads). */
 export interface CpuTicks {
@@ -107,4 +107,36 @@ export class CpuWindow {
     for (const pid of this.pids) total += readCpuSeconds(pid);
     return total;
   }
+}
+
+/**
+ * Nanoseconds on CPU in a /proc/PID/task/TID/schedstat line (its first field).
+ *
+ * @example
+ * parseSchedstat("123456789 1000 42\n") // 123456789
+ */
+export function parseSchedstat(line: string): number {
+  const nanos = Number(line.trim().split(" ")[0]);
+  if (!Number.isFinite(nanos) || line.trim() === "") throw new Error(`not a schedstat line: ${line.slice(0, 80)}`);
+  return nanos;
+}
+
+/**
+ * Seconds of CPU that process `pid`'s live threads have used, at nanosecond resolution (the sum
+ * of /proc/PID/task/TID/schedstat), where /proc/PID/stat counts 10 ms ticks: short differential
+ * windows need the finer clock. Threads that exited are not counted (Node's stay for life).
+ *
+ * @example
+ * const before = readTaskCpuSeconds(server.pid);
+ */
+export function readTaskCpuSeconds(pid: number): number {
+  let nanos = 0;
+  for (const tid of readdirSync(`/proc/${String(pid)}/task`)) {
+    try {
+      nanos += parseSchedstat(readFileSync(`/proc/${String(pid)}/task/${tid}/schedstat`, "utf8"));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return nanos / 1e9;
 }

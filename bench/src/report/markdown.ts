@@ -3,6 +3,7 @@ import type { FanoutResult } from "../workloads/fanout.js";
 import { clientBound } from "../workloads/one-to-one.js";
 import { formatBytes, formatMs, formatRate, formatRatio } from "./format.js";
 import { encryptedFanout, mlsClient } from "./mls-markdown.js";
+import { costs } from "./costs-markdown.js";
 import { scaling, store } from "./scaling-markdown.js";
 import { section } from "./table.js";
 import type { BenchReport } from "./types.js";
@@ -26,6 +27,7 @@ export function toMarkdown(report: BenchReport): string {
     scaleOut(report),
     store(report.store),
     scaling(report.scaling),
+    costs(report.costs),
     mlsClient(report.mlsClient),
   ]
     .filter((section) => section !== "")

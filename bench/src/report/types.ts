@@ -7,6 +7,7 @@ import type { MaxRateResult, OneToOneResult } from "../workloads/one-to-one.js";
 import type { ScaleOutResult } from "../workloads/scale-out.js";
 import type { ScalingResult } from "../workloads/scaling.js";
 import type { StoreResult } from "../workloads/redis-store.js";
+import type { CostsResult } from "../workloads/costs.js";
 
 /** A workload that did not run, and why. */
 export interface Skipped {
@@ -38,6 +39,8 @@ export interface BenchReport {
   readonly store?: StoreResult | Skipped;
   /** One very large room, idle connections at scale (absent: not selected). */
   readonly scaling?: ScalingResult | Skipped;
+  /** Unit costs on each store and the check run: what `pnpm capacity` reads (absent: not selected). */
+  readonly costs?: CostsResult | Skipped;
   /** MLS client crypto: joins and messages on both providers, with profiles. */
   readonly mlsClient?: MlsClientResult;
   readonly targets: readonly TargetCheck[];

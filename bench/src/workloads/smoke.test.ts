@@ -15,6 +15,7 @@ import { runMaxRate, runOneToOne } from "./one-to-one.js";
 import { redisAvailable, runScaleOut } from "./scale-out.js";
 import { runScaling } from "./scaling.js";
 import { runStores } from "./redis-store.js";
+import { runCosts } from "./costs.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redisUp = await redisAvailable(REDIS_URL);
@@ -212,5 +213,49 @@ describe("MLS client", () => {
     ]);
     expect(result.profiles.map((profile) => `${profile.phase} ${profile.provider}`)).toEqual(["join webcrypto", "decrypt webcrypto", "join node", "decrypt node"]);
     for (const profile of result.profiles) expect(profile.summary.areas.length).toBeGreaterThan(0);
+  });
+});
+
+describe("costs", () => {
+  it("measures every unit on the memory store and on Redis, and the check run, with a handful of clients", async () => {
+    const result = await runCosts(
+      {
+        connections: 20,
+        roomSize: 10,
+        pairSize: 2,
+        pairConnections: 10,
+        largeRoomSize: 10,
+        largeConnections: 20,
+        messagesPerSecond: 200,
+        largeMessagesPerSecond: 50,
+        measureMs: 200,
+        rounds: 1,
+        acksPerMember: 3,
+        bigTextLength: 1_000,
+        bigMessages: 20,
+        settleMs: 50,
+        idleMs: 100,
+        check: { nodes: 2, rooms: 2, roomSize: 10, inFlightPerSender: 2, messagesPerSecond: [20], warmupMs: 200, measureMs: 300, settleMs: 50 },
+      },
+      REDIS_URL,
+      () => undefined,
+    );
+    expect(result.stores.map((store) => store.store)).toEqual(redisUp || result.redis === "private" ? ["memory", "redis"] : ["memory"]);
+    for (const store of result.stores) {
+      expect(store.incomplete).toEqual([]);
+      expect(store.units.keyedLogin.relayCpuMicros).toBeGreaterThan(0);
+      expect(store.units.ack.relayCpuMicros).toBeGreaterThan(0);
+      expect(store.memory.nodeBaseRssBytes).toBeGreaterThan(0);
+      expect(store.deliveryFrameBytes.keyed).toBeGreaterThan(store.deliveryFrameBytes.guest);
+    }
+    const redis = result.stores.find((store) => store.store === "redis");
+    if (redis) {
+      // Every keyed message goes through Redis (the room log, the broadcast): commands and bytes.
+      expect(redis.units.keyedMessage.redis?.calls).toBeGreaterThan(0);
+      expect(redis.units.keyedLogin.redis?.netInputBytes).toBeGreaterThan(0);
+      expect(redis.units.extraNodePerMessage).toBeDefined();
+      expect(result.check?.windows.map((window) => window.loop)).toEqual(["open", "closed"]);
+      for (const window of result.check?.windows ?? []) expect(window.deliveries).toBeGreaterThan(0);
+    }
   });
 });
