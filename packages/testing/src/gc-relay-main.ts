@@ -6,14 +6,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setImmediate as turn } from "node:timers/promises";
 import { queryObjects } from "node:v8";
-import { createRelay, MemoryStore, RelayConfig, retentionLimits } from "@pigeon/relay";
+import { createRelay, createStore, RelayConfig, silentLogger } from "@pigeon/relay";
 import type { GcRelayReply, GcRelayRequest } from "./gc-relay.js";
 
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error("run with --expose-gc");
 
 const config = RelayConfig.parse(JSON.parse(process.env.PIGEON_GC_RELAY_CONFIG ?? "{}"));
-const store = new MemoryStore(retentionLimits(config));
+const store = await createStore(config, silentLogger());
 const httpServer = createServer();
 const relay = await createRelay(httpServer, config, { store });
 await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));

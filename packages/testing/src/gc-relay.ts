@@ -27,7 +27,7 @@ export type GcRelayReply =
     }
   | { readonly type: "error"; readonly message: string };
 
-/** A relay (memory store) in a child process run with --expose-gc. */
+/** A relay (the memory store, or Redis by its config) in a child process run with --expose-gc. */
 export interface GcRelay {
   readonly url: string;
   /** The relay's heap in bytes after full collections, and its open connections. */
