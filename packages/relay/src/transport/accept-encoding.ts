@@ -1,4 +1,14 @@
-import Negotiator from "negotiator";
+import { createRequire } from "node:module";
+
+/**
+ * negotiator 1.x, the part used here. Loaded with `require` and typed by hand: @types/negotiator
+ * (0.6) predates `preferred`, which settles ties between equal q-values in the server's order.
+ */
+interface Negotiator {
+  /** The most preferred of `available`, by the request's Accept-Encoding. */
+  encoding(available: readonly string[], options?: { readonly preferred?: readonly string[] }): string | undefined;
+}
+const Negotiator = createRequire(import.meta.url)("negotiator") as new (request: { readonly headers: Readonly<Record<string, string>> }) => Negotiator;
 
 /** A content coding the relay can serve a file in; "identity" is the file as it is. */
 export type ContentCoding = "br" | "gzip" | "identity";
@@ -20,7 +30,7 @@ const PREFERENCE: readonly ContentCoding[] = ["br", "gzip", "identity"];
  */
 export function chooseCoding(header: string | undefined, available: readonly Exclude<ContentCoding, "identity">[]): ContentCoding | undefined {
   const offered = PREFERENCE.filter((coding) => coding === "identity" || available.includes(coding));
-  const headers = header === undefined ? {} : { "accept-encoding": header };
+  const headers: Record<string, string> = header === undefined ? {} : { "accept-encoding": header };
   const chosen = new Negotiator({ headers }).encoding(offered, { preferred: PREFERENCE });
   return offered.find((coding) => coding === chosen);
 }
