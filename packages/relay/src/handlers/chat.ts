@@ -3,6 +3,7 @@ import { messageId } from "../delivery/message-id.js";
 import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
 import { defineHandler } from "./define-handler.js";
+import { deliver } from "./deliver.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
 /**
@@ -34,7 +35,7 @@ export const chat = defineHandler("chat", async ({ io, store, clock, limits }, s
     // A repeat: without an ack callback its echo is the answer, to this sender alone.
     if (!acked) socket.emit("message", message);
   } else {
-    io.to(room).emit("message", message);
+    deliver(io, socket, room, message, acked);
     if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   }
   return { room, id, seq, incarnation, sentAt };

@@ -5,6 +5,7 @@ import { RelayError } from "../errors.js";
 import { announceGroup } from "../membership/group-status.js";
 import { nameKey, type MlsSubmission } from "../store/relay-store.js";
 import { defineHandler } from "./define-handler.js";
+import { deliver } from "./deliver.js";
 import { requireGroupMember, type GroupMemberCaller } from "./guards.js";
 import { epochNumber, framingOf, groupIdText, groupInfoOf, mlsBytes, refusedError, storedLeaves } from "./mls-bytes.js";
 
@@ -47,7 +48,7 @@ export const mls = defineHandler("mls", async (context, socket, payload, _after,
     return { room, id, seq, incarnation, sentAt, ...after };
   }
   const { io, logger } = context;
-  io.to(room).emit("message", message);
+  deliver(io, socket, room, message, acked);
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   if (changed) announceGroup(context, room, group);
   if (kind !== "application") logger.debug({ room, seq, kind, epoch, bytes: bytes.length }, "mls handshake accepted");
