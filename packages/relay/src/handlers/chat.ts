@@ -15,7 +15,8 @@ import { requireLogin, requireRoom } from "./guards.js";
  * neither stored nor broadcast again. Sent without an ack callback, the sender's echo is its
  * answer (protocol 6), a retry's echo going to the sender alone. Each message counts against its sender's messages per minute.
  */
-export const chat = defineHandler("chat", async ({ io, store, clock, limits }, socket, payload, _after, acked) => {
+export const chat = defineHandler("chat", async (context, socket, payload, _after, acked) => {
+  const { io, store, clock, limits } = context;
   const user = requireLogin(socket);
   // The seed's bare text goes to the room joined last.
   const [named, text, clientId] = typeof payload === "string" ? [undefined, payload, undefined] : [payload.room, payload.text, payload.clientId];
@@ -35,7 +36,7 @@ export const chat = defineHandler("chat", async ({ io, store, clock, limits }, s
     // A repeat: without an ack callback its echo is the answer, to this sender alone.
     if (!acked) socket.emit("message", message);
   } else {
-    deliver(io, socket, room, message, acked);
+    deliver(context, socket, room, message, acked);
     if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   }
   return { room, id, seq, incarnation, sentAt };
