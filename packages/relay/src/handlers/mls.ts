@@ -48,7 +48,7 @@ export const mls = defineHandler("mls", async (context, socket, payload, _after,
     return { room, id, seq, incarnation, sentAt, ...after };
   }
   const { io, logger } = context;
-  deliver(io, socket, room, message, acked);
+  deliver(context, socket, room, message, acked);
   if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
   if (changed) announceGroup(context, room, group);
   if (kind !== "application") logger.debug({ room, seq, kind, epoch, bytes: bytes.length }, "mls handshake accepted");
