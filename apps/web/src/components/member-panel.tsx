@@ -3,7 +3,8 @@ import { memo } from "react";
 import { sameName } from "../state/chat-state.js";
 import type { Room } from "../state/room.js";
 import { Avatar } from "./avatar.js";
-import { AlertIcon, CloseIcon, VerifiedIcon } from "./icons.js";
+import { AlertIcon, VerifiedIcon } from "./icons.js";
+import { PanelCloseButton } from "./panel-close-button.js";
 
 /** What the panel shows of each member's key, in an encrypted room. */
 export interface Trust {
@@ -86,12 +87,7 @@ export const MemberPanel = memo(function MemberPanel({ room, members: unsorted, 
     <aside className="members" id="members-panel" aria-label={`People in #${room}`}>
       <div className="members-heading">
         <h2>People in #{room}</h2>
-        {onClose === undefined ? null : (
-          <button type="button" id="members-close" className="icon-button panel-close" onClick={onClose}>
-            <CloseIcon />
-            <span className="visually-hidden">Close people</span>
-          </button>
-        )}
+        {onClose === undefined ? null : <PanelCloseButton id="members-close" label="Close people" onClose={onClose} />}
       </div>
       {unsorted === undefined ? (
         <p className="members-empty">Waiting for the member list…</p>

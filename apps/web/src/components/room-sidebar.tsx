@@ -2,7 +2,7 @@ import type { RefObject } from "react";
 import type { ChatState } from "../state/chat-state.js";
 import { AccountCard } from "./account-card.js";
 import { BrandMark } from "./brand-mark.js";
-import { CloseIcon } from "./icons.js";
+import { PanelCloseButton } from "./panel-close-button.js";
 import { JoinRoomForm } from "./join-room-form.js";
 import { RetentionNote } from "./retention-note.js";
 import { RoomListItem } from "./room-list-item.js";
@@ -22,12 +22,7 @@ export function RoomSidebar({ state, onOpen, joinInputRef, onJoined, onClose }: 
     <nav className="sidebar" aria-label="Rooms">
       <div className="sidebar-top">
         <BrandMark />
-        {onClose === undefined ? null : (
-          <button type="button" id="rooms-close" className="icon-button panel-close" onClick={onClose}>
-            <CloseIcon />
-            <span className="visually-hidden">Close rooms</span>
-          </button>
-        )}
+        {onClose === undefined ? null : <PanelCloseButton id="rooms-close" label="Close rooms" onClose={onClose} />}
       </div>
       <h2 className="sidebar-heading" id="rooms-heading">
         Rooms
