@@ -177,6 +177,8 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
   const rig = await CostsRig.open(nodes, redisUrl);
   const ports = nodes.map((node) => node.port);
   const n = settings.connections;
+  // Client names start with the store's initial, so the two stores' runs never share one.
+  const tag = store[0] ?? "";
   const groups: (Group | undefined)[] = [];
   const incomplete: string[] = [];
   const note = (step: string) => (reading: Reading) => {
@@ -188,7 +190,7 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
     let keyed: Awaited<ReturnType<typeof connectClients>> = [];
     const connect = note("connect")(
       await rig.measure(async () => {
-        keyed = await connectClients(n, ports, `${store[0] ?? ""}k-`, true);
+        keyed = await connectClients(n, ports, `${tag}k-`, true);
       }),
     );
     groups.push({ rooms: [], clients: keyed, roomSize: 1, delivered: () => 0 });
@@ -197,7 +199,7 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
     let keyedRooms: Group | undefined;
     const keyedJoin = note("keyed join")(
       await rig.measure(async () => {
-        keyedRooms = await joinRooms(keyed, settings.roomSize, `${store[0] ?? ""}k-`);
+        keyedRooms = await joinRooms(keyed, settings.roomSize, `${tag}k-`);
       }),
     );
     if (!keyedRooms) throw new Error("costs: keyed rooms not set up");
@@ -205,26 +207,26 @@ async function measureOn(store: StoreKind, nodes: ServerProcess[], settings: Cos
 
     let guests: Awaited<ReturnType<typeof connectClients>> = [];
     await rig.measure(async () => {
-      guests = await connectClients(n, ports, `${store[0] ?? ""}g-`, false);
+      guests = await connectClients(n, ports, `${tag}g-`, false);
     });
     groups.push({ rooms: [], clients: guests, roomSize: 1, delivered: () => 0 });
     const guestLogin = note("guest login")(await rig.measure(() => forEachClient(guests, (client) => client.login())));
     let guestRooms: Group | undefined;
     const guestJoin = note("guest join")(
       await rig.measure(async () => {
-        guestRooms = await joinRooms(guests, settings.roomSize, `${store[0] ?? ""}g-`);
+        guestRooms = await joinRooms(guests, settings.roomSize, `${tag}g-`);
       }),
     );
     if (!guestRooms) throw new Error("costs: guest rooms not set up");
     const withGuests = await rig.memory(settings.settleMs);
 
-    const keyedPairs = await setUpGroup(settings.pairConnections, settings.pairSize, ports, `${store[0] ?? ""}kp-`, true);
+    const keyedPairs = await setUpGroup(settings.pairConnections, settings.pairSize, ports, `${tag}kp-`, true);
     groups.push(keyedPairs);
-    const guestPairs = await setUpGroup(settings.pairConnections, settings.pairSize, ports, `${store[0] ?? ""}gp-`, false);
+    const guestPairs = await setUpGroup(settings.pairConnections, settings.pairSize, ports, `${tag}gp-`, false);
     groups.push(guestPairs);
-    const keyedLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${store[0] ?? ""}kl-`, true);
+    const keyedLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${tag}kl-`, true);
     groups.push(keyedLarge);
-    const guestLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${store[0] ?? ""}gl-`, false);
+    const guestLarge = await setUpGroup(settings.largeConnections, settings.largeRoomSize, ports, `${tag}gl-`, false);
     groups.push(guestLarge);
     const beforeMessages = await rig.memory(settings.settleMs);
     const connected = 2 * n + 2 * settings.pairConnections + 2 * settings.largeConnections;
