@@ -30,6 +30,8 @@ export type GcRelayReply =
 /** A relay (the memory store, or Redis by its config) in a child process run with --expose-gc. */
 export interface GcRelay {
   readonly url: string;
+  /** The relay process's pid, for what the kernel counts of it (/proc/PID/io). */
+  readonly pid: number;
   /** The relay's heap in bytes after full collections, and its open connections. */
   heap(): Promise<{ heapUsed: number; sockets: number }>;
   /** What the store still holds for `rooms` and `names`, and in all. */
@@ -65,6 +67,7 @@ export async function startGcRelay(config: RelayConfigInput = {}, fds = 1_024): 
   };
   return {
     url: `http://127.0.0.1:${listening.port}`,
+    pid: child.pid ?? 0,
     heap: () => ask({ type: "heap" }, "heap"),
     state: (rooms, names) => ask({ type: "state", rooms, names }, "state"),
     async close() {

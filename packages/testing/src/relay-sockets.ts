@@ -10,6 +10,9 @@ import { MemoryStore, RelayConfig, retentionLimits, type RelayConfigInput } from
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Where a relay listens: an in-process `TestServer`, or a relay in a process of its own. */
+export type RelayAddress = Pick<TestServer, "url">;
+
 /**
  * The socket as the seed tutorial's plain JavaScript client sees it: no event typing, so it
  * can emit without acks and send payloads the protocol's types would refuse.
@@ -19,7 +22,7 @@ export function untyped(socket: TestSocket): Socket {
 }
 
 /** A connected socket.io client, closed after the current test; resolves once `hello` came. */
-export function useSocket(server: TestServer, transports = ["websocket"]): Promise<TestSocket> {
+export function useSocket(server: RelayAddress, transports = ["websocket"]): Promise<TestSocket> {
   return connect(server, transports, {});
 }
 
@@ -27,11 +30,11 @@ export function useSocket(server: TestServer, transports = ["websocket"]): Promi
  * Like {@link useSocket}, but claiming to come from `address` through a proxy (X-Forwarded-For):
  * for relays configured with `trustProxy`, so one test can be several clients' addresses.
  */
-export function useSocketFrom(server: TestServer, address: string, transports = ["websocket"]): Promise<TestSocket> {
+export function useSocketFrom(server: RelayAddress, address: string, transports = ["websocket"]): Promise<TestSocket> {
   return connect(server, transports, { "x-forwarded-for": address });
 }
 
-async function connect(server: TestServer, transports: string[], extraHeaders: Record<string, string>): Promise<TestSocket> {
+async function connect(server: RelayAddress, transports: string[], extraHeaders: Record<string, string>): Promise<TestSocket> {
   const socket: TestSocket = io(server.url, { transports, reconnection: false, forceNew: true, extraHeaders });
   onTestFinished(() => {
     socket.close();
@@ -61,12 +64,12 @@ export function greeting(socket: TestSocket): LoginContext {
 }
 
 /** The origin a keyed login to `server` signs: its URL's, as a client dials it. */
-export function originOf(server: TestServer): string {
+export function originOf(server: RelayAddress): string {
   return new URL(server.url).origin;
 }
 
 /** A client logged in as `name` and joined to `rooms`, with acks checked. */
-export async function useMember(server: TestServer, name: string, rooms: string[] = []): Promise<TestSocket> {
+export async function useMember(server: RelayAddress, name: string, rooms: string[] = []): Promise<TestSocket> {
   const socket = await useSocket(server);
   const login = await socket.emitWithAck("login", name);
   if (!login.ok) throw new Error(`login failed: ${login.error.code}`);
@@ -83,7 +86,7 @@ export function memoryStore(config: RelayConfigInput = {}): MemoryStore {
 }
 
 /** A connection logged in as `identity` under `name`; its rooms replay after the ack. */
-export async function useKeyed(server: TestServer, identity: TestIdentity, name: string, rooms: string[] = []): Promise<TestSocket> {
+export async function useKeyed(server: RelayAddress, identity: TestIdentity, name: string, rooms: string[] = []): Promise<TestSocket> {
   const socket = await useSocket(server);
   const login = await socket.emitWithAck("login", identity.loginPayload(name, greeting(socket)));
   if (!login.ok) throw new Error(`keyed login failed: ${login.error.code}`);
