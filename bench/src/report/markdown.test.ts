@@ -112,6 +112,13 @@ describe("toMarkdown with the keyed maximum rate, the Redis store and the scalin
     expect(markdown).toContain("open-files limit (server 20000, harness 20000)");
     expect(toMarkdown({ ...withRows, scaling: { skipped: "full profile only" } })).toContain("Skipped: full profile only");
   });
+
+  it("keeps a big-room case that failed as a row saying why, beside the ones that ran", () => {
+    const failed = { server: "pigeon", mode: "keyed", failure: "connect timed out after 20000 ms" } as const;
+    const markdown = toMarkdown({ ...withRows, scaling: { bigRoom: [...bigRoom, failed], idle: [] } });
+    expect(markdown).toContain("| bare socket.io | guests | 50.0k | 1.00x |");
+    expect(markdown).toContain("| Pigeon | keyed | failed: connect timed out after 20000 ms | – |");
+  });
 });
 
 describe("fanoutChart", () => {

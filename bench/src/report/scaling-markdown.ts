@@ -1,6 +1,6 @@
 import { SERVER_LABELS } from "../servers/kinds.js";
 import type { FanoutResult } from "../workloads/fanout.js";
-import type { ScalingResult } from "../workloads/scaling.js";
+import type { FailedCase, ScalingResult } from "../workloads/scaling.js";
 import type { StoreResult } from "../workloads/redis-store.js";
 import { formatBytes, formatMs, formatRate, formatRatio } from "./format.js";
 import { section } from "./table.js";
@@ -86,26 +86,39 @@ export function scaling(result: ScalingResult | Skipped | undefined): string {
   return [bigRoom(result.bigRoom), idleAtScale(result.idle)].filter((text) => text !== "").join("\n\n");
 }
 
-function bigRoom(results: readonly FanoutResult[]): string {
-  const first = results[0];
-  if (!first) return "";
-  const bare = results.find((result) => result.server === "socketio" && result.mode === "guest");
+function bigRoom(results: ScalingResult["bigRoom"]): string {
+  const measured = results.filter((result): result is FanoutResult => !("failure" in result));
+  const first = measured[0];
+  if (!first) return results.map((result) => ("failure" in result ? failedRow(result) : "")).join("\n");
+  const bare = measured.find((result) => result.server === "socketio" && result.mode === "guest");
   return section(
     `#### One room of ${String(first.roomSize)}: fan-out (${formatRate(first.messagesPerSecond * first.roomSize)} deliveries/s offered) and filling it`,
     ["server", "members", "deliveries per server CPU-s", "vs bare", "server CPU use", "probe latency p50 / p99 ms", "delivered", "filling the room", "received while filling"],
-    results.map((result) => [
-      SERVER_LABELS[result.server],
-      result.mode === "guest" ? "guests" : result.mode,
-      formatRate(result.deliveriesPerCpuSecond),
-      bare ? formatRatio(result.deliveriesPerCpuSecond / bare.deliveriesPerCpuSecond) : "–",
-      result.serverUtilization.toFixed(2),
-      `${formatMs(result.latency.p50Ms)} / ${formatMs(result.latency.p99Ms)}`,
-      `${String(result.delivered)}/${String(result.expected)}`,
-      `${result.setupSeconds.toFixed(1)} s`,
-      formatBytes(result.setupBytes),
-    ]),
-    "Full profile only. Filling the room: connecting, logging in and joining every member, 100 at a time; the last column is what the thin members received meanwhile (for Pigeon, the member list each joiner gets and the batched member changes).",
+    results.map((result) =>
+      "failure" in result
+        ? [SERVER_LABELS[result.server], modeLabel(result.mode), `failed: ${result.failure}`, "–", "–", "–", "–", "–", "–"]
+        : [
+            SERVER_LABELS[result.server],
+            modeLabel(result.mode),
+            formatRate(result.deliveriesPerCpuSecond),
+            bare ? formatRatio(result.deliveriesPerCpuSecond / bare.deliveriesPerCpuSecond) : "–",
+            result.serverUtilization.toFixed(2),
+            `${formatMs(result.latency.p50Ms)} / ${formatMs(result.latency.p99Ms)}`,
+            `${String(result.delivered)}/${String(result.expected)}`,
+            `${result.setupSeconds.toFixed(1)} s`,
+            formatBytes(result.setupBytes),
+          ],
+    ),
+    "Full profile only. Filling the room: connecting, logging in and joining every member, 100 at a time; the last column is what the thin members received meanwhile (for Pigeon, the member list each joiner gets and the batched member changes). A case that failed says why; the others ran all the same.",
   );
+}
+
+function failedRow(result: FailedCase): string {
+  return `One room: ${SERVER_LABELS[result.server]} (${modeLabel(result.mode)}) failed: ${result.failure}`;
+}
+
+function modeLabel(mode: FanoutResult["mode"]): string {
+  return mode === "guest" ? "guests" : mode;
 }
 
 function idleAtScale(results: ScalingResult["idle"]): string {
