@@ -55,7 +55,10 @@ export async function createRedisAdapter(
         // shards never complete (the MOVED reply is dropped; redis/ioredis#1759), so nothing arrives.
         new Cluster([url], { shardedSubscribers: true, redisOptions: { ...clusterNodeOptions(url), ...subscriberOptions } }),
       ]
-    : [new Redis(url), new Redis(url, subscriberOptions)];
+    : // Every broadcast is one SPUBLISH: auto-pipelined, those of one turn of the event loop go
+      // out in one write, not a system call each (on a Cluster, where a command auto-pipelined
+      // before the slots are known fails instead of waiting, publishes go one by one).
+      [new Redis(url, { enableAutoPipelining: true }), new Redis(url, subscriberOptions)];
   // ioredis logs unhandled "error" events; the store reports Redis health, so stay quiet here.
   for (const client of [pub, sub]) client.on("error", () => undefined);
   const pending = guardSubscriptions(sub);
