@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { MEMORY_SENT_RECORD_BYTES, SentRecords } from "./memory-sent.js";
+
+const record = (index: number) => ({ seq: index, id: `id-${String(index)}`, sentAt: index });
+
+describe("SentRecords", () => {
+  it("keeps every record across growth of a ring whose oldest are gone", () => {
+    const totals = { entries: 0, bytes: 0 };
+    const sent = new SentRecords(10_000, totals);
+    for (let index = 0; index < 1_500; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
+    // The oldest 700 go, so the next records wrap around the ring before it grows again.
+    sent.forgetBefore(700);
+    for (let index = 1_500; index < 4_000; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
+    expect(sent.size).toBe(3_300);
+    expect(sent.get("k699")).toBeUndefined();
+    for (const index of [700, 1_499, 1_500, 2_047, 3_999]) expect(sent.get(`k${String(index)}`)).toEqual(record(index));
+    expect(totals.bytes).toBe(3_300 * MEMORY_SENT_RECORD_BYTES);
+    sent.clear();
+    expect([sent.size, totals.bytes]).toEqual([0, 0]);
+  });
+
+  it("forgets the oldest first past its count and past the bytes allowed, the new one last", () => {
+    const totals = { entries: 0, bytes: 0 };
+    const sent = new SentRecords(2, totals);
+    for (const index of [1, 2, 3]) sent.add(`k${String(index)}`, record(index), Infinity);
+    expect([sent.get("k1"), sent.get("k2"), sent.get("k3")]).toEqual([undefined, record(2), record(3)]);
+    totals.bytes += 10_000;
+    sent.add("k4", record(4), 10_000);
+    expect(sent.size).toBe(0);
+    expect(totals.bytes).toBe(10_000);
+  });
+});

@@ -1,0 +1,112 @@
+// The memory store's record of what each client key's append got, so that a retry gets the
+// original's place (see `RelayStore.append`): one table for the whole store, oldest first,
+// under a budget, counted with the held entries.
+import type { HeldTotals } from "./memory-held.js";
+
+/** What a retry of a client key gets: the original's place in its room. */
+export interface SentRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly sentAt: number;
+}
+
+/**
+ * What one record costs the heap, as counted against `maxHeldBytes`: its map slot, its key
+ * (incarnation, sender's name key and a client id of up to 64 characters) and its id string,
+ * and its seq and time in the columns. Measured at about 200 bytes on Node 22 with 36-character
+ * client ids; rounded up, so the budget errs on the side of the heap.
+ */
+export const MEMORY_SENT_RECORD_BYTES = 256;
+
+const INITIAL_CAPACITY = 1_024;
+
+/**
+ * Records of client keys, as few heap objects as can be: a map from key to a slot, and the
+ * slots' seqs and times in typed arrays (outside the heap the collector walks). Records only
+ * ever join at the newest end and leave from the oldest, so the map's insertion order is the
+ * ring's order and the oldest record is always the ring's head.
+ *
+ * @example
+ * const sent = new SentRecords(100_000, totals);
+ * sent.add(`${incarnation}${clientKey}`, { seq, id, sentAt }, maxHeldBytes);
+ */
+export class SentRecords {
+  readonly #slots = new Map<string, number>();
+  #seqs = new Float64Array(INITIAL_CAPACITY);
+  #sentAts = new Float64Array(INITIAL_CAPACITY);
+  /** Filled in slot order, so that it stays a packed array (a long `new Array(n)` would not be). */
+  #ids: string[] = [];
+  /** The slot of the oldest record. */
+  #head = 0;
+  readonly #totals: HeldTotals;
+
+  /** Keeps at most `maxRecords`; counts each record's bytes in `totals.bytes`. */
+  constructor(
+    readonly maxRecords: number,
+    totals: HeldTotals,
+  ) {
+    this.#totals = totals;
+  }
+
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  get(key: string): SentRecord | undefined {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    return { seq: this.#seqs[slot] ?? 0, id: this.#ids[slot] ?? "", sentAt: this.#sentAts[slot] ?? 0 };
+  }
+
+  /**
+   * Remembers a new key's record, then forgets the oldest records (the new one last) until at
+   * most `maxRecords` are kept and the totals fit `maxBytes`: a record never refuses an append.
+   */
+  add(key: string, record: SentRecord, maxBytes: number): void {
+    if (this.#slots.size === this.#seqs.length) this.#grow();
+    const slot = (this.#head + this.#slots.size) % this.#seqs.length;
+    this.#seqs[slot] = record.seq;
+    this.#sentAts[slot] = record.sentAt;
+    this.#ids[slot] = record.id;
+    this.#slots.set(key, slot);
+    this.#totals.bytes += MEMORY_SENT_RECORD_BYTES;
+    while (this.#slots.size > 0 && (this.#slots.size > this.maxRecords || this.#totals.bytes > maxBytes)) this.#dropOldest();
+  }
+
+  /** Forgets the records of appends before `cutoff` (ms). */
+  forgetBefore(cutoff: number): void {
+    while (this.#slots.size > 0 && (this.#sentAts[this.#head] ?? Infinity) < cutoff) this.#dropOldest();
+  }
+
+  clear(): void {
+    this.#totals.bytes -= this.#slots.size * MEMORY_SENT_RECORD_BYTES;
+    this.#slots.clear();
+    this.#ids = [];
+    this.#head = 0;
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#slots.keys().next();
+    if (oldest.done === true) return;
+    this.#slots.delete(oldest.value);
+    // Let the id string go with its record.
+    this.#ids[this.#head] = "";
+    this.#head = (this.#head + 1) % this.#seqs.length;
+    this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
+  }
+
+  /** Doubles the ring, its records moved to slots 0.. in the map's (oldest first) order. */
+  #grow(): void {
+    const capacity = this.#seqs.length * 2;
+    const [seqs, sentAts, ids] = [new Float64Array(capacity), new Float64Array(capacity), new Array<string>()];
+    let next = 0;
+    for (const [key, slot] of this.#slots) {
+      seqs[next] = this.#seqs[slot] ?? 0;
+      sentAts[next] = this.#sentAts[slot] ?? 0;
+      ids.push(this.#ids[slot] ?? "");
+      this.#slots.set(key, next);
+      next += 1;
+    }
+    [this.#seqs, this.#sentAts, this.#ids, this.#head] = [seqs, sentAts, ids, 0];
+  }
+}
