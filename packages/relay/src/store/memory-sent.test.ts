@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { messageId } from "../delivery/message-id.js";
 import { MEMORY_SENT_RECORD_BYTES, SentRecords } from "./memory-sent.js";
 
 const record = (index: number) => ({ seq: index, id: `id-${String(index)}`, sentAt: index });
@@ -28,5 +29,12 @@ describe("SentRecords", () => {
     sent.add("k4", record(4), 10_000);
     expect(sent.size).toBe(0);
     expect(totals.bytes).toBe(10_000);
+  });
+
+  it("gives back ids of messageId's form, kept as bytes, and ids of any other form, as they were", () => {
+    const sent = new SentRecords(5_000, { entries: 0, bytes: 0 });
+    const ids = Array.from({ length: 3_000 }, (_, index) => (index % 3 === 0 ? `other-${String(index)}` : messageId()));
+    ids.forEach((id, index) => sent.add(`k${String(index)}`, { seq: index, id, sentAt: 0 }, Infinity));
+    expect(ids.map((_, index) => sent.get(`k${String(index)}`)?.id)).toEqual(ids);
   });
 });

@@ -11,20 +11,25 @@ export interface SentRecord {
 }
 
 /**
- * What one record costs the heap, as counted against `maxHeldBytes`: its map slot, its key
- * (incarnation, sender's name key and a client id of up to 64 characters) and its id string,
- * and its seq and time in the columns. Measured at about 200 bytes on Node 22 with 36-character
- * client ids; rounded up, so the budget errs on the side of the heap.
+ * What one record costs the heap, as counted against `maxHeldBytes`: its map slot and its key
+ * (incarnation, sender's name key and a client id of up to 64 characters), and its seq, time
+ * and id in the columns. Measured at about 140 bytes on Node 20 with UUID client ids and short
+ * names (106 on the heap, the rest in the columns and their room to grow); rounded up for the
+ * longest client ids and names, so that the budget errs on the side of the heap.
  */
 export const MEMORY_SENT_RECORD_BYTES = 256;
 
 const INITIAL_CAPACITY = 1_024;
 
+/** A message id as `messageId` makes it: 16 base64url characters, which are 12 bytes exactly. */
+const PACKABLE_ID = /^[A-Za-z0-9_-]{16}$/;
+const PACKED_ID_BYTES = 12;
+
 /**
  * Records of client keys, as few heap objects as can be: a map from key to a slot, and the
- * slots' seqs and times in typed arrays (outside the heap the collector walks). Records only
- * ever join at the newest end and leave from the oldest, so the map's insertion order is the
- * ring's order and the oldest record is always the ring's head.
+ * slots' seqs, times and ids (as bytes) in typed arrays, outside the heap the collector walks.
+ * Records only ever join at the newest end and leave from the oldest, so the map's insertion
+ * order is the ring's order and the oldest record is always the ring's head.
  *
  * @example
  * const sent = new SentRecords(100_000, totals);
@@ -34,8 +39,9 @@ export class SentRecords {
   readonly #slots = new Map<string, number>();
   #seqs = new Float64Array(INITIAL_CAPACITY);
   #sentAts = new Float64Array(INITIAL_CAPACITY);
-  /** Filled in slot order, so that it stays a packed array (a long `new Array(n)` would not be). */
-  #ids: string[] = [];
+  #ids = Buffer.alloc(INITIAL_CAPACITY * PACKED_ID_BYTES);
+  /** Slot → id, for ids not in `messageId`'s form (a store's callers may pick their own). */
+  #otherIds = new Map<number, string>();
   /** The slot of the oldest record. */
   #head = 0;
   readonly #totals: HeldTotals;
@@ -55,7 +61,7 @@ export class SentRecords {
   get(key: string): SentRecord | undefined {
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
-    return { seq: this.#seqs[slot] ?? 0, id: this.#ids[slot] ?? "", sentAt: this.#sentAts[slot] ?? 0 };
+    return { seq: this.#seqs[slot] ?? 0, id: this.#idAt(slot), sentAt: this.#sentAts[slot] ?? 0 };
   }
 
   /**
@@ -67,7 +73,8 @@ export class SentRecords {
     const slot = (this.#head + this.#slots.size) % this.#seqs.length;
     this.#seqs[slot] = record.seq;
     this.#sentAts[slot] = record.sentAt;
-    this.#ids[slot] = record.id;
+    if (PACKABLE_ID.test(record.id)) this.#ids.write(record.id, slot * PACKED_ID_BYTES, PACKED_ID_BYTES, "base64url");
+    else this.#otherIds.set(slot, record.id);
     this.#slots.set(key, slot);
     this.#totals.bytes += MEMORY_SENT_RECORD_BYTES;
     while (this.#slots.size > 0 && (this.#slots.size > this.maxRecords || this.#totals.bytes > maxBytes)) this.#dropOldest();
@@ -81,16 +88,19 @@ export class SentRecords {
   clear(): void {
     this.#totals.bytes -= this.#slots.size * MEMORY_SENT_RECORD_BYTES;
     this.#slots.clear();
-    this.#ids = [];
+    this.#otherIds.clear();
     this.#head = 0;
+  }
+
+  #idAt(slot: number): string {
+    return this.#otherIds.get(slot) ?? this.#ids.toString("base64url", slot * PACKED_ID_BYTES, (slot + 1) * PACKED_ID_BYTES);
   }
 
   #dropOldest(): void {
     const oldest = this.#slots.keys().next();
     if (oldest.done === true) return;
     this.#slots.delete(oldest.value);
-    // Let the id string go with its record.
-    this.#ids[this.#head] = "";
+    this.#otherIds.delete(this.#head);
     this.#head = (this.#head + 1) % this.#seqs.length;
     this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
   }
@@ -98,15 +108,17 @@ export class SentRecords {
   /** Doubles the ring, its records moved to slots 0.. in the map's (oldest first) order. */
   #grow(): void {
     const capacity = this.#seqs.length * 2;
-    const [seqs, sentAts, ids] = [new Float64Array(capacity), new Float64Array(capacity), new Array<string>()];
+    const [seqs, sentAts, ids, otherIds] = [new Float64Array(capacity), new Float64Array(capacity), Buffer.alloc(capacity * PACKED_ID_BYTES), new Map<number, string>()];
     let next = 0;
     for (const [key, slot] of this.#slots) {
       seqs[next] = this.#seqs[slot] ?? 0;
       sentAts[next] = this.#sentAts[slot] ?? 0;
-      ids.push(this.#ids[slot] ?? "");
+      this.#ids.copy(ids, next * PACKED_ID_BYTES, slot * PACKED_ID_BYTES, (slot + 1) * PACKED_ID_BYTES);
+      const other = this.#otherIds.get(slot);
+      if (other !== undefined) otherIds.set(next, other);
       this.#slots.set(key, next);
       next += 1;
     }
-    [this.#seqs, this.#sentAts, this.#ids, this.#head] = [seqs, sentAts, ids, 0];
+    [this.#seqs, this.#sentAts, this.#ids, this.#otherIds, this.#head] = [seqs, sentAts, ids, otherIds, 0];
   }
 }

@@ -357,7 +357,7 @@ export class MemoryStore implements RelayStore {
 
   /** The original's place when `clientKey` was seen in the room. */
   #original(state: RoomState, clientKey: string | undefined): Appended | undefined {
-    const original = clientKey === undefined ? undefined : this.#sent.get(state.incarnation + clientKey);
+    const original = clientKey === undefined ? undefined : this.#sent.get(recordKey(state.incarnation, clientKey));
     if (!original) return undefined;
     return { seq: original.seq, incarnation: state.incarnation, original: { id: original.id, sentAt: original.sentAt } };
   }
@@ -374,7 +374,7 @@ export class MemoryStore implements RelayStore {
     const seq = state.lastSeq;
     const expired = state.members.size === 0 ? undefined : this.#hold(state, { ...entry, seq }, evict);
     // After the entry is counted, so that the record fits in what the entry left of the budget.
-    if (clientKey !== undefined) this.#sent.add(incarnation + clientKey, { seq, id: entry.id, sentAt: entry.sentAt }, this.limits.maxHeldBytes ?? Infinity);
+    if (clientKey !== undefined) this.#sent.add(recordKey(incarnation, clientKey), { seq, id: entry.id, sentAt: entry.sentAt }, this.limits.maxHeldBytes ?? Infinity);
     return expired ? { seq, incarnation, expired } : { seq, incarnation };
   }
 
@@ -443,6 +443,15 @@ function maxSentRecords(limits: RetentionLimits): number {
   if (limits.maxSentRecords !== undefined) return limits.maxSentRecords;
   if (limits.maxHeldBytes === undefined) return Infinity;
   return Math.floor((limits.maxHeldBytes * SENT_RECORDS_SHARE) / MEMORY_SENT_RECORD_BYTES);
+}
+
+/**
+ * A client key's record key: the room's incarnation (8 characters) and the key, joined into
+ * one flat string, so that a record keeps one heap object for its key where a concatenation
+ * would keep its parts.
+ */
+function recordKey(incarnation: string, clientKey: string): string {
+  return [incarnation, clientKey].join("");
 }
 
 /** Why an MLS message cannot go in the room's log now, if it cannot. */
