@@ -34,7 +34,7 @@ describe("SentRecords", () => {
   it("gives back ids of messageId's form, kept as bytes, and ids of any other form, as they were", () => {
     const sent = new SentRecords(5_000, { entries: 0, bytes: 0 });
     const ids = Array.from({ length: 3_000 }, (_, index) => (index % 3 === 0 ? `other-${String(index)}` : messageId()));
-    ids.forEach((id, index) => sent.add(`k${String(index)}`, { seq: index, id, sentAt: 0 }, Infinity));
+    for (const [index, id] of ids.entries()) sent.add(`k${String(index)}`, { seq: index, id, sentAt: 0 }, Infinity);
     expect(ids.map((_, index) => sent.get(`k${String(index)}`)?.id)).toEqual(ids);
   });
 });
