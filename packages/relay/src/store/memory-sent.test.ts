@@ -2,20 +2,22 @@ import { describe, expect, it } from "vitest";
 import { messageId } from "../delivery/message-id.js";
 import { MEMORY_SENT_RECORD_BYTES, SentRecords } from "./memory-sent.js";
 
-const record = (index: number) => ({ seq: index, id: `id-${String(index)}`, sentAt: index });
+// Ids of both forms: 16 base64url characters (as messageId makes them) and any other.
+const record = (index: number) => ({ seq: index, id: index % 2 === 0 ? `id${String(index).padStart(14, "0")}` : `id-${String(index)}`, sentAt: index });
 
 describe("SentRecords", () => {
   it("keeps every record across growth of a ring whose oldest are gone", () => {
     const totals = { entries: 0, bytes: 0 };
     const sent = new SentRecords(10_000, totals);
     for (let index = 0; index < 1_500; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
-    // The oldest 700 go, so the next records wrap around the ring before it grows again.
+    // The oldest 700 go, so the next records wrap around the ring before it grows, and again
+    // after it grew, into the slots the first wrapped ones had.
     sent.forgetBefore(700);
-    for (let index = 1_500; index < 4_000; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
-    expect(sent.size).toBe(3_300);
+    for (let index = 1_500; index < 5_000; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
+    expect(sent.size).toBe(4_300);
     expect(sent.get("k699")).toBeUndefined();
-    for (const index of [700, 1_499, 1_500, 2_047, 3_999]) expect(sent.get(`k${String(index)}`)).toEqual(record(index));
-    expect(totals.bytes).toBe(3_300 * MEMORY_SENT_RECORD_BYTES);
+    for (let index = 700; index < 5_000; index += 1) expect(sent.get(`k${String(index)}`)).toEqual(record(index));
+    expect(totals.bytes).toBe(4_300 * MEMORY_SENT_RECORD_BYTES);
     sent.clear();
     expect([sent.size, totals.bytes]).toEqual([0, 0]);
   });

@@ -41,7 +41,7 @@ export class SentRecords {
   #sentAts = new Float64Array(INITIAL_CAPACITY);
   #ids = Buffer.alloc(INITIAL_CAPACITY * PACKED_ID_BYTES);
   /** Slot → id, for ids not in `messageId`'s form (a store's callers may pick their own). */
-  #otherIds = new Map<number, string>();
+  readonly #otherIds = new Map<number, string>();
   /** The slot of the oldest record. */
   #head = 0;
   readonly #totals: HeldTotals;
@@ -105,20 +105,28 @@ export class SentRecords {
     this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
   }
 
-  /** Doubles the ring, its records moved to slots 0.. in the map's (oldest first) order. */
+  /**
+   * Doubles the ring, which is full. Records keep their slots, so that the map need not be
+   * rewritten, except those that wrapped around below the head (the newest), which move up
+   * past the old end to follow the rest.
+   */
   #grow(): void {
-    const capacity = this.#seqs.length * 2;
-    const [seqs, sentAts, ids, otherIds] = [new Float64Array(capacity), new Float64Array(capacity), Buffer.alloc(capacity * PACKED_ID_BYTES), new Map<number, string>()];
-    let next = 0;
-    for (const [key, slot] of this.#slots) {
-      seqs[next] = this.#seqs[slot] ?? 0;
-      sentAts[next] = this.#sentAts[slot] ?? 0;
-      this.#ids.copy(ids, next * PACKED_ID_BYTES, slot * PACKED_ID_BYTES, (slot + 1) * PACKED_ID_BYTES);
-      const other = this.#otherIds.get(slot);
-      if (other !== undefined) otherIds.set(next, other);
-      this.#slots.set(key, next);
-      next += 1;
+    const capacity = this.#seqs.length;
+    const wrapped = this.#head;
+    const [seqs, sentAts, ids] = [new Float64Array(capacity * 2), new Float64Array(capacity * 2), Buffer.alloc(capacity * 2 * PACKED_ID_BYTES)];
+    seqs.set(this.#seqs);
+    sentAts.set(this.#sentAts);
+    this.#ids.copy(ids);
+    seqs.copyWithin(capacity, 0, wrapped);
+    sentAts.copyWithin(capacity, 0, wrapped);
+    ids.copyWithin(capacity * PACKED_ID_BYTES, 0, wrapped * PACKED_ID_BYTES);
+    [this.#seqs, this.#sentAts, this.#ids] = [seqs, sentAts, ids];
+    if (wrapped === 0) return;
+    for (const [key, slot] of this.#slots) if (slot < wrapped) this.#slots.set(key, slot + capacity);
+    for (const [slot, id] of [...this.#otherIds]) {
+      if (slot >= wrapped) continue;
+      this.#otherIds.delete(slot);
+      this.#otherIds.set(slot + capacity, id);
     }
-    [this.#seqs, this.#sentAts, this.#ids, this.#otherIds, this.#head] = [seqs, sentAts, ids, otherIds, 0];
   }
 }
