@@ -50,6 +50,7 @@ const FLAGS: readonly { flag: string; env: string; key: Key; bare?: true }[] = [
   { flag: "max-room-entries", env: "PIGEON_MAX_ROOM_ENTRIES", key: "maxRoomEntries" },
   { flag: "max-room-bytes", env: "PIGEON_MAX_ROOM_BYTES", key: "maxRoomBytes" },
   { flag: "max-held-bytes", env: "PIGEON_MAX_HELD_BYTES", key: "maxHeldBytes" },
+  { flag: "max-sent-records", env: "PIGEON_MAX_SENT_RECORDS", key: "maxSentRecords" },
   { flag: "max-rooms-per-identity", env: "PIGEON_MAX_ROOMS_PER_IDENTITY", key: "maxRoomsPerIdentity" },
   { flag: "max-pending-events", env: "PIGEON_MAX_PENDING_EVENTS", key: "maxPendingEvents" },
   { flag: "sweep-interval-ms", env: "PIGEON_SWEEP_INTERVAL_MS", key: "sweepIntervalMs" },

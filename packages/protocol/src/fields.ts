@@ -101,8 +101,9 @@ export type Incarnation = z.infer<typeof Incarnation>;
  * A client's own id for a message it sends: 8 to 64 letters, digits, `_` and `-` (a UUID
  * fits), new for every message and the same for every retry of it. The relay answers a retry
  * of an id it has seen from the same sender in the same room with the original's place
- * instead of storing the message twice, for as long as it could still hold the message
- * (the message TTL, and the room's entry quota).
+ * instead of storing the message twice, for as long as it remembers the id: the message TTL,
+ * while the relay's bound on remembered ids keeps it (the oldest are forgotten first; see the
+ * README's `--max-sent-records`). A retry of a forgotten id is a new message.
  *
  * @example
  * ClientMessageId.parse(crypto.randomUUID())

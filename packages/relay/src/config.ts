@@ -94,6 +94,14 @@ export const RelayConfig = z.strictObject({
     .describe(
       "budget for all held messages (bytes plus per-entry overhead), per relay for memory, per deployment for redis; past it appends are refused (QUOTA_EXCEEDED). Unset: a quarter of the V8 heap limit (memory), 1 GiB (redis)",
     ),
+  maxSentRecords: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "most client message ids the memory store remembers for retries, over all rooms, counted in --max-held-bytes; past it the oldest are forgotten (a retry of one is stored again). Unset: as many as a quarter of --max-held-bytes pays for (256 bytes each)",
+    ),
   maxRoomsPerIdentity: z.coerce
     .number()
     .int()

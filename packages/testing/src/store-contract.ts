@@ -9,6 +9,8 @@ export const CONTRACT_LIMITS: RetentionLimits = {
   memberTtlMs: 5_000,
   maxRoomEntries: 5,
   maxRoomBytes: 10_000,
+  // The memory store's bound on client keys over all rooms, as Redis's is per room: in one room, the same.
+  maxSentRecords: 5,
 };
 
 /** Name claims for store tests: two keyed identities and a guest. */
@@ -222,7 +224,7 @@ export function describeRelayStore(
         expect((await store.entriesAfter("lobby", 0)).lastSeq).toBe(2);
       });
 
-      it("forgets client keys past the entry quota, oldest first, and past the message TTL", async () => {
+      it("forgets client keys past the store's bound on them, oldest first, and past the message TTL", async () => {
         await store.addMember("lobby", "bob", 0);
         for (let key = 1; key <= CONTRACT_LIMITS.maxRoomEntries + 1; key += 1) await store.append("lobby", entry("alice", "x", 100), `alice\nk${key}`);
         expect((await store.append("lobby", entry("alice"), "alice\nk1")).original).toBeUndefined();

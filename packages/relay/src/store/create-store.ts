@@ -51,9 +51,9 @@ export const REDIS_DEFAULT_HELD_BYTES = 1024 ** 3;
 
 /** The retention limits a configuration sets, as the store enforces them. */
 export function retentionLimits(config: RelayConfig): RetentionLimits {
-  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxRoomsPerIdentity } = config;
+  const { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxSentRecords, maxRoomsPerIdentity } = config;
   const maxHeldBytes = config.maxHeldBytes ?? defaultHeldBytes(config.store);
-  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxHeldBytes, maxRoomsPerIdentity };
+  return { messageTtlMs, memberTtlMs, maxRoomEntries, maxRoomBytes, maxHeldBytes, maxSentRecords, maxRoomsPerIdentity };
 }
 
 function defaultHeldBytes(store: RelayConfig["store"]): number {

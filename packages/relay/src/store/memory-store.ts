@@ -1,6 +1,7 @@
 import type { Member, RoomMode } from "@pigeon/protocol";
 import { groupRecord, refreshName, samePending, statusOf, type GroupRecord } from "./memory-group.js";
 import { admit, hold, pushOut, shift, type HeldLog, type HeldTotals } from "./memory-held.js";
+import { MEMORY_SENT_RECORD_BYTES, SentRecords } from "./memory-sent.js";
 import {
   ENCRYPTED,
   groupIdOf,
@@ -63,15 +64,13 @@ interface RoomState extends HeldLog {
   members: Map<string, MemberRecord>;
   /** Display name → connections present in the room. */
   presence: Map<string, ConnectionIds>;
-  /** Client key → what its append got, oldest first (for retries; see `append`). */
-  readonly sent: Map<string, SentRecord>;
 }
 
-interface SentRecord {
-  readonly seq: number;
-  readonly id: string;
-  readonly sentAt: number;
-}
+/**
+ * The share of `maxHeldBytes` that client-key records may take when `maxSentRecords` is unset:
+ * held entries keep at least the rest.
+ */
+export const SENT_RECORDS_SHARE = 0.25;
 
 /**
  * The embedded default store: plain maps in this process. Needs nothing installed; loses
@@ -88,8 +87,16 @@ export class MemoryStore implements RelayStore {
   /** nameKey → rooms the keyed identity is a member of. */
   readonly #memberOf = new Map<string, Set<string>>();
   readonly #held: HeldTotals = { entries: 0, bytes: 0 };
+  /**
+   * What each client key's append got, for retries (see `append`), keyed by the room's
+   * incarnation and the client key: a room dropped and used again has a new incarnation, so
+   * its old records answer nothing and leave by age or budget.
+   */
+  readonly #sent: SentRecords;
 
-  constructor(readonly limits: RetentionLimits) {}
+  constructor(readonly limits: RetentionLimits) {
+    this.#sent = new SentRecords(maxSentRecords(limits), this.#held);
+  }
 
   claimName(name: string, claim: NameClaim, connectionId: string, now: number): Promise<true | NameTaken> {
     const key = nameKey(name);
@@ -276,7 +283,6 @@ export class MemoryStore implements RelayStore {
     for (const [room, state] of this.#rooms) {
       const droppedMembers = this.#dropAwayMembers(room, state, now);
       const expired = this.#dropOld(state, now - this.limits.messageTtlMs);
-      this.#forgetSentBefore(state, now - this.limits.messageTtlMs);
       const deleted = droppedMembers.length > 0 ? refs(this.#collect(state)) : [];
       const regrouped = droppedMembers.map((name) => this.#refresh(state, nameKey(name))).includes(true);
       if (expired || droppedMembers.length > 0) {
@@ -290,6 +296,7 @@ export class MemoryStore implements RelayStore {
       }
       this.#dropIfUnused(room, state);
     }
+    this.#sent.forgetBefore(now - this.limits.messageTtlMs);
     for (const [key, record] of this.#names) if (this.#lapsed(key, record, now)) this.#names.delete(key);
     return Promise.resolve(reports);
   }
@@ -332,6 +339,7 @@ export class MemoryStore implements RelayStore {
     this.#names.clear();
     this.#rooms.clear();
     this.#memberOf.clear();
+    this.#sent.clear();
     this.#held.entries = 0;
     this.#held.bytes = 0;
     return Promise.resolve();
@@ -341,7 +349,7 @@ export class MemoryStore implements RelayStore {
     let state = this.#rooms.get(room);
     if (!state) {
       const incarnation = newIncarnation();
-      state = { incarnation, mode, lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, senders: new Map(), sent: new Map() };
+      state = { incarnation, mode, lastSeq: 0, members: new Map(), presence: new Map(), log: [], bytes: 0, senders: new Map() };
       this.#rooms.set(room, state);
     }
     return state;
@@ -349,7 +357,7 @@ export class MemoryStore implements RelayStore {
 
   /** The original's place when `clientKey` was seen in the room. */
   #original(state: RoomState, clientKey: string | undefined): Appended | undefined {
-    const original = clientKey === undefined ? undefined : state.sent.get(clientKey);
+    const original = clientKey === undefined ? undefined : this.#sent.get(recordKey(state.incarnation, clientKey));
     if (!original) return undefined;
     return { seq: original.seq, incarnation: state.incarnation, original: { id: original.id, sentAt: original.sentAt } };
   }
@@ -364,32 +372,21 @@ export class MemoryStore implements RelayStore {
     const { incarnation } = state;
     state.lastSeq += 1;
     const seq = state.lastSeq;
-    if (clientKey !== undefined) this.#remember(state, clientKey, { seq, id: entry.id, sentAt: entry.sentAt });
-    if (state.members.size === 0) return { seq, incarnation };
-    hold(state, { ...entry, seq }, this.#held);
-    const expired = range(pushOut(state, entry.user, evict, this.#held));
+    const expired = state.members.size === 0 ? undefined : this.#hold(state, { ...entry, seq }, evict);
+    // After the entry is counted, so that the record fits in what the entry left of the budget.
+    if (clientKey !== undefined) this.#sent.add(recordKey(incarnation, clientKey), { seq, id: entry.id, sentAt: entry.sentAt }, this.limits.maxHeldBytes ?? Infinity);
     return expired ? { seq, incarnation, expired } : { seq, incarnation };
+  }
+
+  /** Holds the entry, pushing out the sender's `evict` oldest; returns what was pushed out. */
+  #hold(state: RoomState, entry: StoredEntry, evict: number): ExpiredRange | undefined {
+    hold(state, entry, this.#held);
+    return range(pushOut(state, entry.user, evict, this.#held));
   }
 
   /** Decides again whether a name's leaves are pending removals; returns whether that changed. */
   #refresh(state: RoomState, key: string): boolean {
     return refreshName(state.group, key, (member) => state.members.get(member)?.publicKey);
-  }
-
-  #remember(state: RoomState, clientKey: string, record: SentRecord): void {
-    state.sent.set(clientKey, record);
-    // A Map iterates in insertion order: the first key is the oldest.
-    for (const key of state.sent.keys()) {
-      if (state.sent.size <= this.limits.maxRoomEntries) break;
-      state.sent.delete(key);
-    }
-  }
-
-  #forgetSentBefore(state: RoomState, cutoff: number): void {
-    for (const [key, record] of state.sent) {
-      if (record.sentAt >= cutoff) break;
-      state.sent.delete(key);
-    }
   }
 
   /** Deletes, oldest first, the entries every member has; returns them. */
@@ -439,6 +436,22 @@ export class MemoryStore implements RelayStore {
   #dropIfUnused(room: string, state: RoomState): void {
     if (state.members.size === 0 && state.presence.size === 0 && state.log.length === 0) this.#rooms.delete(room);
   }
+}
+
+/** How many client-key records the store keeps: as set, or as many as their share of the budget pays for. */
+function maxSentRecords(limits: RetentionLimits): number {
+  if (limits.maxSentRecords !== undefined) return limits.maxSentRecords;
+  if (limits.maxHeldBytes === undefined) return Infinity;
+  return Math.floor((limits.maxHeldBytes * SENT_RECORDS_SHARE) / MEMORY_SENT_RECORD_BYTES);
+}
+
+/**
+ * A client key's record key: the room's incarnation (8 characters) and the key, joined into
+ * one flat string, so that a record keeps one heap object for its key where a concatenation
+ * would keep its parts.
+ */
+function recordKey(incarnation: string, clientKey: string): string {
+  return [incarnation, clientKey].join("");
 }
 
 /** Why an MLS message cannot go in the room's log now, if it cannot. */

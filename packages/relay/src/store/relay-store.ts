@@ -198,6 +198,14 @@ export interface RetentionLimits {
    * Unset: no budget.
    */
   readonly maxHeldBytes?: number;
+  /**
+   * Most client keys the memory store remembers for retries, over all its rooms; past it the
+   * oldest are forgotten first (a retry of one is then a new message). Their bytes count
+   * against `maxHeldBytes` too, whose limit also forgets the oldest rather than refuse.
+   * Unset: as many as a quarter of `maxHeldBytes` pays for (no bound without a budget).
+   * The Redis store keeps `maxRoomEntries` keys per room instead.
+   */
+  readonly maxSentRecords?: number;
   /** Most rooms one keyed identity is a member of, over all its connections. Unset: no bound. */
   readonly maxRoomsPerIdentity?: number;
 }
@@ -207,7 +215,10 @@ export function senderShare(limits: Pick<RetentionLimits, "maxRoomEntries" | "ma
   return { entries: Math.ceil(limits.maxRoomEntries / 2), bytes: Math.floor(limits.maxRoomBytes / 2) };
 }
 
-/** What a store holds in all: held entries and the bytes they count against `maxHeldBytes`. */
+/**
+ * What a store holds in all: held entries, and the bytes counted against `maxHeldBytes` (those
+ * entries' and, in the memory store, the client-key records').
+ */
 export interface StoreUsage {
   readonly entries: number;
   readonly bytes: number;
@@ -303,7 +314,8 @@ export interface RelayStore {
    * entries and reports them; throws `QuotaExceededError`, changing nothing, when those are too
    * few or the store's `maxHeldBytes` would be passed. With a `clientKey` (sender and client
    * message id) seen in the room before, stores nothing and returns the original instead;
-   * keys are remembered for the message TTL and at most `maxRoomEntries` per room. Stores
+   * keys are remembered for the message TTL, while the store's bound on them (memory:
+   * `maxSentRecords` over all rooms; Redis: `maxRoomEntries` per room) keeps them. Stores
    * nothing in an encrypted room (`encrypted`): its log holds MLS messages only (`appendMls`).
    */
   append(room: string, entry: Omit<StoredEntry, "seq">, clientKey?: string): Promise<Appended>;
