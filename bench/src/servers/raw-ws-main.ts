@@ -2,8 +2,8 @@
 // same clients (open, connect, events, acks) and, for each chat, builds one WebSocket frame
 // `42["message",{user,message}]` and writes it to every room member, the way socket.io's
 // adapter writes a pre-encoded broadcast frame. No heartbeat, no validation, nothing else.
-// Like Pigeon (and uWebSockets), it holds what one event-loop turn writes to a connection and
-// sends it in one write at the end of the turn, so that it stays the ceiling.
+// Like Pigeon, it holds what one callback writes to a connection and sends it in one write
+// (process.nextTick), so that it stays the ceiling.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { Socket } from "node:net";
@@ -36,7 +36,7 @@ wss.on("connection", (ws) => {
   ws.on("error", () => undefined);
   ws.send(OPEN);
   ws.on("message", (data: Buffer) => {
-    holdForTurn(ws);
+    holdWrites(ws);
     const text = data.toString();
     if (text === "40") {
       ws.send(`40{"sid":"${randomBytes(10).toString("base64url")}"}`);
@@ -65,7 +65,7 @@ wss.on("connection", (ws) => {
 function broadcast(room: string, packet: string): void {
   const frame = buildFrame?.(Buffer.from(packet), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false });
   for (const member of rooms.get(room) ?? []) {
-    holdForTurn(member);
+    holdWrites(member);
     const sender = senderOf(member);
     if (sender && frame) sender.sendFrame(frame);
     else member.send(packet);
@@ -74,19 +74,19 @@ function broadcast(room: string, packet: string): void {
 
 let held = new Set<Socket>();
 
-/** Corks the connection's TCP socket until the end of this turn (see Pigeon's write-batching.ts). */
-function holdForTurn(ws: WebSocket): void {
+/** Corks the connection's TCP socket until this callback is done (see Pigeon's write-batching.ts). */
+function holdWrites(ws: WebSocket): void {
   const tcp: unknown = Reflect.get(ws, "_socket");
   if (!(tcp instanceof Socket) || held.has(tcp)) return;
-  if (held.size === 0) setImmediate(releaseTurn);
+  if (held.size === 0) process.nextTick(releaseWrites);
   held.add(tcp);
   tcp.cork();
 }
 
-function releaseTurn(): void {
-  const turn = held;
+function releaseWrites(): void {
+  const batch = held;
   held = new Set();
-  for (const tcp of turn) tcp.uncork();
+  for (const tcp of batch) tcp.uncork();
 }
 
 // ws's own Sender, as engine.io uses it to write socket.io's pre-encoded broadcast frames.

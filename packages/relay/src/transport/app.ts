@@ -12,7 +12,7 @@ import { sweep } from "../delivery/sweeper.js";
 import { httpRoutes } from "./http-routes.js";
 import { PublicOrigins } from "../auth/public-origins.js";
 import { guardConnections } from "./guards.js";
-import { batchWritesPerTurn } from "./write-batching.js";
+import { batchWrites } from "./write-batching.js";
 import { RelayLimits } from "../limits/limits.js";
 import type { Logger } from "../logger.js";
 import type { RedisAdapter } from "./redis-adapter.js";
@@ -89,7 +89,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   // Before forgetRequests: the guards read each new connection's request for its address.
   const stopGuards = guardConnections(io, context);
   forgetRequests(io);
-  batchWritesPerTurn(io);
+  batchWrites(io);
   io.on("connection", connectionHandler(context, queues));
   const runSweep = () => sweep(context);
   const heart = new Heartbeat(context);

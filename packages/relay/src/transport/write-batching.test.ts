@@ -21,7 +21,7 @@ async function send(socket: TestSocket, count: number): Promise<void> {
 }
 
 // The relay runs in a process of its own, so that the writes counted are the relay's only.
-it("sends what one turn writes to a connection in one write: a replay of 60 messages is not 60 writes", async () => {
+it("sends what one callback writes to a connection in one write: a replay of 60 messages is not 60 writes", async () => {
   const relay = await startGcRelay();
   onTestFinished(() => relay.close());
   const [alice, bob] = [testIdentity(), testIdentity()];
