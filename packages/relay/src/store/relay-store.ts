@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomText } from "./random-text.js";
 import type { GroupStatus, Member, MlsKind, RoomMode } from "@pigeon/protocol";
 
 /** How a login claims a name: a guest for this connection, or a keyed identity. */
@@ -424,17 +424,7 @@ export function entryBytes(entry: Pick<StoredEntry, "id" | "user" | "message">):
  * newIncarnation() // "Yq3vS0b1"
  */
 export function newIncarnation(): string {
-  if (incarnationPool.used + INCARNATION_BYTES > incarnationPool.bytes.length) {
-    incarnationPool = { bytes: randomBytes(INCARNATION_BYTES * INCARNATIONS_PER_DRAW), used: 0 };
-  }
-  const { bytes, used } = incarnationPool;
-  incarnationPool.used += INCARNATION_BYTES;
-  return bytes.toString("base64url", used, used + INCARNATION_BYTES);
+  return randomText(INCARNATION_BYTES);
 }
 
 const INCARNATION_BYTES = 6;
-// Random bytes are drawn for many incarnations at once, each part used once: the Redis store
-// offers a candidate with every append (in case the room's incarnation must be renewed), and a
-// draw of its own per append cost as much as the rest of the append's arguments.
-const INCARNATIONS_PER_DRAW = 256;
-let incarnationPool = { bytes: Buffer.alloc(0), used: 0 };
