@@ -68,9 +68,9 @@ export function originOf(server: RelayAddress): string {
   return new URL(server.url).origin;
 }
 
-/** A client logged in as `name` and joined to `rooms`, with acks checked. */
-export async function useMember(server: RelayAddress, name: string, rooms: string[] = []): Promise<TestSocket> {
-  const socket = await useSocket(server);
+/** A client logged in as `name` and joined to `rooms`, with acks checked (over WebSocket unless `transports` say otherwise). */
+export async function useMember(server: RelayAddress, name: string, rooms: string[] = [], transports = ["websocket"]): Promise<TestSocket> {
+  const socket = await useSocket(server, transports);
   const login = await socket.emitWithAck("login", name);
   if (!login.ok) throw new Error(`login failed: ${login.error.code}`);
   for (const room of rooms) {

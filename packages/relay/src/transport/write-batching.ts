@@ -1,17 +1,49 @@
 import type { Socket as TcpSocket } from "node:net";
 import type { RelayServer } from "../context.js";
 
-/** What of an engine.io connection this reads: its transport, and the WebSocket under it. */
+/** ws's frame writer (private, long-standing; engine.io writes pre-encoded frames with it too). */
+interface FrameSender {
+  readonly sendFrame?: (this: FrameSender, frame: readonly Buffer[]) => void;
+}
+
+/** ws's WebSocket, as far as this reads it: its state, its frame writer, and (private, long-standing) its TCP socket. */
+interface RawWebSocket {
+  readonly readyState: number;
+  readonly _socket?: TcpSocket | null;
+  readonly _sender?: FrameSender;
+}
+
+/** What of an engine.io connection this reads: its state, its unsent packets, its transport and the WebSocket under it. */
 interface EngineConnection {
+  readonly readyState: string;
+  readonly upgrading?: boolean;
+  readonly writeBuffer: readonly unknown[];
   readonly transport: {
     readonly name: string;
-    /** ws's WebSocket, whose (private, long-standing) `_socket` is the TCP socket. */
-    readonly socket?: { readonly _socket?: TcpSocket | null };
+    readonly writable: boolean;
+    readonly socket?: RawWebSocket;
   };
 }
 
+/** What socket.io hands a connection to write: encoded packets, and for an adapter's broadcast the WebSocket frame made once for all. */
+interface WriteOptions {
+  readonly volatile?: boolean;
+  readonly wsPreEncodedFrame?: readonly Buffer[];
+}
+
+/** socket.io's per-connection Client, as far as this replaces its write. */
+interface EngineClient {
+  readonly conn: EngineConnection;
+  writeToEngine: WriteToEngine;
+}
+
+type WriteToEngine = (this: EngineClient, encodedPackets: unknown, options: WriteOptions) => void;
+
+const WS_OPEN = 1;
+
 /**
- * Sends what one callback writes to a WebSocket connection in one write.
+ * Sends what one callback writes to a WebSocket connection in one write, and a broadcast's
+ * frame to each WebSocket with no per-packet machinery in between.
  *
  * ws writes each frame as soon as it is sent: one `writev` system call per frame, and those
  * calls are half of the relay's CPU under load. One read from a busy connection often holds
@@ -30,6 +62,13 @@ interface EngineConnection {
  * connection's packets to its transport, so an idle connection carries no listener of its
  * own. Long-polling connections answer each poll with one response already.
  *
+ * A broadcast (socket.io's adapter encodes it once, WebSocket frame and all) skips engine.io's
+ * per-packet path on its way to an open WebSocket with nothing queued before it: engine.io
+ * would make a packet object, queue it, emit six events and take a write callback for it, for
+ * each recipient. Anything else (a connection with packets still queued in engine.io, a
+ * transport busy with a write, long polling, an upgrade, a volatile packet) goes the usual
+ * way, so frames never overtake each other.
+ *
  * @example
  * batchWrites(io);
  */
@@ -41,13 +80,50 @@ export function batchWrites(io: RelayServer): void {
     corked = new Set();
     for (const tcp of batch) tcp.uncork();
   };
+  const cork = (tcp: TcpSocket): void => {
+    if (corked.has(tcp)) return;
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(tcp);
+    tcp.cork();
+  };
   io.engine.on("flush", (connection: EngineConnection) => {
     const { transport } = connection;
     if (transport.name !== "websocket") return;
     const tcp = transport.socket?._socket;
-    if (!tcp || corked.has(tcp)) return;
-    if (corked.size === 0) process.nextTick(uncorkAll);
-    corked.add(tcp);
-    tcp.cork();
+    if (tcp) cork(tcp);
+  });
+
+  // socket.io's own write, from its Client prototype: what every other write goes through.
+  let usual: WriteToEngine | undefined;
+  const writeToEngine: WriteToEngine = function (encodedPackets, options) {
+    const frame = options.wsPreEncodedFrame;
+    const { conn } = this;
+    const { transport } = conn;
+    const ws = transport.socket;
+    const tcp = ws?._socket;
+    const sender = ws?._sender;
+    if (
+      frame === undefined ||
+      options.volatile === true ||
+      conn.readyState !== "open" ||
+      conn.upgrading === true ||
+      conn.writeBuffer.length > 0 ||
+      transport.name !== "websocket" ||
+      !transport.writable ||
+      ws?.readyState !== WS_OPEN ||
+      !tcp ||
+      sender?.sendFrame === undefined
+    ) {
+      usual?.call(this, encodedPackets, options);
+      return;
+    }
+    cork(tcp);
+    sender.sendFrame(frame);
+  };
+  io.on("connection", (socket) => {
+    const client = socket.client as unknown as EngineClient;
+    if (client.writeToEngine === writeToEngine) return;
+    usual ??= client.writeToEngine;
+    client.writeToEngine = writeToEngine;
   });
 }
