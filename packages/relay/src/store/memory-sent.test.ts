@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { messageId } from "../delivery/message-id.js";
 import { MEMORY_SENT_RECORD_BYTES, SentRecords } from "./memory-sent.js";
 
@@ -20,6 +20,25 @@ describe("SentRecords", () => {
     expect(totals.bytes).toBe(4_300 * MEMORY_SENT_RECORD_BYTES);
     sent.clear();
     expect([sent.size, totals.bytes]).toEqual([0, 0]);
+  });
+
+  // A map's oldest key (keys().next()) is found by walking past every entry deleted since the
+  // map last compacted itself: one such walk per record dropped made dropping O(records) each,
+  // and a sweep of half of 262,144 records took 15 s. The ring holds each slot's key instead.
+  it("finds the oldest record without walking its map, however many it drops", () => {
+    const sent = new SentRecords(1_000, { entries: 0, bytes: 0 });
+    for (let index = 0; index < 1_000; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
+    const walks = [vi.spyOn(Map.prototype, "keys"), vi.spyOn(Map.prototype, "entries"), vi.spyOn(Map.prototype, Symbol.iterator)];
+    try {
+      for (let index = 1_000; index < 3_000; index += 1) sent.add(`k${String(index)}`, record(index), Infinity);
+      sent.forgetBefore(2_500);
+      expect(walks.map((walk) => walk.mock.calls.length)).toEqual([0, 0, 0]);
+    } finally {
+      for (const walk of walks) walk.mockRestore();
+    }
+    expect(sent.size).toBe(500);
+    expect(sent.get("k2499")).toBeUndefined();
+    expect(sent.get("k2500")).toEqual(record(2_500));
   });
 
   it("forgets the oldest first past its count and past the bytes allowed, the new one last", () => {
