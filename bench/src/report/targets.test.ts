@@ -37,6 +37,19 @@ describe("checkTargets", () => {
     expect(checks[0]).toMatchObject({ target: "fan-out 100, keyed members: ≥ 1.0x bare socket.io", met: false });
   });
 
+  it("holds keyed members in rooms of 10 to 0.95x bare socket.io (issue 15), guests to 0.9x", () => {
+    const checks = checkTargets({
+      fanout: [fanoutResult("pigeon", "guest", 10, 93), fanoutResult("pigeon", "keyed", 10, 93), fanoutResult("socketio", "guest", 10, 100)],
+      latency: [],
+      idleMemory: [],
+      drain: [],
+    });
+    expect(checks.map((check) => [check.target, check.met])).toEqual([
+      ["fan-out 10, guests: ≥ 0.9x bare socket.io", true],
+      ["fan-out 10, keyed members: ≥ 0.95x bare socket.io", false],
+    ]);
+  });
+
   it("checks 1:1 p99, idle memory and the drain as upper bounds", () => {
     const checks = checkTargets({
       fanout: [],
