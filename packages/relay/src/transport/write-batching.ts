@@ -93,7 +93,8 @@ export function batchWrites(io: RelayServer): void {
     if (tcp) cork(tcp);
   });
 
-  // socket.io's own write, from its Client prototype: what every other write goes through.
+  // socket.io's own write, from its Client prototype: what every other write goes through. It
+  // is known before the first client's write is replaced, so it is always there when needed.
   let usual: WriteToEngine | undefined;
   const writeToEngine: WriteToEngine = function (encodedPackets, options) {
     const frame = options.wsPreEncodedFrame;
