@@ -22,6 +22,8 @@ interface EngineConnection {
     readonly name: string;
     readonly writable: boolean;
     readonly socket?: RawWebSocket;
+    /** With compression, ws may be deflating an earlier message that a frame must not overtake. */
+    readonly opts?: { readonly perMessageDeflate?: unknown };
   };
 }
 
@@ -66,8 +68,8 @@ const WS_OPEN = 1;
  * per-packet path on its way to an open WebSocket with nothing queued before it: engine.io
  * would make a packet object, queue it, emit six events and take a write callback for it, for
  * each recipient. Anything else (a connection with packets still queued in engine.io, a
- * transport busy with a write, long polling, an upgrade, a volatile packet) goes the usual
- * way, so frames never overtake each other.
+ * transport busy with a write, long polling, an upgrade, a volatile packet, compression, which
+ * engine.io does not pre-encode for either) goes the usual way, so frames never overtake each other.
  *
  * @example
  * batchWrites(io);
@@ -111,6 +113,7 @@ export function batchWrites(io: RelayServer): void {
       conn.writeBuffer.length > 0 ||
       transport.name !== "websocket" ||
       !transport.writable ||
+      Boolean(transport.opts?.perMessageDeflate) ||
       ws?.readyState !== WS_OPEN ||
       !tcp ||
       sender?.sendFrame === undefined
