@@ -95,9 +95,6 @@ export function batchWrites(io: RelayServer): void {
     if (tcp) cork(tcp);
   });
 
-  // socket.io's own write, from its Client prototype: what every other write goes through. It
-  // is known before the first client's write is replaced, so it is always there when needed.
-  let usual: WriteToEngine | undefined;
   const writeToEngine: WriteToEngine = function (encodedPackets, options) {
     const frame = options.wsPreEncodedFrame;
     const { conn } = this;
@@ -118,16 +115,14 @@ export function batchWrites(io: RelayServer): void {
       !tcp ||
       sender?.sendFrame === undefined
     ) {
-      usual?.call(this, encodedPackets, options);
+      // socket.io's own write, on its Client prototype: what every other write goes through.
+      (Object.getPrototypeOf(this) as EngineClient).writeToEngine.call(this, encodedPackets, options);
       return;
     }
     cork(tcp);
     sender.sendFrame(frame);
   };
   io.on("connection", (socket) => {
-    const client = socket.client as unknown as EngineClient;
-    if (client.writeToEngine === writeToEngine) return;
-    usual ??= client.writeToEngine;
-    client.writeToEngine = writeToEngine;
+    (socket.client as unknown as EngineClient).writeToEngine = writeToEngine;
   });
 }
