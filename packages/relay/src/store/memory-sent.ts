@@ -31,7 +31,7 @@ const PACKED_ID_BYTES = 12;
  * the heap the collector walks. Records only ever join at the newest end and leave from the
  * oldest, the ring's head, whose key the ring holds: asking the map for its oldest key instead
  * (`keys().next()`) walks past every entry deleted since the map last compacted itself, which
- * at a few hundred thousand records cost 56 µs per record dropped, and a sweep dropping many
+ * at 262,144 records cost 52 µs per send, and a sweep dropping many
  * records one by one was quadratic.
  *
  * @example
