@@ -102,6 +102,11 @@ describe("toMarkdown with the keyed maximum rate, the Redis store and the scalin
     expect(markdown).toContain("#### One node on Redis (PIGEON_STORE=redis) against the memory store");
     expect(markdown).toContain("| fan-out 10 × 100 | redis | 40.0k | 40.0k | 0.80x |");
     expect(markdown).toContain("| 1:1 maximum rate, closed loop | redis | 48.0k | 48.0k | 0.80x |");
+    // Redis's CPU per delivery, and the ratio it alone would allow: 0.2 CPU-s over 1,000
+    // deliveries against 20 µs each on memory; 0.4 CPU-s over 192,000 against 16.7 µs.
+    expect(markdown).toMatch(/\| fan-out 10 × 100 \| redis \|( [^|]+ \|){6} 200\.0 \| 0\.09x \|/);
+    expect(markdown).toMatch(/\| 1:1 maximum rate, closed loop \| redis \|( [^|]+ \|){6} 2\.1 \| 0\.89x \|/);
+    expect(markdown).toMatch(/\| fan-out 10 × 100 \| memory \|( [^|]+ \|){6} – \| – \|/);
   });
 
   it("shows the big room and where the idle ramp stopped, and says the rows are full-profile only", () => {

@@ -1,12 +1,19 @@
 import { SERVER_LABELS } from "../servers/kinds.js";
 import type { FanoutResult } from "../workloads/fanout.js";
 import type { FailedCase, ScalingResult } from "../workloads/scaling.js";
-import type { StoreResult } from "../workloads/redis-store.js";
+import { redisAloneCeiling, redisCpuPerDelivery, type StoreFanoutResult, type StoreMaxRateResult, type StoreResult } from "../workloads/redis-store.js";
 import { formatBytes, formatMs, formatRate, formatRatio } from "./format.js";
 import { section } from "./table.js";
 import type { Skipped } from "./types.js";
 
 const perSecond = (cpuSeconds: number, wallSeconds: number) => (wallSeconds > 0 ? (cpuSeconds / wallSeconds).toFixed(2) : "–");
+
+/** Redis's CPU per delivery in µs, and the ratio Redis's CPU alone would allow (see `redisAloneCeiling`). */
+function redisCells(row: StoreFanoutResult | StoreMaxRateResult, memory: StoreFanoutResult | StoreMaxRateResult | undefined): string[] {
+  const perDelivery = redisCpuPerDelivery(row);
+  const ceiling = memory === undefined ? undefined : redisAloneCeiling(row, memory);
+  return [perDelivery === undefined ? "–" : (perDelivery * 1e6).toFixed(1), ceiling === undefined ? "–" : formatRatio(ceiling)];
+}
 
 /**
  * The Redis store against the memory store on one node: keyed fan-out and the keyed 1:1
@@ -31,6 +38,7 @@ export function store(result: StoreResult | Skipped | undefined): string {
       formatRate(fanout.delivered / fanout.wallSeconds),
       fanout.serverUtilization.toFixed(2),
       fanout.redisCpuSeconds === undefined ? "–" : perSecond(fanout.redisCpuSeconds, fanout.wallSeconds),
+      ...redisCells(row, memory),
       `${formatMs(fanout.latency.p50Ms)} / ${formatMs(fanout.latency.p99Ms)}`,
       `${String(fanout.delivered)}/${String(fanout.expected)}`,
     ];
@@ -47,6 +55,7 @@ export function store(result: StoreResult | Skipped | undefined): string {
       `${formatRate(2 * maxRate.messagesPerSecond)} (${formatRate(maxRate.messagesPerSecond)} msg/s)`,
       maxRate.serverUtilization.toFixed(2),
       maxRate.redisCpuSeconds === undefined ? "–" : perSecond(maxRate.redisCpuSeconds, maxRate.wallSeconds),
+      ...redisCells(row, memory),
       "–",
       "–",
     ];
@@ -62,13 +71,16 @@ export function store(result: StoreResult | Skipped | undefined): string {
       "deliveries/s",
       "relay CPU use",
       "Redis CPU use",
+      "Redis CPU-µs per delivery",
+      "ceiling: Redis's CPU alone",
       "probe latency p50 / p99 ms",
       "delivered",
     ],
     [...fanoutRows, ...maxRows],
     "One Pigeon node, same keyed members and offered load on each store (fan-out: the fan-out workload's; 1:1: as much as it carries), " +
       "memory and Redis alternating. Redis CPU is the redis-server process's (/proc) over the same window; it is the machine's shared Redis, " +
-      "so other work on it counts too, and it floats over both cores." +
+      "so other work on it counts too, and it floats over both cores. The ceiling is what \"vs memory\" would be if the relay cost no more on Redis " +
+      "than on the memory store, Redis's own CPU alone added: no work in the relay can pass it, only less work in Redis per message." +
       (result.redisCpuMeasured ? "" : " **Redis is not on this machine: its CPU could not be read, so relay + Redis is the relay's alone.**"),
   );
 }

@@ -131,4 +131,12 @@ describe("checkTargets for the keyed 1:1 maximum rate and the Redis store", () =
     expect(checks[0]?.value).toBeCloseTo(0.69);
     expect(checkTargets({ ...none, store: storeResult(0.7) }).every((check) => check.met)).toBe(true);
   });
+
+  it("says where Redis's own CPU caps the ratio below the target, and not where it does not", () => {
+    // Fan-out: 0.2 CPU-s in Redis for 1,000 deliveries (200 µs each) against 20 µs per delivery on
+    // the memory store: 20 / 220. 1:1: 0.4 CPU-s for 192,000 deliveries, a ceiling of 0.89x.
+    const [fanout, oneToOne] = checkTargets({ ...none, store: storeResult(0.69) });
+    expect(fanout?.measured).toContain("Redis's own CPU alone caps it at 0.09x");
+    expect(oneToOne?.measured).not.toContain("caps it");
+  });
 });

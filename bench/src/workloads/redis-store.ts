@@ -40,6 +40,33 @@ export interface StoreResult {
 
 const STORES: readonly StoreKind[] = ["memory", "redis"];
 
+/** Redis's CPU-seconds per delivery in a row; undefined on the memory store, or when Redis's CPU could not be read. */
+export function redisCpuPerDelivery(row: StoreFanoutResult | StoreMaxRateResult): number | undefined {
+  if ("fanout" in row) {
+    const { redisCpuSeconds, delivered } = row.fanout;
+    return redisCpuSeconds === undefined || delivered === 0 ? undefined : redisCpuSeconds / delivered;
+  }
+  const { redisCpuSeconds, messagesPerSecond, wallSeconds } = row.maxRate;
+  const deliveries = 2 * messagesPerSecond * wallSeconds;
+  return redisCpuSeconds === undefined || deliveries === 0 ? undefined : redisCpuSeconds / deliveries;
+}
+
+/**
+ * What the Redis row's "vs memory" would be if the relay cost no more on Redis than on the
+ * memory store, only Redis's own CPU added: the memory row's CPU per delivery against that plus
+ * Redis's. No work on the relay's side can take the ratio past it; only less work in Redis per
+ * message can. Undefined when Redis's CPU could not be read.
+ *
+ * @example
+ * const ceiling = redisAloneCeiling(redisRow, memoryRow); // e.g. 0.25
+ */
+export function redisAloneCeiling(redis: StoreFanoutResult | StoreMaxRateResult, memory: StoreFanoutResult | StoreMaxRateResult): number | undefined {
+  const inRedis = redisCpuPerDelivery(redis);
+  if (inRedis === undefined || memory.deliveriesPerCpuSecondWithRedis <= 0) return undefined;
+  const relay = 1 / memory.deliveriesPerCpuSecondWithRedis;
+  return relay / (relay + inRedis);
+}
+
 /**
  * The Redis store against the memory store on one Pigeon node, in the same run: keyed fan-out
  * at each room size (same offered load as the fan-out workload) and the keyed 1:1 maximum rate,
