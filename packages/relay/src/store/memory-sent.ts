@@ -1,6 +1,7 @@
 // The memory store's record of what each client key's append got, so that a retry gets the
 // original's place (see `RelayStore.append`): one table for the whole store, oldest first,
 // under a budget, counted with the held entries.
+import { randomBytes } from "node:crypto";
 import type { HeldTotals } from "./memory-held.js";
 
 /** What a retry of a client key gets: the original's place in its room. */
@@ -11,11 +12,11 @@ export interface SentRecord {
 }
 
 /**
- * What one record costs the heap, as counted against `maxHeldBytes`: its map slot and its key
- * (incarnation, sender's name key and a client id of up to 64 characters), and its seq, time
- * and id in the columns. Measured at about 140 bytes on Node 20 with UUID client ids and short
- * names (106 on the heap, the rest in the columns and their room to grow); rounded up for the
- * longest client ids and names, so that the budget errs on the side of the heap.
+ * What one record costs, as counted against `maxHeldBytes`: its key (incarnation, sender's name
+ * key and a client id of up to 64 characters) and its place in the ring and the index. Measured
+ * at about 125 bytes on Node 20 with UUID client ids and short names (83 on the heap, the rest
+ * in the typed arrays and their room to grow); rounded up for the longest client ids and names,
+ * so that the budget errs on the side of the heap.
  */
 export const MEMORY_SENT_RECORD_BYTES = 256;
 
@@ -25,30 +26,44 @@ const INITIAL_CAPACITY = 1_024;
 const PACKABLE_ID = /^[A-Za-z0-9_-]{16}$/;
 const PACKED_ID_BYTES = 12;
 
+/** A slot number plus one in the index; 0 is an empty place. */
+const EMPTY = 0;
+
+/** Seeds the keys' hash per process, so that nobody can pick client ids that all land together. */
+const HASH_SEED = randomBytes(4).readUInt32LE(0);
+
 /**
- * Records of client keys, as few heap objects as can be: a map from key to a slot, and the
- * slots' keys, seqs, times and ids (as bytes) in a ring, the last three in typed arrays outside
- * the heap the collector walks. Records only ever join at the newest end and leave from the
- * oldest, the ring's head, whose key the ring holds: asking the map for its oldest key instead
- * (`keys().next()`) walks past every entry deleted since the map last compacted itself, which
- * at 262,144 records cost 52 µs per send, and a sweep dropping many
- * records one by one was quadratic.
+ * Records of client keys, as few heap objects as can be: the slots' keys, hashes, seqs, times and
+ * ids (as bytes) in a ring, all but the keys in typed arrays outside the heap the collector walks,
+ * and an open-addressing index (linear probing, at most half full) from a key's hash to its slot.
+ * Records only ever join at the newest end and leave from the oldest, the ring's head.
+ *
+ * No `Map`, for two measured reasons. Asking a map for its oldest key (`keys().next()`) walks past
+ * every entry deleted since it last compacted itself: at 262,144 records that cost 52 µs per send,
+ * and a sweep was quadratic. And a map whose entries are deleted as fast as they are added
+ * rebuilds its whole table each time the deleted ones fill it: at 1,000,000 records, a 60 MB
+ * allocation and copy that stalled the event loop for 180–290 ms about once per 1,100,000 sends.
+ * The index here never rebuilds but when the ring grows, and deletes in place (backward shift).
  *
  * @example
  * const sent = new SentRecords(100_000, totals);
  * sent.add(`${incarnation}${clientKey}`, { seq, id, sentAt }, maxHeldBytes);
  */
 export class SentRecords {
-  readonly #slots = new Map<string, number>();
-  /** Slot → key, so that the oldest is found without walking the map. */
+  /** Slot → key; undefined for a free slot or a record replaced by a later one of the same key. */
   #keys: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  #hashes = new Uint32Array(INITIAL_CAPACITY);
   #seqs = new Float64Array(INITIAL_CAPACITY);
   #sentAts = new Float64Array(INITIAL_CAPACITY);
   #ids = Buffer.alloc(INITIAL_CAPACITY * PACKED_ID_BYTES);
   /** Slot → id, for ids not in `messageId`'s form (a store's callers may pick their own). */
   readonly #otherIds = new Map<number, string>();
-  /** The slot of the oldest record. */
+  /** Places of slot + 1 (`EMPTY`: none), twice the ring's capacity: a power of two. */
+  #index = new Int32Array(INITIAL_CAPACITY * 2);
+  /** The slot of the oldest record, and how many slots from it on are in use. */
   #head = 0;
+  #used = 0;
+  #size = 0;
   readonly #totals: HeldTotals;
 
   /** Keeps at most `maxRecords`; counts each record's bytes in `totals.bytes`. */
@@ -60,68 +75,116 @@ export class SentRecords {
   }
 
   get size(): number {
-    return this.#slots.size;
+    return this.#size;
   }
 
   get(key: string): SentRecord | undefined {
-    const slot = this.#slots.get(key);
+    const slot = this.#find(key, hashOf(key));
     if (slot === undefined) return undefined;
     return { seq: this.#seqs[slot] ?? 0, id: this.#idAt(slot), sentAt: this.#sentAts[slot] ?? 0 };
   }
 
   /**
-   * Remembers a new key's record, then forgets the oldest records (the new one last) until at
-   * most `maxRecords` are kept and the totals fit `maxBytes`: a record never refuses an append.
+   * Remembers a key's record (replacing the key's earlier one, if any), then forgets the oldest
+   * records (the new one last) until at most `maxRecords` are kept and the totals fit
+   * `maxBytes`: a record never refuses an append.
    */
   add(key: string, record: SentRecord, maxBytes: number): void {
-    if (this.#slots.size === this.#seqs.length) this.#grow();
-    const slot = (this.#head + this.#slots.size) % this.#seqs.length;
+    const hash = hashOf(key);
+    const earlier = this.#find(key, hash);
+    if (earlier !== undefined) this.#forget(earlier);
+    if (this.#used === this.#seqs.length) this.#grow();
+    const slot = (this.#head + this.#used) % this.#seqs.length;
+    this.#used += 1;
+    this.#size += 1;
     this.#seqs[slot] = record.seq;
     this.#sentAts[slot] = record.sentAt;
     if (PACKABLE_ID.test(record.id)) this.#ids.write(record.id, slot * PACKED_ID_BYTES, PACKED_ID_BYTES, "base64url");
     else this.#otherIds.set(slot, record.id);
-    this.#slots.set(key, slot);
     this.#keys[slot] = key;
+    this.#hashes[slot] = hash;
+    this.#insert(slot, hash);
     this.#totals.bytes += MEMORY_SENT_RECORD_BYTES;
-    while (this.#slots.size > 0 && (this.#slots.size > this.maxRecords || this.#totals.bytes > maxBytes)) this.#dropOldest();
+    while (this.#size > 0 && (this.#size > this.maxRecords || this.#totals.bytes > maxBytes)) this.#dropHead();
   }
 
   /** Forgets the records of appends before `cutoff` (ms). */
   forgetBefore(cutoff: number): void {
-    while (this.#slots.size > 0 && (this.#sentAts[this.#head] ?? Infinity) < cutoff) this.#dropOldest();
+    while (this.#used > 0 && (this.#keys[this.#head] === undefined || (this.#sentAts[this.#head] ?? Infinity) < cutoff)) this.#dropHead();
   }
 
   clear(): void {
-    this.#totals.bytes -= this.#slots.size * MEMORY_SENT_RECORD_BYTES;
-    this.#slots.clear();
+    this.#totals.bytes -= this.#size * MEMORY_SENT_RECORD_BYTES;
     this.#keys.fill(undefined);
+    this.#index.fill(EMPTY);
     this.#otherIds.clear();
     this.#head = 0;
+    this.#used = 0;
+    this.#size = 0;
   }
 
   #idAt(slot: number): string {
     return this.#otherIds.get(slot) ?? this.#ids.toString("base64url", slot * PACKED_ID_BYTES, (slot + 1) * PACKED_ID_BYTES);
   }
 
-  #dropOldest(): void {
-    const oldest = this.#keys[this.#head];
-    if (oldest === undefined) return;
-    this.#slots.delete(oldest);
-    this.#keys[this.#head] = undefined;
-    this.#otherIds.delete(this.#head);
-    this.#head = (this.#head + 1) % this.#seqs.length;
-    this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
+  /** The slot of `key`'s record, if it has one. */
+  #find(key: string, hash: number): number | undefined {
+    const mask = this.#index.length - 1;
+    for (let place = hash & mask; ; place = (place + 1) & mask) {
+      const entry = this.#index[place] ?? EMPTY;
+      if (entry === EMPTY) return undefined;
+      const slot = entry - 1;
+      if (this.#hashes[slot] === hash && this.#keys[slot] === key) return slot;
+    }
+  }
+
+  #insert(slot: number, hash: number): void {
+    const mask = this.#index.length - 1;
+    let place = hash & mask;
+    while (this.#index[place] !== EMPTY) place = (place + 1) & mask;
+    this.#index[place] = slot + 1;
   }
 
   /**
-   * Doubles the ring, which is full. Records keep their slots, so that the map need not be
-   * rewritten, except those that wrapped around below the head (the newest), which move up
-   * past the old end to follow the rest.
+   * Takes a live slot out of the index, moving back each later entry of its probe run that may
+   * fill the hole (a linear-probing table's deletion without tombstones), and frees its key.
+   */
+  #forget(slot: number): void {
+    const mask = this.#index.length - 1;
+    const index = this.#index;
+    let hole = (this.#hashes[slot] ?? 0) & mask;
+    while (index[hole] !== slot + 1) hole = (hole + 1) & mask;
+    for (let place = (hole + 1) & mask; index[place] !== EMPTY; place = (place + 1) & mask) {
+      const home = (this.#hashes[(index[place] ?? EMPTY) - 1] ?? 0) & mask;
+      // The entry may move back to the hole if the hole is not before its home in the run.
+      if (((place - home) & mask) >= ((place - hole) & mask)) {
+        index[hole] = index[place] ?? EMPTY;
+        hole = place;
+      }
+    }
+    index[hole] = EMPTY;
+    this.#keys[slot] = undefined;
+    this.#otherIds.delete(slot);
+    this.#size -= 1;
+    this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
+  }
+
+  /** Frees the ring's oldest slot, forgetting its record unless a later one of its key replaced it. */
+  #dropHead(): void {
+    if (this.#keys[this.#head] !== undefined) this.#forget(this.#head);
+    this.#head = (this.#head + 1) % this.#seqs.length;
+    this.#used -= 1;
+  }
+
+  /**
+   * Doubles the ring, which is full, and builds the index anew at twice that. Records keep their
+   * slots, except those that wrapped around below the head (the newest), which move up past the
+   * old end to follow the rest.
    */
   #grow(): void {
     const capacity = this.#seqs.length;
     const wrapped = this.#head;
-    const [seqs, sentAts, ids] = [new Float64Array(capacity * 2), new Float64Array(capacity * 2), Buffer.alloc(capacity * 2 * PACKED_ID_BYTES)];
+    const [seqs, sentAts, hashes, ids] = [new Float64Array(capacity * 2), new Float64Array(capacity * 2), new Uint32Array(capacity * 2), Buffer.alloc(capacity * 2 * PACKED_ID_BYTES)];
     const keys = [...this.#keys, ...new Array<string | undefined>(capacity).fill(undefined)];
     for (let slot = 0; slot < wrapped; slot += 1) {
       keys[slot + capacity] = keys[slot];
@@ -130,17 +193,31 @@ export class SentRecords {
     this.#keys = keys;
     seqs.set(this.#seqs);
     sentAts.set(this.#sentAts);
+    hashes.set(this.#hashes);
     this.#ids.copy(ids);
     seqs.copyWithin(capacity, 0, wrapped);
     sentAts.copyWithin(capacity, 0, wrapped);
+    hashes.copyWithin(capacity, 0, wrapped);
     ids.copyWithin(capacity * PACKED_ID_BYTES, 0, wrapped * PACKED_ID_BYTES);
-    [this.#seqs, this.#sentAts, this.#ids] = [seqs, sentAts, ids];
-    if (wrapped === 0) return;
-    for (const [key, slot] of this.#slots) if (slot < wrapped) this.#slots.set(key, slot + capacity);
+    [this.#seqs, this.#sentAts, this.#hashes, this.#ids] = [seqs, sentAts, hashes, ids];
     for (const [slot, id] of [...this.#otherIds]) {
       if (slot >= wrapped) continue;
       this.#otherIds.delete(slot);
       this.#otherIds.set(slot + capacity, id);
     }
+    this.#index = new Int32Array(capacity * 4);
+    for (let slot = 0; slot < capacity * 2; slot += 1) if (keys[slot] !== undefined) this.#insert(slot, hashes[slot] ?? 0);
   }
+}
+
+/** FNV-1a over the key's UTF-16 code units from a per-process seed, then murmur3's finalizer, so that every bit of the result mixes. */
+function hashOf(key: string): number {
+  let hash = (0x811c9dc5 ^ HASH_SEED) >>> 0;
+  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
