@@ -29,7 +29,10 @@ const PACKED_ID_BYTES = 12;
 /** A slot number plus one in the index; 0 is an empty place. */
 const EMPTY = 0;
 
-/** Seeds the keys' hash per process, so that nobody can pick client ids that all land together. */
+/**
+ * Seeds the keys' hash per process, as V8 seeds its own string hash, so that a client cannot work
+ * out in advance which of its ids would crowd one stretch of the index.
+ */
 const HASH_SEED = randomBytes(4).readUInt32LE(0);
 
 /**
@@ -145,15 +148,28 @@ export class SentRecords {
     this.#index[place] = slot + 1;
   }
 
-  /**
-   * Takes a live slot out of the index, moving back each later entry of its probe run that may
-   * fill the hole (a linear-probing table's deletion without tombstones), and frees its key.
-   */
+  /** Forgets a live slot's record: out of the index, its key freed. */
   #forget(slot: number): void {
+    this.#unindex(slot);
+    this.#keys[slot] = undefined;
+    this.#otherIds.delete(slot);
+    this.#size -= 1;
+    this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
+  }
+
+  /**
+   * Takes a slot out of the index, moving back each later entry of its probe run that may fill
+   * the hole (a linear-probing table's deletion without tombstones).
+   */
+  #unindex(slot: number): void {
     const mask = this.#index.length - 1;
     const index = this.#index;
     let hole = (this.#hashes[slot] ?? 0) & mask;
-    while (index[hole] !== slot + 1) hole = (hole + 1) & mask;
+    while (index[hole] !== slot + 1) {
+      // A probe run ends at an empty place: the slot is not indexed (never so; but no endless loop if it were).
+      if (index[hole] === EMPTY) return;
+      hole = (hole + 1) & mask;
+    }
     for (let place = (hole + 1) & mask; index[place] !== EMPTY; place = (place + 1) & mask) {
       const home = (this.#hashes[(index[place] ?? EMPTY) - 1] ?? 0) & mask;
       // The entry may move back to the hole if the hole is not before its home in the run.
@@ -163,10 +179,6 @@ export class SentRecords {
       }
     }
     index[hole] = EMPTY;
-    this.#keys[slot] = undefined;
-    this.#otherIds.delete(slot);
-    this.#size -= 1;
-    this.#totals.bytes -= MEMORY_SENT_RECORD_BYTES;
   }
 
   /** Frees the ring's oldest slot, forgetting its record unless a later one of its key replaced it. */
