@@ -1,10 +1,14 @@
-import { expect, it } from "vitest";
-import { testKeyPrefix } from "@pigeon/testing";
+import { expect, it, onTestFinished } from "vitest";
+import { deleteKeysWithPrefix, testKeyPrefix } from "@pigeon/testing";
 import { record, greeting, nextEvent, describeWithRedis, testIdentity, useKeyed, useRelay, useSocket } from "@pigeon/testing";
 
-await describeWithRedis("a relay restarted on the same Redis", () => {
+await describeWithRedis("a relay restarted on the same Redis", (redisUrl) => {
   it("loses nothing between a send and the member's return", async () => {
     const redisPrefix = testKeyPrefix("restart");
+    // Registered before the relays start, so it runs after they have closed.
+    onTestFinished(async () => {
+      await deleteKeysWithPrefix(redisUrl, redisPrefix);
+    });
     const bob = testIdentity();
     const first = await useRelay({ store: "redis", redisPrefix });
     const alice = await useKeyed(first, testIdentity(), "alice", ["lobby"]);

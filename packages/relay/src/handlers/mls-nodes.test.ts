@@ -1,9 +1,13 @@
-import { expect, it } from "vitest";
-import { createRoomGroup, describeWithRedis, joinRoomGroup, nextEvent, testKeyPrefix, useMlsMember, useRelay } from "@pigeon/testing";
+import { expect, it, onTestFinished } from "vitest";
+import { createRoomGroup, deleteKeysWithPrefix, describeWithRedis, joinRoomGroup, nextEvent, testKeyPrefix, useMlsMember, useRelay } from "@pigeon/testing";
 
-await describeWithRedis("encrypted rooms across relay nodes", () => {
+await describeWithRedis("encrypted rooms across relay nodes", (redisUrl) => {
   it("makes a commit accepted on one node the epoch on every node", async () => {
     const redisPrefix = testKeyPrefix("mls-nodes");
+    // Registered before the relays start, so it runs after they have closed.
+    onTestFinished(async () => {
+      await deleteKeysWithPrefix(redisUrl, redisPrefix);
+    });
     const [east, west] = await Promise.all([useRelay({ store: "redis", redisPrefix }), useRelay({ store: "redis", redisPrefix })]);
     const alice = await useMlsMember(east, "alice", ["team"]);
     await createRoomGroup(alice, "team");
