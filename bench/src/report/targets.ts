@@ -192,7 +192,7 @@ function storeTargets(result: StoreResult | undefined): TargetCheck[] {
     if (!memory) continue;
     checks.push(
       check(
-        `one node on Redis, ${redis.label}: ≥ 0.7x the memory store's deliveries per CPU-s (relay + Redis)`,
+        `one node on Redis, ${redis.label}: ≥ ${String(REDIS_TARGET)}x the memory store's deliveries per CPU-s (relay + Redis)`,
         `${formatRate(redis.deliveriesPerCpuSecondWithRedis)} vs ${formatRate(memory.deliveriesPerCpuSecondWithRedis)} deliveries/CPU-s` +
           (result.redisCpuMeasured ? ceilingNote(redis, memory) : " (Redis not on this machine: relay CPU only)"),
         redis.deliveriesPerCpuSecondWithRedis / memory.deliveriesPerCpuSecondWithRedis,
