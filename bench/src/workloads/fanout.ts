@@ -91,7 +91,8 @@ export async function runFanout(
 ): Promise<FanoutResult> {
   const { roomSize } = fanout;
   const rooms = Math.max(1, Math.floor(settings.connections / roomSize));
-  const tag = `fanout-${fanout.mode}-${String(roomSize)}`;
+  // A caller's tag (the store workload's) names the profile; the window must go under it too.
+  const tag = launch.tag ?? `fanout-${fanout.mode}-${String(roomSize)}`;
   const encrypted = fanout.mode === "encrypted" ? new EncryptedRooms(await suiteFor("node")) : undefined;
   const server = await startServer(fanout.server, { tag, ...launch });
   const spec = {

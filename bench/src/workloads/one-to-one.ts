@@ -95,7 +95,7 @@ export function runMaxRate(
   launch: LaunchOptions = {},
   { redisPid }: { readonly redisPid?: number } = {},
 ): Promise<MaxRateResult> {
-  const tag = `maxrate-${mode}`;
+  const tag = launch.tag ?? `maxrate-${mode}`;
   return withPairs(server, mode, settings, 0, tag, async (population, pid) => {
     const senders = roomSenders(population);
     const completed = () => senders.reduce((total, client) => total + client.messages, 0);
@@ -139,7 +139,7 @@ export function runOneToOne(
   settings: OneToOneSettings,
   launch: LaunchOptions = {},
 ): Promise<OneToOneResult> {
-  const tag = `latency-${mode}`;
+  const tag = launch.tag ?? `latency-${mode}`;
   return withPairs(server, mode, settings, settings.probePairs, tag, async (population, pid) => {
     const thinSenders = roomSenders(population);
     const probeSenders = population.rooms.map((room) => room.probes[0]).filter((probe): probe is Probe => probe !== undefined);
