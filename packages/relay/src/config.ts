@@ -124,7 +124,7 @@ export const RelayConfig = z.strictObject({
     .max(64)
     .default(() => `node-${randomBytes(3).toString("hex")}`)
     .describe("names this node in logs, hello and /healthz (random: node-xxxxxx)"),
-  maxPendingEvents: z.coerce.number().int().min(1).default(256).describe("events one connection may have waiting before RATE_LIMITED"),
+  maxPendingEvents: z.coerce.number().int().min(1).default(256).describe("events one connection may have waiting or under way before RATE_LIMITED"),
   publicOrigins: z
     .preprocess(
       (value) => (typeof value === "string" ? value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "") : value),

@@ -2,7 +2,8 @@ import { ErrorCode } from "@pigeon/protocol";
 import { messageId } from "../delivery/message-id.js";
 import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
-import { defineHandler } from "./define-handler.js";
+import { inOrder, stepInOrder } from "../transport/serial-queue.js";
+import { defineHandler, STEP } from "./define-handler.js";
 import { deliver } from "./deliver.js";
 import { requireLogin, requireRoom } from "./guards.js";
 
@@ -14,8 +15,10 @@ import { requireLogin, requireRoom } from "./guards.js";
  * `clientId` this sender used in this room is answered with the original's place, and
  * neither stored nor broadcast again. Sent without an ack callback, the sender's echo is its
  * answer (protocol 6), a retry's echo going to the sender alone. Each message counts against its sender's messages per minute.
+ * A connection's chats overlap: the next one's rate limit is checked while this one is still
+ * in the store, but they reach the store, the room and the sender in the order sent.
  */
-export const chat = defineHandler("chat", async (context, socket, payload, _after, acked) => {
+export const chat = defineHandler("chat", async (context, socket, payload, _after, acked, order) => {
   const { io, store, clock, limits } = context;
   const user = requireLogin(socket);
   // The seed's bare text goes to the room joined last.
@@ -25,19 +28,23 @@ export const chat = defineHandler("chat", async (context, socket, payload, _afte
   const entry = { id: messageId(), user, message: text, sentAt: clock() };
   // Keyed by who sent it, so that nobody can answer for (or suppress) another's message.
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;
-  const appended = await store.append(room, entry, clientKey);
+  const appended = await inOrder(order, STEP.store, () => store.append(room, entry, clientKey));
   if (appended.encrypted) {
     throw new RelayError(ErrorCode.E2E_REQUIRED, `room ${room} is end-to-end encrypted: send MLS messages (a Pigeon client), not plain text`);
   }
   const { seq, incarnation, expired, original } = appended;
   const { id, sentAt } = original ?? entry;
   const message = { user, message: text, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }) };
-  if (original) {
-    // A repeat: without an ack callback its echo is the answer, to this sender alone.
-    if (!acked) socket.emit("message", message);
-  } else {
-    deliver(context, socket, room, message, acked);
-    if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
-  }
+  const broadcast = () => {
+    if (original) {
+      // A repeat: without an ack callback its echo is the answer, to this sender alone.
+      if (!acked) socket.emit("message", message);
+    } else {
+      deliver(context, socket, room, message, acked);
+      if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
+    }
+  };
+  const later = stepInOrder(order, STEP.broadcast, broadcast);
+  if (later !== undefined) await later;
   return { room, id, seq, incarnation, sentAt };
-});
+}, { overlaps: true });

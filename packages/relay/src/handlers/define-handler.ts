@@ -10,9 +10,16 @@ import {
 import type { RelayContext, RelaySocket } from "../context.js";
 import { RelayError } from "../errors.js";
 import { metricsOf } from "../metrics/relay-metrics.js";
+import { stepInOrder, UNORDERED, type Order } from "../transport/serial-queue.js";
 
 /** Work a handler schedules to run right after its ack has been sent. */
 export type FollowUp = () => Promise<void>;
+
+/**
+ * The steps of an overlapping handler (a message) that must happen in the order its connection
+ * sent the events: its store write, its broadcast, its answer (see `SerialQueue`).
+ */
+export const STEP = { store: 1, broadcast: 2, answer: 3 } as const;
 
 /** The ack callback a client passed with an event, if any. */
 export type Ack = (result: AckResult<unknown>) => void;
@@ -21,11 +28,16 @@ export type Ack = (result: AckResult<unknown>) => void;
 export interface Handler {
   readonly event: ClientEventName;
   /**
+   * Whether the event may run alongside the connection's overlapping events before it (a
+   * message behind a message): it then takes its `STEP`s in order through `order`.
+   */
+  readonly overlaps: boolean;
+  /**
    * Parses the payload with the event's schema, runs, answers the client (by `ack`, or with an
    * `error` event when it passed none and the event failed), then runs the follow-ups. Never
    * rejects. `args` are the event's arguments without the ack callback.
    */
-  handle(context: RelayContext, socket: RelaySocket, args: readonly unknown[], ack: Ack | undefined): Promise<void>;
+  handle(context: RelayContext, socket: RelaySocket, args: readonly unknown[], ack: Ack | undefined, order?: Order): Promise<void>;
 }
 
 type Run<E extends ClientEventName> = (
@@ -35,6 +47,8 @@ type Run<E extends ClientEventName> = (
   after: (followUp: FollowUp) => void,
   /** Whether the client passed an ack callback (a `chat` without one is answered by its echo). */
   acked: boolean,
+  /** Where the event stands against the connection's events before it (`UNORDERED` unless it overlaps). */
+  order: Order,
 ) => Promise<AckData<E>>;
 
 /**
@@ -48,33 +62,40 @@ type Run<E extends ClientEventName> = (
  * @example
  * export const leave = defineHandler("leave", async (context, socket, { room }) => ({ room }));
  */
-export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>): Handler {
+export function defineHandler<E extends ClientEventName>(event: E, run: Run<E>, { overlaps = false } = {}): Handler {
   const schema = clientEvents[event].payload;
   return {
     event,
-    async handle(context, socket, args, ack) {
+    overlaps,
+    async handle(context, socket, args, ack, order = UNORDERED) {
       const [raw] = args;
+      // The answer is an ordered step: an overlapping event answers after the events before it.
+      const reply = (result: AckResult<unknown>) =>
+        stepInOrder(order, STEP.answer, () => {
+          answer(socket, event, ack, result, raw);
+        });
       if (args.length > 1) {
-        answer(socket, event, ack, failure(new RelayError(ErrorCode.BAD_REQUEST, "send one payload per event")), raw);
+        await reply(failure(new RelayError(ErrorCode.BAD_REQUEST, "send one payload per event")));
         return;
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
-        answer(socket, event, ack, failure(RelayError.fromZod(parsed.error)), raw);
+        await reply(failure(RelayError.fromZod(parsed.error)));
         return;
       }
       let followUps: FollowUp[] | undefined;
       let result: AckResult<unknown>;
       try {
         const payload = parsed.data as ClientPayload<E>;
-        const data = await run(context, socket, payload, (followUp) => (followUps ??= []).push(followUp), ack !== undefined);
+        const data = await run(context, socket, payload, (followUp) => (followUps ??= []).push(followUp), ack !== undefined, order);
         result = { ok: true, data };
         context.metrics.succeeded(event, data);
       } catch (cause) {
         followUps = undefined;
         result = failure(refusalOf(context, socket, event, cause));
       }
-      answer(socket, event, ack, result, raw);
+      const later = reply(result);
+      if (later !== undefined) await later;
       // Each follow-up on its own: one that fails (a room's replay) is told to the client as an
       // `error` event and does not keep the others (the other rooms' replays) from running.
       for (const followUp of followUps ?? []) {

@@ -4,7 +4,8 @@ import { messageId } from "../delivery/message-id.js";
 import { RelayError } from "../errors.js";
 import { announceGroup } from "../membership/group-status.js";
 import { nameKey, type MlsSubmission } from "../store/relay-store.js";
-import { defineHandler } from "./define-handler.js";
+import { inOrder, stepInOrder } from "../transport/serial-queue.js";
+import { defineHandler, STEP } from "./define-handler.js";
 import { deliver } from "./deliver.js";
 import { requireGroupMember, type GroupMemberCaller } from "./guards.js";
 import { epochNumber, framingOf, groupIdText, groupInfoOf, mlsBytes, refusedError, storedLeaves } from "./mls-bytes.js";
@@ -18,9 +19,10 @@ import { epochNumber, framingOf, groupIdText, groupInfoOf, mlsBytes, refusedErro
  * Like a `chat`, one sent without an ack callback is answered by the sender's echo (protocol
  * 7): the broadcast's own copy, or for a `clientId` the relay has seen, an echo to the sender
  * alone with the original's place (and this send's bytes: the sender cannot read its own
- * application messages anyway, and a handshake repeat is the same message).
+ * application messages anyway, and a handshake repeat is the same message). A connection's MLS
+ * messages overlap as chats do, reaching the store, the room and the sender in the order sent.
  */
-export const mls = defineHandler("mls", async (context, socket, payload, _after, acked) => {
+export const mls = defineHandler("mls", async (context, socket, payload, _after, acked, order) => {
   const caller = requireGroupMember(socket, payload.room);
   const { room, name: user } = caller;
   const bytes = mlsBytes(payload.message, "message");
@@ -37,23 +39,27 @@ export const mls = defineHandler("mls", async (context, socket, payload, _after,
   const entry = { id: messageId(), user, message: payload.message, sentAt: context.clock(), mls: kind, epoch };
   const { clientId } = payload;
   const clientKey = clientId === undefined ? undefined : `${nameKey(user)}\n${clientId}`;
-  const appended = await context.store.appendMls(room, entry, submission, clientKey);
+  const appended = await inOrder(order, STEP.store, () => context.store.appendMls(room, entry, submission, clientKey));
   if (appended.refused !== undefined) throw refusedError(room, appended);
   const { seq, incarnation, expired, original, group, changed } = appended;
   const after = { kind, epoch: kind === "commit" ? epoch + 1 : epoch };
   const { id, sentAt } = original ?? entry;
   const message = { user, message: payload.message, room, id, seq, incarnation, sentAt, ...(clientId === undefined ? {} : { clientId }), mls: kind, epoch };
-  if (original) {
-    if (!acked) socket.emit("message", message);
-    return { room, id, seq, incarnation, sentAt, ...after };
-  }
-  const { io, logger } = context;
-  deliver(context, socket, room, message, acked);
-  if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
-  if (changed) announceGroup(context, room, group);
-  if (kind !== "application") logger.debug({ room, seq, kind, epoch, bytes: bytes.length }, "mls handshake accepted");
+  const broadcast = () => {
+    if (original) {
+      if (!acked) socket.emit("message", message);
+      return;
+    }
+    const { io, logger } = context;
+    deliver(context, socket, room, message, acked);
+    if (expired) io.to(room).emit("expired", { room, ...expired, reason: "quota", incarnation });
+    if (changed) announceGroup(context, room, group);
+    if (kind !== "application") logger.debug({ room, seq, kind, epoch, bytes: bytes.length }, "mls handshake accepted");
+  };
+  const later = stepInOrder(order, STEP.broadcast, broadcast);
+  if (later !== undefined) await later;
   return { room, id, seq, incarnation, sentAt, ...after };
-});
+}, { overlaps: true });
 
 /** What the store must check and apply for this message, from its framing (and for a commit, its GroupInfo). */
 function submissionOf(caller: GroupMemberCaller, framing: MlsFraming, payload: MlsPayload): MlsSubmission {

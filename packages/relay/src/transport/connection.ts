@@ -50,7 +50,7 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
     const ack = takeAck(args);
     if (!allowed(socket, handler.event, ack, args[0])) return;
     context.metrics.received(handler.event);
-    const accepted = queues.get(socket)?.push(() => handler.handle(context, socket, args, ack));
+    const accepted = queues.get(socket)?.push((order) => handler.handle(context, socket, args, ack, order), handler.overlaps);
     if (accepted === false) {
       answer(socket, handler.event, ack, refusal(ErrorCode.RATE_LIMITED, "too many events waiting; slow down", QUEUE_FULL_RETRY_AFTER_MS), args[0]);
     }
