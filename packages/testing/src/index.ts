@@ -18,6 +18,7 @@ export {
   type RedisServerProcess,
 } from "./redis-process.js";
 export {
+  aliceAndBobInTeam,
   base64,
   createRoomGroup,
   greeting,

@@ -4,7 +4,8 @@ import { nodeCryptoProvider } from "@pigeon/crypto/node";
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from "@pigeon/protocol";
 import { io, type Socket } from "socket.io-client";
 import { onTestFinished } from "vitest";
-import type { TestServer } from "./test-server.js";
+import { useRelay, type TestServer } from "./test-server.js";
+import type { StoreKind } from "./each-store.js";
 import type { LoginContext, TestIdentity } from "./signer.js";
 import { MemoryStore, RelayConfig, retentionLimits, type RelayConfigInput } from "@pigeon/relay";
 
@@ -171,4 +172,21 @@ export async function joinRoomGroup(member: MlsTestMember, room: string) {
   const joined = await MlsGroup.joinExternal(new Uint8Array(Buffer.from(info.data.groupInfo, "base64")), member.options);
   const ack = await member.socket.emitWithAck("mls", { room, message: base64(joined.commit), groupInfo: base64(joined.groupInfo) });
   return { group: joined.group, commit: joined.commit, groupInfo: joined.groupInfo, ack };
+}
+
+/**
+ * A relay on `store` (closed when the test ends) where alice made the encrypted room `team`'s
+ * group and bob joined it by external commit, which alice has processed.
+ *
+ * @example
+ * const { alice, aliceGroup, bob, joined } = await aliceAndBobInTeam("redis");
+ */
+export async function aliceAndBobInTeam(store: StoreKind) {
+  const server = await useRelay({ store });
+  const alice = await useMlsMember(server, "alice", ["team"]);
+  const aliceGroup = await createRoomGroup(alice, "team");
+  const bob = await useMlsMember(server, "bob", ["team"]);
+  const joined = await joinRoomGroup(bob, "team");
+  await aliceGroup.process(joined.commit);
+  return { server, alice, aliceGroup, bob, joined };
 }

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import {
+  aliceAndBobInTeam,
   base64,
   createRoomGroup,
   describeEachStore,
@@ -11,7 +12,6 @@ import {
   useRelay,
   useSocket,
   untyped,
-  type StoreKind,
   type TestSocket,
 } from "@pigeon/testing";
 import { signLogin, type MlsGroup } from "@pigeon/crypto";
@@ -24,17 +24,6 @@ const read = async (group: MlsGroup, message: string) => {
 };
 const send = async (socket: TestSocket, group: MlsGroup, value: string, clientId?: string) =>
   socket.emitWithAck("mls", { room: "team", message: base64(await group.encrypt(text(value))), ...(clientId ? { clientId } : {}) });
-
-/** A relay on `store` where alice made team's group and bob joined it by external commit, which alice has processed. */
-async function aliceAndBob(store: StoreKind) {
-  const server = await useRelay({ store });
-  const alice = await useMlsMember(server, "alice", ["team"]);
-  const aliceGroup = await createRoomGroup(alice, "team");
-  const bob = await useMlsMember(server, "bob", ["team"]);
-  const joined = await joinRoomGroup(bob, "team");
-  await aliceGroup.process(joined.commit);
-  return { server, alice, aliceGroup, bob, joined };
-}
 
 describeEachStore("mls", (store) => {
   it("carries a group's creation, an external join and messages, reading kind and epoch from the framing", async () => {
@@ -72,7 +61,7 @@ describeEachStore("mls", (store) => {
   });
 
   it("makes a leaver's leaf pending, refuses application messages until a commit removes it", async () => {
-    const { alice, aliceGroup, bob } = await aliceAndBob(store);
+    const { alice, aliceGroup, bob } = await aliceAndBobInTeam(store);
     const pending = nextEvent(alice.socket, "groupStatus");
     expect(await bob.socket.emitWithAck("leave", { room: "team" })).toMatchObject({ ok: true });
     expect(await pending).toMatchObject({ room: "team", epoch: 1, pending: [{ leaf: 1, name: "bob" }] });
@@ -91,7 +80,7 @@ describeEachStore("mls", (store) => {
   });
 
   it("replays MLS entries with kind and epoch to a member who was away", async () => {
-    const { server, alice, aliceGroup, bob, joined } = await aliceAndBob(store);
+    const { server, alice, aliceGroup, bob, joined } = await aliceAndBobInTeam(store);
     const offline = nextEvent(alice.socket, "memberChanges", ({ changes }) => changes.some(({ name, online }) => name === "bob" && !online));
     bob.socket.disconnect();
     await offline;
@@ -131,7 +120,7 @@ describeEachStore("mls", (store) => {
   });
 
   it("answers a send without an ack callback by its echo (a repeat by an echo to the sender alone), a refusal by an error event", async () => {
-    const { alice, aliceGroup, bob } = await aliceAndBob(store);
+    const { alice, aliceGroup, bob } = await aliceAndBobInTeam(store);
     const atBob = record(bob.socket, "message");
 
     const message = base64(await aliceGroup.encrypt(text("echoed")));

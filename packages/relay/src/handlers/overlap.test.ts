@@ -1,18 +1,5 @@
 import type { RelayStore } from "@pigeon/relay";
-import {
-  base64,
-  createRoomGroup,
-  describeEachStore,
-  joinRoomGroup,
-  nextEvent,
-  record,
-  testIdentity,
-  untyped,
-  useKeyed,
-  useMlsMember,
-  useRelay,
-  waitUntil,
-} from "@pigeon/testing";
+import { aliceAndBobInTeam, base64, describeEachStore, nextEvent, record, testIdentity, untyped, useKeyed, useRelay, waitUntil, withStoreMethod } from "@pigeon/testing";
 import { afterEach, expect, it, vi } from "vitest";
 import { RelayLimits } from "../limits/limits.js";
 
@@ -21,18 +8,11 @@ function holdFirstAppend(store: RelayStore) {
   const issued: string[] = [];
   let release = (): void => undefined;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const held = new Proxy(store, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      if (property !== "append") return (value as (...args: unknown[]) => unknown).bind(target);
-      return async (...args: Parameters<RelayStore["append"]>) => {
-        issued.push(args[1].message);
-        const reply = store.append(...args);
-        if (issued.length === 1) await released;
-        return reply;
-      };
-    },
+  const held = withStoreMethod(store, "append", async (append, room, entry, clientKey) => {
+    issued.push(entry.message);
+    const reply = append(room, entry, clientKey);
+    if (issued.length === 1) await released;
+    return reply;
   });
   return { held, issued, release };
 }
@@ -129,12 +109,7 @@ describeEachStore("a connection's messages in flight", (store) => {
   });
 
   it("carry an encrypted room's messages to the store and the room in the order sent, too", async () => {
-    const server = await useRelay({ store });
-    const alice = await useMlsMember(server, "alice", ["team"]);
-    const aliceGroup = await createRoomGroup(alice, "team");
-    const bob = await useMlsMember(server, "bob", ["team"]);
-    const joined = await joinRoomGroup(bob, "team");
-    await aliceGroup.process(joined.commit);
+    const { alice, aliceGroup, bob, joined } = await aliceAndBobInTeam(store);
     const seen = record(bob.socket, "message");
     const texts = ["one", "two", "three"];
     const messages = [];
