@@ -2,8 +2,8 @@ import { ErrorCode } from "@pigeon/protocol";
 import { messageId } from "../delivery/message-id.js";
 import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
-import { inOrder, stepInOrder } from "../transport/serial-queue.js";
 import { defineHandler, STEP } from "./define-handler.js";
+import { inOrder, stepInOrder } from "./order.js";
 import { deliver } from "./deliver.js";
 import { requireLogin, requireRoom } from "./guards.js";
 

@@ -10,7 +10,7 @@ import {
 import type { RelayContext, RelaySocket } from "../context.js";
 import { RelayError } from "../errors.js";
 import { metricsOf } from "../metrics/relay-metrics.js";
-import { stepInOrder, UNORDERED, type Order } from "../transport/serial-queue.js";
+import { stepInOrder, UNORDERED, type Order } from "./order.js";
 
 /** Work a handler schedules to run right after its ack has been sent. */
 export type FollowUp = () => Promise<void>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { inOrder, Order, SerialQueue, stepInOrder } from "./serial-queue.js";
+import { inOrder, stepInOrder } from "../handlers/order.js";
+import { SerialQueue } from "./serial-queue.js";
 
 /** A promise and the function that settles it, for tasks that wait on the test. */
 function gate(): { readonly promise: Promise<void>; readonly open: () => void } {
@@ -180,23 +181,5 @@ describe("SerialQueue", () => {
     held.open();
     await queue.drain();
     expect(queue.push(() => Promise.resolve(), true)).toBe(true);
-  });
-});
-
-describe("Order", () => {
-  it("lets a step run at once without a task before it, and waits for the one before otherwise", async () => {
-    const first = new Order();
-    const second = new Order(first);
-    expect(first.ready(1)).toBe(true);
-    expect(second.ready(1)).toBe(false);
-    let reached = false;
-    const waiting = second.until(2).then(() => (reached = true));
-    first.pass(1);
-    expect(second.ready(1)).toBe(true);
-    await settle();
-    expect(reached).toBe(false);
-    first.finish();
-    await waiting;
-    expect(second.ready(Number.MAX_SAFE_INTEGER)).toBe(true);
   });
 });
