@@ -82,11 +82,8 @@ export function inOrder<T>(order: Order, point: number, step: () => T): T | Prom
  * if (later !== undefined) await later;
  */
 export function stepInOrder(order: Order, point: number, step: () => void): Promise<void> | undefined {
-  if (!order.ready(point)) return order.until(point).then(() => stepInOrder(order, point, step));
-  try {
+  return inOrder<undefined>(order, point, () => {
     step();
-  } finally {
-    order.pass(point);
-  }
-  return undefined;
+    return undefined;
+  });
 }
