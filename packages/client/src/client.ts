@@ -362,7 +362,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
   /**
    * Closes the client for good: no more events reach the app, and later requests reject with
    * `DISCONNECTED`. Acks of messages already delivered go out first; the promise resolves
-   * once the server confirmed them (at most `timeoutMs`) and the connection is closed.
+   * once the server confirmed them (at most `timeoutMs`), the connection is closed, and every
+   * write of group state under way has finished, so that the process may exit.
    * Calling it again returns the same promise.
    *
    * @example
@@ -380,6 +381,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#setState("disconnected");
     await this.#receiver.close(socket);
     socket?.disconnect();
+    // Requests under way fail now, so what the rooms are doing ends soon, and is saved.
+    await this.#encryption.settled();
   }
 
   async #connect(): Promise<Hello> {

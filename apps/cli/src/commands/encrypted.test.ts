@@ -1,4 +1,4 @@
-import { rm, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli, type CliProcess } from "../../test/cli-process.js";
@@ -58,6 +58,19 @@ describe("encrypted rooms from the CLI", () => {
     expect(jsonLines(listener.stdout).map((m) => m.message)).toEqual(["one", "two"]);
     // bob came back from his state file: no rejoin, nothing he could not read.
     expect(listener.stderr).not.toMatch(/rejoined|could not be decrypted/u);
+  });
+
+  it("leaves nothing of a group on disk after a one-shot send by a name that was not a member", async () => {
+    await run(["listen", "--name", "bob", "--room", "vault", "--count", "0"]);
+    await run(["send", "--name", "alice", "--room", "vault", "one"]);
+    await run(["send", "--name", "alice", "--room", "vault", "two"]);
+    // alice joined, sent and left: her epoch secrets of the room must be gone, and no
+    // half-written copy of them may be left behind by a process that exited mid-save.
+    const groups = join(currentConfigDir(), "groups", serverFolder(server().url), "alice");
+    expect(await readdir(groups)).toEqual([]);
+    // bob, still a member, keeps his state in one complete file.
+    const bobs = await readdir(join(currentConfigDir(), "groups", serverFolder(server().url), "bob"));
+    expect(bobs).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/u)]);
   });
 
   it("joins a plain room with --plain, and refuses to use a plain room as an encrypted one", async () => {

@@ -100,7 +100,16 @@ export class EncryptedRoom {
     this.state.stopped = true;
     this.state.group = undefined;
     this.release();
-    await this.host.store.delete(this.room);
+    await this.#deleteStored();
+  }
+
+  /**
+   * Resolves once nothing of this room is under way: the item the queue runs, and every save
+   * and delete of its state started so far. A process may exit then without cutting a write.
+   */
+  async settled(): Promise<void> {
+    await this.queue.idle();
+    await this.#saving.run(() => undefined);
   }
 
   /** Our own message's text, kept until its entry comes back, so we can show our own echo. */
@@ -141,7 +150,7 @@ export class EncryptedRoom {
 
   /**
    * Saves the group with the seq it has taken in and the messages kept, after every earlier
-   * save. A snapshot is taken under the lock, so the state and the seq always belong together.
+   * save or delete. A snapshot is taken under the lock, so the state and the seq always belong together.
    */
   persist(): Promise<void> {
     return this.#saving.run(async () => {
@@ -224,7 +233,7 @@ export class EncryptedRoom {
       state.kept.clear();
       return Promise.resolve();
     });
-    await this.host.store.delete(this.room);
+    await this.#deleteStored();
   }
 
   /** Tells the app how a commit changed the group's members. */
@@ -269,7 +278,7 @@ export class EncryptedRoom {
         return;
       }
     }
-    if (stored !== undefined) await this.host.store.delete(this.room);
+    if (stored !== undefined) await this.#deleteStored();
     state.seq = start.seq;
     await this.rejoin(start.resumed ? "lost-state" : "before-join");
   }
@@ -339,6 +348,11 @@ export class EncryptedRoom {
   #reached(epoch: number): boolean {
     const group = this.state.group;
     return group !== undefined && group.epoch >= BigInt(epoch);
+  }
+
+  // After every save under way: one that finished later would bring the deleted group back.
+  #deleteStored(): Promise<void> {
+    return this.#saving.run(() => this.host.store.delete(this.room));
   }
 
   async #saveIfDirty(): Promise<void> {

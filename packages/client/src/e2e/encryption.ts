@@ -47,6 +47,8 @@ export interface EncryptionHost {
  */
 export class Encryption {
   readonly #rooms = new Map<string, EncryptedRoom>();
+  // Rooms left whose state is still being deleted: close() waits for them too.
+  readonly #leaving = new Set<Promise<void>>();
   readonly #store: GroupStateStore;
   readonly #pinStore: PinStore;
   readonly #options: MlsOptions;
@@ -112,7 +114,21 @@ export class Encryption {
   async left(room: string): Promise<void> {
     const encrypted = this.#rooms.get(room);
     this.#rooms.delete(room);
-    await (encrypted?.leave() ?? this.#store.delete(room));
+    const leaving = encrypted?.leave() ?? this.#store.delete(room);
+    this.#leaving.add(leaving);
+    try {
+      await leaving;
+    } finally {
+      this.#leaving.delete(leaving);
+    }
+  }
+
+  /**
+   * Resolves once every room's work under way has finished, with its state saved or deleted;
+   * for a closed client, whose rooms take nothing new in. Failures were reported already.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...[...this.#rooms.values()].map((encrypted) => encrypted.settled()), ...this.#leaving]);
   }
 
   /** Our group of `room`: its epoch and members, once we are in it. */

@@ -39,7 +39,7 @@ export class RoomQueue {
   readonly #items: Item[] = [];
   readonly #effects: (() => void)[] = [];
   readonly #notices: NoticeGatherer;
-  #pumping = false;
+  #pumping: Promise<void> | undefined;
   #taken = 0;
 
   constructor(
@@ -81,6 +81,14 @@ export class RoomQueue {
     if (closed !== undefined) this.#effects.push(() => { this.host.undecryptable(closed); });
   }
 
+  /**
+   * Resolves once the queue has nothing under way: after the item being run and its save.
+   * Once the host is stopped, what is left in the queue is dropped rather than run.
+   */
+  idle(): Promise<void> {
+    return this.#pumping ?? Promise.resolve();
+  }
+
   /** Saves what the batch changed, then runs its effects (stopping if the client closes). */
   async flush(): Promise<void> {
     this.#closeNotice();
@@ -103,11 +111,10 @@ export class RoomQueue {
 
   #enqueue(item: Item): void {
     this.#items.push(item);
-    if (!this.#pumping) void this.#pump();
+    this.#pumping ??= this.#pump();
   }
 
   async #pump(): Promise<void> {
-    this.#pumping = true;
     try {
       for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
         if (this.host.stopped()) {
@@ -118,7 +125,7 @@ export class RoomQueue {
         if (this.#items.length === 0 || this.#effects.length >= MAX_BATCH || this.#taken >= MAX_BATCH) await this.flush();
       }
     } finally {
-      this.#pumping = false;
+      this.#pumping = undefined;
     }
   }
 
