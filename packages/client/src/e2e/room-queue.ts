@@ -39,7 +39,9 @@ export class RoomQueue {
   readonly #items: Item[] = [];
   readonly #effects: (() => void)[] = [];
   readonly #notices: NoticeGatherer;
-  #pumping: Promise<void> | undefined;
+  #pumping = false;
+  /** The latest run of the pump: settled once it ran out of items. */
+  #pumped: Promise<void> = Promise.resolve();
   #taken = 0;
 
   constructor(
@@ -86,7 +88,7 @@ export class RoomQueue {
    * Once the host is stopped, what is left in the queue is dropped rather than run.
    */
   idle(): Promise<void> {
-    return this.#pumping ?? Promise.resolve();
+    return this.#pumped;
   }
 
   /** Saves what the batch changed, then runs its effects (stopping if the client closes). */
@@ -111,10 +113,11 @@ export class RoomQueue {
 
   #enqueue(item: Item): void {
     this.#items.push(item);
-    this.#pumping ??= this.#pump();
+    if (!this.#pumping) this.#pumped = this.#pump();
   }
 
   async #pump(): Promise<void> {
+    this.#pumping = true;
     try {
       for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
         if (this.host.stopped()) {
@@ -125,7 +128,7 @@ export class RoomQueue {
         if (this.#items.length === 0 || this.#effects.length >= MAX_BATCH || this.#taken >= MAX_BATCH) await this.flush();
       }
     } finally {
-      this.#pumping = undefined;
+      this.#pumping = false;
     }
   }
 
