@@ -363,7 +363,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    * Closes the client for good: no more events reach the app, and later requests reject with
    * `DISCONNECTED`. Acks of messages already delivered go out first; the promise resolves
    * once the server confirmed them (at most `timeoutMs`), the connection is closed, and every
-   * write of group state under way has finished, so that the process may exit.
+   * write of group state under way has finished (at most `timeoutMs` more), so that the process
+   * may exit.
    * Calling it again returns the same promise.
    *
    * @example
@@ -381,8 +382,11 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
     this.#setState("disconnected");
     await this.#receiver.close(socket);
     socket?.disconnect();
-    // Requests under way fail now, so what the rooms are doing ends soon, and is saved.
-    await this.#encryption.settled();
+    // Requests under way fail now, so what the rooms are doing ends soon, and is saved. A state
+    // store that does not answer holds close() for `timeoutMs` at most.
+    if (!(await settledWithin(this.#encryption.settled(), this.#timeoutMs))) {
+      this.#logger.warn("pigeon: closed while a group state write was still under way");
+    }
   }
 
   async #connect(): Promise<Hello> {
@@ -575,4 +579,17 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
  */
 export function createClient(options: ClientOptions): PigeonClient {
   return new PigeonClient(options);
+}
+
+/** Whether `work` settled within `ms`. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,5 @@
 import { createIdentityKey, MemoryGroupStateStore, MemoryPinStore, type StoredGroup } from "@pigeon/crypto";
-import { clientPool, useRelayPerTest, waitUntil } from "@pigeon/testing";
+import { clientPool, recordingLogger, useRelayPerTest, waitUntil, type PoolClientOptions } from "@pigeon/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 // A group's state holds its epoch secrets. The SDK saves it after every batch it takes in, in
@@ -65,10 +65,10 @@ describe("an encrypted room's state writes", () => {
   const server = useRelayPerTest({});
 
   /** bob in team with a held store, and a save of his held: alice's message is being saved. */
-  async function bobSaving() {
+  async function bobSaving(options: PoolClientOptions = {}) {
     const alice = await pool.keyed(server().url, "alice", "team");
     const store = new HeldStore();
-    const bob = pool.client(server().url, { mls: { stateStore: store } });
+    const bob = pool.client(server().url, { ...options, mls: { stateStore: store } });
     await pool.resume(server().url, "bob", createIdentityKey(), bob);
     await bob.join("team", { mode: "encrypted" });
     await waitUntil(() => store.log.at(-1) === "saved", "bob saved his group");
@@ -119,5 +119,15 @@ describe("an encrypted room's state writes", () => {
     await closing;
     await joining;
     expect(pinStore.log).toEqual(["pinned alice"]);
+  });
+
+  it("resolves close() after `timeoutMs` with a warning when the state store does not answer", async () => {
+    const logger = recordingLogger();
+    const { bob, store, release } = await bobSaving({ timeoutMs: 2_000, logger });
+    // The save never finishes while bob closes: close() gives up on it rather than hang.
+    await bob.close();
+    expect(logger.warnings).toContain("pigeon: closed while a group state write was still under way");
+    expect(store.log).toEqual([]);
+    release();
   });
 });
