@@ -42,7 +42,7 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     receive: options.receive,
     // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix.
     logger: { warn: (message) => { terminal.status(message); } },
-    ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name, files) }),
+    ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name, files, terminal) }),
   });
   showEncryption(client, terminal);
   options.listen?.(client);
@@ -82,12 +82,16 @@ function profileOf(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
 
-async function mlsOptions(name: string, files: ServerFiles): Promise<NonNullable<ClientOptions["mls"]>> {
+// Called with the profile's lock held, so that no other process of this name is mid-save.
+async function mlsOptions(name: string, files: ServerFiles, terminal: Terminal): Promise<NonNullable<ClientOptions["mls"]>> {
   const { FileGroupStateStore, FilePinStore, nodeCryptoProvider } = await import("@pigeon/crypto/node");
   const profile = profileOf(name);
+  const stateStore = new FileGroupStateStore(files.groups, profile);
+  const removed = await stateStore.removeLeftovers();
+  if (removed > 0) terminal.status(`removed ${removed} half-written group state file${removed === 1 ? "" : "s"} that a stopped pigeon left behind`);
   return {
     cryptoProvider: nodeCryptoProvider,
-    stateStore: new FileGroupStateStore(files.groups, profile),
+    stateStore,
     pinStore: new FilePinStore(files.pins, profile),
   };
 }

@@ -1,4 +1,5 @@
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
+import { temporaryPathOf } from "@pigeon/crypto/node";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli, type CliProcess } from "../../test/cli-process.js";
@@ -71,6 +72,17 @@ describe("encrypted rooms from the CLI", () => {
     // bob, still a member, keeps his state in one complete file.
     const bobs = await readdir(join(currentConfigDir(), "groups", serverFolder(server().url), "bob"));
     expect(bobs).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/u)]);
+  });
+
+  it("deletes the half-written group state a killed pigeon left, before it starts", async () => {
+    await run(["listen", "--name", "bob", "--room", "vault", "--count", "0"]);
+    const groups = join(currentConfigDir(), "groups", serverFolder(server().url), "bob");
+    const [state] = await readdir(groups);
+    // A save cut off before its rename (kill -9, power loss) leaves its temporary file.
+    await writeFile(temporaryPathOf(join(groups, state ?? "")), "epoch secrets", { mode: 0o600 });
+    const listener = await run(["listen", "--name", "bob", "--room", "vault", "--count", "0"]);
+    expect(listener.stderr).toContain("removed 1 half-written group state file that a stopped pigeon left behind");
+    expect(await readdir(groups)).toEqual([state]);
   });
 
   it("joins a plain room with --plain, and refuses to use a plain room as an encrypted one", async () => {

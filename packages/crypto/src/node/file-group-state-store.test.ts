@@ -1,6 +1,6 @@
-import { chmod, mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryGroupStateStore, type GroupStateStore } from "../group-state-store.js";
 import { createIdentityKey } from "../identity-key.js";
@@ -8,7 +8,7 @@ import { loadCipherSuite } from "../mls/cipher-suite.js";
 import { MlsGroup } from "../mls/group.js";
 import { FileGroupStateStore } from "./file-group-state-store.js";
 import { nodeCryptoProvider } from "./node-crypto-provider.js";
-import { writePrivateFile } from "./private-file.js";
+import { temporaryPathOf, writePrivateFile } from "./private-file.js";
 
 let directory: string;
 beforeEach(async () => {
@@ -82,6 +82,19 @@ describe("FileGroupStateStore", () => {
     const old = { version: 1, room: "team", incarnation: "x", seq: 9, state: Buffer.from(state(4)).toString("base64url"), handing: [8, 9] };
     await writePrivateFile(store.pathOf("team"), `${JSON.stringify(old)}\n`);
     await expect(store.load("team")).resolves.toEqual({ room: "team", incarnation: "x", seq: 9, state: state(4) });
+  });
+
+  it("deletes what a process that died mid-save left, and nothing else", async () => {
+    const store = new FileGroupStateStore(join(directory, "groups"), "alice");
+    await expect(store.removeLeftovers()).resolves.toBe(0); // no directory yet
+    await store.save({ room: "team", incarnation: "x", seq: 0, state: state(1) });
+    // What a save cut off before its rename leaves: a temporary file of the state, never renamed.
+    const leftover = temporaryPathOf(store.pathOf("lobby"));
+    await writeFile(leftover, "epoch secrets", { mode: 0o600 });
+    await writeFile(join(store.directory, "notes.tmp"), "not ours");
+    await expect(store.removeLeftovers()).resolves.toBe(1);
+    expect((await readdir(store.directory)).sort()).toEqual([basename(store.pathOf("team")), "notes.tmp"].sort());
+    await expect(store.load("team")).resolves.toMatchObject({ seq: 0 });
   });
 
   it("refuses a profile that could leave its directory", () => {

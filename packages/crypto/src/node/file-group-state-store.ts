@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { GroupStateStore, StoredGroup } from "../group-state-store.js";
-import { readPrivateFile, writePrivateFile } from "./private-file.js";
+import { isPrivateTemporary, readPrivateFile, writePrivateFile } from "./private-file.js";
 
 // A profile becomes a directory name: nothing that could climb out of the parent or hide.
 const UNSAFE_PROFILE = /[/\\\0]|^\.|^$/u;
@@ -76,5 +76,27 @@ export class FileGroupStateStore implements GroupStateStore {
 
   async delete(room: string): Promise<void> {
     await rm(this.pathOf(room), { force: true });
+  }
+
+  /**
+   * Deletes the temporary files a process that died mid-save (killed, out of power) left in
+   * this profile's directory: each may hold a group's epoch secrets, which nothing would ever
+   * read or delete again. Call it only while nothing else writes this profile (the CLI holds
+   * the profile's lock first). Returns how many it deleted.
+   *
+   * @example
+   * await store.removeLeftovers() // 0
+   */
+  async removeLeftovers(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "ENOENT") return 0;
+      throw error;
+    }
+    const leftovers = names.filter(isPrivateTemporary);
+    await Promise.all(leftovers.map((name) => rm(join(this.directory, name), { force: true })));
+    return leftovers.length;
   }
 }

@@ -19,6 +19,30 @@ export const PRIVATE_DIR_MODE = 0o700;
 
 const isPosix = process.platform !== "win32";
 
+// A temporary file is the file's own name, 6 random bytes in hex, and ".tmp".
+const TEMPORARY = /\.[0-9a-f]{12}\.tmp$/u;
+
+/**
+ * A new name for {@link writePrivateFile}'s temporary file beside `path`.
+ *
+ * @example
+ * temporaryPathOf("/x/team.json") // "/x/team.json.1f945d576918.tmp"
+ */
+export function temporaryPathOf(path: string): string {
+  return `${path}.${randomBytes(6).toString("hex")}.tmp`;
+}
+
+/**
+ * Whether a file name is one of {@link writePrivateFile}'s temporary files: what a process that
+ * died mid-write leaves beside the file it was replacing.
+ *
+ * @example
+ * isPrivateTemporary("team.json.1f945d576918.tmp") // true
+ */
+export function isPrivateTemporary(name: string): boolean {
+  return TEMPORARY.test(name);
+}
+
 /**
  * Reads a private file as UTF-8; undefined when there is none. On POSIX systems a file others
  * may read is refused with the error `openToOthers` makes, as ssh does for private keys.
@@ -52,7 +76,7 @@ export async function readPrivateFile(path: string, openToOthers: (message: stri
  */
 export async function writePrivateFile(path: string, contents: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
-  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const temporary = temporaryPathOf(path);
   try {
     // "wx": never through an existing file or link; the mode is set at creation, so the
     // contents are never readable by others, not even for a moment.
