@@ -113,17 +113,26 @@ export class RelayLimits {
     });
   }
 
-  /** Consumes a point; the refusal when over the limit, logged the first time in its window. */
-  async #take(name: LimitName, key: string, who: Requester): Promise<RateLimiterRes | undefined> {
+  /**
+   * Consumes a point; the refusal when over the limit, logged the first time in its window. In
+   * this process's memory it answers at once: every chat takes this path, and a promise per
+   * check was most of what the limits cost.
+   */
+  #take(name: LimitName, key: string, who: Requester): RateLimiterRes | undefined | Promise<RateLimiterRes | undefined> {
     const limiter = this.#limiters[name];
-    try {
-      await limiter.consume(key);
-      return undefined;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      if (rejection.consumedPoints === limiter.points + 1) this.refused(name, who, rejection.msBeforeNext);
-      return rejection;
-    }
+    if (limiter instanceof TimerlessRateLimiterMemory) return this.#refusal(name, limiter, who, limiter.consumeNow(key));
+    return limiter.consume(key).then(
+      () => undefined,
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return this.#refusal(name, limiter, who, rejection);
+      },
+    );
+  }
+
+  #refusal(name: LimitName, limiter: RateLimiterAbstract, who: Requester, rejection: RateLimiterRes | undefined): RateLimiterRes | undefined {
+    if (rejection?.consumedPoints === limiter.points + 1) this.refused(name, who, rejection.msBeforeNext);
+    return rejection;
   }
 
   /** Milliseconds `key` must still wait when it is over `name`'s limit (blocked), else 0. */

@@ -46,4 +46,23 @@ describe("TimerlessRateLimiterMemory", () => {
     expect(await limiter.delete("b")).toBe(true);
     expect(await limiter.get("b")).toBeNull();
   });
+
+  it("consumes in the caller's turn with consumeNow, answering as consume does, on the same counts", async () => {
+    const limiter = new TimerlessRateLimiterMemory({ keyPrefix: "t", points: 2, duration: 60 });
+    expect(limiter.consumeNow("a")).toBeUndefined();
+    await limiter.consume("a");
+    vi.setSystemTime(1_000_000 + 59_000);
+    const refused = limiter.consumeNow("a");
+    expect(refused).toBeInstanceOf(RateLimiterRes);
+    expect(refused).toMatchObject({ consumedPoints: 3, remainingPoints: 0, msBeforeNext: 1_000 });
+    await expect(limiter.consume("a")).rejects.toMatchObject({ consumedPoints: 4 });
+    vi.setSystemTime(1_000_000 + 60_000);
+    expect(limiter.consumeNow("a")).toBeUndefined();
+    expect(await limiter.get("a")).toMatchObject({ consumedPoints: 1, msBeforeNext: 60_000 });
+  });
+
+  it("refuses options consumeNow would ignore", () => {
+    expect(() => new TimerlessRateLimiterMemory({ points: 2, duration: 60, blockDuration: 10 })).toThrow(RangeError);
+    expect(() => new TimerlessRateLimiterMemory({ points: 2, duration: 60, execEvenly: true })).toThrow(RangeError);
+  });
 });

@@ -80,11 +80,30 @@ function expired(entry: Entry, now: number): boolean {
  * const logins = new TimerlessRateLimiterMemory({ keyPrefix: "logins", points: 10, duration: 60 });
  */
 export class TimerlessRateLimiterMemory extends RateLimiterMemory {
+  readonly #storage = new TimerlessStorage();
+
   constructor(options: IRateLimiterOptions) {
+    // `consumeNow` neither blocks past the window nor spreads points out.
+    if ((options.blockDuration ?? 0) > 0 || options.execEvenly === true) throw new RangeError("blockDuration and execEvenly are not supported here");
     super(options);
     const limiter = this as unknown as { _memoryStorage?: unknown };
     // Loud, so that a library upgrade that renames it fails the tests instead of keeping timers.
     if (limiter._memoryStorage === undefined) throw new Error("rate-limiter-flexible has no _memoryStorage to replace");
-    limiter._memoryStorage = new TimerlessStorage();
+    limiter._memoryStorage = this.#storage;
+  }
+
+  /**
+   * `consume(key, points)` in the caller's turn, for the per-message path: undefined when the
+   * points were taken, else the refusal `consume` rejects with. Same storage and keys as every
+   * other method, so the two may be mixed; no promise, which a message's check would pay for.
+   *
+   * @example
+   * const refusal = limiter.consumeNow("alice"); // undefined, or a RateLimiterRes with msBeforeNext
+   */
+  consumeNow(key: string, points = 1): RateLimiterRes | undefined {
+    const state = this.#storage.incrby(this.getKey(key), points, this.duration);
+    if (state.consumedPoints <= this.points) return undefined;
+    // As `consume` rejects: nothing remains.
+    return new RateLimiterRes(0, state.msBeforeNext, state.consumedPoints, state.isFirstInDuration);
   }
 }
