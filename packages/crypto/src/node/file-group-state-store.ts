@@ -3,7 +3,7 @@ import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { GroupStateStore, StoredGroup } from "../group-state-store.js";
-import { isPrivateTemporary, readPrivateFile, writePrivateFile } from "./private-file.js";
+import { isMissing, isPrivateTemporary, readPrivateFile, writePrivateFile } from "./private-file.js";
 
 // A profile becomes a directory name: nothing that could climb out of the parent or hide.
 const UNSAFE_PROFILE = /[/\\\0]|^\.|^$/u;
@@ -92,7 +92,7 @@ export class FileGroupStateStore implements GroupStateStore {
     try {
       names = await readdir(this.directory);
     } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "ENOENT") return 0;
+      if (isMissing(error)) return 0;
       throw error;
     }
     const leftovers = names.filter(isPrivateTemporary);

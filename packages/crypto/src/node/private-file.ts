@@ -22,6 +22,11 @@ const isPosix = process.platform !== "win32";
 // A temporary file is the file's own name, 6 random bytes in hex, and ".tmp".
 const TEMPORARY = /\.[0-9a-f]{12}\.tmp$/u;
 
+/** Whether a file system call failed because the file or directory is not there. */
+export function isMissing(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "ENOENT";
+}
+
 /**
  * A new name for {@link writePrivateFile}'s temporary file beside `path`.
  *
@@ -61,7 +66,7 @@ export async function readPrivateFile(path: string, openToOthers: (message: stri
     }
     return await readFile(path, "utf8");
   } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return undefined;
+    if (isMissing(error)) return undefined;
     throw error;
   }
 }
