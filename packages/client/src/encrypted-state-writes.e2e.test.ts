@@ -1,5 +1,5 @@
 import { createIdentityKey, MemoryGroupStateStore, MemoryPinStore, type StoredGroup } from "@pigeon/crypto";
-import { clientPool, recordingLogger, useRelayPerTest, waitUntil, type PoolClientOptions } from "@pigeon/testing";
+import { clientPool, gate, recordingLogger, useRelayPerTest, waitUntil, type PoolClientOptions } from "@pigeon/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 // A group's state holds its epoch secrets. The SDK saves it after every batch it takes in, in
@@ -12,23 +12,20 @@ afterEach(() => pool.closeAll());
 
 /** Holds the next call that passes it until released. */
 class Gate {
-  #armed: { gate: Promise<void>; reach: () => void } | undefined;
+  #armed: { held: ReturnType<typeof gate>; reached: ReturnType<typeof gate> } | undefined;
 
   /** Holds the next `pass()` until `release` is called; `reached` resolves once it is held. */
   hold(): { reached: Promise<void>; release: () => void } {
-    let release = () => {};
-    let reach = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const reached = new Promise<void>((resolve) => { reach = resolve; });
-    this.#armed = { gate, reach };
-    return { reached, release };
+    const armed = { held: gate(), reached: gate() };
+    this.#armed = armed;
+    return { reached: armed.reached.promise, release: armed.held.open };
   }
 
   async pass(): Promise<void> {
     const armed = this.#armed;
     this.#armed = undefined;
-    armed?.reach();
-    await armed?.gate;
+    armed?.reached.open();
+    await armed?.held.promise;
   }
 }
 

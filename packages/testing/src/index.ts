@@ -53,4 +53,4 @@ export {
   testKeyPrefix,
 } from "./test-redis.js";
 export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
-export { nextEvent, record, settledTimed, waitUntil } from "./wait.js";
+export { gate, nextEvent, record, settledTimed, waitUntil } from "./wait.js";

@@ -14,6 +14,20 @@ type ClientPayload<E extends keyof ClientEventMap> = ClientEventMap[E];
 /** What the relay sends a raw socket for `event`. */
 type SocketPayload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
 
+/**
+ * A promise and the function that settles it, for work that waits on the test.
+ *
+ * @example
+ * const stored = gate();
+ * queue.push(async () => { await stored.promise; });
+ * stored.open(); // the task goes on
+ */
+export function gate(): { readonly promise: Promise<void>; readonly open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
 /** Listens to `event` on an SDK client or a raw socket; returns how to stop. */
 function listen(source: PigeonClient | RawSocket, event: string, listener: (payload: never) => void): () => void {
   if ("join" in source) return source.on(event as keyof ClientEventMap, listener as never);

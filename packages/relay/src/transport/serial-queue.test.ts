@@ -1,13 +1,7 @@
+import { gate } from "@pigeon/testing";
 import { describe, expect, it } from "vitest";
 import { inOrder, stepInOrder } from "../handlers/order.js";
 import { SerialQueue } from "./serial-queue.js";
-
-/** A promise and the function that settles it, for tasks that wait on the test. */
-function gate(): { readonly promise: Promise<void>; readonly open: () => void } {
-  let open = () => {};
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
 
 /** Lets every pending promise job and timer of this turn run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
