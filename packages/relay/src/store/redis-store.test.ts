@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { identityKeyList, KeyLayout, roomKeyList } from "./redis/keys.js";
 import { joinToken, removeMember, type RedisContext } from "./redis/membership.js";
+import { REDIS_ENTRY_OVERHEAD_BYTES } from "./redis/room-prelude.js";
 import { defineScripts } from "./redis/scripts.js";
 import {
   aliceMessage,
@@ -94,6 +95,84 @@ await describeWithRedis("RedisStore", (url) => {
     const view = await store.groupView("team");
     expect(view).toMatchObject({ mode: "encrypted", groupInfo: null, epoch: null, pending: [] });
     expect(view?.incarnation).not.toBe(incarnation);
+  });
+
+  /** Expects the sender index and every count the scripts keep to agree with the rooms' logs. */
+  const expectCountsInStep = async (prefix: string, rooms: readonly string[]) => {
+    const layout = new KeyLayout(prefix);
+    const redis = new Redis(url);
+    open.push({ close: () => redis.quit() });
+    let entries = 0;
+    let heldBytes = 0;
+    for (const room of rooms) {
+      const keys = layout.room(room);
+      const expected = { senders: {} as Record<string, string>, index: [] as string[], bytes: 0 };
+      for (const [id, fields] of await redis.xrange(keys.log, "-", "+")) {
+        const [user, bytes] = [fields[3] ?? "", Number(fields[9])];
+        expected.senders[`n:${user}`] = String(Number(expected.senders[`n:${user}`] ?? 0) + 1);
+        expected.senders[`b:${user}`] = String(Number(expected.senders[`b:${user}`] ?? 0) + bytes);
+        expected.index.push(`${user.length}:${user}:${id.split("-")[0]?.padStart(16, "0")}:${bytes}`);
+        expected.bytes += bytes;
+        entries += 1;
+        heldBytes += bytes + REDIS_ENTRY_OVERHEAD_BYTES;
+      }
+      const kept = {
+        senders: await redis.hgetall(keys.senders),
+        index: await redis.zrange(keys.senderLog, 0, -1),
+        bytes: Number((await redis.hget(keys.meta, "bytes")) ?? 0),
+      };
+      expect({ ...kept, index: kept.index.sort() }).toEqual({ ...expected, index: expected.index.sort() });
+    }
+    const held = await redis.hmget(`${prefix}:held`, "entries", "bytes");
+    expect(held).toEqual(entries === 0 ? [null, null] : [String(entries), String(heldBytes)]);
+  };
+
+  it("keeps the sender index and every count in step with the log, through pushes, acks, leaves and sweeps", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix);
+    const rooms = ["lobby", "team"];
+    for (const name of ["alice", "bob", "carol"]) await store.addMember("lobby", name, 0);
+    await store.addMember("team", "bob", 0);
+    const say = (room: string, user: string, text: string, sentAt = 0) => store.append(room, { id: `${user}-${text}`, user, message: text, sentAt }, `${user}\n${text}`);
+    // Alice past her share (three of the room's five): her oldest go, one at a time.
+    for (const text of ["a1", "a2", "a3", "a4", "a5"]) await say("lobby", "alice", text);
+    await expectCountsInStep(prefix, rooms);
+    await say("lobby", "bob", "b1");
+    await say("lobby", "carol", "a much longer text from carol", 500);
+    await say("team", "bob", "t1");
+    await expectCountsInStep(prefix, rooms);
+    // Alice and carol have everything; bob's ack then deletes entries of three senders at once.
+    await store.ack("lobby", "alice", 99, 0);
+    await store.ack("lobby", "carol", 99, 0);
+    await store.ack("lobby", "bob", 6, 0);
+    await expectCountsInStep(prefix, rooms);
+    await say("lobby", "alice", "a6", 900);
+    await store.removeMember("lobby", "bob");
+    await expectCountsInStep(prefix, rooms);
+    await store.sweep(1_200);
+    await expectCountsInStep(prefix, rooms);
+    await store.ack("team", "bob", 99, 0);
+    await store.ack("lobby", "alice", 99, 0);
+    await store.ack("lobby", "carol", 99, 0);
+    await expectCountsInStep(prefix, rooms);
+  });
+
+  it("pushes out thousands of a sender's entries at once to hold one big message of hers", async () => {
+    const prefix = nextPrefix();
+    const limits = { ...CONTRACT_LIMITS, maxRoomEntries: 20_000, maxRoomBytes: 2_000_000 };
+    const store = await RedisStore.connect({ url, limits, prefix });
+    open.push(store);
+    await store.addMember("lobby", "bob", 0);
+    const small = 8_500;
+    await Promise.all(Array.from({ length: small }, (_, i) => store.append("lobby", aliceMessage(`m${i}`))));
+    // Just under alice's share of the room's bytes: nearly all her small ones must go first
+    // (more than Lua's unpack could hand one Redis call, should the deletes ever be batched).
+    const big = await store.append("lobby", { ...aliceMessage("big"), message: "x".repeat(999_900) });
+    const to = big.expired?.to ?? 0;
+    expect(big).toMatchObject({ seq: small + 1, expired: { from: 1 } });
+    expect(to).toBeGreaterThan(8_000);
+    expect(await store.heldEntries()).toBe(small - to + 1);
+    await expectCountsInStep(prefix, ["lobby"]);
   });
 
   it("keeps entries, cursors, memberships and name holds across a restart", async () => {
