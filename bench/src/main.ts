@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machineInfo, versions } from "./machine/info.js";
 import { pinThisProcessToClientCore } from "./machine/placement.js";
-import { floodsMarkdown, limitsCostMarkdown, type RunMeta } from "./report/floods-markdown.js";
+import { floodsMarkdown, limitsCostMarkdown, storeScriptsMarkdown, type RunMeta } from "./report/floods-markdown.js";
 import { FULL, QUICK } from "./profiles.js";
 import { writeProfileSummaries } from "./report/profiles.js";
 import { writeReport } from "./report/write.js";
@@ -16,10 +16,12 @@ import { killAllServers } from "./servers/process.js";
 import { profilePigeonInto } from "./servers/profiling.js";
 import { FLOODS_DEFAULT, runFloods } from "./workloads/floods.js";
 import { runLimitsCost } from "./workloads/limits-cost.js";
+import { runStoreScripts } from "./workloads/store-scripts.js";
 
 const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--profile] [--out DIR]
        pnpm bench --floods [--out DIR]
        pnpm bench --limits-cost [--full] [--out DIR]
+       pnpm bench --store-scripts [--full] [--out DIR]
 
   --full     the full profile (keyed and encrypted rooms of 1,000, MLS joins at 1,000, longer
              windows, three rounds; ~30 min)
@@ -35,7 +37,11 @@ const USAGE = `Usage: pnpm bench [--full] [--only ${WORKLOADS.join(",")}] [--pro
   --limits-cost  Pigeon's fan-out and 1:1 rows with its rate limits off and on, side by side
              at the quick profile's sizes (one round, ~2 min; --full: three rounds, medians,
              ~6 min; results/limits-cost.{json,md})
-
+  --store-scripts  what a message costs Redis in the Redis store, the store alone on a
+             redis-server of its own: CPU, time in its scripts, commands and bytes per
+             message, in three room shapes (5 rounds, ~30 s; --full: 11; results/store-scripts.{json,md});
+             BENCH_PIGEON_RELAY=/before/packages/relay/dist/index.js,@pigeon/relay measures
+             builds side by side, alternating
 Scale-out and store use REDIS_URL (default redis://127.0.0.1:6379) and are skipped when no Redis answers.`;
 
 const { values } = parseArgs({
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     floods: { type: "boolean", default: false },
     "limits-cost": { type: "boolean", default: false },
+    "store-scripts": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -77,7 +84,7 @@ const benchDir = fileURLToPath(new URL("../", import.meta.url));
 const resultsDir = values.out ?? `${benchDir}results`;
 const profilesDir = join(resultsDir, "profiles");
 if (values.profile) profilePigeonInto(profilesDir);
-if (values.floods || values["limits-cost"]) {
+if (values.floods || values["limits-cost"] || values["store-scripts"]) {
   await runSideWorkload();
   process.exit(process.exitCode ?? 0);
 }
@@ -105,7 +112,7 @@ try {
   killAllServers();
 }
 
-/** `--floods` or `--limits-cost`: its own results files, never the README's tables. */
+/** `--floods`, `--limits-cost` or `--store-scripts`: its own results files, never the README's tables. */
 async function runSideWorkload(): Promise<void> {
   const started = new Date();
   const machineAtStart = machineInfo();
@@ -125,6 +132,11 @@ async function runSideWorkload(): Promise<void> {
       const floods = await runFloods(FLOODS_DEFAULT, log);
       const run = meta();
       [name, data, markdown] = ["floods", { ...run, settings: FLOODS_DEFAULT, floods }, floodsMarkdown(floods, run)];
+    } else if (values["store-scripts"]) {
+      const result = await runStoreScripts(values.full ? 11 : 5, log);
+      if (result === undefined) throw new Error("--store-scripts needs a redis-server it can start");
+      const run = meta();
+      [name, data, markdown] = ["store-scripts", { ...run, result }, storeScriptsMarkdown(result, run)];
     } else {
       const rounds = values.full ? 3 : 1;
       // The quick profile's sizes either way: --full only adds rounds (the comparison is the point).

@@ -1,6 +1,7 @@
 import { createIdentityKey, MlsGroup, type MlsCipherSuite } from "@pigeon/crypto";
 import { chatText } from "../clients/payload.js";
 import { groupOptions, restoreMember, type RoomSnapshot } from "./room.js";
+import { middle } from "../measure/middle.js";
 
 /** A newcomer's external join into a room, and an existing member processing it. */
 export interface JoinMeasurement {
@@ -39,8 +40,8 @@ export async function measureJoin(room: RoomSnapshot, suite: MlsCipherSuite, rep
   }
   return {
     members: room.members,
-    newcomerMs: median(newcomer),
-    processMs: median(processing),
+    newcomerMs: middle(newcomer),
+    processMs: middle(processing),
     groupInfoBytes: room.groupInfo.length,
     commitBytes,
     repetitions,
@@ -125,7 +126,3 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return Math.max(1e-6, (used.user + used.system) / 1e6);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
-}

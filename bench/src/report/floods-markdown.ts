@@ -1,5 +1,6 @@
 import type { FloodResult } from "../workloads/floods.js";
 import type { LimitsCostResult } from "../workloads/limits-cost.js";
+import { STORE_IN_FLIGHT, type StoreScriptsResult } from "../workloads/store-scripts.js";
 import type { MachineInfo, Versions } from "../machine/info.js";
 import { formatRate } from "./format.js";
 
@@ -89,5 +90,38 @@ export function limitsCostMarkdown(cost: LimitsCostResult, meta: RunMeta): strin
     `| 1:1 maximum rate (guests, closed loop): messages/s | ${formatRate(maxRate.off.messagesPerSecond)} | ${formatRate(maxRate.on.messagesPerSecond)} | ${maxRate.ratio.toFixed(2)}x |`,
     `| 1:1 p99 at ${formatRate(latency.ratePerSecond)} msg/s (half the max with limits off): ms | ${ms(latency.off.latency.p99Ms)} | ${ms(latency.on.latency.p99Ms)} | ${latency.p99Ratio.toFixed(2)}x |`,
   );
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The store-scripts table: what one message cost Redis in each room shape, for each build
+ * measured (against the first, when there are several).
+ *
+ * @example
+ * writeFileSync("results/store-scripts.md", storeScriptsMarkdown(result, meta));
+ */
+export function storeScriptsMarkdown(result: StoreScriptsResult, meta: RunMeta): string {
+  const several = result.builds.length > 1;
+  const lines = [
+    ...header("What a message costs Redis in the Redis store", meta),
+    `The relay's store on a redis-server of the run's own, no relay around it: messages into rooms, ` +
+      `${String(STORE_IN_FLIGHT)} under way at once, every member acking as the row says; ` +
+      `${String(result.rounds)} round(s)${result.rounds > 1 ? ", medians" : ""}${several ? ", builds alternating" : ""}.`,
+    "",
+    `| rooms |${several ? " build |" : ""} Redis CPU µs per message |${several ? " vs the first |" : ""} in the scripts, µs | commands in the scripts | bytes to Redis |`,
+    `| --- |${several ? " --- |" : ""} --- |${several ? " --- |" : ""} --- | --- | --- |`,
+  ];
+  const first = result.builds[0];
+  for (const [index, base] of (first?.rows ?? []).entries()) {
+    for (const build of result.builds) {
+      const row = build.rows[index];
+      if (row === undefined) continue;
+      const build_ = several ? ` ${build.relayModule} |` : "";
+      const ratio = several ? ` ${(row.redisCpuUsPerMessage / base.redisCpuUsPerMessage).toFixed(2)}x |` : "";
+      lines.push(
+        `| ${row.label} (${String(row.rooms)} rooms, ${formatRate(row.messages)} messages) |${build_} ${row.redisCpuUsPerMessage.toFixed(1)} |${ratio} ${row.scriptUsPerMessage.toFixed(1)} | ${row.callsPerMessage.toFixed(1)} | ${row.bytesInPerMessage.toFixed(0)} |`,
+      );
+    }
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -2,6 +2,7 @@
 // of clients: the harness works end to end. Nothing here asserts on timing.
 import { afterAll, describe, expect, it } from "vitest";
 import { createIdentity } from "../clients/identity.js";
+import { machineInfo, versions } from "../machine/info.js";
 import { Probe } from "../clients/probe.js";
 import { ThinClient } from "../clients/thin-client.js";
 import { waitUntil } from "../measure/wait.js";
@@ -16,6 +17,8 @@ import { redisAvailable, runScaleOut } from "./scale-out.js";
 import { runScaling } from "./scaling.js";
 import { runStores } from "./redis-store.js";
 import { runCosts } from "./costs.js";
+import { runStoreScripts } from "./store-scripts.js";
+import { storeScriptsMarkdown } from "../report/floods-markdown.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redisUp = await redisAvailable(REDIS_URL);
@@ -217,6 +220,27 @@ describe("MLS client", () => {
     ]);
     expect(result.profiles.map((profile) => `${profile.phase} ${profile.provider}`)).toEqual(["join webcrypto", "decrypt webcrypto", "join node", "decrypt node"]);
     for (const profile of result.profiles) expect(profile.summary.areas.length).toBeGreaterThan(0);
+  });
+});
+
+describe("store scripts", () => {
+  it("measures what the Redis store's messages and acks cost a redis-server of its own", async () => {
+    const cases = [
+      { label: "1:1", roomSize: 2, ackEvery: 1, rooms: 2, messages: 200 },
+      { label: "rooms of 3", roomSize: 3, ackEvery: 1_000, rooms: 2, messages: 200 },
+    ];
+    const result = await runStoreScripts(1, () => undefined, cases);
+    if (result === undefined) throw new Error("no redis-server could be started");
+    const [oneToOne, unacked] = result.builds[0]?.rows ?? [];
+    // An append and an ack from each member per message; without acks, the append alone.
+    for (const row of [oneToOne, unacked]) {
+      expect(row?.redisCpuUsPerMessage).toBeGreaterThan(0);
+      expect(row?.scriptUsPerMessage).toBeGreaterThan(0);
+      expect(row?.bytesInPerMessage).toBeGreaterThan(100);
+    }
+    expect(oneToOne?.callsPerMessage).toBeGreaterThan(unacked?.callsPerMessage ?? Infinity);
+    const meta = { startedAt: new Date().toISOString(), durationSeconds: 1, machine: machineInfo(), versions: versions() };
+    expect(storeScriptsMarkdown(result, meta)).toContain("| 1:1 (2 rooms, 200 messages) |");
   });
 });
 
