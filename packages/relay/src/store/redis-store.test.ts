@@ -157,6 +157,41 @@ await describeWithRedis("RedisStore", (url) => {
     await expectCountsInStep(prefix, rooms);
   });
 
+  it("answers each of a room's appends of one turn as if it came alone, retries and pushes included", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix);
+    const { incarnation } = await store.addMember("lobby", "bob", 0);
+    await store.addMember("team", "bob", 0);
+    const say = (room: string, user: string, text: string) => store.append(room, { id: `${user}-${text}`, user, message: text, sentAt: 0 }, `${user}\n${text}`);
+    // All in one turn: one script call for the lobby, one for the team.
+    const replies = await Promise.all([
+      say("lobby", "alice", "a1"),
+      say("lobby", "alice", "a2"),
+      say("team", "alice", "t1"),
+      say("lobby", "alice", "a2"),
+      say("lobby", "alice", "a3"),
+      say("lobby", "carol", "c1"),
+      // Past alice's share of three: her oldest goes.
+      say("lobby", "alice", "a4"),
+    ]);
+    expect(replies).toEqual([
+      { seq: 1, incarnation },
+      { seq: 2, incarnation },
+      { seq: 1, incarnation: expect.any(String) },
+      { seq: 2, incarnation, original: { id: "alice-a2", sentAt: 0 } },
+      { seq: 3, incarnation },
+      { seq: 4, incarnation },
+      { seq: 5, incarnation, expired: { from: 1, to: 1 } },
+    ]);
+    expect((await store.entriesAfter("lobby", 0)).entries.map(({ seq, message }) => [seq, message])).toEqual([
+      [2, "a2"],
+      [3, "a3"],
+      [4, "c1"],
+      [5, "a4"],
+    ]);
+    await expectCountsInStep(prefix, ["lobby", "team"]);
+  });
+
   it("pushes out thousands of a sender's entries at once to hold one big message of hers", async () => {
     const prefix = nextPrefix();
     const limits = { ...CONTRACT_LIMITS, maxRoomEntries: 20_000, maxRoomBytes: 2_000_000 };

@@ -119,8 +119,9 @@ describeWithRedisBinaries("RedisStore during a Redis outage", () => {
 
     // Written to the socket, never answered; then the server dies. A resent append could run twice.
     const inFlight = expect(store.append("lobby", aliceMessage("maybe"))).rejects.toThrow(/max retries per request limit \(which is 0\)/);
-    // ioredis writes auto-pipelined commands in a setImmediate callback; this one runs after it.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The store sends a turn's appends in a setImmediate callback, and ioredis writes its
+    // auto-pipeline in another, a turn later: after these two, the append is on the socket.
+    for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     await server.kill();
     await inFlight;
     await server.restart();

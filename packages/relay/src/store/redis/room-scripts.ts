@@ -3,20 +3,40 @@
 import { ROOM_PRELUDE } from "./room-prelude.js";
 
 /**
- * ARGV: id, user, message, sentAt, bytes, maxEntries, maxBytes, candidate incarnation, client
- * key (or ''), held budget (0: none). Returns {seq, incarnation[, from, to]}, or for a client
- * key seen before {seq, incarnation, false, false, id, sentAt} of the original, storing
- * nothing; {-1} when the room is encrypted (no text goes in its log); {-2, 'share' or 'budget'}
- * when the entry may not be held (nothing changed).
+ * Appends a batch of entries to one room, in order, each as if alone (./batches.ts gathers
+ * them). ARGV: maxEntries, maxBytes, candidate incarnation, held budget (0: none), then per
+ * entry id, user, message, sentAt, bytes, client key (or ''). Returns one reply per entry:
+ * {seq, incarnation[, from, to]}, or for a client key seen before {seq, incarnation, false,
+ * false, id, sentAt} of the original, storing nothing; {-1} when the room is encrypted (no text
+ * goes in its log); {-2, 'share' or 'budget'} when the entry may not be held (nothing changed).
+ * The room's mode and incarnation are read once for the batch: INFO runs once, not per entry.
  */
 export const APPEND = `${ROOM_PRELUDE}
-if room_mode('plain') == 'encrypted' then return {-1} end
-local original = original_of(ARGV[9])
-if original then return {original[1], original[2], false, false, original[3], original[4]} end
-local evict, why = admit(ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[10]))
-if not evict then return {-2, why} end
-local inc = incarnation(ARGV[8], false)
-return append_entry(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), inc, ARGV[9], {}, evict)
+local max_entries, max_bytes, budget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
+local encrypted = room_mode('plain') == 'encrypted'
+local replies, inc = {}, nil
+for at = 5, #ARGV, 6 do
+  local id, user, message, sent_at, bytes, client_key = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
+  local reply
+  if encrypted then
+    reply = {-1}
+  else
+    local original = original_of(client_key)
+    if original then
+      reply = {original[1], original[2], false, false, original[3], original[4]}
+    else
+      local evict, why = admit(user, tonumber(bytes), max_entries, max_bytes, budget)
+      if not evict then
+        reply = {-2, why}
+      else
+        inc = inc or incarnation(ARGV[3], false)
+        reply = append_entry(id, user, message, sent_at, bytes, max_entries, inc, client_key, {}, evict)
+      end
+    end
+  end
+  replies[#replies + 1] = reply
+end
+return replies
 `;
 
 /** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}, the cursor before}. */

@@ -1,0 +1,49 @@
+// The Redis store's appends of one turn go to Redis as one script call per room: counted on a
+// redis-server of the test's own, where no other test's commands land.
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CONTRACT_LIMITS, describeWithRedisBinaries, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
+import { RedisStore } from "../redis-store.js";
+
+describeWithRedisBinaries("the Redis store's appends", () => {
+  let server: RedisServerProcess;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  /** Script calls Redis has run (EVALSHA, and EVAL when a script was not loaded yet). */
+  const scriptCalls = async (redis: Redis) => {
+    const stats = await redis.info("commandstats");
+    const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    return calls("evalsha") + calls("eval");
+  };
+
+  it("go to Redis as one script call per room for what one turn of the event loop gathered", async () => {
+    const store = await RedisStore.connect({ url: server.url, limits: { ...CONTRACT_LIMITS, maxRoomEntries: 1_000 }, prefix: "batches" });
+    const admin = new Redis(server.url);
+    try {
+      await store.addMember("lobby", "bob", 0);
+      await store.addMember("team", "bob", 0);
+      const before = await scriptCalls(admin);
+      const say = (room: string, index: number) => store.append(room, { id: `m${String(index)}`, user: "alice", message: "hi", sentAt: 0 });
+      const replies = await Promise.all([...Array.from({ length: 100 }, (_, index) => say("lobby", index)), say("team", 100)]);
+      expect(replies.map(({ seq }) => seq)).toEqual([...Array.from({ length: 100 }, (_, index) => index + 1), 1]);
+      // The lobby's hundred in two calls (at most 64 a call), the team's one in another.
+      expect((await scriptCalls(admin)) - before).toBe(3);
+    } finally {
+      admin.disconnect();
+      await store.close();
+    }
+  });
+
+  it("are sent and answered before the store closes", async () => {
+    const store = await RedisStore.connect({ url: server.url, limits: CONTRACT_LIMITS, prefix: "closing" });
+    await store.addMember("lobby", "bob", 0);
+    const appended = store.append("lobby", { id: "last", user: "alice", message: "bye", sentAt: 0 });
+    await store.close();
+    expect(await appended).toMatchObject({ seq: 1 });
+  });
+});
