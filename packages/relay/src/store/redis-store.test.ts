@@ -192,6 +192,28 @@ await describeWithRedis("RedisStore", (url) => {
     await expectCountsInStep(prefix, ["lobby", "team"]);
   });
 
+  it("answers each of a room's acks of one turn as if it came alone, and reports each deleted entry once", async () => {
+    const prefix = nextPrefix();
+    const store = await connect(prefix);
+    for (const name of ["alice", "bob", "carol"]) await store.addMember("lobby", name, 0);
+    for (const id of ["m1", "m2", "m3"]) await store.append("lobby", aliceMessage(id));
+    // All in one turn: one script call.
+    const acks = await Promise.all([
+      store.ack("lobby", "alice", 3, 0),
+      store.ack("lobby", "bob", 2, 0),
+      store.ack("lobby", "mallory", 2, 0),
+      store.ack("lobby", "carol", 9, 0),
+      store.ack("lobby", "bob", 1, 0),
+    ]);
+    expect(acks.map((ack) => (ack === undefined ? undefined : [ack.from, ack.acked]))).toEqual([[0, 3], [0, 2], undefined, [0, 3], [2, 2]]);
+    expect(acks.flatMap((ack) => ack?.deleted ?? [])).toEqual([
+      { seq: 1, id: "m1", user: "alice" },
+      { seq: 2, id: "m2", user: "alice" },
+    ]);
+    expect((await store.ack("lobby", "bob", 3, 0))?.deleted).toEqual([{ seq: 3, id: "m3", user: "alice" }]);
+    await expectCountsInStep(prefix, ["lobby"]);
+  });
+
   it("pushes out thousands of a sender's entries at once to hold one big message of hers", async () => {
     const prefix = nextPrefix();
     const limits = { ...CONTRACT_LIMITS, maxRoomEntries: 20_000, maxRoomBytes: 2_000_000 };

@@ -18,6 +18,7 @@ import {
   nameKey,
   newIncarnation,
   type Appended,
+  type DeletedEntry,
   type DeliveryState,
   type SeqRange,
   type GroupChange,
@@ -78,6 +79,19 @@ const MAX_APPEND_BATCH = 64;
 /** One append's part of the batch script's ARGV: id, user, message, sentAt, bytes, client key. */
 type AppendArgs = readonly [string, string, string, number, number, string];
 
+/** Most of one room's acks in one script call (each moves a cursor: cheap beside the deleting). */
+const MAX_ACK_BATCH = 256;
+
+/** One ack's part of the batch script's ARGV: nameKey, seq. */
+type AckArgs = readonly [string, number];
+
+/** What an ack did: the cursor after and before, and what it deleted. */
+interface Acked {
+  readonly acked: number;
+  readonly from: number;
+  readonly deleted: DeletedEntry[];
+}
+
 // What ioredis throws when it cannot reach Redis: a closed or unwritable connection, the
 // offline queue being off, a command cut off or timed out, a Cluster none of whose nodes
 // answers, or the socket's own errors.
@@ -94,8 +108,8 @@ function isConnectionError(error: unknown): boolean {
 /**
  * The store in Redis: state survives restarts and is shared by every node. Keys are laid out
  * for Redis Cluster (./redis/keys.ts); whatever must change together in a room or an identity
- * changes in one Lua script; an ack is one script call, and the appends a room gets within one turn
- * of the event loop are one too (./redis/batches.ts).
+ * changes in one Lua script; the appends a room gets within one turn of the event loop are one
+ * script call, and so are its acks (./redis/batches.ts).
  * Operations spanning a room and an identity are ordered single-slot steps (./redis/membership.ts).
  * Names and presence are also recorded per node, so that a node's death is not forever
  * (./redis/holdings.ts, ./redis/reaper.ts). While Redis is down, operations fail at once and
@@ -111,8 +125,10 @@ export class RedisStore implements RelayStore {
   readonly limits: RetentionLimits;
   readonly #context: NodeContext;
   readonly #fullness: Fullness;
-  /** A room's appends of one turn, as one script call each (./redis/batches.ts). */
+  /** A room's appends of one turn, as one script call (./redis/batches.ts). */
   readonly #appends = new RoomBatches<AppendArgs, unknown>((room, items) => this.#sendAppends(room, items), MAX_APPEND_BATCH);
+  /** A room's acks of one turn, as one script call. */
+  readonly #acks = new RoomBatches<AckArgs, Acked | undefined>((room, items) => this.#sendAcks(room, items), MAX_ACK_BATCH);
 
   private constructor(context: NodeContext) {
     this.#context = context;
@@ -223,12 +239,24 @@ export class RedisStore implements RelayStore {
     return groupView(this.#context, room);
   }
 
-  async ack(room: string, name: string, seq: number, _now: number) {
+  ack(room: string, name: string, seq: number, _now: number): Promise<Acked | undefined> {
+    return this.#acks.add(room, [nameKey(name), seq]);
+  }
+
+  async #sendAcks(room: string, items: readonly AckArgs[]): Promise<(Acked | undefined)[]> {
     const { redis, keys } = this.#context;
-    const reply = await redis.pigeonAck(...roomKeyList(keys.room(room)), nameKey(name), seq);
-    if (reply === null) return undefined;
-    const [acked, deleted, from] = list(reply);
-    return { acked: num(acked), from: num(from), deleted: entryRefs(deleted) };
+    const [replies, deleted] = list(await redis.pigeonAck(...roomKeyList(keys.room(room)), ...items.flat()));
+    const results = list(replies).map((reply): Acked | undefined => {
+      if (reply === null) return undefined;
+      const [acked, from] = list(reply);
+      return { acked: num(acked), from: num(from), deleted: [] };
+    });
+    // What the batch deleted is reported once, with its last member's ack: receipts need each
+    // deleted entry once, not who made it go.
+    const last = results.findLastIndex((result) => result !== undefined);
+    const lastResult = results[last];
+    if (lastResult !== undefined) results[last] = { ...lastResult, deleted: entryRefs(deleted) };
+    return results;
   }
 
   async entriesAfter(room: string, after: number): Promise<HeldAfter> {
@@ -313,7 +341,7 @@ export class RedisStore implements RelayStore {
   async close(): Promise<void> {
     this.#fullness.stop();
     // QUIT skips ioredis's auto-pipeline: let what is gathered go out and be answered first.
-    await this.#appends.flush();
+    await Promise.all([this.#appends.flush(), this.#acks.flush()]);
     const { redis } = this.#context;
     // While Redis is down QUIT cannot be sent (no offline queue); then just stop reconnecting.
     await redis.quit().catch(() => {

@@ -1,11 +1,11 @@
-// The Redis store's appends of one turn go to Redis as one script call per room: counted on a
-// redis-server of the test's own, where no other test's commands land.
+// The Redis store's appends, and its acks, of one turn go to Redis as one script call per room:
+// counted on a redis-server of the test's own, where no other test's commands land.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CONTRACT_LIMITS, describeWithRedisBinaries, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
 import { RedisStore } from "../redis-store.js";
 
-describeWithRedisBinaries("the Redis store's appends", () => {
+describeWithRedisBinaries("the Redis store's appends and acks", () => {
   let server: RedisServerProcess;
   beforeAll(async () => {
     server = await startRedisServer();
@@ -39,11 +39,31 @@ describeWithRedisBinaries("the Redis store's appends", () => {
     }
   });
 
+  it("send a room's acks of one turn as one script call too", async () => {
+    const store = await RedisStore.connect({ url: server.url, limits: CONTRACT_LIMITS, prefix: "ack-batches" });
+    const admin = new Redis(server.url);
+    try {
+      const members = Array.from({ length: 10 }, (_, index) => `member-${String(index)}`);
+      for (const name of members) await store.addMember("lobby", name, 0);
+      const { seq } = await store.append("lobby", { id: "m1", user: "alice", message: "hi", sentAt: 0 });
+      const before = await scriptCalls(admin);
+      const acks = await Promise.all(members.map((name) => store.ack("lobby", name, seq, 0)));
+      expect(acks.map((ack) => ack?.acked)).toEqual(members.map(() => seq));
+      expect(acks.flatMap((ack) => ack?.deleted ?? []).map((entry) => entry.seq)).toEqual([seq]);
+      expect((await scriptCalls(admin)) - before).toBe(1);
+    } finally {
+      admin.disconnect();
+      await store.close();
+    }
+  });
+
   it("are sent and answered before the store closes", async () => {
     const store = await RedisStore.connect({ url: server.url, limits: CONTRACT_LIMITS, prefix: "closing" });
     await store.addMember("lobby", "bob", 0);
     const appended = store.append("lobby", { id: "last", user: "alice", message: "bye", sentAt: 0 });
+    const acked = store.ack("lobby", "bob", 0, 0);
     await store.close();
     expect(await appended).toMatchObject({ seq: 1 });
+    expect(await acked).toMatchObject({ acked: 0 });
   });
 });

@@ -39,19 +39,30 @@ end
 return replies
 `;
 
-/** ARGV: nameKey, seq. Returns false for a non-member, else {acked, {seq, id, user, ...}, the cursor before}. */
+/**
+ * Moves members' cursors in one room, in order, then deletes what every member now has: a
+ * batch of acks (./batches.ts gathers them), each as if alone, with one deletion pass for all.
+ * ARGV: nameKey, seq, nameKey, seq, ... Returns {replies, deleted}: per ack false for a
+ * non-member, else {acked, the cursor before}; deleted as {seq, id, user, ...}.
+ */
 export const ACK = `${ROOM_PRELUDE}
-local current = redis.call('ZSCORE', cursors, ARGV[1])
-if not current then return false end
-current = tonumber(current)
-local latest = tonumber(redis.call('HGET', meta, 'seq') or '0')
-local acked = math.max(current, math.min(tonumber(ARGV[2]), latest))
-if acked > current then redis.call('ZADD', cursors, acked, ARGV[1]) end
+local latest, replies, any = tonumber(redis.call('HGET', meta, 'seq') or '0'), {}, false
+for at = 1, #ARGV, 2 do
+  local current = redis.call('ZSCORE', cursors, ARGV[at])
+  if current then
+    current = tonumber(current)
+    local acked = math.max(current, math.min(tonumber(ARGV[at + 1]), latest))
+    if acked > current then redis.call('ZADD', cursors, acked, ARGV[at]) end
+    replies[#replies + 1] = {acked, current}
+    any = true
+  else
+    replies[#replies + 1] = false
+  end
+end
 local deleted = {}
-collect(deleted)
-return {acked, deleted, current}
+if any then collect(deleted) end
+return {replies, deleted}
 `;
-
 /**
  * ARGV: nameKey, display name, index token, candidate incarnation, mode of a new room, login
  * key ('' when unknown). Returns {acked, the room's index token, incarnation, mode, 1 when the
