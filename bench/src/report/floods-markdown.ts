@@ -116,10 +116,10 @@ export function storeScriptsMarkdown(result: StoreScriptsResult, meta: RunMeta):
     for (const build of result.builds) {
       const row = build.rows[index];
       if (row === undefined) continue;
-      const build_ = several ? ` ${build.relayModule} |` : "";
-      const ratio = several ? ` ${(row.redisCpuUsPerMessage / base.redisCpuUsPerMessage).toFixed(2)}x |` : "";
+      const buildCell = several ? ` ${build.relayModule} |` : "";
+      const ratioCell = several ? ` ${(row.redisCpuUsPerMessage / base.redisCpuUsPerMessage).toFixed(2)}x |` : "";
       lines.push(
-        `| ${row.label} (${String(row.rooms)} rooms, ${formatRate(row.messages)} messages) |${build_} ${row.redisCpuUsPerMessage.toFixed(1)} |${ratio} ${row.scriptUsPerMessage.toFixed(1)} | ${row.callsPerMessage.toFixed(1)} | ${row.bytesInPerMessage.toFixed(0)} |`,
+        `| ${row.label} (${String(row.rooms)} rooms, ${formatRate(row.messages)} messages) |${buildCell} ${row.redisCpuUsPerMessage.toFixed(1)} |${ratioCell} ${row.scriptUsPerMessage.toFixed(1)} | ${row.callsPerMessage.toFixed(1)} | ${row.bytesInPerMessage.toFixed(0)} |`,
       );
     }
   }

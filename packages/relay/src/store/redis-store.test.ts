@@ -99,9 +99,7 @@ await describeWithRedis("RedisStore", (url) => {
 
   /** Expects the sender index and every count the scripts keep to agree with the rooms' logs. */
   const expectCountsInStep = async (prefix: string, rooms: readonly string[]) => {
-    const layout = new KeyLayout(prefix);
-    const redis = new Redis(url);
-    open.push({ close: () => redis.quit() });
+    const { redis, keys: layout } = raw(prefix);
     let entries = 0;
     let heldBytes = 0;
     for (const room of rooms) {
