@@ -2,6 +2,7 @@ import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate
 import type { RelayConfig } from "../config.js";
 import { RelayError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { TurnBatches } from "../store/redis/batches.js";
 import { openRedis } from "../store/redis/connect.js";
 import type { RedisClient } from "../store/redis/scripts.js";
 import { nameKey } from "../store/relay-store.js";
@@ -10,6 +11,8 @@ import { TimerlessRateLimiterMemory } from "./timerless-memory.js";
 const MINUTE_S = 60;
 const HOUR_S = 3_600;
 const DAY_MS = 86_400_000;
+/** Most points one Redis consume takes for a turn's checks of one key; more go in further calls. */
+const MAX_CONSUME_BATCH = 1_000;
 
 /** Which limit refused, as logs name it. */
 type LimitName = "handshakes" | "logins" | "nameLogins" | "failedLogins" | "nameFailedLogins" | "newIdentities" | "messages" | "guestMessages";
@@ -27,6 +30,9 @@ export interface Requester {
  * store; in Redis (under the deployment's key prefix) with the Redis store, so that a limit
  * holds across nodes. While Redis is unreachable each node falls back to its own memory
  * (`insuranceLimiter`), so an outage loosens limits instead of refusing everything.
+ * On Redis, one turn's checks of one key go as one consume of as many points, each answered
+ * as if it came alone (`consumeTogether`): a sender with many messages under way costs one
+ * Redis call per turn, not one per message.
  * Refusals throw RATE_LIMITED with `retryAfterMs`, and are logged at info once per window.
  *
  * @example
@@ -37,6 +43,8 @@ export class RelayLimits {
   readonly #limiters: Readonly<Record<LimitName, RateLimiterAbstract>>;
   /** How many times a key was blocked for wrong signatures today: the backoff doubles with each. */
   readonly #strikes: RateLimiterAbstract;
+  /** With the Redis store, each limit's checks gathered per key within a turn. */
+  readonly #batches = new Map<LimitName, TurnBatches<null, RateLimiterRes | undefined>>();
 
   private constructor(
     private readonly config: RelayConfig,
@@ -105,8 +113,9 @@ export class RelayLimits {
     this.logger.info({ limit, ...who, retryAfterMs }, "rate limited");
   }
 
-  /** Closes the Redis client, if any. */
+  /** Closes the Redis client, if any, once the checks it has gathered are answered. */
   async close(): Promise<void> {
+    await Promise.all([...this.#batches.values()].map((batches) => batches.flush()));
     const redis = this.redis;
     await redis?.quit().catch(() => {
       redis.disconnect();
@@ -116,18 +125,17 @@ export class RelayLimits {
   /**
    * Consumes a point; the refusal when over the limit, logged the first time in its window. In
    * this process's memory it answers at once: every chat takes this path, and a promise per
-   * check was most of what the limits cost.
+   * check was most of what the limits cost. In Redis, with the key's other checks of this turn.
    */
   #take(name: LimitName, key: string, who: Requester): RateLimiterRes | undefined | Promise<RateLimiterRes | undefined> {
     const limiter = this.#limiters[name];
     if (limiter instanceof TimerlessRateLimiterMemory) return this.#refusal(name, limiter, who, limiter.consumeNow(key));
-    return limiter.consume(key).then(
-      () => undefined,
-      (rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return this.#refusal(name, limiter, who, rejection);
-      },
-    );
+    let batches = this.#batches.get(name);
+    if (batches === undefined) {
+      batches = new TurnBatches((batchKey, checks) => consumeTogether(limiter, batchKey, checks.length), MAX_CONSUME_BATCH);
+      this.#batches.set(name, batches);
+    }
+    return batches.add(key, null).then((rejection) => this.#refusal(name, limiter, who, rejection));
   }
 
   #refusal(name: LimitName, limiter: RateLimiterAbstract, who: Requester, rejection: RateLimiterRes | undefined): RateLimiterRes | undefined {
@@ -158,6 +166,29 @@ export class RelayLimits {
     this.refused(name, who, waitMs);
     await limiter.block(key, Math.ceil(waitMs / 1000));
   }
+}
+
+/**
+ * Consumes `count` points for `key` at once and answers each as `count` consumes one after
+ * another would have: the counter ends where theirs would (refusals count too), the first
+ * checks up to the limit pass and the rest are refused, each with its own consumed points (so
+ * the one just past the limit is the one logged). A key blocked outright (in this node's
+ * memory once over, or for wrong signatures) refuses them all.
+ */
+async function consumeTogether(limiter: RateLimiterAbstract, key: string, count: number): Promise<(RateLimiterRes | undefined)[]> {
+  const { state, refused } = await limiter.consume(key, count).then(
+    (passed) => ({ state: passed, refused: false }),
+    (rejection: unknown) => {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { state: rejection, refused: true };
+    },
+  );
+  const blocked = refused && state.consumedPoints <= limiter.points;
+  return Array.from({ length: count }, (_, index) => {
+    if (blocked) return state;
+    const consumed = state.consumedPoints - count + index + 1;
+    return consumed > limiter.points ? new RateLimiterRes(0, state.msBeforeNext, consumed, false) : undefined;
+  });
 }
 
 function limiter(name: string, points: number, duration: number, prefix: string, redis: RedisClient | undefined): RateLimiterAbstract {

@@ -9,7 +9,7 @@ import { addMember, joinToken, memberships, removeMember } from "./redis/members
 import { heartbeat, reapDeadNodes } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
 import { heldBudget, quotaRefusal } from "./redis/quota.js";
-import { RoomBatches } from "./redis/batches.js";
+import { TurnBatches } from "./redis/batches.js";
 import type { RedisClient } from "./redis/scripts.js";
 import { sweep } from "./redis/sweep.js";
 import {
@@ -126,9 +126,9 @@ export class RedisStore implements RelayStore {
   readonly #context: NodeContext;
   readonly #fullness: Fullness;
   /** A room's appends of one turn, as one script call (./redis/batches.ts). */
-  readonly #appends = new RoomBatches<AppendArgs, unknown>((room, items) => this.#sendAppends(room, items), MAX_APPEND_BATCH);
+  readonly #appends = new TurnBatches<AppendArgs, unknown>((room, items) => this.#sendAppends(room, items), MAX_APPEND_BATCH);
   /** A room's acks of one turn, as one script call. */
-  readonly #acks = new RoomBatches<AckArgs, Acked | undefined>((room, items) => this.#sendAcks(room, items), MAX_ACK_BATCH);
+  readonly #acks = new TurnBatches<AckArgs, Acked | undefined>((room, items) => this.#sendAcks(room, items), MAX_ACK_BATCH);
 
   private constructor(context: NodeContext) {
     this.#context = context;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { RoomBatches } from "./batches.js";
+import { TurnBatches } from "./batches.js";
 
 /** A batcher whose calls are recorded and answered with each item doubled, or failed on demand. */
 function recorded(maxBatch = 3) {
   const calls: { room: string; items: readonly number[] }[] = [];
   let failNext: Error | undefined;
   let shortNext = false;
-  const batches = new RoomBatches<number, number>((room, items) => {
+  const batches = new TurnBatches<number, number>((room, items) => {
     calls.push({ room, items });
     if (failNext !== undefined) {
       const error = failNext;
@@ -32,7 +32,7 @@ function recorded(maxBatch = 3) {
   };
 }
 
-describe("RoomBatches", () => {
+describe("TurnBatches", () => {
   it("sends what one turn gathered for a room as one call, in order, and answers each its own reply", async () => {
     const { batches, calls } = recorded(10);
     const replies = Promise.all([batches.add("a", 1), batches.add("b", 7), batches.add("a", 2), batches.add("a", 3)]);

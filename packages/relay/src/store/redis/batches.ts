@@ -1,9 +1,10 @@
-// Group commit for one room's writes: what arrives for a room within one turn of the event loop
-// goes to Redis as one script call. Under load a room's messages arrive together (a sender
-// with several under way, a busy room), and each script call has a cost that does not depend
-// on what it carries: the call itself, the script's setup, INFO to check the room's
-// incarnation, the room's fourteen key names, and in the relay one ioredis command and its
-// promise. The bench README has what it saved.
+// Group commit for Redis: what arrives for one key (a room, a rate limit's key) within one turn
+// of the event loop goes to Redis as one call. Under load a room's messages arrive together (a
+// sender with several under way, a busy room), and each call has a cost that does not depend
+// on what it carries: the call itself, a script's setup, INFO to check a room's incarnation,
+// a room's fourteen key names, and in the relay one ioredis command and its promise. The
+// Redis store batches each room's appends and acks (../redis-store.ts), the limits each key's
+// message checks (../../limits/limits.ts). The bench README has what it saved.
 
 /** How one batched item ends: its own reply, or the batch's error. */
 interface Waiting<Reply> {
@@ -17,33 +18,33 @@ interface Batch<Item, Reply> {
 }
 
 /**
- * Gathers items per room until the current turn of the event loop ends (`setImmediate`), then
- * sends each room's, in the order they came, through `send` (at most `maxBatch` per call; a
- * room's calls go out in order, and Redis runs one connection's commands in order). Every
+ * Gathers items per key until the current turn of the event loop ends (`setImmediate`), then
+ * sends each key's, in the order they came, through `send` (at most `maxBatch` per call; a
+ * key's calls go out in order, and Redis runs one connection's commands in order). Every
  * `add` gets the reply for its own item, or the error of its batch's call.
  *
  * @example
- * const appends = new RoomBatches((room, items) => sendAppends(room, items), 100);
+ * const appends = new TurnBatches((room, items) => sendAppends(room, items), 100);
  * const reply = await appends.add("lobby", entry);
  */
-export class RoomBatches<Item, Reply> {
-  readonly #send: (room: string, items: readonly Item[]) => Promise<readonly Reply[]>;
+export class TurnBatches<Item, Reply> {
+  readonly #send: (key: string, items: readonly Item[]) => Promise<readonly Reply[]>;
   readonly #maxBatch: number;
   #pending = new Map<string, Batch<Item, Reply>>();
   #scheduled = false;
 
-  constructor(send: (room: string, items: readonly Item[]) => Promise<readonly Reply[]>, maxBatch: number) {
+  constructor(send: (key: string, items: readonly Item[]) => Promise<readonly Reply[]>, maxBatch: number) {
     this.#send = send;
     this.#maxBatch = maxBatch;
   }
 
-  /** Adds an item to its room's batch; resolves with its reply once the batch is answered. */
-  add(room: string, item: Item): Promise<Reply> {
+  /** Adds an item to its key's batch; resolves with its reply once the batch is answered. */
+  add(key: string, item: Item): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
-      let batch = this.#pending.get(room);
+      let batch = this.#pending.get(key);
       if (batch === undefined) {
         batch = { items: [], waiting: [] };
-        this.#pending.set(room, batch);
+        this.#pending.set(key, batch);
       }
       batch.items.push(item);
       batch.waiting.push({ resolve, reject });
@@ -66,18 +67,18 @@ export class RoomBatches<Item, Reply> {
     if (pending.size === 0) return Promise.resolve();
     this.#pending = new Map();
     const calls: Promise<void>[] = [];
-    for (const [room, { items, waiting }] of pending) {
+    for (const [key, { items, waiting }] of pending) {
       for (let start = 0; start < items.length; start += this.#maxBatch) {
-        calls.push(this.#sendChunk(room, items.slice(start, start + this.#maxBatch), waiting.slice(start, start + this.#maxBatch)));
+        calls.push(this.#sendChunk(key, items.slice(start, start + this.#maxBatch), waiting.slice(start, start + this.#maxBatch)));
       }
     }
     return Promise.all(calls).then(() => undefined);
   }
 
-  #sendChunk(room: string, items: readonly Item[], waiting: readonly Waiting<Reply>[]): Promise<void> {
+  #sendChunk(key: string, items: readonly Item[], waiting: readonly Waiting<Reply>[]): Promise<void> {
     let sent: Promise<readonly Reply[]>;
     try {
-      sent = this.#send(room, items);
+      sent = this.#send(key, items);
     } catch (error) {
       for (const { reject } of waiting) reject(error);
       return Promise.resolve();
