@@ -3,10 +3,11 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createRedisAdapter } from "./redis-adapter.js";
+import { createRedisAdapter, skipOwnBroadcasts } from "./redis-adapter.js";
 import {
   describeWithRedisBinaries,
   shardSubscribers,
@@ -84,6 +85,34 @@ describeWithRedisBinaries("the sharded Redis adapter", () => {
     });
     afterAll(async () => {
       await server.stop();
+    });
+
+    it("drops its own broadcasts unread, and still hears another node's, even one whose text ends like its own", async () => {
+      const [a, b] = [await startNode(server.url, false), await startNode(server.url, false)];
+      const [onA, onB] = [await joinedClient(a.url), await joinedClient(b.url)];
+      await subscribed([server.port], LOBBY_CHANNEL, 2);
+      // What the nodes publish, as Redis carries it.
+      const listener = new Redis(server.url);
+      cleanups.push(() => listener.quit());
+      const published: Buffer[] = [];
+      listener.on("smessageBuffer", (_channel: Buffer, message: Buffer) => published.push(message));
+      await listener.ssubscribe(LOBBY_CHANNEL);
+      const uidOf = (io: Server) => (io.of("/").adapter as unknown as { uid: string }).uid;
+      const forged = `","uid":"${uidOf(a.io)}","nsp":"/"}`;
+
+      const heard = [received(onA), received(onB)];
+      a.io.to("lobby").emit("news", "from node a");
+      expect(await Promise.all(heard)).toEqual(["from node a", "from node a"]);
+      const fromB = [received(onA), received(onB)];
+      b.io.to("lobby").emit("news", forged);
+      expect(await Promise.all(fromB)).toEqual([forged, forged]);
+      await waitUntil(() => Promise.resolve(published.length === 2), "both broadcasts published");
+
+      // Node a's filter, on what each node published: its own is dropped, b's (forged tail and all) decoded.
+      const decoded: Buffer[] = [];
+      const filter = skipOwnBroadcasts({ uid: uidOf(a.io), nsp: { name: "/" }, onRawMessage: (raw: Buffer, _channel: string) => decoded.push(raw) });
+      for (const raw of published) filter.onRawMessage(raw, LOBBY_CHANNEL);
+      expect(decoded).toEqual([published[1]]);
     });
 
     it("tells when a room's subscription is in place, so a join can wait for it", async () => {
