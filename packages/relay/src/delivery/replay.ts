@@ -1,4 +1,5 @@
 import type { RelayContext, RelaySocket } from "../context.js";
+import type { StoredEntry } from "../store/relay-store.js";
 
 /**
  * Sends one member what the room holds after its cursor, in order and marked `replayed`,
@@ -13,6 +14,16 @@ export async function replay(context: RelayContext, socket: RelaySocket, room: s
   const { entries, lastSeq, incarnation } = await context.store.entriesAfter(room, acked);
   const firstHeld = entries[0]?.seq ?? lastSeq + 1;
   if (firstHeld > acked + 1) socket.emit("expired", { room, from: acked + 1, to: firstHeld - 1, incarnation });
-  for (const entry of entries) socket.emit("message", { ...entry, room, incarnation, replayed: true });
+  for (const entry of entries) socket.emit("message", replayed(entry, room, incarnation));
   socket.emit("caughtUp", { room, seq: lastSeq, incarnation });
+}
+
+/**
+ * A held entry as its replayed message. Built field by field, not as `{ ...entry, room, ... }`,
+ * which V8 builds on a slow path (about 0.55 µs a message on Node 20; see `withSeq`).
+ */
+function replayed({ seq, id, user, message, sentAt, mls, epoch }: StoredEntry, room: string, incarnation: string) {
+  if (mls === undefined) return { seq, id, user, message, sentAt, room, incarnation, replayed: true };
+  if (epoch === undefined) return { seq, id, user, message, sentAt, mls, room, incarnation, replayed: true };
+  return { seq, id, user, message, sentAt, mls, epoch, room, incarnation, replayed: true };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "./memory-store.js";
-import { QuotaExceededError, type StoredEntry } from "./relay-store.js";
+import { QuotaExceededError, withSeq, type StoredEntry } from "./relay-store.js";
 import { CONTRACT_LIMITS, describeRelayStore } from "@pigeon/testing";
 
 const message = (id: string): Omit<StoredEntry, "seq"> => ({ id, user: "alice", message: "hi", sentAt: 0 });
@@ -8,6 +8,16 @@ const message = (id: string): Omit<StoredEntry, "seq"> => ({ id, user: "alice", 
 describeRelayStore("memory", (limits) => new MemoryStore(limits));
 
 describe("MemoryStore", () => {
+  it("holds an entry with its own fields and its seq, nothing else (an MLS entry's kind and epoch too)", async () => {
+    const plain = { id: "m1", user: "alice", message: "hi", sentAt: 5 };
+    expect(withSeq(plain, 3)).toStrictEqual({ seq: 3, ...plain });
+    expect(withSeq({ ...plain, mls: "application", epoch: 2 }, 4)).toStrictEqual({ seq: 4, ...plain, mls: "application", epoch: 2 });
+    const store = new MemoryStore(CONTRACT_LIMITS);
+    await store.addMember("lobby", "bob", 0);
+    await store.append("lobby", plain);
+    expect((await store.entriesAfter("lobby", 0)).entries).toStrictEqual([{ seq: 1, ...plain }]);
+  });
+
   it("forgets a room once nobody is in it and nothing is held, so memory follows use", async () => {
     const store = new MemoryStore(CONTRACT_LIMITS);
     await store.addPresence("lobby", "alice", "c1");

@@ -33,6 +33,7 @@ import {
   type StoredEntry,
   type StoreUsage,
   type SweepReport,
+  withSeq,
 } from "./relay-store.js";
 import { hasId, withId, withoutId, type ConnectionIds } from "./connection-ids.js";
 
@@ -225,7 +226,10 @@ export class MemoryStore implements RelayStore {
     const before = state.group;
     if (submission.kind === "commit") state.group = groupRecord(submission.next, (key) => state.members.get(key)?.publicKey);
     const changed = state.group !== undefined && !samePending(before, state.group);
-    return Promise.resolve({ ...this.#append(state, entry, clientKey, evict), group: changeOf(state), changed });
+    // Field by field, like every object on this path: see `withSeq`.
+    const { seq, incarnation, expired } = this.#append(state, entry, clientKey, evict);
+    const group = changeOf(state);
+    return Promise.resolve(expired ? { seq, incarnation, expired, group, changed } : { seq, incarnation, group, changed });
   }
 
   createGroup(room: string, group: GroupRecordInput): Promise<GroupChange | GroupRefused> {
@@ -372,7 +376,7 @@ export class MemoryStore implements RelayStore {
     const { incarnation } = state;
     state.lastSeq += 1;
     const seq = state.lastSeq;
-    const expired = state.members.size === 0 ? undefined : this.#hold(state, { ...entry, seq }, evict);
+    const expired = state.members.size === 0 ? undefined : this.#hold(state, withSeq(entry, seq), evict);
     // After the entry is counted, so that the record fits in what the entry left of the budget.
     if (clientKey !== undefined) this.#sent.add(recordKey(incarnation, clientKey), { seq, id: entry.id, sentAt: entry.sentAt }, this.limits.maxHeldBytes ?? Infinity);
     return expired ? { seq, incarnation, expired } : { seq, incarnation };
@@ -468,7 +472,8 @@ function mlsRefusal(state: RoomState, entry: Omit<StoredEntry, "seq">, submissio
 }
 
 function changeOf(state: RoomState): GroupChange {
-  return { ...statusOf(state.group), incarnation: state.incarnation };
+  const { epoch, pending } = statusOf(state.group);
+  return { epoch, pending, incarnation: state.incarnation };
 }
 
 function refused(reason: GroupRefusal, group: GroupRecord | undefined, incarnation: string): GroupRefused {
