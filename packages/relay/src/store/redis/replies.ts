@@ -42,9 +42,12 @@ export function entryRefs(value: unknown): DeletedEntry[] {
 export function logEntries(value: unknown): StoredEntry[] {
   return list(value).map((item) => {
     const [streamId, fields] = list(item);
-    const [, id, , user, , message, , sentAt, , , , kind, , epoch] = list(fields);
-    const entry = { seq: num(str(streamId).split("-", 1)[0]), id: str(id), user: str(user), message: str(message), sentAt: num(sentAt) };
-    return kind === undefined ? entry : { ...entry, mls: mlsKind(kind), epoch: num(epoch) };
+    const [, rawId, , rawUser, , rawMessage, , rawSentAt, , , , kind, , epoch] = list(fields);
+    const seq = num(str(streamId).split("-", 1)[0]);
+    const [id, user, message, sentAt] = [str(rawId), str(rawUser), str(rawMessage), num(rawSentAt)];
+    // Field by field, not `{ ...entry, mls, epoch }`: see `withSeq`.
+    if (kind === undefined) return { seq, id, user, message, sentAt };
+    return { seq, id, user, message, sentAt, mls: mlsKind(kind), epoch: num(epoch) };
   });
 }
 
