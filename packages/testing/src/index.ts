@@ -46,6 +46,7 @@ export {
   keysPerMaster,
   keysWithPrefix,
   redisUrlForTests,
+  scriptCalls,
   withRedis,
   type RedisTarget,
   shardSubscribers,

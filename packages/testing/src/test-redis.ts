@@ -171,3 +171,17 @@ export async function shardSubscribers(ports: readonly number[], channel: string
   );
   return counts.reduce((sum, count) => sum + count, 0);
 }
+
+/**
+ * The script calls a Redis has run since its start (EVALSHA, and EVAL when a script was not
+ * loaded yet), from INFO commandstats: on a redis-server of the test's own, where nothing else
+ * runs, what a step cost in calls is the difference.
+ *
+ * @example
+ * const before = await scriptCalls(admin);
+ */
+export async function scriptCalls(redis: Redis): Promise<number> {
+  const stats = await redis.info("commandstats");
+  const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return calls("evalsha") + calls("eval");
+}

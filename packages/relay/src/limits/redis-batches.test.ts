@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithRedisBinaries, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
+import { describeWithRedisBinaries, scriptCalls, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
 import { RelayConfig } from "../config.js";
 import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
@@ -22,12 +22,8 @@ describeWithRedisBinaries("the message limit on Redis", () => {
     await server.stop();
   });
 
-  /** Script calls Redis has run (rate-limiter-flexible's consume is one EVALSHA, or EVAL at first). */
-  const scriptCalls = async () => {
-    const stats = await admin.info("commandstats");
-    const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    return calls("evalsha") + calls("eval");
-  };
+  /** Script calls the test's Redis has run: rate-limiter-flexible's consume is one. */
+  const calls = () => scriptCalls(admin);
 
   /**
    * Limits on the test's Redis allowing `perMinute` messages, with what they log, once their
@@ -39,9 +35,9 @@ describeWithRedisBinaries("the message limit on Redis", () => {
     const config = RelayConfig.parse({ store: "redis", redisUrl: server.url, redisPrefix, messagesPerMinute: perMinute });
     const limits = RelayLimits.open(config, logger);
     for (let attempt = 0; ; attempt += 1) {
-      const before = await scriptCalls();
+      const before = await calls();
       await limits.message({ address: "10.7.0.9", name: `warm-up-${String(attempt)}`, event: "chat" });
-      if ((await scriptCalls()) > before) return { limits, lines };
+      if ((await calls()) > before) return { limits, lines };
       if (attempt === 100) throw new Error("the limits never reached Redis");
       await sleep(20);
     }
@@ -57,10 +53,10 @@ describeWithRedisBinaries("the message limit on Redis", () => {
   it("goes to Redis once for one identity's checks of a turn, refusing as many as checks one by one would", async () => {
     const { limits, lines } = await limitsOf("batched-limit", 60);
     try {
-      const before = await scriptCalls();
+      const before = await calls();
       const checks = Array.from({ length: 100 }, () => limits.message({ address: "10.7.0.1", name: "Chatty", event: "chat" }));
       const codes = await outcomes(checks);
-      expect(await scriptCalls()).toBe(before + 1);
+      expect(await calls()).toBe(before + 1);
       // The first sixty pass, in the order they came; the rest are refused, with when to retry.
       expect(codes).toEqual([...Array<string>(60).fill("ok"), ...Array<string>(40).fill("RATE_LIMITED")]);
       const refusal = await checks[99]?.catch((error: unknown) => error);
@@ -78,14 +74,14 @@ describeWithRedisBinaries("the message limit on Redis", () => {
     const { limits } = await limitsOf("batched-names", 3);
     try {
       const check = (name: string) => limits.message({ address: "10.7.0.2", name, event: "chat" });
-      const before = await scriptCalls();
+      const before = await calls();
       const first = outcomes([check("ann"), check("bob"), check("ann"), check("ann"), check("bob"), check("ann")]);
       expect(await first).toEqual(["ok", "ok", "ok", "ok", "ok", "RATE_LIMITED"]);
-      expect(await scriptCalls()).toBe(before + 2);
+      expect(await calls()).toBe(before + 2);
       // Over its limit, a name is refused from the node's memory until its window ends: no call.
       expect(await outcomes([check("ann"), check("ann")])).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
       expect(await outcomes([check("bob")])).toEqual(["ok"]);
-      expect(await scriptCalls()).toBe(before + 3);
+      expect(await calls()).toBe(before + 3);
     } finally {
       await limits.close();
     }
@@ -93,11 +89,11 @@ describeWithRedisBinaries("the message limit on Redis", () => {
 
   it("sends the checks it has gathered to Redis before it closes", async () => {
     const { limits } = await limitsOf("batched-close", 10);
-    const before = await scriptCalls();
+    const before = await calls();
     const pending = limits.message({ address: "10.7.0.3", name: "late", event: "chat" });
     await limits.close();
     await expect(pending).resolves.toBeUndefined();
     // Counted in Redis, not in the node's memory once the connection had gone.
-    expect(await scriptCalls()).toBe(before + 1);
+    expect(await calls()).toBe(before + 1);
   });
 });

@@ -2,7 +2,7 @@
 // counted on a redis-server of the test's own, where no other test's commands land.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { CONTRACT_LIMITS, describeWithRedisBinaries, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
+import { CONTRACT_LIMITS, describeWithRedisBinaries, scriptCalls, startRedisServer, type RedisServerProcess } from "@pigeon/testing";
 import { RedisStore } from "../redis-store.js";
 
 describeWithRedisBinaries("the Redis store's appends and acks", () => {
@@ -13,13 +13,6 @@ describeWithRedisBinaries("the Redis store's appends and acks", () => {
   afterAll(async () => {
     await server.stop();
   });
-
-  /** Script calls Redis has run (EVALSHA, and EVAL when a script was not loaded yet). */
-  const scriptCalls = async (redis: Redis) => {
-    const stats = await redis.info("commandstats");
-    const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    return calls("evalsha") + calls("eval");
-  };
 
   /** Runs `step` on a store of its own and says how many script calls Redis ran for it. */
   const countingCalls = async (prefix: string, setUp: (store: RedisStore) => Promise<void>, step: (store: RedisStore) => Promise<void>) => {
