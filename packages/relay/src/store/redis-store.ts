@@ -246,17 +246,15 @@ export class RedisStore implements RelayStore {
   async #sendAcks(room: string, items: readonly AckArgs[]): Promise<(Acked | undefined)[]> {
     const { redis, keys } = this.#context;
     const [replies, deleted] = list(await redis.pigeonAck(...roomKeyList(keys.room(room)), ...items.flat()));
-    const results = list(replies).map((reply): Acked | undefined => {
-      if (reply === null) return undefined;
-      const [acked, from] = list(reply);
-      return { acked: num(acked), from: num(from), deleted: [] };
-    });
+    const answers = list(replies);
     // What the batch deleted is reported once, with its last member's ack: receipts need each
     // deleted entry once, not who made it go.
-    const last = results.findLastIndex((result) => result !== undefined);
-    const lastResult = results[last];
-    if (lastResult !== undefined) results[last] = { ...lastResult, deleted: entryRefs(deleted) };
-    return results;
+    const last = answers.findLastIndex((reply) => reply !== null);
+    return answers.map((reply, index): Acked | undefined => {
+      if (reply === null) return undefined;
+      const [acked, from] = list(reply);
+      return { acked: num(acked), from: num(from), deleted: index === last ? entryRefs(deleted) : [] };
+    });
   }
 
   async entriesAfter(room: string, after: number): Promise<HeldAfter> {

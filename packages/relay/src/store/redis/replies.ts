@@ -42,12 +42,11 @@ export function entryRefs(value: unknown): DeletedEntry[] {
 export function logEntries(value: unknown): StoredEntry[] {
   return list(value).map((item) => {
     const [streamId, fields] = list(item);
-    const [, rawId, , rawUser, , rawMessage, , rawSentAt, , , , kind, , epoch] = list(fields);
+    const [, id, , user, , message, , sentAt, , , , kind, , epoch] = list(fields);
     const seq = num(str(streamId).split("-", 1)[0]);
-    const [id, user, message, sentAt] = [str(rawId), str(rawUser), str(rawMessage), num(rawSentAt)];
     // Field by field, not `{ ...entry, mls, epoch }`: see `withSeq`.
-    if (kind === undefined) return { seq, id, user, message, sentAt };
-    return { seq, id, user, message, sentAt, mls: mlsKind(kind), epoch: num(epoch) };
+    if (kind === undefined) return { seq, id: str(id), user: str(user), message: str(message), sentAt: num(sentAt) };
+    return { seq, id: str(id), user: str(user), message: str(message), sentAt: num(sentAt), mls: mlsKind(kind), epoch: num(epoch) };
   });
 }
 
