@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FramingError, FramingErrorCode } from "./errors.js";
 import {
   applicationMessage,
@@ -10,6 +10,7 @@ import {
   newGroup,
   signer,
 } from "./groups.fixture.js";
+import { readGroupInfo } from "./read-group-info.js";
 import { readMlsMessage } from "./read-message.js";
 
 const alice = signer("alice");
@@ -18,6 +19,27 @@ const state = await newGroup("pigeon/inc/team", alice);
 const joined = await joinExternally(await groupInfoObject(state), bob);
 
 describe("readMlsMessage", () => {
+  it("decodes without rebuilding ts-mls's enum maps for every value it reads (patches/ts-mls@1.6.4.patch)", async () => {
+    // Upstream ts-mls turned each decoded enum value (wire format, content type, sender type,
+    // cipher suite...) into its name through a reverse map it rebuilt from Object.entries, one
+    // object spread per key, on every call: most of the time the relay spent reading framing.
+    const [message, groupInfo] = [await applicationMessage(state, "hello"), await groupInfoOf(state)];
+    const entries = vi.spyOn(Object, "entries");
+    const values = vi.spyOn(Object, "values");
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        readMlsMessage(message);
+        readMlsMessage(joined.commit);
+        readGroupInfo(groupInfo);
+      }
+      expect(entries).not.toHaveBeenCalled();
+      expect(values).not.toHaveBeenCalled();
+    } finally {
+      entries.mockRestore();
+      values.mockRestore();
+    }
+  });
+
   it("reads an application message's epoch and kind from a PrivateMessage, sender hidden", async () => {
     const framing = readMlsMessage(await applicationMessage(state, "hello"));
     expect(framing).toEqual({
