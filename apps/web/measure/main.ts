@@ -29,7 +29,7 @@ const BACKLOG_TARGET_MS = 5_000;
 const UI_WAIT_MS = 60_000;
 
 /** What a run is asked for (command-line flags). */
-interface Settings {
+export interface Settings {
   readonly roomSize: number;
   readonly senders: number;
   readonly rate: number;
@@ -66,7 +66,8 @@ messages arrived in the encrypted room, 2 if the run failed or its figures canno
   --smoke            tiny scale (4 members, 2 s, 1 reopen, 2 s profile, backlog 50), JSON to the temp dir
 `;
 
-function settingsFrom(argv: readonly string[]): Settings | undefined {
+/** The settings of `pnpm measure` with these flags (`--` first or not); undefined for `--help`. */
+export function settingsFrom(argv: readonly string[]): Settings | undefined {
   const { values } = parseArgs({
     // `pnpm measure -- --seconds 5` passes the "--" on.
     args: argv[0] === "--" ? argv.slice(1) : [...argv],
@@ -108,6 +109,23 @@ function settingsFrom(argv: readonly string[]): Settings | undefined {
     backlogProfile: values["backlog-profile"] === true,
     out: resolve(values.out ?? defaultOut),
     budgetMs: number(values["budget-minutes"], 20, 0.1) * 60_000,
+  };
+}
+
+/**
+ * What the run's relay is configured with besides the build it serves. A room holds at most
+ * maxRoomEntries messages (default 10,000) and maxRoomBytes: room for the backlog on top of what
+ * the phases leave there, so that none of it is dropped. And the rate limits are lifted: they are
+ * for people (600 messages a minute per identity, 100 events a second per connection), while the
+ * few senders here stand in for a whole room's traffic and put the backlog in within a second.
+ */
+export function relayConfigFor(settings: Pick<Settings, "backlog">): Parameters<typeof startTestServer>[0] {
+  const unlimited = 1_000_000_000;
+  return {
+    messagesPerMinute: unlimited,
+    eventsPerSecond: unlimited,
+    eventBurst: unlimited,
+    ...(settings.backlog > 0 ? { maxRoomEntries: 10_000 + settings.backlog, maxRoomBytes: 16 * 2 ** 20 + settings.backlog * 4_096 } : {}),
   };
 }
 
@@ -191,12 +209,7 @@ async function measure(settings: Settings, onCleanup: (name: string, run: () => 
   onCleanup("build dir", () => web.remove(), web.dir);
   log(`built in ${web.buildMs} ms`);
 
-  // A room holds at most maxRoomEntries messages (default 10,000) and maxRoomBytes: room for the
-  // backlog on top of what the phases leave there, so that none of it is dropped.
-  const relay = await startTestServer({
-    webDir: web.dir,
-    ...(settings.backlog > 0 ? { maxRoomEntries: 10_000 + settings.backlog, maxRoomBytes: 16 * 2 ** 20 + settings.backlog * 4_096 } : {}),
-  });
+  const relay = await startTestServer({ webDir: web.dir, ...relayConfigFor(settings) });
   onCleanup("relay", () => relay.close());
   log(`relay at ${relay.url}`);
 

@@ -4,7 +4,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { CHROMIUM_PATH } from "../test/browser/harness/chromium.js";
-import { main } from "./main.js";
+import { main, relayConfigFor, settingsFrom } from "./main.js";
+
+describe("the measurement's relay", () => {
+  it("lets the senders put a full run's messages in at once: the backlog, the phases and the reopens", () => {
+    // The rate limits came after the last full run and refused 8,500 of its 10,000 held messages.
+    const settings = settingsFrom(["--", "--backlog", "10000"]);
+    if (settings === undefined) throw new Error("no settings");
+    const config = relayConfigFor(settings);
+    const phases = 2 + (settings.profileSeconds > 0 ? 1 : 0);
+    const perSender = Math.ceil((settings.backlog + phases * settings.rate * settings.seconds + settings.reopens) / settings.senders);
+    expect(config?.messagesPerMinute).toBeGreaterThanOrEqual(perSender);
+    expect(config?.eventBurst).toBeGreaterThanOrEqual(perSender);
+    expect(config?.eventsPerSecond).toBeGreaterThanOrEqual(perSender);
+    expect(config?.maxRoomEntries).toBeGreaterThanOrEqual(10_000 + settings.backlog);
+  });
+});
 
 // As for the browser tests: skipped (with the reason) without Chromium, a failure in CI.
 const skipReason = existsSync(CHROMIUM_PATH) ? "" : `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
