@@ -10,6 +10,7 @@ export {
 export { loadOrCreateIdentity, MemoryKeyStore, type KeyStore } from "./key-store.js";
 export { signLogin, type KeyedLogin } from "./sign-login.js";
 export { CIPHER_SUITE_NAME, loadCipherSuite, type CryptoProvider, type MlsCipherSuite } from "./mls/cipher-suite.js";
+export { webCryptoProvider } from "./mls/web-crypto-provider.js";
 export type { CredentialCheck } from "./mls/credential-check.js";
 export { GroupError, GroupErrorCode } from "./mls/errors.js";
 export { MlsGroup, type GroupOptions, type PendingCommit, type Processed, type Removal } from "./mls/group.js";

@@ -1,4 +1,5 @@
-import { defaultCryptoProvider, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl, type CryptoProvider } from "ts-mls";
+import { getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl, type CryptoProvider } from "ts-mls";
+import { webCryptoProvider } from "./web-crypto-provider.js";
 
 /**
  * Where ts-mls gets its primitives (hashes, AEAD, signatures, HPKE): pass one to
@@ -27,12 +28,13 @@ export const CIPHER_SUITE_NAME = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 export type MlsCipherSuite = CiphersuiteImpl;
 
 /**
- * Loads {@link CIPHER_SUITE_NAME} from `provider`: by default WebCrypto and @noble (browsers);
- * on Node, pass `nodeCryptoProvider` from `@pigeon/crypto/node`, several times faster.
+ * Loads {@link CIPHER_SUITE_NAME} from `provider`: by default {@link webCryptoProvider} (WebCrypto
+ * and @noble, for browsers); on Node, pass `nodeCryptoProvider` from `@pigeon/crypto/node`,
+ * several times faster.
  *
  * @example
  * const suite = await loadCipherSuite(nodeCryptoProvider);
  */
-export function loadCipherSuite(provider: CryptoProvider = defaultCryptoProvider): Promise<MlsCipherSuite> {
+export function loadCipherSuite(provider: CryptoProvider = webCryptoProvider): Promise<MlsCipherSuite> {
   return getCiphersuiteImpl(getCiphersuiteFromName(CIPHER_SUITE_NAME), provider);
 }
