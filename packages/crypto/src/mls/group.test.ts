@@ -140,6 +140,31 @@ describe("MlsGroup", () => {
     expect(dave.read).toEqual(sent.slice(10));
   });
 
+  it("reads its member list once per tree: the same members across messages, a new list after each commit", async () => {
+    const [room, alice, bob] = await roomOf("alice", "bob", "carol");
+    await bob!.catchUp();
+    const names = () => bob!.group.members.map((member) => `${member.leaf}:${member.name}`);
+    const first = bob!.group.members;
+    for (let index = 0; index < 5; index += 1) await alice!.send(`message ${index}`);
+    await bob!.catchUp();
+    const later = bob!.group.members;
+    // Application messages keep the tree, so its members are not built again (each read of them
+    // walked the whole tree before: twice per message processed, in the SDK and in process).
+    expect(later).not.toBe(first);
+    later.forEach((member, index) => expect(member).toBe(first[index]));
+    later.pop();
+    expect(bob!.group.members).toHaveLength(3);
+
+    await alice!.remove("carol");
+    await bob!.catchUp();
+    expect(names()).toEqual(["0:alice", "1:bob"]);
+    await room.join("dave");
+    await bob!.catchUp();
+    expect(names()).toEqual(["0:alice", "1:bob", "2:dave"]);
+    expect(bob!.group.members[0]).not.toBe(first[0]);
+    expect(bob!.read.slice(-5)).toEqual(Array.from({ length: 5 }, (_, index) => `alice: message ${index}`));
+  });
+
   it("reports a removal to the removed member, who cannot decrypt what is sent afterwards", async () => {
     const [room, alice, bob, dave] = await roomOf("alice", "bob", "dave");
     const before = dave!.group.encode();
