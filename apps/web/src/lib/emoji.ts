@@ -11,6 +11,8 @@ const EMOJI = new RegExp(
   String.raw`^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}|${PICTOGRAPH}(?:\u200D(?:\p{Extended_Pictographic}\uFE0F?|\p{Emoji_Presentation})(?:\p{Emoji_Modifier}|\uFE0F)?)*)$`,
   "u",
 );
+// What an emoji's first character can be (every alternative of EMOJI starts with one of these).
+const EMOJI_START = /^[\p{Regional_Indicator}\p{Emoji_Presentation}\p{Extended_Pictographic}#*0-9]/u;
 const SPACES = /\s+/gu;
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
@@ -25,7 +27,13 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
  */
 export function isEmojiOnly(text: string): boolean {
   const bare = text.replace(SPACES, "");
-  if (bare === "" || bare.length > 64) return false;
-  const seen = [...graphemes.segment(bare)].map((part) => part.segment);
-  return seen.length <= MAX_LARGE_EMOJI && seen.every((part) => EMOJI.test(part));
+  // Text is told apart by its first character, before any segmentation: segmenting every
+  // message was 2 % of the main thread while a backlog of 10,000 messages came in.
+  if (bare === "" || bare.length > 64 || !EMOJI_START.test(bare)) return false;
+  let count = 0;
+  for (const { segment } of graphemes.segment(bare)) {
+    count += 1;
+    if (count > MAX_LARGE_EMOJI || !EMOJI.test(segment)) return false;
+  }
+  return true;
 }
