@@ -104,6 +104,32 @@ describe.skipIf(skipReason !== "")("web client: the timeline", () => {
     await expect.poll(() => jump.count()).toBe(0);
   });
 
+  it("follows the newest line as long messages arrive, also after going to the end past ones it never laid out", async () => {
+    const [alice, bob] = await world().gather({ name: "alice", rooms: ["lobby", "design"] }, { name: "bob", rooms: ["lobby", "design"] });
+    const [a, b] = [alice.chat, bob.chat];
+    await a.open("lobby");
+    // Messages of one to about twelve lines, more than the newest 50 that are always laid out:
+    // older bubbles off screen are laid out only once seen, so the list's height is an estimate
+    // until then, and the end must still be the end.
+    const long = (index: number) => `long ${index}: ${"a line of words that wraps ".repeat(1 + ((index * 7) % 23))}`.trim();
+    for (let index = 1; index <= 60; index += 1) await b.send(long(index));
+    await a.page.getByRole("button", { name: "design 60 unread" }).waitFor({ timeout: UI_WAIT_MS });
+    await a.open("design");
+    await a.sees(long(60));
+    await scroller(a).evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await expect.poll(() => distanceFromBottom(a)).toBeLessThan(2);
+
+    for (let index = 61; index <= 70; index += 1) {
+      await b.send(long(index));
+      await a.sees(long(index));
+      await expect.poll(() => distanceFromBottom(a)).toBeLessThan(2);
+    }
+    expect(await a.message(long(70)).isVisible()).toBe(true);
+    expect(await a.page.getByRole("button", { name: /jump to latest/u }).count()).toBe(0);
+  });
+
   it("announces others' new messages once, not the room's history on a switch nor own messages' states", async () => {
     const [alice, bob] = await world().gather({ name: "alice", rooms: ["design", "lobby"] }, { name: "bob", rooms: ["lobby", "design"] });
     const [a, b] = [alice.chat, bob.chat];
