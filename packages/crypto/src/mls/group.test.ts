@@ -151,7 +151,7 @@ describe("MlsGroup", () => {
     // Application messages keep the tree, so its members are not built again (each read of them
     // walked the whole tree before: twice per message processed, in the SDK and in process).
     expect(later).not.toBe(first);
-    later.forEach((member, index) => expect(member).toBe(first[index]));
+    for (const [index, member] of later.entries()) expect(member).toBe(first[index]);
     later.pop();
     expect(bob!.group.members).toHaveLength(3);
 

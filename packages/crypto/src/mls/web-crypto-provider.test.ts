@@ -52,7 +52,8 @@ async function expectSameAsReference(suite: MlsCipherSuite): Promise<void> {
   for (const salt of [key, new Uint8Array()]) {
     const prk = await suite.kdf.extract(salt, data);
     expect(prk).toEqual(await reference.kdf.extract(salt, data));
-    expect(await suite.kdf.expand(prk, info, 42)).toEqual(await reference.kdf.expand(prk, info, 42));
+    // One block (what MLS derives per message), a part of one, and more than one.
+    for (const length of [12, 16, 32, 42, 64, 100]) expect(await suite.kdf.expand(prk, info, length)).toEqual(await reference.kdf.expand(prk, info, length));
   }
 }
 

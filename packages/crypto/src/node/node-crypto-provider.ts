@@ -37,10 +37,17 @@ const sha256Hash: Hash = {
   },
 };
 
-// node:crypto has no HKDF-Expand on its own (hkdfSync always extracts first): @noble/hashes does both.
+// node:crypto has no HKDF-Expand on its own (hkdfSync always extracts first): @noble/hashes does
+// both, except the one-block expand of every key, nonce and secret MLS derives for a message,
+// which is one HMAC (T(1) = HMAC(PRK, info || 0x01), RFC 5869) and node:crypto's is native.
+const COUNTER_ONE = Uint8Array.of(1);
 const hkdfSha256: Kdf = {
   extract: (salt, ikm) => Promise.resolve(extract(sha256, ikm, salt)),
-  expand: (prk, info, length) => Promise.resolve(expand(sha256, prk, info, length)),
+  expand(prk, info, length) {
+    if (length > SHA256_BYTES) return Promise.resolve(expand(sha256, prk, info, length));
+    const okm = createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest();
+    return Promise.resolve(new Uint8Array(okm.buffer, okm.byteOffset, length));
+  },
   size: SHA256_BYTES,
 };
 
