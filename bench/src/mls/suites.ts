@@ -2,7 +2,7 @@ import { loadCipherSuite, type MlsCipherSuite } from "@pigeon/crypto";
 import { nodeCryptoProvider } from "@pigeon/crypto/node";
 
 /**
- * The two crypto providers an MLS client can run on: ts-mls's default (WebCrypto and @noble,
+ * The two crypto providers an MLS client can run on: `@pigeon/crypto`'s default (WebCrypto and @noble,
  * what a browser gets) and `@pigeon/crypto`'s node:crypto provider (the CLI and Node SDK).
  */
 export const PROVIDERS = ["webcrypto", "node"] as const;
@@ -21,6 +21,6 @@ export const PROVIDER_LABELS: Readonly<Record<Provider, string>> = {
  * const suite = await suiteFor("node");
  */
 export function suiteFor(provider: Provider): Promise<MlsCipherSuite> {
-  // Without a provider, @pigeon/crypto loads ts-mls's default one.
+  // Without a provider, @pigeon/crypto loads its webCryptoProvider (what the web client runs).
   return provider === "node" ? loadCipherSuite(nodeCryptoProvider) : loadCipherSuite();
 }
