@@ -15,6 +15,8 @@ export const GroupErrorCode = {
   UNREADABLE: "UNREADABLE",
   /** Stored state that does not belong to the identity restoring it. */
   STATE_MISMATCH: "STATE_MISMATCH",
+  /** No WebCrypto here: browsers give it only to secure pages (https, or http://localhost). */
+  NO_WEB_CRYPTO: "NO_WEB_CRYPTO",
 } as const;
 export type GroupErrorCode = (typeof GroupErrorCode)[keyof typeof GroupErrorCode];
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createIdentityKey } from "../identity-key.js";
 import { nodeCryptoProvider } from "../node/node-crypto-provider.js";
 import { loadCipherSuite, type MlsCipherSuite } from "./cipher-suite.js";
+import { GroupErrorCode } from "./errors.js";
 import { MlsGroup, type GroupOptions } from "./group.js";
 import { webCryptoProvider, webCryptoProviderOn } from "./web-crypto-provider.js";
 
@@ -105,6 +106,14 @@ describe("webCryptoProvider", () => {
     // This provider's HKDF is one shared object; ts-mls's default makes a new one per suite loaded.
     expect((await loadCipherSuite()).kdf).toBe((await loadCipherSuite(webCryptoProvider)).kdf);
     expect((await loadCipherSuite(defaultCryptoProvider)).kdf).not.toBe(reference.kdf);
+  });
+
+  it("refuses with a typed error where there is no WebCrypto (a page served over plain http from another machine)", async () => {
+    await expect(loadCipherSuite(webCryptoProviderOn(() => undefined))).rejects.toMatchObject({
+      name: "GroupError",
+      code: GroupErrorCode.NO_WEB_CRYPTO,
+      message: expect.stringMatching(/secure pages.*https/u) as unknown,
+    });
   });
 
   it("computes the same SHA-256, HMAC and HKDF as ts-mls's default provider, on both sides of the native-digest size", async () => {

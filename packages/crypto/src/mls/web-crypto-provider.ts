@@ -8,6 +8,7 @@ import type { Kdf } from "ts-mls/crypto/kdf.js";
 import type { Signature } from "ts-mls/crypto/signature.js";
 import { encodeBase64Url } from "../base64url.js";
 import { CIPHER_SUITE_NAME } from "./cipher-suite.js";
+import { GroupError, GroupErrorCode } from "./errors.js";
 
 // A WebCrypto call is a job handed to another thread and back: about 40 µs in Node whatever it
 // computes, twice that with the key import every HMAC needs. SHA-256 of a short input costs
@@ -50,7 +51,7 @@ const hkdfSha256: Kdf = {
  * @example
  * const suite = await loadCipherSuite(webCryptoProvider);
  */
-export const webCryptoProvider: CryptoProvider = webCryptoProviderOn(() => globalThis.crypto.subtle);
+export const webCryptoProvider: CryptoProvider = webCryptoProviderOn(() => (globalThis.crypto as { subtle?: SubtleCrypto } | undefined)?.subtle);
 
 /**
  * {@link webCryptoProvider} on a given `SubtleCrypto`, read when a suite is loaded. Tests use it to
@@ -59,12 +60,20 @@ export const webCryptoProvider: CryptoProvider = webCryptoProviderOn(() => globa
  * @example
  * const provider = webCryptoProviderOn(() => globalThis.crypto.subtle);
  */
-export function webCryptoProviderOn(getSubtle: () => SubtleCrypto): CryptoProvider {
+export function webCryptoProviderOn(getSubtle: () => SubtleCrypto | undefined): CryptoProvider {
   return {
     async getCiphersuiteImpl(suite) {
+      // A page served over plain http from another machine has no crypto.subtle; HPKE and AES
+      // need it, so say why here rather than fail later on an undefined.
+      const subtle = getSubtle();
+      if (subtle === undefined) {
+        throw new GroupError(
+          GroupErrorCode.NO_WEB_CRYPTO,
+          "encrypted rooms need the browser's WebCrypto, which it gives only to secure pages: open Pigeon over https, or at http://localhost on the machine it runs on, or join a plain room",
+        );
+      }
       const fallback = await defaultCryptoProvider.getCiphersuiteImpl(suite);
       if (suite.name !== CIPHER_SUITE_NAME) return fallback;
-      const subtle = getSubtle();
       const signature = (await hasEd25519(subtle)) ? webCryptoEd25519(subtle) : nobleEd25519;
       return { ...fallback, hash: sha256Hash(subtle), kdf: hkdfSha256, signature };
     },
