@@ -8,6 +8,9 @@ import { NameInput } from "./name-input.js";
  * plain one only when the person ticks the box (for the seed tutorial's plain clients). Why a
  * join failed is said at the field (as the Name field does at sign-in), until the name is edited.
  */
+// Browsers give WebCrypto, which encrypted rooms need, only to secure pages: https, or localhost.
+const insecurePage = "isSecureContext" in globalThis && !globalThis.isSecureContext;
+
 export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTMLInputElement | null>; onJoined?: () => void }) {
   const store = useChatStore();
   const { joinError } = useChatState();
@@ -70,6 +73,12 @@ export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTML
         />
         <label htmlFor="join-room-plain">Plain room (not encrypted)</label>
       </div>
+      {insecurePage ? (
+        <p className="join-form-hint" role="note">
+          This page came over plain http from another machine, so the browser withholds the cryptography encrypted rooms need. Open Pigeon over
+          https (or at localhost on the machine it runs on), or tick Plain room.
+        </p>
+      ) : null}
       <p id={plainHintId} className={plain ? "join-form-hint" : "visually-hidden"}>
         New rooms are end-to-end encrypted. A plain room can be read by the server; it is for the tutorial&apos;s simple clients. Existing rooms keep
         their mode.
