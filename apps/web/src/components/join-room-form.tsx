@@ -3,14 +3,14 @@ import { useId, useState, type SubmitEvent, type RefObject } from "react";
 import { useChatState, useChatStore } from "../hooks/chat-context.js";
 import { NameInput } from "./name-input.js";
 
+// Browsers give WebCrypto, which encrypted rooms need, only to secure pages: https, or localhost.
+const insecurePage = "isSecureContext" in globalThis && !globalThis.isSecureContext;
+
 /**
  * Joins a room by name (or opens it, if already joined). New rooms are end-to-end encrypted; a
  * plain one only when the person ticks the box (for the seed tutorial's plain clients). Why a
  * join failed is said at the field (as the Name field does at sign-in), until the name is edited.
  */
-// Browsers give WebCrypto, which encrypted rooms need, only to secure pages: https, or localhost.
-const insecurePage = "isSecureContext" in globalThis && !globalThis.isSecureContext;
-
 export function JoinRoomForm({ inputRef, onJoined }: { inputRef?: RefObject<HTMLInputElement | null>; onJoined?: () => void }) {
   const store = useChatStore();
   const { joinError } = useChatState();
