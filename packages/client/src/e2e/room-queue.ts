@@ -2,11 +2,19 @@ import { GroupError } from "@pigeon/crypto";
 import type { DeliveryOutput } from "../delivery.js";
 import type { Logger } from "../options.js";
 import { PigeonError } from "../errors.js";
+import { yieldToHost } from "../yield-to-host.js";
 import { NoticeGatherer } from "./notices.js";
 import type { UndecryptableNotice, UndecryptableReason } from "./types.js";
 
 /** At most this many entries are taken in before the state is saved and they are handed on. */
 export const MAX_BATCH = 500;
+
+/**
+ * The pump lets the host have its turn after running this long (ms). Decrypting never waits
+ * for anything real (WebCrypto resolves within the task), so a backlog would otherwise be one
+ * task of seconds: a page that neither renders nor answers input while it catches up.
+ */
+export const SLICE_MS = 12;
 
 /** What a {@link RoomQueue} runs its items with. */
 export interface QueueHost {
@@ -118,6 +126,7 @@ export class RoomQueue {
 
   async #pump(): Promise<void> {
     this.#pumping = true;
+    let sliceStart = performance.now();
     try {
       for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
         if (this.host.stopped()) {
@@ -126,6 +135,10 @@ export class RoomQueue {
         }
         await this.#run(item);
         if (this.#items.length === 0 || this.#effects.length >= MAX_BATCH || this.#taken >= MAX_BATCH) await this.flush();
+        if (this.#items.length > 0 && performance.now() - sliceStart >= SLICE_MS) {
+          await yieldToHost();
+          sliceStart = performance.now();
+        }
       }
     } finally {
       this.#pumping = false;
