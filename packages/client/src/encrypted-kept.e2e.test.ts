@@ -110,6 +110,48 @@ describeEachStore("messages an encrypted room's member decrypted but did not sho
     expect(undecryptable).toEqual([]);
   });
 
+  it("keeps all of a batch however few messages it may keep, so a session closed as it saves loses none", async () => {
+    const alice = await pool.keyed(server().url, "alice", "team");
+    const stateStore = new MemoryGroupStateStore();
+    const bob = await member("bob", stateStore);
+    for (const text of ["one", "two", "three"]) await alice.client.send("team", text);
+
+    // A session that keeps two messages ends as soon as it has saved what it took in, before it
+    // shows any of it: the keys of what it decrypted are spent, so only the kept texts remain.
+    let closed: Promise<void> | undefined;
+    const shown: string[] = [];
+    const client = pool.client(server().url, {
+      maxHeldMessages: 2,
+      mls: {
+        stateStore: {
+          load: (room) => stateStore.load(room),
+          delete: (room) => stateStore.delete(room),
+          save: async (group) => {
+            await stateStore.save(group);
+            if (group.kept !== undefined) closed ??= client.close();
+          },
+        },
+      },
+    });
+    client.on("message", ({ message }) => shown.push(message));
+    await pool.resume(server().url, "bob", bob.key, client);
+    await waitUntil(() => closed !== undefined, "the second session saves what it decrypted");
+    await closed;
+    expect(shown).toEqual([]);
+
+    let received = new Map<string, DeliveredMessage[]>();
+    let undecryptable: unknown[] = [];
+    let caughtUp: Promise<unknown> | undefined;
+    await session("bob", bob.key, stateStore, true, (next) => {
+      received = recordByRoom(next);
+      undecryptable = record(next, "undecryptable");
+      caughtUp = nextEvent(next, "caughtUp", ({ room }) => room === "team");
+    });
+    await caughtUp;
+    expect(texts(received.get("team"))).toEqual(["alice: one", "alice: two", "alice: three"]);
+    expect(undecryptable).toEqual([]);
+  });
+
   it("shows a member its own message, sent from a send-only session, in its next session", async () => {
     const stateStore = new MemoryGroupStateStore();
     const alice = await member("alice", stateStore);

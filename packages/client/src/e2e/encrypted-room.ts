@@ -5,7 +5,7 @@ import { PigeonError } from "../errors.js";
 import { EntryReader } from "./entry-reader.js";
 import { joinGroup, type JoinedGroup } from "./join-group.js";
 import type { RoomHost, RoomStart } from "./room-host.js";
-import { codeOf, RoomQueue } from "./room-queue.js";
+import { codeOf, MAX_BATCH, RoomQueue } from "./room-queue.js";
 import { RoomSender } from "./room-sender.js";
 import { RoomState } from "./room-state.js";
 import { Serial } from "./serial.js";
@@ -43,6 +43,10 @@ export class EncryptedRoom {
   ) {
     this.state = new RoomState(host.maxKept);
     this.#reader = new EntryReader(this);
+    // A batch's entries must all be kept when its state is saved: a crash between the save and
+    // handing them on would otherwise lose those it pushed out of the kept messages (their keys
+    // are spent).
+    const maxBatch = Math.min(MAX_BATCH, host.maxKept);
     this.queue = new RoomQueue(room, {
       take: (output) => this.#reader.take(output),
       save: () => this.#saveIfDirty(),
@@ -50,7 +54,7 @@ export class EncryptedRoom {
       closed: () => host.link.closed(),
       undecryptable: (notice) => { host.undecryptable(notice); },
       logger: host.link.logger,
-    });
+    }, { maxBatch });
     this.sender = new RoomSender(this, host.link);
   }
 

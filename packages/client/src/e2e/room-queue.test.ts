@@ -13,10 +13,10 @@ function busyFor(ms: number): void {
   }
 }
 
-function host(take: QueueHost["take"]): QueueHost {
+function host(take: QueueHost["take"], save: QueueHost["save"] = () => Promise.resolve()): QueueHost {
   return {
     take,
-    save: () => Promise.resolve(),
+    save,
     stopped: () => false,
     closed: () => false,
     undecryptable: () => undefined,
@@ -41,5 +41,40 @@ describe("RoomQueue", () => {
     await queue.idle();
     // Each entry held the thread for a whole slice, so the queue yields after each.
     expect(order).toEqual(["take 1", "the host's turn", "take 2", "take 3"]);
+  });
+
+  /** A queue whose host logs each take (after `takeFor` ms of work) and each save into `order`. */
+  function logged(order: string[], limits: ConstructorParameters<typeof RoomQueue>[2], takeFor = 0): RoomQueue {
+    return new RoomQueue(
+      "team",
+      host(
+        (output) => {
+          busyFor(takeFor);
+          order.push(`take ${output.kind === "duplicate" ? String(output.seq) : output.kind}`);
+          return Promise.resolve();
+        },
+        () => {
+          order.push("save");
+          return Promise.resolve();
+        },
+      ),
+      limits,
+    );
+  }
+
+  it("saves after at most maxBatch entries, and when it runs out of entries", async () => {
+    const order: string[] = [];
+    const queue = logged(order, { maxBatch: 2, batchMs: 60_000 });
+    for (const seq of [1, 2, 3, 4, 5]) queue.output(duplicate(seq));
+    await queue.idle();
+    expect(order).toEqual(["take 1", "take 2", "save", "take 3", "take 4", "save", "take 5", "save"]);
+  });
+
+  it("saves a batch that has run batchMs, however few entries it has", async () => {
+    const order: string[] = [];
+    const queue = logged(order, { maxBatch: 100, batchMs: 5 }, 5);
+    for (const seq of [1, 2, 3]) queue.output(duplicate(seq));
+    await queue.idle();
+    expect(order).toEqual(["take 1", "save", "take 2", "save", "take 3", "save"]);
   });
 });
