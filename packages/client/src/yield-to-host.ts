@@ -5,6 +5,12 @@ interface YieldingScheduler {
 
 type Immediate = (callback: () => void) => unknown;
 
+/** The part of a `MessageChannel` used here, as browsers and Node (worker_threads) both have it. */
+interface Channel {
+  readonly port1: { onmessage: (() => void) | null; close(): void };
+  readonly port2: { postMessage(message: unknown): void };
+}
+
 /**
  * Resolves in a later task, after the host has had its turn: a page renders and answers input,
  * a process does its I/O. Long async work with no real waits in it (WebCrypto resolves its
@@ -22,7 +28,9 @@ export function yieldToHost(): Promise<void> {
   const immediate = Reflect.get(globalThis, "setImmediate") as Immediate | undefined;
   if (typeof immediate === "function") return new Promise((resolve) => immediate(resolve));
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
+    // Node's typings have no `onmessage` on a MessagePort (its ports are emitters there); only
+    // browsers without scheduler.yield get this far.
+    const channel = new MessageChannel() as unknown as Channel;
     channel.port1.onmessage = () => {
       channel.port1.close();
       resolve();
