@@ -34,6 +34,11 @@ export interface RelayContext {
    * adapter's subscription to the room's channel is in place; on one node, at once.
    */
   readonly roomReady: (room: string) => Promise<void>;
+  /**
+   * Whether broadcasts reach this node and leave it: with Redis, both of the adapter's clients
+   * are connected (with its subscriptions sent again); on one node, always.
+   */
+  readonly broadcastsFlow: () => boolean;
   /** The origins this relay answers at: a keyed login must be signed for one of them. */
   readonly origins: OriginCheck;
   /** Counters for Prometheus (no-ops unless metrics are on). */

@@ -7,6 +7,7 @@ import {
   describeWithRedisBinaries,
   freePort,
   greeting,
+  memoryStore,
   nextEvent,
   shardSubscribers,
   startRedisServer,
@@ -51,6 +52,25 @@ describeWithRedisBinaries("a relay started before Redis is up", () => {
     redisServers.push(redis);
     return redis;
   };
+
+  it("says it is unavailable while broadcasts cannot reach it, though its store answers", async () => {
+    // Each Redis client reconnects on its own schedule: after an outage the store may be back
+    // before the adapter's subscriber, and a broadcast from another node meanwhile is lost here.
+    // The store answers throughout (in memory); only the adapter's redis-server goes away.
+    const redis = await startRedis(await freePort());
+    const server = await startTestServer(
+      { store: "redis", redisUrl: redis.url, redisPrefix: PREFIX, healthAllowFrom: "127.0.0.1" },
+      { logger: pino({ level: "silent" }), store: memoryStore() },
+    );
+    servers.push(server);
+    expect((await healthz(server)).status).toBe(200);
+    await redis.kill();
+    await waitUntil(async () => (await healthz(server)).status === 503, "/healthz says 503 once the adapter's Redis is gone");
+    expect(await healthz(server)).toMatchObject({ body: { status: "unavailable", storeReachable: true, broadcastsFlow: false } });
+    await redis.restart();
+    await waitUntil(async () => (await healthz(server)).status === 200, "/healthz says 200 once the adapter is back");
+    expect(await healthz(server)).toMatchObject({ body: { status: "ok", storeReachable: true, broadcastsFlow: true } });
+  });
 
   it("says it is unhealthy and refuses logins with UNAVAILABLE, then recovers by itself", async () => {
     const port = await freePort();

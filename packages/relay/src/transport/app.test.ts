@@ -36,7 +36,7 @@ describe("relay", () => {
     expect(await guessed.json()).toEqual({ status: "ok" });
     const operator = await fetch(`${server.url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
     expect(operator.status).toBe(200);
-    expect(await operator.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, connections: 1 });
+    expect(await operator.json()).toEqual({ status: "ok", node: "n1", store: "memory", storeReachable: true, broadcastsFlow: true, connections: 1 });
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 

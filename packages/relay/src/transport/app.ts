@@ -82,8 +82,9 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   const receipts = new ReceiptScheduler(io, store, config.receiptIntervalMs, logger);
   const memberChanges = new MemberChanges(io, store, config.memberIntervalMs, logger);
   const roomReady = adapter ? (room: string) => adapter.subscribed(room) : () => Promise.resolve();
+  const broadcastsFlow = adapter ? () => adapter.connected() : () => true;
   const origins = new PublicOrigins(config.publicOrigins, () => httpServer.address());
-  const context: RelayContext = { io, store, config, logger, limits, clock, receipts, memberChanges, roomReady, origins, metrics };
+  const context: RelayContext = { io, store, config, logger, limits, clock, receipts, memberChanges, roomReady, broadcastsFlow, origins, metrics };
   const queues = new Map<RelaySocket, SerialQueue>();
   routes.handle = httpRoutes(context, prometheus);
   // Before forgetRequests: the guards read each new connection's request for its address.

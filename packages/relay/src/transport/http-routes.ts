@@ -8,7 +8,9 @@ import { webRoutes } from "./web-routes.js";
 /**
  * Plain HTTP beside socket.io (which answers /socket.io/ itself): the web client at `/`, and `/healthz` for load
  * balancers and orchestrators: 200 while the node can serve, 503 while its store is
- * unreachable or refuses writes (full). Anyone gets the status; only the operator (`healthToken`,
+ * unreachable or refuses writes (full), or while its Redis adapter is disconnected (broadcasts
+ * from other nodes would not reach it; each client reconnects on its own schedule, so the store
+ * can be back before the subscriptions are). Anyone gets the status; only the operator (`healthToken`,
  * `healthAllowFrom`) gets the details, which tell an attacker the node's name, store and load.
  * `/metrics` on this port only with `metricsToken`.
  */
@@ -22,7 +24,8 @@ export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
       // 503 takes an unhealthy node out of a load balancer's rotation until it recovers.
       const reachable = context.store.healthy();
       const full = reachable && context.store.full();
-      const healthy = reachable && !full;
+      const broadcasts = context.broadcastsFlow();
+      const healthy = reachable && !full && broadcasts;
       const status = healthy ? "ok" : full ? "store-full" : "unavailable";
       sendJson(response, healthy ? 200 : 503, !operator(request) ? { status } : {
         status,
@@ -30,6 +33,7 @@ export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
         node: context.config.nodeId,
         store: context.store.kind,
         storeReachable: reachable,
+        broadcastsFlow: broadcasts,
         connections: context.io.engine.clientsCount,
       });
       return;

@@ -19,6 +19,12 @@ export interface RedisAdapter {
    * it, without waiting, when a socket first joins the room here), or after a few seconds.
    */
   subscribed(room: string): Promise<void>;
+  /**
+   * Whether both clients are connected. A client that reconnects sends its subscriptions again
+   * as it becomes ready, ahead of anything else; until then, broadcasts from other nodes are
+   * lost here, so the node should be out of rotation.
+   */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -72,6 +78,7 @@ export async function createRedisAdapter(
     },
     // The adapter's channel for a room in "dynamic" mode, in the default namespace.
     subscribed: (room) => settledWithin(pending.get(`${channelPrefix}#/#${room}#`), SUBSCRIBE_WAIT_MS),
+    connected: () => pub.status === "ready" && sub.status === "ready",
     async close() {
       await Promise.all([pub, sub].map(closeClient));
     },
