@@ -13,6 +13,15 @@ function busyFor(ms: number): void {
   }
 }
 
+/** A host's take that works for `takeFor` ms, then logs the entry's seq into `order`. */
+function loggingTake(order: string[], takeFor = 0): QueueHost["take"] {
+  return (output) => {
+    busyFor(takeFor);
+    order.push(`take ${output.kind === "duplicate" ? String(output.seq) : output.kind}`);
+    return Promise.resolve();
+  };
+}
+
 function host(take: QueueHost["take"], save: QueueHost["save"] = () => Promise.resolve()): QueueHost {
   return {
     take,
@@ -24,17 +33,19 @@ function host(take: QueueHost["take"], save: QueueHost["save"] = () => Promise.r
   };
 }
 
+/** A queue whose host logs each take (after `takeFor` ms of work) and each save into `order`. */
+function logged(order: string[], limits: ConstructorParameters<typeof RoomQueue>[2], takeFor = 0): RoomQueue {
+  const save = () => {
+    order.push("save");
+    return Promise.resolve();
+  };
+  return new RoomQueue("team", host(loggingTake(order, takeFor), save), limits);
+}
+
 describe("RoomQueue", () => {
   it("lets the host have its turn while it takes in a run of entries that never waits", async () => {
     const order: string[] = [];
-    const queue = new RoomQueue(
-      "team",
-      host((output) => {
-        busyFor(SLICE_MS);
-        order.push(`take ${output.kind === "duplicate" ? String(output.seq) : output.kind}`);
-        return Promise.resolve();
-      }),
-    );
+    const queue = new RoomQueue("team", host(loggingTake(order, SLICE_MS)));
     // Another task of the page (a render, a key press), due before the backlog arrived.
     setImmediate(() => order.push("the host's turn"));
     for (const seq of [1, 2, 3]) queue.output(duplicate(seq));
@@ -42,25 +53,6 @@ describe("RoomQueue", () => {
     // Each entry held the thread for a whole slice, so the queue yields after each.
     expect(order).toEqual(["take 1", "the host's turn", "take 2", "take 3"]);
   });
-
-  /** A queue whose host logs each take (after `takeFor` ms of work) and each save into `order`. */
-  function logged(order: string[], limits: ConstructorParameters<typeof RoomQueue>[2], takeFor = 0): RoomQueue {
-    return new RoomQueue(
-      "team",
-      host(
-        (output) => {
-          busyFor(takeFor);
-          order.push(`take ${output.kind === "duplicate" ? String(output.seq) : output.kind}`);
-          return Promise.resolve();
-        },
-        () => {
-          order.push("save");
-          return Promise.resolve();
-        },
-      ),
-      limits,
-    );
-  }
 
   it("saves after at most maxBatch entries, and when it runs out of entries", async () => {
     const order: string[] = [];
