@@ -86,7 +86,8 @@ export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
 /**
  * `caughtUp`: after a keyed login or join, every held message of `room` up to `seq` (of the
- * room's `incarnation`) has been sent; what follows is live.
+ * room's `incarnation`) has been sent; what follows is live. It also ends a replay the server
+ * sends unasked, from the acked cursor, when its node missed other nodes' broadcasts.
  *
  * @example
  * socket.on("caughtUp", ({ room, seq }) => markLive(room, seq));

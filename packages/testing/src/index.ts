@@ -53,5 +53,6 @@ export {
   TEST_REDIS_URL,
   testKeyPrefix,
 } from "./test-redis.js";
+export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
 export { gate, nextEvent, record, settledTimed, waitUntil } from "./wait.js";

@@ -9,6 +9,7 @@ import { MemberChanges } from "../membership/member-changes.js";
 import { ReceiptScheduler } from "../delivery/receipts.js";
 import { Heartbeat } from "../membership/heartbeat.js";
 import { sweep } from "../delivery/sweeper.js";
+import { memberCatchUp } from "../delivery/catch-up.js";
 import { httpRoutes } from "./http-routes.js";
 import { PublicOrigins } from "../auth/public-origins.js";
 import { guardConnections } from "./guards.js";
@@ -92,6 +93,8 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   forgetRequests(io);
   batchWrites(io);
   io.on("connection", connectionHandler(context, queues));
+  // What other nodes broadcast while this one could not hear them is in the store: replayed.
+  adapter?.onResubscribed(memberCatchUp(context));
   const runSweep = () => sweep(context);
   const heart = new Heartbeat(context);
   const timers = [

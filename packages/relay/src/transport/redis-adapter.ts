@@ -25,6 +25,12 @@ export interface RedisAdapter {
    * lost here, so the node should be out of rotation.
    */
   connected(): boolean;
+  /**
+   * Calls `listener` each time the subscriber is ready again (the first time too), once Redis
+   * has answered the subscriptions it sent again: from then on every broadcast reaches this
+   * node, and what was broadcast while it was away never will.
+   */
+  onResubscribed(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +78,14 @@ export async function createRedisAdapter(
   // With Redis there, its subscriptions are in place before the node serves; without, go on.
   await Promise.all([firstAttempt(pub, startupWaitMs), firstAttempt(sub, startupWaitMs)]);
   const sharded = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: "dynamic" });
+  const resubscribed = new Set<() => void>();
+  // ioredis sends a reconnected subscriber's subscriptions again just before it says "ready"
+  // (in the same turn); they are pending by then, and their replies come back in order.
+  sub.on("ready", () => {
+    void Promise.all(pending.values()).then(() => {
+      for (const listener of resubscribed) listener();
+    });
+  });
   return {
     adapter: function (nsp) {
       return skipOwnBroadcasts(sharded(nsp));
@@ -79,6 +93,9 @@ export async function createRedisAdapter(
     // The adapter's channel for a room in "dynamic" mode, in the default namespace.
     subscribed: (room) => settledWithin(pending.get(`${channelPrefix}#/#${room}#`), SUBSCRIBE_WAIT_MS),
     connected: () => pub.status === "ready" && sub.status === "ready",
+    onResubscribed(listener) {
+      resubscribed.add(listener);
+    },
     async close() {
       await Promise.all([pub, sub].map(closeClient));
     },
