@@ -2,6 +2,7 @@ import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { RelayConfig } from "../config.js";
 import { assertRedisUrl, clusterNodeOptions } from "../store/redis/connect.js";
+import { publishAgainWhenBack } from "./unsent-publishes.js";
 
 /** How long `createRedisAdapter` waits for its clients' first attempt to connect. */
 const DEFAULT_STARTUP_WAIT_MS = 5_000;
@@ -56,9 +57,13 @@ export async function createRedisAdapter(
   // The adapter subscribes without awaiting, so a subscription must never fail while Redis is
   // away (no retry limit: it goes out when Redis is back) and never fail unhandled (see below).
   const subscriberOptions = { maxRetriesPerRequest: null };
+  // A publish fails at once while Redis is away, and so does one cut off by a dropped
+  // connection: the adapter then delivers on this node without waiting out ioredis's retries
+  // (about 10 s of them by default), and the publish goes out again once Redis is back.
+  const publisherOptions = { enableAutoPipelining: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
   // Both clients connect in the background and keep trying (ioredis's default retry strategies
-  // never give up): a node may start before Redis is there. Until then, publishing waits or fails
-  // as during an outage, and subscriptions wait in the offline queue, sent once connected.
+  // never give up): a node may start before Redis is there. Until then, publishes fail and are
+  // kept to send later, and subscriptions wait in the offline queue, sent once connected.
   const [pub, sub] = config.redisCluster
     ? [
         new Cluster([url], { redisOptions: clusterNodeOptions(url) }),
@@ -70,10 +75,11 @@ export async function createRedisAdapter(
     : // Every broadcast is one SPUBLISH: auto-pipelined, those of one turn of the event loop go
       // out in one write, not a system call each (on a Cluster, where a command auto-pipelined
       // before the slots are known fails instead of waiting, publishes go one by one).
-      [new Redis(url, { enableAutoPipelining: true }), new Redis(url, subscriberOptions)];
+      [new Redis(url, publisherOptions), new Redis(url, subscriberOptions)];
   // ioredis logs unhandled "error" events; the store reports Redis health, so stay quiet here.
   for (const client of [pub, sub]) client.on("error", () => undefined);
   const pending = guardSubscriptions(sub);
+  publishAgainWhenBack(pub);
   const channelPrefix = `${config.redisPrefix}:sio`;
   // With Redis there, its subscriptions are in place before the node serves; without, go on.
   await Promise.all([firstAttempt(pub, startupWaitMs), firstAttempt(sub, startupWaitMs)]);
