@@ -8,7 +8,7 @@ describe("Heartbeat", () => {
     const store = memoryStore();
     const reaps: number[] = [];
     let failBeats = false;
-    store.heartbeat = () => (failBeats ? Promise.reject(new Error("store down")) : Promise.resolve());
+    store.heartbeat = () => (failBeats ? Promise.reject(new Error("store down")) : Promise.resolve(false));
     store.reapDeadNodes = (at) => {
       reaps.push(at);
       return Promise.resolve([]);

@@ -27,19 +27,36 @@ export class Heartbeat {
   async beat(): Promise<void> {
     const { store, config, clock, logger } = this.context;
     const now = clock();
+    let presumedDead: boolean;
     try {
-      await store.heartbeat(now);
+      presumedDead = await store.heartbeat(now);
     } catch (error) {
       this.#beatingSince = undefined;
       // A heartbeat refused for want of memory makes the store full (/healthz 503) before any client write fails.
       store.isFullError(error);
       throw error;
     }
+    if (presumedDead) this.#startOver();
     this.#beatingSince ??= now;
     const deadAfterMs = config.heartbeatIntervalMs * MISSED_HEARTBEATS_BEFORE_DEAD;
     if (now - this.#beatingSince < deadAfterMs) return;
     const rooms = await store.reapDeadNodes(now, deadAfterMs);
     for (const room of rooms) await publishMembers(this.context, room);
     if (rooms.length > 0) logger.info({ rooms: rooms.length }, "released connections of dead nodes");
+  }
+
+  /**
+   * Another node found this one's beat stale (this node was cut off from the store, or frozen)
+   * and released what its connections held: their names are free for others to take, and they
+   * are shown offline. They cannot go on as if nothing happened, so their transports are closed,
+   * as at shutdown (not socket.io's disconnect, after which a client does not reconnect): clients
+   * reconnect and log in again (the SDK by itself), to a name that is still theirs or to a clear
+   * NAME_TAKEN.
+   */
+  #startOver(): void {
+    const { io, logger } = this.context;
+    const sockets = [...io.of("/").sockets.values()];
+    logger.warn({ connections: sockets.length }, "this node was presumed dead and its connections released: closing them so that they log in again");
+    for (const socket of sockets) socket.conn.close();
   }
 }

@@ -314,8 +314,8 @@ export class MemoryStore implements RelayStore {
   }
 
   // One process holds the whole memory store: when its node dies, so does the store.
-  heartbeat(_now: number): Promise<void> {
-    return Promise.resolve();
+  heartbeat(_now: number): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   reapDeadNodes(_now: number, _deadAfterMs: number): Promise<string[]> {

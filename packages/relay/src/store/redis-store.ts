@@ -6,7 +6,7 @@ import { appendMls, createGroup, groupView, readRoomMode } from "./redis/group.j
 import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
 import { KeyLayout, roomKeyList } from "./redis/keys.js";
 import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
-import { heartbeat, reapDeadNodes } from "./redis/reaper.js";
+import { Heartbeats, reapDeadNodes } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
 import { heldBudget, quotaRefusal } from "./redis/quota.js";
 import { TurnBatches } from "./redis/batches.js";
@@ -125,6 +125,7 @@ export class RedisStore implements RelayStore {
   readonly limits: RetentionLimits;
   readonly #context: NodeContext;
   readonly #fullness: Fullness;
+  readonly #beats: Heartbeats;
   /** A room's appends of one turn, as one script call (./redis/batches.ts). */
   readonly #appends = new TurnBatches<AppendArgs, unknown>((room, items) => this.#sendAppends(room, items), MAX_APPEND_BATCH);
   /** A room's acks of one turn, as one script call. */
@@ -134,6 +135,7 @@ export class RedisStore implements RelayStore {
     this.#context = context;
     this.limits = context.limits;
     this.#fullness = new Fullness(context.redis, `${context.keys.prefix}:probe`);
+    this.#beats = new Heartbeats(context);
   }
 
   /** Connects to Redis (failing if it cannot) and returns the store. */
@@ -280,8 +282,8 @@ export class RedisStore implements RelayStore {
     return sweep(this.#context, now);
   }
 
-  heartbeat(now: number): Promise<void> {
-    return heartbeat(this.#context, now);
+  heartbeat(now: number): Promise<boolean> {
+    return this.#beats.beat(now);
   }
 
   reapDeadNodes(now: number, deadAfterMs: number): Promise<string[]> {

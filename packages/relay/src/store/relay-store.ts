@@ -378,9 +378,11 @@ export interface RelayStore {
   /**
    * Says that this store's node is alive. Nodes share a store; one that stops calling this
    * (killed, frozen, cut off) is presumed dead after a while, and `reapDeadNodes` releases what
-   * its connections held.
+   * its connections held. Resolves true (once) when that happened to this node (another node
+   * found its beat stale while it was cut off or frozen): its connections no longer hold their
+   * names or presence.
    */
-  heartbeat(now: number): Promise<void>;
+  heartbeat(now: number): Promise<boolean>;
   /**
    * Releases the names and presence held by connections of nodes whose last heartbeat is older
    * than `deadAfterMs`, as their disconnect handlers would have. Returns the rooms whose member

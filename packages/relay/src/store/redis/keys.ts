@@ -72,6 +72,8 @@ export interface NodeKeys {
   readonly reapingNames: string;
   /** `presence`, once a reaper has taken it over. */
   readonly reapingPresence: string;
+  /** STRING: the stamp of a reaper's claim on the node, for the node to find at its next beat (./reaper.ts). */
+  readonly reaped: string;
 }
 
 /**
@@ -142,6 +144,7 @@ export class KeyLayout {
       presence: `${head}presence`,
       reapingNames: `${head}reaping-names`,
       reapingPresence: `${head}reaping-presence`,
+      reaped: `${head}reaped`,
     };
   }
 }

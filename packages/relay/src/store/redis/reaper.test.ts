@@ -140,12 +140,14 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       const { prefix, stores } = await nodes("a", "b");
       const [a, b] = stores as [RedisStore, RedisStore];
       await a.claimName("x", GUEST, "a1", 0);
-      await Promise.all([a.heartbeat(0), b.heartbeat(5_000)]);
+      expect(await Promise.all([a.heartbeat(0), b.heartbeat(5_000)])).toEqual([false, false]);
       expect(await b.reapDeadNodes(5_000, DEAD_AFTER_MS)).toEqual([]);
       expect(await b.claimName("x", GUEST, "b1", 5_000)).toBe(true);
 
-      // a was only frozen: it beats again and is listed again. Its stale disconnect frees nothing.
-      await a.heartbeat(6_000);
+      // a was only frozen: it beats again, is listed again, and learns it was reaped (once).
+      // Its stale disconnect frees nothing.
+      expect(await a.heartbeat(6_000)).toBe(true);
+      expect(await a.heartbeat(6_500)).toBe(false);
       expect(names(await nodeList(prefix))).toEqual(["a", "b"]);
       await a.releaseName("x", "a1", 6_000);
       expect(await a.claimName("x", GUEST, "a9", 6_000)).not.toBe(true);

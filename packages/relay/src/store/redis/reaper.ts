@@ -7,8 +7,9 @@
 //
 // The claim is a lease rather than a removal: a reaper that dies mid-way leaves the node in the
 // list under its claim's score, which goes stale in turn, and the next reaper finishes the job
-// (every release is idempotent). A node that was presumed dead and beats again just goes on:
-// what its connections held was released, and it records new holdings apart from the old.
+// (every release is idempotent). A node that was presumed dead and beats again goes on: what its
+// connections held was released, it records new holdings apart from the old, and its beat finds
+// the mark the reaper left, so that the relay closes those connections (membership/heartbeat.ts).
 import { nodeKeyList, roomKeyList, type NodeKeys } from "./keys.js";
 import { parseHoldingField, releaseIdentity, type NodeContext } from "./holdings.js";
 import { num, pairs, str } from "./replies.js";
@@ -19,9 +20,33 @@ const REAP_BATCH = 100;
 /** Records read per round trip. */
 const SCAN_BATCH = 500;
 
-/** See `RelayStore.heartbeat`. A node reaped while it was thought dead is listed again. */
-export async function heartbeat(context: NodeContext, now: number): Promise<void> {
-  await context.redis.zadd(context.keys.nodes, now, context.node);
+/**
+ * How long a reaper's mark waits for the node it reaped. A node cut off for longer never
+ * learns it was reaped; its clients, connected all along, would go on under released names.
+ */
+const REAPED_MARK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * One node's beats in the node list (see `RelayStore.heartbeat`). A node reaped while it was
+ * thought dead is listed again, and finds the mark its reaper left when it claimed it.
+ */
+export class Heartbeats {
+  /** The mark last reported, so that a mark whose deletion failed is reported once. */
+  #reported: string | undefined;
+
+  constructor(private readonly context: NodeContext) {}
+
+  async beat(now: number): Promise<boolean> {
+    const { redis, keys, node } = this.context;
+    const { reaped } = keys.node(node);
+    await redis.zadd(keys.nodes, now, node);
+    // After the beat: a claim made from now on is one the next beat finds.
+    const mark = await redis.get(reaped);
+    if (mark === null || mark === this.#reported) return false;
+    this.#reported = mark;
+    await redis.del(reaped).catch(() => undefined);
+    return true;
+  }
 }
 
 /** See `RelayStore.reapDeadNodes`. A node never reaps itself. */
@@ -33,6 +58,9 @@ export async function reapDeadNodes(context: NodeContext, now: number, deadAfter
   const changed = new Set<string>();
   for (const node of stale) {
     if (node === context.node || num(await redis.pigeonClaimDeadNode(keys.nodes, node, cutoff, now)) !== 1) continue;
+    // Before releasing anything: a node only cut off must learn, when it is back, that what its
+    // connections held is gone.
+    await redis.set(keys.node(node).reaped, String(now), "PX", REAPED_MARK_MS);
     await releaseHoldings(context, keys.node(node), now, changed);
     await redis.pigeonUnindexIdentity(keys.nodes, node, now);
   }
