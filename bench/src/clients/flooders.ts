@@ -351,33 +351,23 @@ async function pollingFlood(settings: FloodSettings, tally: Tally, deadline: num
         resolve();
       });
     });
-  const worker = async () => {
-    while (tally.attempted < settings.count && performance.now() < deadline) {
-      tally.attempted += 1;
-      await one();
-    }
-  };
-  await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  await inRounds(settings, tally, deadline, one);
   agent.destroy();
 }
 
 async function idleSocketFlood(settings: FloodSettings, tally: Tally, deadline: number): Promise<void> {
   const open: RawConnection[] = [];
-  const worker = async () => {
-    while (tally.attempted < settings.count && performance.now() < deadline) {
-      tally.attempted += 1;
-      const connection = await tryOpen(settings.port, (code) => {
-        tally.refuse(code);
-      });
-      if (connection === undefined) continue;
-      tally.accepted += 1;
-      connection.onClose = () => {
-        tally.closedByRelay += 1;
-      };
-      open.push(connection);
-    }
-  };
-  await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  await inRounds(settings, tally, deadline, async () => {
+    const connection = await tryOpen(settings.port, (code) => {
+      tally.refuse(code);
+    });
+    if (connection === undefined) return;
+    tally.accepted += 1;
+    connection.onClose = () => {
+      tally.closedByRelay += 1;
+    };
+    open.push(connection);
+  });
   // They stay open, saying nothing, until the flood's time is up.
   await sleep(Math.max(0, deadline - performance.now()));
   for (const connection of open) connection.close();
@@ -448,27 +438,37 @@ async function guestRoomFlood(settings: FloodSettings, tally: Tally, deadline: n
 
 async function newIdentityFlood(settings: FloodSettings, tally: Tally, deadline: number): Promise<void> {
   const origin = `http://127.0.0.1:${String(settings.port)}`;
-  let next = 0;
+  await inRounds(settings, tally, deadline, async () => {
+    const index = tally.attempted;
+    const connection = await tryOpen(settings.port, (code) => {
+      tally.refuse(code);
+    });
+    if (connection === undefined) return;
+    try {
+      const challenge = await connection.helloChallenge();
+      const login = await connection.request("login", keyedLogin(createIdentity(), { origin, challenge }, `new-${String(index)}`));
+      const join = login === undefined ? await connection.request("join", `own-${String(index)}`) : login;
+      if (join === undefined) tally.accepted += 1;
+      else tally.refuse(join);
+    } catch {
+      tally.refuse("no hello");
+    } finally {
+      connection.close();
+    }
+  });
+}
+
+/**
+ * `settings.concurrency` attempts at a time until `settings.count` or the deadline. The first
+ * round goes out whatever the time: a flood cut off by its window before one attempt per
+ * connection (on a loaded machine, opening a socket can take most of a short window) would
+ * show nothing of what the relay does with it.
+ */
+async function inRounds(settings: FloodSettings, tally: Tally, deadline: number, attempt: () => Promise<void>): Promise<void> {
   const worker = async () => {
-    while (tally.attempted < settings.count && performance.now() < deadline) {
+    for (let first = true; tally.attempted < settings.count && (first || performance.now() < deadline); first = false) {
       tally.attempted += 1;
-      next += 1;
-      const index = next;
-      const connection = await tryOpen(settings.port, (code) => {
-        tally.refuse(code);
-      });
-      if (connection === undefined) continue;
-      try {
-        const challenge = await connection.helloChallenge();
-        const login = await connection.request("login", keyedLogin(createIdentity(), { origin, challenge }, `new-${String(index)}`));
-        const join = login === undefined ? await connection.request("join", `own-${String(index)}`) : login;
-        if (join === undefined) tally.accepted += 1;
-        else tally.refuse(join);
-      } catch {
-        tally.refuse("no hello");
-      } finally {
-        connection.close();
-      }
+      await attempt();
     }
   };
   await Promise.all(Array.from({ length: settings.concurrency }, worker));
