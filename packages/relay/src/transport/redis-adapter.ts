@@ -29,7 +29,8 @@ export interface RedisAdapter {
   /**
    * Calls `listener` each time the subscriber is ready again (the first time too), once Redis
    * has answered the subscriptions it sent again: from then on every broadcast reaches this
-   * node, and what was broadcast while it was away never will.
+   * node, and what was broadcast while it was away never will. On a Cluster, also each time
+   * the subscriber's connection to one shard is back, the others having stayed.
    */
   onResubscribed(listener: () => void): void;
   close(): Promise<void>;
@@ -85,13 +86,18 @@ export async function createRedisAdapter(
   await Promise.all([firstAttempt(pub, startupWaitMs), firstAttempt(sub, startupWaitMs)]);
   const sharded = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: "dynamic" });
   const resubscribed = new Set<() => void>();
+  const hearingAgain = () => {
+    for (const listener of resubscribed) listener();
+  };
   // ioredis sends a reconnected subscriber's subscriptions again just before it says "ready"
   // (in the same turn); they are pending by then, and their replies come back in order.
   sub.on("ready", () => {
-    void Promise.all(pending.values()).then(() => {
-      for (const listener of resubscribed) listener();
-    });
+    void Promise.all(pending.values()).then(hearingAgain);
   });
+  if (sub instanceof Cluster && !onShardResubscribed(sub, hearingAgain)) {
+    for (const client of [pub, sub]) client.disconnect();
+    throw new Error("ioredis no longer keeps a Cluster's sharded subscribers where redis-adapter.ts reads them");
+  }
   return {
     adapter: function (nsp) {
       return skipOwnBroadcasts(sharded(nsp));
@@ -163,6 +169,35 @@ function guardSubscriptions(client: Redis | Cluster): ReadonlyMap<string, Promis
     Object.assign(client, { [method]: guarded });
   }
   return pending;
+}
+
+/** ioredis 5's sharded subscribers of a Cluster (`shardedSubscribers: true`), one per shard, by node; not public API. */
+type ShardSubscribers = ReadonlyMap<string, { getInstance(): Redis | null }>;
+
+/**
+ * Calls `listener` each time one of `cluster`'s per-shard subscriber connections is back and its
+ * subscriptions are answered. ioredis replaces a shard's subscriber connection that drops (or
+ * moves slots) by itself while the Cluster stays "ready": it says nothing of it but
+ * "subscribersReady", emitted once it has sent the new connection's subscriptions (its
+ * ClusterSubscriberGroup.reset), and after a replacement that failed too. So wait until no
+ * connection is down, then for the answer to a PING down each: Redis answers in order, so the
+ * subscriptions sent before it are in place, and anything published earlier is in the store.
+ * Those connections are not public API: returns false where they are not found, so that an
+ * upgrade of ioredis fails loudly instead of never catching up.
+ */
+function onShardResubscribed(cluster: Cluster, listener: () => void): boolean {
+  const group = (cluster as unknown as { shardedSubscribers?: { shardedSubscribers?: unknown } }).shardedSubscribers;
+  if (!(group?.shardedSubscribers instanceof Map)) return false;
+  const subscribers = group.shardedSubscribers as ShardSubscribers;
+  cluster.on("subscribersReady", () => {
+    const connections = [...subscribers.values()].flatMap((subscriber) => subscriber.getInstance() ?? []);
+    // A shard whose connection failed again is replaced, and "subscribersReady" comes again.
+    if (connections.some(({ status }) => status === "close" || status === "end")) return;
+    // Connections never used ("wait": no channel on their shard) or opening for a first subscription have missed nothing.
+    const ready = connections.filter(({ status }) => status === "ready");
+    if (ready.length > 0) void Promise.all(ready.map((connection) => connection.ping())).then(listener, () => undefined);
+  });
+  return true;
 }
 
 /** Resolves when `promise` settles (at once without one), or after `waitMs` at the latest. */

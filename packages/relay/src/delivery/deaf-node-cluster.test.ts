@@ -1,0 +1,94 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import {
+  describeWithRedisBinaries,
+  nextEvent,
+  record,
+  shardSubscribers,
+  startRedisCluster,
+  testIdentity,
+  testKeyPrefix,
+  useKeyed,
+  useRelay,
+  waitUntil,
+  type RedisClusterProcesses,
+} from "@pigeon/testing";
+
+// deaf-node.test.ts on a Redis Cluster, where a node's subscriber is not one connection but one
+// per shard (ioredis's sharded subscribers), each replaced by itself when it drops, while the
+// rest of the cluster, and the node's other connections, go on. Broadcasts published on that
+// shard before its new connection has subscribed again reach nobody on the node; the node
+// replays them to its members from the store once it hears that shard again.
+
+describeWithRedisBinaries("a node on a Redis Cluster that could not hear one shard for a while", () => {
+  let cluster: RedisClusterProcesses;
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it("replays to its members what their rooms took on that shard meanwhile, once it hears it again", async () => {
+    const redisPrefix = testKeyPrefix("deaf-node-cluster");
+    const ports = cluster.nodes.map(({ port }) => port);
+    const channel = `${redisPrefix}:sio#/#lobby#`;
+    const startNode = () => useRelay({ store: "redis", redisUrl: cluster.url, redisCluster: true, redisPrefix });
+
+    // The deaf node first: on lobby's shard, its subscriber connection is then the only one.
+    const deaf = await startNode();
+    const bob = await useKeyed(deaf, testIdentity(), "bob", ["lobby"]);
+    await waitUntil(async () => (await shardSubscribers(ports, channel)) === 1, "the deaf node hears lobby");
+    const counts = await Promise.all(ports.map((port) => shardSubscribers([port], channel)));
+    const shard = new Redis({ port: ports[counts.indexOf(1)], host: "127.0.0.1" });
+    onTestFinished(() => {
+      shard.disconnect();
+    });
+    const subscribers = ((await shard.call("CLIENT", "LIST", "TYPE", "pubsub")) as string).trim().split("\n");
+    expect(subscribers).toHaveLength(1);
+    const deafSubscriber = /^id=(\d+) /.exec(subscribers[0] ?? "")?.[1];
+    if (deafSubscriber === undefined) throw new Error("no client id in CLIENT LIST");
+
+    // alice sends from another node; carol, on a third, shows what went through lobby's shard.
+    const alice = await useKeyed(await startNode(), testIdentity(), "alice", ["lobby"]);
+    const carol = await useKeyed(await startNode(), testIdentity(), "carol", ["lobby"]);
+    await waitUntil(async () => (await shardSubscribers(ports, channel)) === 3, "every node hears lobby");
+    expect(await alice.emitWithAck("chat", { room: "lobby", text: "before" })).toMatchObject({ ok: true, data: { seq: 1 } });
+    await nextEvent(bob, "message", ({ seq }) => seq === 1);
+    expect(await bob.emitWithAck("ack", { room: "lobby", seq: 1 })).toMatchObject({ ok: true });
+    const atBob = record(bob, "message");
+
+    // The deaf node's subscriber on lobby's shard drops, and the shard turns away new connections
+    // for a while (those already open go on: the other nodes', the stores'), so the node cannot
+    // subscribe there again yet, where by itself it would within milliseconds. Both in one
+    // transaction, or its new connection could come in between.
+    const [, maxclients] = (await shard.config("GET", "maxclients")) as [string, string];
+    const letIn = async () => {
+      await shard.config("SET", "maxclients", maxclients);
+    };
+    onTestFinished(letIn);
+    expect(await shard.multi().config("SET", "maxclients", "1").client("KILL", "ID", deafSubscriber).exec()).toEqual([
+      [null, "OK"],
+      [null, 1],
+    ]);
+    const hearing = async () => ((await shard.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number])[1];
+    expect(await hearing()).toBe(2);
+    const atCarol = nextEvent(carol, "message", ({ seq }) => seq === 2);
+    const sent = await alice.emitWithAck("chat", { room: "lobby", text: "while bob's node did not hear lobby's shard" });
+    expect(sent).toMatchObject({ ok: true, data: { seq: 2 } });
+    await atCarol;
+    expect(await hearing()).toBe(2);
+    expect(atBob).toEqual([]);
+
+    const missed = nextEvent(bob, "message", ({ seq }) => seq === 2, 20_000);
+    await letIn();
+    await waitUntil(async () => (await shardSubscribers(ports, channel)) === 3, "the deaf node hears lobby again");
+    expect(await missed).toMatchObject({ room: "lobby", user: "alice", message: "while bob's node did not hear lobby's shard", replayed: true });
+
+    // From bob's cursor on, and heard live again.
+    const after = nextEvent(bob, "message", ({ seq }) => seq === 3);
+    await alice.emitWithAck("chat", { room: "lobby", text: "after" });
+    expect(await after).toMatchObject({ user: "alice", message: "after" });
+    expect(atBob.map(({ seq }) => seq)).toEqual([2, 3]);
+  });
+});
