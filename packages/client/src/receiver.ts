@@ -103,12 +103,15 @@ export class Receiver {
     return this.#delivery.isMember(room);
   }
 
-  /** An output of an encrypted room, read by its group: hands it to the app and acks it. */
+  /**
+   * An output of an encrypted room, read by its group: hands it to the app. Its ack comes
+   * apart, through {@link Receiver.ackProcessed}, once the group state that read it is saved.
+   */
   handProcessed(output: DeliveryOutput): void {
-    if (!this.#host.closed()) this.#handOne(output, this.#delivery.keyed);
+    if (!this.#host.closed()) this.#handOne(output, false);
   }
 
-  /** An entry of an encrypted room that the app does not see (a commit): acked. */
+  /** An entry of an encrypted room taken in, and its group state saved: acked. */
   ackProcessed(room: string, seq: number): void {
     if (!this.#host.closed() && this.#delivery.isMember(room)) this.#acks.delivered(room, seq);
   }
@@ -200,14 +203,15 @@ export class Receiver {
     }
   }
 
-  #handOne(output: DeliveryOutput, keyed: boolean): void {
+  // `ack`: whether handing it on is what acks it (a plain room's, in a keyed session).
+  #handOne(output: DeliveryOutput, ack: boolean): void {
     switch (output.kind) {
       case "message":
-        if (keyed) this.#acks.delivered(output.message.room, output.message.seq);
+        if (ack) this.#acks.delivered(output.message.room, output.message.seq);
         this.#host.emit("message", output.message);
         break;
       case "expired":
-        if (keyed) this.#acks.delivered(output.notice.room, output.notice.to);
+        if (ack) this.#acks.delivered(output.notice.room, output.notice.to);
         this.#host.emit("expired", output.notice);
         break;
       case "caughtUp":
@@ -218,7 +222,7 @@ export class Receiver {
         this.#overflowed(output.room);
         break;
       case "duplicate":
-        if (keyed) this.#acks.delivered(output.room, output.seq);
+        if (ack) this.#acks.delivered(output.room, output.seq);
         break;
       case "restarted":
         // The old seqs mean nothing now; acks start again from what the new run delivers.

@@ -362,7 +362,13 @@ export class EncryptedRoom {
   async #saveIfDirty(): Promise<void> {
     if (!this.state.dirty) return;
     this.state.dirty = false;
-    await this.persist();
+    try {
+      await this.persist();
+    } catch (error) {
+      // Not saved: the next try must write it (the queue holds the batch's acks until then).
+      this.state.dirty = true;
+      throw error;
+    }
   }
 
   // Kept messages this session handed on (and acked) are done; the rest are saved with the state.

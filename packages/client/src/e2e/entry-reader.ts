@@ -192,7 +192,7 @@ export class EntryReader {
   // Only a receiving session acks: a send-only one leaves every entry to the next.
   #ack(seq: number): void {
     const { host, queue } = this.room;
-    if (host.receiving) queue.effect(() => { host.ack(this.room.room, seq); }, { visible: false });
+    if (host.receiving) queue.ack(() => { host.ack(this.room.room, seq); });
   }
 
   #hand(output: DeliveryOutput): void {

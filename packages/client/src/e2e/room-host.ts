@@ -20,9 +20,9 @@ export interface RoomHost {
   readonly maxKept: number;
   /** The cipher suite, loaded once per client. */
   suite(): Promise<MlsCipherSuite>;
-  /** Hands an output to the app in order, and acks it (the receiver's job). */
+  /** Hands an output to the app in order; it acks nothing (see `ack`). */
   deliver(output: DeliveryOutput): void;
-  /** Acks an entry the app does not see (a commit, a proposal, an unreadable message). */
+  /** Acks the log up to `seq`, taken in and its group state saved (the receiver batches acks). */
   ack(room: string, seq: number): void;
   group(change: GroupChange): void;
   undecryptable(notice: UndecryptableNotice): void;

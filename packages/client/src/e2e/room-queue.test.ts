@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryOutput } from "../delivery.js";
-import { RoomQueue, SLICE_MS, type QueueHost } from "./room-queue.js";
+import { MAX_SAVE_RETRY_MS, RoomQueue, SAVE_RETRY_MS, SLICE_MS, type QueueHost } from "./room-queue.js";
 
 // Entries that only count: the queue hands each to the host as it is.
 const duplicate = (seq: number): DeliveryOutput => ({ kind: "duplicate", room: "team", seq });
@@ -68,5 +68,76 @@ describe("RoomQueue", () => {
     for (const seq of [1, 2, 3]) queue.output(duplicate(seq));
     await queue.idle();
     expect(order).toEqual(["take 1", "save", "take 2", "save", "take 3", "save"]);
+  });
+
+  describe("when saves fail", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A queue whose saves fail until `saves.failing` is false; `order` logs effects, acks and saves. */
+    function failing(order: string[]) {
+      const saves = { failing: true, tries: 0 };
+      const save = () => {
+        saves.tries += 1;
+        order.push(saves.failing ? "save failed" : "saved");
+        return saves.failing ? Promise.reject(Object.assign(new Error("full"), { code: "ENOSPC" })) : Promise.resolve();
+      };
+      const warnings: unknown[] = [];
+      const queue = new RoomQueue("team", { ...host(loggingTake(order), save), logger: { warn: (message, code) => warnings.push(code ?? message) } });
+      const take = (seq: number) => {
+        queue.output(duplicate(seq));
+        queue.effect(() => order.push(`show ${String(seq)}`));
+        queue.ack(() => order.push(`ack ${String(seq)}`));
+      };
+      return { queue, saves, warnings, take };
+    }
+
+    it("shows what it took in, and acks it only after a save that succeeds, earlier acks first", async () => {
+      const order: string[] = [];
+      const { queue, saves, warnings, take } = failing(order);
+      take(1);
+      await queue.idle();
+      expect(order).toEqual(["take 1", "save failed", "show 1"]);
+      order.length = 0;
+      take(2);
+      await queue.idle();
+      expect(order).toEqual(["take 2", "save failed", "show 2"]);
+      // One warning while saves fail, and one when they work again.
+      expect(warnings).toEqual(["ENOSPC"]);
+      saves.failing = false;
+      order.length = 0;
+      take(3);
+      await queue.idle();
+      expect(order).toEqual(["take 3", "saved", "ack 1", "ack 2", "show 3", "ack 3"]);
+      expect(warnings).toEqual(["ENOSPC", "pigeon: saved the group state of team again"]);
+    });
+
+    it("tries the save again by itself, waiting twice as long each time up to a limit", async () => {
+      vi.useFakeTimers();
+      const order: string[] = [];
+      const { queue, saves, take } = failing(order);
+      take(1);
+      await queue.idle();
+      const waits: number[] = [];
+      let wait = SAVE_RETRY_MS;
+      for (let retry = 1; retry <= 7; retry += 1) {
+        await vi.advanceTimersByTimeAsync(wait - 1);
+        expect(saves.tries).toBe(retry);
+        await vi.advanceTimersByTimeAsync(1);
+        await queue.idle();
+        expect(saves.tries).toBe(retry + 1);
+        waits.push(wait);
+        wait = Math.min(wait * 2, MAX_SAVE_RETRY_MS);
+      }
+      expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+      expect(order).not.toContain("ack 1");
+      saves.failing = false;
+      await vi.advanceTimersByTimeAsync(MAX_SAVE_RETRY_MS);
+      await queue.idle();
+      expect(order.slice(-2)).toEqual(["saved", "ack 1"]);
+      // Nothing is withheld any more: no retry is left running.
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

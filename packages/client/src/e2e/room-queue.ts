@@ -28,6 +28,14 @@ export const MAX_BATCH = 5_000;
  */
 export const SLICE_MS = 40;
 
+/**
+ * After a save fails (a full disk, a browser over its storage quota), the queue tries again
+ * this long (ms) later, doubling up to {@link MAX_SAVE_RETRY_MS}, until one succeeds: its acks
+ * wait for it, and a quiet room would otherwise bring no next batch to save.
+ */
+export const SAVE_RETRY_MS = 1_000;
+export const MAX_SAVE_RETRY_MS = 30_000;
+
 /** How a {@link RoomQueue} batches (defaults: {@link MAX_BATCH}, {@link BATCH_MS}). */
 export interface BatchLimits {
   /** At most this many entries (and effects) in a batch; no more than the messages the room keeps. */
@@ -49,13 +57,24 @@ export interface QueueHost {
   readonly logger: Logger;
 }
 
-type Item = { kind: "output"; output: DeliveryOutput } | { kind: "task"; run: () => Promise<void>; settle: (error?: unknown) => void };
+// A `retry` item only runs the pump, whose flush (the queue has run dry) is the save tried again.
+type Item = { kind: "output"; output: DeliveryOutput } | { kind: "task"; run: () => Promise<void>; settle: (error?: unknown) => void } | { kind: "retry" };
+
+type Timer = ReturnType<typeof setTimeout>;
+
+interface Effect {
+  readonly run: () => void;
+  readonly ack: boolean;
+}
 
 /**
  * One encrypted room's work, one item at a time: ordered outputs of its log and tasks (a join,
  * a restore). What taking an item in means for the app (a message to show, an ack, a notice) is
  * an effect, run only after the batch's state was saved: a crash before the save leaves the
- * entries unacked (the relay replays them), after it leaves them taken in and kept.
+ * entries unacked (the relay replays them), after it leaves them taken in and kept. A save
+ * that fails is no save: the batch is shown, but its acks wait for a save that succeeds (tried
+ * again after {@link SAVE_RETRY_MS}), and a session that ends first leaves the entries to the
+ * next one, which reads them again from the older saved state.
  *
  * @example
  * const queue = new RoomQueue("team", host);
@@ -64,7 +83,14 @@ type Item = { kind: "output"; output: DeliveryOutput } | { kind: "task"; run: ()
  */
 export class RoomQueue {
   readonly #items: Item[] = [];
-  readonly #effects: (() => void)[] = [];
+  /** The batch's effects, in order; `ack` marks those that confirm entries to the relay. */
+  readonly #effects: Effect[] = [];
+  /** Acks held back by failed saves, until one succeeds. */
+  readonly #withheld: Effect[] = [];
+  /** Since the last save that failed, none has succeeded (warned once). */
+  #failing = false;
+  #retry: Timer | undefined;
+  #retryMs = SAVE_RETRY_MS;
   readonly #notices: NoticeGatherer;
   #pumping = false;
   /** The latest run of the pump: settled once it ran out of items. */
@@ -100,20 +126,25 @@ export class RoomQueue {
     });
   }
 
+  /** Runs `effect` after the next save, in order with the other effects and notices. */
+  effect(effect: () => void): void {
+    this.#closeNotice();
+    this.#effects.push({ run: effect, ack: false });
+  }
+
   /**
-   * Runs `effect` after the next save, in order with the other effects and notices. An effect
-   * the user does not see (an ack) leaves an open notice open, so that a run of unreadable
-   * messages is one notice however many acks go out between them.
+   * Runs `ack` (it confirms entries to the relay, which then deletes them) in order with the
+   * effects, after the next save that succeeds. It leaves an open notice open, so that a run of
+   * unreadable messages is one notice however many acks go out between them.
    */
-  effect(effect: () => void, { visible = true }: { visible?: boolean } = {}): void {
-    if (visible) this.#closeNotice();
-    this.#effects.push(effect);
+  ack(ack: () => void): void {
+    this.#effects.push({ run: ack, ack: true });
   }
 
   /** Reports an unreadable message at `seq`; consecutive ones of one reason become one notice. */
   report(seq: number, reason: UndecryptableReason): void {
     const closed = this.#notices.add(seq, reason);
-    if (closed !== undefined) this.#effects.push(() => { this.host.undecryptable(closed); });
+    if (closed !== undefined) this.#tell(closed);
   }
 
   /**
@@ -124,24 +155,59 @@ export class RoomQueue {
     return this.#pumped;
   }
 
-  /** Saves what the batch changed, then runs its effects (stopping if the client closes). */
+  /**
+   * Saves what the batch changed, then runs its effects in order, stopping if the client
+   * closes. Its acks run only if the save succeeded (after those earlier failed saves held
+   * back); otherwise they wait for a save that does.
+   */
   async flush(): Promise<void> {
     this.#closeNotice();
     this.#taken = 0;
-    try {
-      await this.host.save();
-    } catch (error) {
-      this.host.logger.warn(`pigeon: could not save the group state of ${this.room}`, codeOf(error));
-    }
-    for (const effect of this.#effects.splice(0)) {
+    const saved = await this.host.save().then(
+      () => true,
+      (error: unknown) => {
+        if (!this.#failing) this.host.logger.warn(`pigeon: could not save the group state of ${this.room}: what it takes in is shown, but confirmed to the relay only once a save succeeds`, codeOf(error));
+        return false;
+      },
+    );
+    const effects = saved ? [...this.#withheld.splice(0), ...this.#effects.splice(0)] : this.#effects.splice(0);
+    if (saved) this.#saveSucceeded();
+    for (const effect of effects) {
       if (this.host.closed()) return;
-      effect();
+      if (effect.ack && !saved) this.#withheld.push(effect);
+      else effect.run();
     }
+    if (!saved) this.#saveFailed();
+  }
+
+  #saveSucceeded(): void {
+    if (this.#failing) this.host.logger.warn(`pigeon: saved the group state of ${this.room} again`);
+    this.#failing = false;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#retryMs = SAVE_RETRY_MS;
+  }
+
+  #saveFailed(): void {
+    this.#failing = true;
+    if (this.#retry !== undefined || this.#withheld.length === 0) return;
+    const retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (!this.host.stopped()) this.#enqueue({ kind: "retry" });
+    }, this.#retryMs);
+    // Node: a retry never keeps a process alive on its own.
+    (retry as { unref?: () => void }).unref?.();
+    this.#retry = retry;
+    this.#retryMs = Math.min(this.#retryMs * 2, MAX_SAVE_RETRY_MS);
   }
 
   #closeNotice(): void {
     const notice = this.#notices.close();
-    if (notice !== undefined) this.#effects.push(() => { this.host.undecryptable(notice); });
+    if (notice !== undefined) this.#tell(notice);
+  }
+
+  #tell(notice: UndecryptableNotice): void {
+    this.#effects.push({ run: () => { this.host.undecryptable(notice); }, ack: false });
   }
 
   #enqueue(item: Item): void {
@@ -176,6 +242,7 @@ export class RoomQueue {
   }
 
   async #run(item: Item): Promise<void> {
+    if (item.kind === "retry") return;
     if (item.kind === "task") {
       try {
         await this.flush();
@@ -197,8 +264,13 @@ export class RoomQueue {
   }
 }
 
-/** What went wrong, for the logger: a code, never message text or key material. */
+/**
+ * What went wrong, for the logger: a code (Node's `ENOSPC`, a browser's `QuotaExceededError`),
+ * never message text or key material.
+ */
 export function codeOf(error: unknown): string {
   if (error instanceof PigeonError || error instanceof GroupError) return error.code;
-  return error instanceof Error ? error.name : "unknown";
+  if (!(error instanceof Error)) return "unknown";
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^E[A-Z0-9]+$/.test(code) ? code : error.name;
 }
