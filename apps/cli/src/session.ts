@@ -40,8 +40,9 @@ export async function openSession(options: SessionOptions, terminal: Terminal): 
     timeoutMs: options.ackTimeout * 1000,
     connectTimeoutMs: options.connectTimeout * 1000,
     receive: options.receive,
-    // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix.
-    logger: { warn: (message) => { terminal.status(message); } },
+    // The SDK is silent unless given a logger. Its warnings carry their own `pigeon:` prefix,
+    // and a code as their details where one says why (ENOSPC: the disk is full).
+    logger: { warn: (message, details) => { terminal.status(`${message}${codeSuffix(details)}`); } },
     ...(options.key === undefined ? {} : { mls: await mlsOptions(options.name, files, terminal) }),
   });
   showEncryption(client, terminal);
@@ -120,4 +121,9 @@ export function closedByServer(client: PigeonClient): Promise<void> {
       if (state === "disconnected") resolve();
     });
   });
+}
+
+/** " (ENOSPC)" for details that are a code; nothing for anything else (an error may carry text). */
+function codeSuffix(details: unknown): string {
+  return typeof details === "string" && /^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(details) ? ` (${details})` : "";
 }
