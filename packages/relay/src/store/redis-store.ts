@@ -6,7 +6,7 @@ import { appendMls, createGroup, groupView, readRoomMode } from "./redis/group.j
 import { addPresence, claimName, releaseName, removePresence, type NodeContext } from "./redis/holdings.js";
 import { KeyLayout, roomKeyList } from "./redis/keys.js";
 import { addMember, joinToken, memberships, removeMember } from "./redis/membership.js";
-import { Heartbeats, reapDeadNodes } from "./redis/reaper.js";
+import { Heartbeats, Reaper } from "./redis/reaper.js";
 import { entryRefs, list, logEntries, num, pairs, str } from "./redis/replies.js";
 import { heldBudget, quotaRefusal } from "./redis/quota.js";
 import { TurnBatches } from "./redis/batches.js";
@@ -126,6 +126,7 @@ export class RedisStore implements RelayStore {
   readonly #context: NodeContext;
   readonly #fullness: Fullness;
   readonly #beats: Heartbeats;
+  readonly #reaper: Reaper;
   /** A room's appends of one turn, as one script call (./redis/batches.ts). */
   readonly #appends = new TurnBatches<AppendArgs, unknown>((room, items) => this.#sendAppends(room, items), MAX_APPEND_BATCH);
   /** A room's acks of one turn, as one script call. */
@@ -136,6 +137,7 @@ export class RedisStore implements RelayStore {
     this.limits = context.limits;
     this.#fullness = new Fullness(context.redis, `${context.keys.prefix}:probe`);
     this.#beats = new Heartbeats(context);
+    this.#reaper = new Reaper(context);
   }
 
   /** Connects to Redis (failing if it cannot) and returns the store. */
@@ -287,7 +289,7 @@ export class RedisStore implements RelayStore {
   }
 
   reapDeadNodes(now: number, deadAfterMs: number): Promise<string[]> {
-    return reapDeadNodes(this.#context, now, deadAfterMs);
+    return this.#reaper.reap(now, deadAfterMs);
   }
 
   async heldEntries(): Promise<number> {

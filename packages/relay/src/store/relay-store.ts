@@ -384,9 +384,9 @@ export interface RelayStore {
    */
   heartbeat(now: number): Promise<boolean>;
   /**
-   * Releases the names and presence held by connections of nodes whose last heartbeat is older
-   * than `deadAfterMs`, as their disconnect handlers would have. Returns the rooms whose member
-   * lists changed.
+   * Releases the names and presence held by connections of nodes whose heartbeat has not changed
+   * for `deadAfterMs` (timed on this node's clock only: nodes' clocks may disagree), as their
+   * disconnect handlers would have. Returns the rooms whose member lists changed.
    */
   reapDeadNodes(now: number, deadAfterMs: number): Promise<string[]>;
 

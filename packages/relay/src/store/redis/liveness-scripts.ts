@@ -3,14 +3,15 @@
 // node from the list once reaped is UNINDEX_IDENTITY's "ZREM if the score is unchanged".
 
 /**
- * KEYS: the node list. ARGV: node id, cutoff (ms), stamp (ms). Claims a node whose last beat is
- * older than the cutoff by moving its score to the stamp, so that it looks alive to every other
- * reaper (until the stamp, too, is older than their cutoff: a reaper that dies mid-way is
- * replaced). Returns 1 when claimed, 0 when the node beat meanwhile or another reaper has it.
+ * KEYS: the node list. ARGV: node id, the beat the reaper saw stay the same, stamp (ms). Claims a
+ * node whose beat is still that one by moving its score to the stamp, so that it looks alive to
+ * every other reaper (until the stamp, too, stays the same long enough: a reaper that dies
+ * mid-way is replaced). Returns 1 when claimed, 0 when the node beat meanwhile or another reaper
+ * has it.
  */
 export const CLAIM_DEAD_NODE = `
 local beat = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not beat or tonumber(beat) >= tonumber(ARGV[2]) then return 0 end
+if not beat or tonumber(beat) ~= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1
 `;

@@ -21,6 +21,13 @@ import type { RedisClient } from "./scripts.js";
 const DEAD_AFTER_MS = 3_000;
 const { memberTtlMs } = CONTRACT_LIMITS;
 
+/** `reaper` looks for dead nodes at each of `times` (its clock), as its heartbeats do; what its last look released. */
+async function looks(reaper: RedisStore, ...times: number[]): Promise<string[]> {
+  let rooms: string[] = [];
+  for (const now of times) rooms = await reaper.reapDeadNodes(now, DEAD_AFTER_MS);
+  return rooms;
+}
+
 /** The node ids of node list members (`<node id>/<instance>`), sorted. */
 const names = (members: string[]) => members.map((member) => member.split("/")[0]).sort();
 
@@ -81,10 +88,9 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       await b.addPresence("lobby", "bob", "b1");
       await Promise.all([a.heartbeat(1_000), b.heartbeat(1_000)]);
 
-      // a stops beating; it is dead once its last beat is older than DEAD_AFTER_MS.
-      await b.heartbeat(4_000);
-      expect(await b.reapDeadNodes(4_000, DEAD_AFTER_MS)).toEqual([]);
-      await b.heartbeat(5_000);
+      // a stops beating; it is dead once b has seen its beat stay the same for DEAD_AFTER_MS
+      // (from b's first look), over four looks.
+      expect(await looks(b, 2_000, 3_000, 4_000)).toEqual([]);
       expect(await b.reapDeadNodes(5_000, DEAD_AFTER_MS)).toEqual(["lobby", "side"]);
 
       expect(await b.members("lobby")).toEqual([
@@ -108,9 +114,12 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       await b.claimName("alice", KEY_A, "b1", 0);
       await a.addPresence("lobby", "alice", "a1");
       await b.addPresence("lobby", "alice", "b1");
-      await Promise.all([a.heartbeat(20_000), b.heartbeat(10_000)]);
-      // b's own beat is stale by the time it reaps, but a node never presumes itself dead.
-      expect(await b.reapDeadNodes(20_000, DEAD_AFTER_MS)).toEqual([]);
+      await b.heartbeat(10_000);
+      // b's own beat stays the same while it looks, but a node never presumes itself dead.
+      for (const now of [20_000, 21_000, 22_000, 23_000]) {
+        await a.heartbeat(now);
+        expect(await b.reapDeadNodes(now, DEAD_AFTER_MS)).toEqual([]);
+      }
       expect(await b.members("lobby")).toEqual([{ name: "alice", online: true }]);
       await b.removePresence("lobby", "alice", "b1");
       await b.releaseName("alice", "b1", 20_000);
@@ -118,19 +127,54 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       expect(await b.claimName("alice", KEY_B, "x", 20_000)).not.toBe(true);
     });
 
+    it("times a beat on the reaper's own clock, so that nodes whose clocks disagree stay alive", async () => {
+      const { stores } = await nodes("a", "b");
+      const [a, b] = stores as [RedisStore, RedisStore];
+      await a.claimName("Gus", GUEST, "a1", 0);
+      await a.addPresence("lobby", "Gus", "a1");
+      // a's clock is a minute behind b's, then a minute ahead: it beats at every look all the same.
+      for (const [look, skew] of [[0, -60_000], [1_000, -60_000], [2_000, 60_000], [3_000, 60_000], [4_000, 60_000], [5_000, 60_000]] as const) {
+        await a.heartbeat(look + skew);
+        expect(await b.reapDeadNodes(look, DEAD_AFTER_MS)).toEqual([]);
+      }
+      expect(await b.members("lobby")).toEqual([{ name: "Gus", online: true }]);
+      // Once a stops, its last beat stays the same: dead DEAD_AFTER_MS after b first saw it.
+      expect(await looks(b, 6_000, 7_000)).toEqual([]);
+      expect(await b.reapDeadNodes(8_000, DEAD_AFTER_MS)).toEqual(["lobby"]);
+    });
+
+    it("does not take its own clock stepping forward for time passing", async () => {
+      const { stores } = await nodes("a", "b");
+      const [a, b] = stores as [RedisStore, RedisStore];
+      await a.claimName("Gus", GUEST, "a1", 0);
+      await a.addPresence("lobby", "Gus", "a1");
+      await a.heartbeat(1_000);
+      // b's clock jumps an hour ahead between two looks, before a's next beat.
+      expect(await looks(b, 1_000, 3_601_000)).toEqual([]);
+      await a.heartbeat(2_000);
+      expect(await looks(b, 3_602_000, 3_603_000, 3_604_000)).toEqual([]);
+      expect(await b.members("lobby")).toEqual([{ name: "Gus", online: true }]);
+    });
+
     it("reaps a dead node exactly once however many nodes try, and a second reap is harmless", async () => {
       const { prefix, stores } = await nodes("a", "b", "c", "d");
       const [a, ...reapers] = stores as [RedisStore, RedisStore, RedisStore, RedisStore];
       await a.claimName("Gus", GUEST, "a1", 0);
       await a.addPresence("lobby", "Gus", "a1");
-      await Promise.all([a.heartbeat(0), ...reapers.map((store) => store.heartbeat(10_000))]);
+      await a.heartbeat(0);
       const memberA = (await nodeList(prefix)).find((member) => member.startsWith("a/")) ?? "";
       const keysOfA = nodeKeyList(new KeyLayout(prefix).node(memberA));
       expect(await (await raw()).exists(...keysOfA)).toBe(2); // its names and presence records
 
-      const reaped = await Promise.all(reapers.map((store) => store.reapDeadNodes(10_000, DEAD_AFTER_MS)));
+      // The reapers beat, then look, at each of their heartbeats; they see one another beat.
+      const beatThenLook = async (now: number) => {
+        await Promise.all(reapers.map((store) => store.heartbeat(now)));
+        return Promise.all(reapers.map((store) => store.reapDeadNodes(now, DEAD_AFTER_MS)));
+      };
+      for (const now of [7_000, 8_000, 9_000]) expect(await beatThenLook(now)).toEqual([[], [], []]);
+      const reaped = await beatThenLook(10_000);
       expect(reaped.filter((rooms) => rooms.length > 0)).toEqual([["lobby"]]);
-      expect(await Promise.all(reapers.map((store) => store.reapDeadNodes(10_000, DEAD_AFTER_MS)))).toEqual([[], [], []]);
+      expect(await beatThenLook(11_000)).toEqual([[], [], []]);
       expect(names(await nodeList(prefix))).toEqual(["b", "c", "d"]);
       expect(await (await raw()).exists(...keysOfA)).toBe(0);
       expect(await reapers[0].claimName("gus", GUEST, "b1", 10_000)).toBe(true);
@@ -141,7 +185,8 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       const [a, b] = stores as [RedisStore, RedisStore];
       await a.claimName("x", GUEST, "a1", 0);
       expect(await Promise.all([a.heartbeat(0), b.heartbeat(5_000)])).toEqual([false, false]);
-      expect(await b.reapDeadNodes(5_000, DEAD_AFTER_MS)).toEqual([]);
+      // x held no presence: no room's list changed, but a is reaped and x is free.
+      expect(await looks(b, 2_000, 3_000, 4_000, 5_000)).toEqual([]);
       expect(await b.claimName("x", GUEST, "b1", 5_000)).toBe(true);
 
       // a was only frozen: it beats again, is listed again, and learns it was reaped (once).
@@ -155,31 +200,33 @@ function describeNodeLiveness(title: string, target: LivenessTarget): void {
       await a.addPresence("lobby", "y", "a2");
 
       await b.heartbeat(10_000);
+      expect(await looks(b, 7_000, 8_000, 9_000)).toEqual([]);
       expect(await b.reapDeadNodes(10_000, DEAD_AFTER_MS)).toEqual(["lobby"]);
       expect(await b.claimName("y", GUEST, "b2", 10_000)).toBe(true);
       expect(await b.claimName("x", GUEST, "b9", 10_000)).not.toBe(true);
     });
 
-    it("finishes the work of a reaper that died half-way, once its claim is stale too", async () => {
+    it("finishes the work of a reaper that died half-way, once its claim has stayed too", async () => {
       const { prefix, stores } = await nodes("a", "b");
       const [a, b] = stores as [RedisStore, RedisStore];
       await a.claimName("Gus", GUEST, "a1", 0);
       await a.addPresence("lobby", "Gus", "a1");
       await a.heartbeat(0);
-      // A reaper claims a at 5 000 (a second claim loses) and takes its records, then dies.
+      // A reaper that saw a's beat (0) stay the same claims a at 5 000 (a second claim loses),
+      // takes its records, then dies.
       const redis = await raw();
       const keys = new KeyLayout(prefix);
       const [member = ""] = await nodeList(prefix);
-      const claim = () => redis.pigeonClaimDeadNode(keys.nodes, member, 5_000 - DEAD_AFTER_MS, 5_000);
+      const claim = () => redis.pigeonClaimDeadNode(keys.nodes, member, 0, 5_000);
       expect(await Promise.all([claim(), claim()])).toEqual([1, 0]);
       await redis.pigeonTakeHoldings(...nodeKeyList(keys.node(member)));
 
-      await b.heartbeat(7_000);
-      expect(await b.reapDeadNodes(7_000, DEAD_AFTER_MS)).toEqual([]);
-      await b.heartbeat(8_001);
-      expect(await b.reapDeadNodes(8_001, DEAD_AFTER_MS)).toEqual(["lobby"]);
+      await b.heartbeat(5_000);
+      // The claim's score stays the same in turn: b finishes the job.
+      expect(await looks(b, 5_000, 6_000, 7_000)).toEqual([]);
+      expect(await b.reapDeadNodes(8_000, DEAD_AFTER_MS)).toEqual(["lobby"]);
       expect(await b.members("lobby")).toEqual([]);
-      expect(await b.claimName("gus", GUEST, "b1", 8_001)).toBe(true);
+      expect(await b.claimName("gus", GUEST, "b1", 8_000)).toBe(true);
       expect(names(await nodeList(prefix))).toEqual(["b"]);
     });
   });
