@@ -62,12 +62,29 @@ export async function createRedisAdapter(
   // connection: the adapter then delivers on this node without waiting out ioredis's retries
   // (about 10 s of them by default), and the publish goes out again once Redis is back.
   const publisherOptions = { enableAutoPipelining: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
+  // The same on a Cluster, shard by shard. By default ioredis drops a shard's connection that
+  // closes, opens another only for the next command there, and tries a failed command again
+  // every 100 ms (retryDelayOnFailover, up to 16 redirections): with the shard refusing
+  // connections, members here waited about 1 s for a publish that failed anyway and was never
+  // sent again (the Cluster stays "ready"). Here the connection reconnects by itself (with
+  // ioredis's delays for one Redis) and says "ready" once back, when `publishAgainWhenBack`
+  // sends again; a publish there meanwhile, or one cut off, fails at once.
+  const clusterPublisherOptions = {
+    enableOfflineQueue: false,
+    retryDelayOnFailover: 0,
+    clusterNodeRetryStrategy: (attempt: number) => Math.min(attempt * 50, 2_000),
+    // Kept, a connection to a master that died no longer sends the next publish to another
+    // shard, whose MOVED names the promoted replica: re-reading the slots every few seconds
+    // does (ioredis documents 5 s as the default, but 5.11 refreshes only on MOVED or errors).
+    slotsRefreshInterval: 5_000,
+    redisOptions: { ...clusterNodeOptions(url), maxRetriesPerRequest: 0 },
+  };
   // Both clients connect in the background and keep trying (ioredis's default retry strategies
   // never give up): a node may start before Redis is there. Until then, publishes fail and are
   // kept to send later, and subscriptions wait in the offline queue, sent once connected.
   const [pub, sub] = config.redisCluster
     ? [
-        new Cluster([url], { redisOptions: clusterNodeOptions(url) }),
+        new Cluster([url], clusterPublisherOptions),
         // Each SSUBSCRIBE must reach the shard serving its channel's slot. Without
         // `shardedSubscribers`, ioredis sends them all down one connection and those for other
         // shards never complete (the MOVED reply is dropped; redis/ioredis#1759), so nothing arrives.
