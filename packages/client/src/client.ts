@@ -102,6 +102,7 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
       group: (change) => { this.emit("group", change); },
       keyChanged: (notice) => { this.emit("keyChanged", notice); },
       undecryptable: (notice) => { this.emit("undecryptable", notice); },
+      storage: (notice) => { this.emit("storage", notice); },
     });
     const route = (room: string, output: Parameters<Receiver["handProcessed"]>[0]) => {
       if (!this.#encryption.owns(room)) return false;

@@ -1,5 +1,5 @@
 import { createIdentityKey, MemoryGroupStateStore, type StoredGroup } from "@pigeon/crypto";
-import { clientPool, nextEvent, recordByRoom, useRelayPerTest, waitUntil, type KeyedUser } from "@pigeon/testing";
+import { clientPool, nextEvent, record, recordByRoom, useRelayPerTest, waitUntil, type KeyedUser } from "@pigeon/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeliveredMessage, PigeonClient } from "./index.js";
 
@@ -52,10 +52,11 @@ describe("an encrypted room whose state cannot be saved", () => {
     const key = createIdentityKey();
     const bob = pool.client(server().url, { logger, mls: { stateStore: store } });
     const received = recordByRoom(bob);
+    const storage = record(bob, "storage");
     await pool.resume(server().url, "bob", key, bob);
     await bob.join("team");
     await waitUntil(async () => (await store.load("team")) !== undefined, "bob's group is saved");
-    return { alice, bob, key, store, received, logger };
+    return { alice, bob, key, store, received, storage, logger };
   }
 
   /** A new session of bob's on `store`, once it has caught up with team. */
@@ -89,7 +90,7 @@ describe("an encrypted room whose state cannot be saved", () => {
   });
 
   it("acks what it took in once a save succeeds again, without a new message to take in", async () => {
-    const { alice, bob, key, store, received } = await aliceAndBob();
+    const { alice, bob, key, store, received, storage } = await aliceAndBob();
     store.failing = true;
     const sent = await alice.client.send("team", "one");
     await waitUntil(() => texts(received.get("team")).includes("alice: one"), "bob sees alice's message");
@@ -97,6 +98,11 @@ describe("an encrypted room whose state cannot be saved", () => {
     store.failing = false;
     // The room is quiet: the SDK tries the save again by itself, and then acks.
     await waitUntil(async () => (await bobsCursor("team")) === sent.seq, "bob's cursor reaches alice's message");
+    // The app was told, once each way.
+    expect(storage).toEqual([
+      { room: "team", saved: false, code: "ENOSPC" },
+      { room: "team", saved: true },
+    ]);
     await bob.close();
     expect(texts(received.get("team"))).toEqual(["alice: one"]);
 

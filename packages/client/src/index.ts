@@ -1,7 +1,7 @@
 export { ACK_DELAY_MS, DEFAULT_ACK_BATCH, DEFAULT_ACK_INTERVAL_MS } from "./ack-batcher.js";
 export { createClient, PigeonClient } from "./client.js";
 export type { DeliveredMessage, RestartNotice } from "./delivery.js";
-export type { GroupChange, KeyChangeNotice, MlsOptions, SafetyNumber, UndecryptableNotice, UndecryptableReason } from "./e2e/types.js";
+export type { GroupChange, KeyChangeNotice, MlsOptions, SafetyNumber, StorageNotice, UndecryptableNotice, UndecryptableReason } from "./e2e/types.js";
 export { ClientErrorCode, isProtocolErrorCode, PigeonError, type PigeonErrorCode } from "./errors.js";
 export type { ExpiredNotice, GapReason } from "./inbox.js";
 export {

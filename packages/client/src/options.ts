@@ -2,7 +2,7 @@ import type { IdentityKey } from "@pigeon/crypto";
 import type { RoomMode, ServerEventName, ServerPayload } from "@pigeon/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { DeliveredMessage, RestartNotice } from "./delivery.js";
-import type { GroupChange, KeyChangeNotice, MlsOptions, UndecryptableNotice } from "./e2e/types.js";
+import type { GroupChange, KeyChangeNotice, MlsOptions, StorageNotice, UndecryptableNotice } from "./e2e/types.js";
 import type { ExpiredNotice } from "./inbox.js";
 
 /** How long a request (and the first connect) may take by default. */
@@ -141,6 +141,8 @@ export type ClientEventMap = { [E in Exclude<ServerEventName, Reworked>]: Server
   keyChanged: KeyChangeNotice;
   /** Messages of an encrypted room that this client could not read, and why. */
   undecryptable: UndecryptableNotice;
+  /** An encrypted room's state could not be saved on this device, or could again. */
+  storage: StorageNotice;
 };
 
 /**

@@ -76,7 +76,7 @@ describe("server event parsers", () => {
 describe("ClientEventMap", () => {
   it("passes the protocol's server events on with their own payloads, plus the SDK's own", () => {
     type PassedOn = Exclude<ServerEventName, "message" | "expired" | "memberChanges">;
-    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "restarted" | "state" | "group" | "keyChanged" | "undecryptable">();
+    expectTypeOf<keyof ClientEventMap>().toEqualTypeOf<PassedOn | "message" | "expired" | "restarted" | "state" | "group" | "keyChanged" | "undecryptable" | "storage">();
     expectTypeOf<ClientEventMap["typing"]>().toEqualTypeOf<ServerPayload<"typing">>();
     expectTypeOf<ClientEventMap["members"]>().toEqualTypeOf<ServerPayload<"members">>();
     expectTypeOf<ClientEventMap["error"]>().toEqualTypeOf<ServerPayload<"error">>();

@@ -53,6 +53,7 @@ export class EncryptedRoom {
       stopped: () => this.state.stopped || host.link.closed(),
       closed: () => host.link.closed(),
       undecryptable: (notice) => { host.undecryptable(notice); },
+      saving: (saved, code) => { host.storage({ room, saved, ...(code === undefined ? {} : { code }) }); },
       logger: host.link.logger,
     }, { maxBatch });
     this.sender = new RoomSender(this, host.link);

@@ -18,7 +18,7 @@ import { EncryptedRoom } from "./encrypted-room.js";
 import { PinKeeper } from "./pins.js";
 import type { RelayLink } from "./relay-link.js";
 import type { RoomStart } from "./room-host.js";
-import type { GroupChange, KeyChangeNotice, MlsOptions, SafetyNumber, UndecryptableNotice } from "./types.js";
+import type { GroupChange, KeyChangeNotice, MlsOptions, SafetyNumber, StorageNotice, UndecryptableNotice } from "./types.js";
 
 /** What {@link Encryption} needs from its client. */
 export interface EncryptionHost {
@@ -27,13 +27,14 @@ export interface EncryptionHost {
   readonly receiving: boolean;
   /** How many taken-in messages each room keeps at most for the next session. */
   readonly maxKept: number;
-  /** Hands an ordered output to the app and acks it. */
+  /** Hands an ordered output to the app; it acks nothing (see `ack`). */
   deliver(output: DeliveryOutput): void;
-  /** Acks an entry the app does not see. */
+  /** Acks the log up to `seq`, taken in and its group state saved. */
   ack(room: string, seq: number): void;
   group(change: GroupChange): void;
   keyChanged(notice: KeyChangeNotice): void;
   undecryptable(notice: UndecryptableNotice): void;
+  storage(notice: StorageNotice): void;
 }
 
 /**
@@ -187,6 +188,9 @@ export class Encryption {
       },
       undecryptable: (notice) => {
         host.undecryptable(notice);
+      },
+      storage: (notice) => {
+        host.storage(notice);
       },
     });
     this.#rooms.set(room, encrypted);

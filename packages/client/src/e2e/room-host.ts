@@ -3,7 +3,7 @@ import type { GroupStatus } from "@pigeon/protocol";
 import type { DeliveryOutput } from "../delivery.js";
 import type { PinKeeper } from "./pins.js";
 import type { RelayLink } from "./relay-link.js";
-import type { GroupChange, UndecryptableNotice } from "./types.js";
+import type { GroupChange, StorageNotice, UndecryptableNotice } from "./types.js";
 
 /** What an encrypted room needs from the client around it. */
 export interface RoomHost {
@@ -26,6 +26,7 @@ export interface RoomHost {
   ack(room: string, seq: number): void;
   group(change: GroupChange): void;
   undecryptable(notice: UndecryptableNotice): void;
+  storage(notice: StorageNotice): void;
 }
 
 /** Where the room's log meets our membership: its incarnation and the seq it starts after. */

@@ -29,6 +29,7 @@ function host(take: QueueHost["take"], save: QueueHost["save"] = () => Promise.r
     stopped: () => false,
     closed: () => false,
     undecryptable: () => undefined,
+    saving: () => undefined,
     logger: { warn: () => undefined },
   };
 }
@@ -84,7 +85,11 @@ describe("RoomQueue", () => {
         return saves.failing ? Promise.reject(Object.assign(new Error("full"), { code: "ENOSPC" })) : Promise.resolve();
       };
       const warnings: unknown[] = [];
-      const queue = new RoomQueue("team", { ...host(loggingTake(order), save), logger: { warn: (message, code) => warnings.push(code ?? message) } });
+      const queue = new RoomQueue("team", {
+        ...host(loggingTake(order), save),
+        saving: (saved, code) => order.push(saved ? "saving again" : `cannot save (${String(code)})`),
+        logger: { warn: (message, code) => warnings.push(code ?? message) },
+      });
       const take = (seq: number) => {
         queue.output(duplicate(seq));
         queue.effect(() => order.push(`show ${String(seq)}`));
@@ -98,7 +103,7 @@ describe("RoomQueue", () => {
       const { queue, saves, warnings, take } = failing(order);
       take(1);
       await queue.idle();
-      expect(order).toEqual(["take 1", "save failed", "show 1"]);
+      expect(order).toEqual(["take 1", "save failed", "cannot save (ENOSPC)", "show 1"]);
       order.length = 0;
       take(2);
       await queue.idle();
@@ -109,7 +114,7 @@ describe("RoomQueue", () => {
       order.length = 0;
       take(3);
       await queue.idle();
-      expect(order).toEqual(["take 3", "saved", "ack 1", "ack 2", "show 3", "ack 3"]);
+      expect(order).toEqual(["take 3", "saved", "saving again", "ack 1", "ack 2", "show 3", "ack 3"]);
       expect(warnings).toEqual(["ENOSPC", "pigeon: saved the group state of team again"]);
     });
 
@@ -135,7 +140,7 @@ describe("RoomQueue", () => {
       saves.failing = false;
       await vi.advanceTimersByTimeAsync(MAX_SAVE_RETRY_MS);
       await queue.idle();
-      expect(order.slice(-2)).toEqual(["saved", "ack 1"]);
+      expect(order.slice(-3)).toEqual(["saved", "saving again", "ack 1"]);
       // Nothing is withheld any more: no retry is left running.
       expect(vi.getTimerCount()).toBe(0);
     });

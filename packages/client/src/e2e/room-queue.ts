@@ -54,6 +54,8 @@ export interface QueueHost {
   /** Whether the client is closed: then effects stop, so nothing more reaches the app. */
   closed(): boolean;
   undecryptable(notice: UndecryptableNotice): void;
+  /** Saves failed (with the store's code), or work again: said once for each run of failures. */
+  saving(saved: boolean, code?: string): void;
   readonly logger: Logger;
 }
 
@@ -166,7 +168,11 @@ export class RoomQueue {
     const saved = await this.host.save().then(
       () => true,
       (error: unknown) => {
-        if (!this.#failing) this.host.logger.warn(`pigeon: could not save the group state of ${this.room}: what it takes in is shown, but confirmed to the relay only once a save succeeds`, codeOf(error));
+        if (!this.#failing) {
+          const code = codeOf(error);
+          this.host.logger.warn(`pigeon: could not save the group state of ${this.room}: what it takes in is shown, but confirmed to the relay only once a save succeeds`, code);
+          this.host.saving(false, code);
+        }
         return false;
       },
     );
@@ -181,7 +187,10 @@ export class RoomQueue {
   }
 
   #saveSucceeded(): void {
-    if (this.#failing) this.host.logger.warn(`pigeon: saved the group state of ${this.room} again`);
+    if (this.#failing) {
+      this.host.logger.warn(`pigeon: saved the group state of ${this.room} again`);
+      this.host.saving(true);
+    }
     this.#failing = false;
     clearTimeout(this.#retry);
     this.#retry = undefined;

@@ -90,6 +90,21 @@ export interface UndecryptableNotice {
 }
 
 /**
+ * This device could not save an encrypted room's state (`saved: false`, with the store's code:
+ * `ENOSPC` for a full disk, `QuotaExceededError` for a browser over its quota), or could again
+ * (`saved: true`). Meanwhile what arrives is shown, but left on the server (not acked) for this
+ * client's next save that works, or its next session; sending fails with the store's error.
+ *
+ * @example
+ * client.on("storage", ({ room, saved, code }) => status(saved ? `${room}: saved again` : `${room}: cannot save (${code})`));
+ */
+export interface StorageNotice {
+  readonly room: string;
+  readonly saved: boolean;
+  readonly code?: string;
+}
+
+/**
  * The number two people compare to know that each holds the other's real key: 60 digits, and
  * the same in groups of five on three lines.
  *
