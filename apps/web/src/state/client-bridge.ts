@@ -71,6 +71,9 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
     client.on("error", ({ event, message }) => {
       host.notify("error", `The server refused ${event}: ${message}`);
     }),
+    client.on("storage", ({ room, saved, code }) => {
+      host.notify(saved ? "info" : "error", storageText(room, saved, code));
+    }),
     client.on("typing", ({ room, user }) => {
       if (sameName(user, host.get().name)) return;
       host.set({ ...host.get(), typing: noteTyping(host.get().typing, room, user, host.now()) });
@@ -81,4 +84,11 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
     clearTimeout(typingTimer);
     for (const stop of stops) stop();
   };
+}
+
+/** What the person reads when this browser cannot save an encrypted room (its storage full), and when it can again. */
+export function storageText(room: string, saved: boolean, code: string | undefined): string {
+  if (saved) return `#${room} is saved in this browser again.`;
+  const why = code === "QuotaExceededError" ? "its storage for this site is full" : `it said ${code ?? "no more"}`;
+  return `This browser could not save #${room}: ${why}. New messages are shown, and the server keeps them until it can.`;
 }
