@@ -13,7 +13,10 @@ export {
   freePort,
   startRedisCluster,
   startRedisServer,
+  type KilledMaster,
+  type RedisClusterOptions,
   type RedisClusterProcesses,
+  type RedisClusterShard,
   type RedisServerOptions,
   type RedisServerProcess,
 } from "./redis-process.js";
