@@ -56,6 +56,7 @@ export {
   TEST_REDIS_URL,
   testKeyPrefix,
 } from "./test-redis.js";
+export { useShardGate, type ShardGate } from "./shard-gate.js";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
 export { gate, nextEvent, record, settledTimed, waitUntil } from "./wait.js";

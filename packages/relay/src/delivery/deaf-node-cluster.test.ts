@@ -1,5 +1,4 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   describeWithRedisBinaries,
   nextEvent,
@@ -10,6 +9,7 @@ import {
   testKeyPrefix,
   useKeyed,
   useRelay,
+  useShardGate,
   waitUntil,
   type RedisClusterProcesses,
 } from "@pigeon/testing";
@@ -39,15 +39,8 @@ describeWithRedisBinaries("a node on a Redis Cluster that could not hear one sha
     const deaf = await startNode();
     const bob = await useKeyed(deaf, testIdentity(), "bob", ["lobby"]);
     await waitUntil(async () => (await shardSubscribers(ports, channel)) === 1, "the deaf node hears lobby");
-    const counts = await Promise.all(ports.map((port) => shardSubscribers([port], channel)));
-    const shard = new Redis({ port: ports[counts.indexOf(1)], host: "127.0.0.1" });
-    onTestFinished(() => {
-      shard.disconnect();
-    });
-    const subscribers = ((await shard.call("CLIENT", "LIST", "TYPE", "pubsub")) as string).trim().split("\n");
-    expect(subscribers).toHaveLength(1);
-    const deafSubscriber = /^id=(\d+) /.exec(subscribers[0] ?? "")?.[1];
-    if (deafSubscriber === undefined) throw new Error("no client id in CLIENT LIST");
+    const shard = await useShardGate(ports, channel);
+    const deafSubscriber = await shard.clientId("pubsub");
 
     // alice sends from another node; carol, on a third, shows what went through lobby's shard.
     const alice = await useKeyed(await startNode(), testIdentity(), "alice", ["lobby"]);
@@ -60,18 +53,9 @@ describeWithRedisBinaries("a node on a Redis Cluster that could not hear one sha
 
     // The deaf node's subscriber on lobby's shard drops, and the shard turns away new connections
     // for a while (those already open go on: the other nodes', the stores'), so the node cannot
-    // subscribe there again yet, where by itself it would within milliseconds. Both in one
-    // transaction, or its new connection could come in between.
-    const [, maxclients] = (await shard.config("GET", "maxclients")) as [string, string];
-    const letIn = async () => {
-      await shard.config("SET", "maxclients", maxclients);
-    };
-    onTestFinished(letIn);
-    expect(await shard.multi().config("SET", "maxclients", "1").client("KILL", "ID", deafSubscriber).exec()).toEqual([
-      [null, "OK"],
-      [null, 1],
-    ]);
-    const hearing = async () => ((await shard.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number])[1];
+    // subscribe there again yet, where by itself it would within milliseconds.
+    await shard.shut(deafSubscriber);
+    const hearing = () => shard.subscribers(channel);
     expect(await hearing()).toBe(2);
     const atCarol = nextEvent(carol, "message", ({ seq }) => seq === 2);
     const sent = await alice.emitWithAck("chat", { room: "lobby", text: "while bob's node did not hear lobby's shard" });
@@ -81,7 +65,7 @@ describeWithRedisBinaries("a node on a Redis Cluster that could not hear one sha
     expect(atBob).toEqual([]);
 
     const missed = nextEvent(bob, "message", ({ seq }) => seq === 2, 20_000);
-    await letIn();
+    await shard.open();
     await waitUntil(async () => (await shardSubscribers(ports, channel)) === 3, "the deaf node hears lobby again");
     expect(await missed).toMatchObject({ room: "lobby", user: "alice", message: "while bob's node did not hear lobby's shard", replayed: true });
 

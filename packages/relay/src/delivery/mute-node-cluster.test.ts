@@ -1,5 +1,4 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   describeWithRedisBinaries,
   nextEvent,
@@ -10,6 +9,7 @@ import {
   testKeyPrefix,
   useKeyed,
   useRelay,
+  useShardGate,
   waitUntil,
   type RedisClusterProcesses,
   type TestServerOptions,
@@ -55,21 +55,13 @@ describeWithRedisBinaries("a node on a Redis Cluster that could not publish on o
     const alice = await useKeyed(mute, testIdentity(), "alice", ["lobby"]);
     const carol = await useKeyed(mute, testIdentity(), "carol", ["lobby"]);
     await waitUntil(async () => (await shardSubscribers(ports, channel)) === 1, "the mute node hears lobby");
-    const counts = await Promise.all(ports.map((port) => shardSubscribers([port], channel)));
-    const shard = new Redis({ port: ports[counts.indexOf(1)], host: "127.0.0.1" });
-    onTestFinished(() => {
-      shard.disconnect();
-    });
+    const shard = await useShardGate(ports, channel);
     // carol hears seq 1 only once it is published: the mute node, alone so far, has then one
     // connection on lobby's shard that published last (its store's run scripts).
     const first = nextEvent(carol, "message", ({ seq }) => seq === 1);
     expect(await alice.emitWithAck("chat", { room: "lobby", text: "first" })).toMatchObject({ ok: true, data: { seq: 1 } });
     await first;
-    const clients = ((await shard.call("CLIENT", "LIST", "TYPE", "normal")) as string).trim().split("\n");
-    const publishers = clients.filter((line) => / cmd=spublish /.test(line));
-    expect(publishers).toHaveLength(1);
-    const mutePublisher = /^id=(\d+) /.exec(publishers[0] ?? "")?.[1];
-    if (mutePublisher === undefined) throw new Error("no client id in CLIENT LIST");
+    const mutePublisher = await shard.clientId("normal", / cmd=spublish /);
 
     // bob, on another node, hears lobby live.
     const bob = await useKeyed(await startNode(), testIdentity(), "bob", ["lobby"]);
@@ -81,32 +73,20 @@ describeWithRedisBinaries("a node on a Redis Cluster that could not publish on o
     const atCarol = record(carol, "message");
 
     // The shard turns away new connections for a while (those open go on: the store's, the
-    // subscribers', the other node's) and drops the mute node's publisher. Both in one
-    // transaction, or its new connection could come in between.
-    const [, maxclients] = (await shard.config("GET", "maxclients")) as [string, string];
-    const letIn = async () => {
-      await shard.config("SET", "maxclients", maxclients);
-    };
-    onTestFinished(letIn);
-    afterAppend = async () => {
-      expect(await shard.multi().config("SET", "maxclients", "1").client("KILL", "ID", mutePublisher).exec()).toEqual([
-        [null, "OK"],
-        [null, 1],
-      ]);
-    };
+    // subscribers', the other node's) and drops the mute node's publisher.
+    afterAppend = () => shard.shut(mutePublisher);
     const sent = await alice.emitWithAck("chat", { room: "lobby", text: "while alice's node could not publish on lobby's shard" });
     expect(sent).toMatchObject({ ok: true, data: { seq: 3 } });
     expect(afterAppend).toBeUndefined();
     // The publish failed (a member on the same node gets the message only then), with the shard still away.
     await waitUntil(() => atCarol.length > 0, "carol, on alice's node, gets seq 3 while lobby's shard turns its publisher away");
     expect(atCarol).toEqual([expect.objectContaining({ seq: 3, user: "alice", message: "while alice's node could not publish on lobby's shard" })]);
-    const hearing = async () => ((await shard.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number])[1];
-    expect(await hearing()).toBe(2);
+    expect(await shard.subscribers(channel)).toBe(2);
     expect(atBob).toEqual([]);
 
     // Published again once the shard takes the mute node's connection: bob hears it live, not
     // at a replay (his node never stopped hearing lobby, so nothing would replay it).
-    await letIn();
+    await shard.open();
     await waitUntil(() => atBob.length > 0, "bob, on another node, hears seq 3 once lobby's shard lets alice's node in again");
     const [late] = atBob;
     expect(late).toMatchObject({ seq: 3, room: "lobby", user: "alice", message: "while alice's node could not publish on lobby's shard" });
