@@ -57,6 +57,7 @@ export {
   testKeyPrefix,
 } from "./test-redis.js";
 export { useShardGate, type ShardGate } from "./shard-gate.js";
+export { useRedisCluster } from "./use-redis-cluster.js";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { startTestServer, useRelay, useRelayPerTest, type TestServer, type TestServerOptions } from "./test-server.js";
 export { gate, nextEvent, record, settledTimed, waitUntil } from "./wait.js";

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { crossNodeSuite } from "./cross-node-suite.js";
-import { describeWithRedisBinaries, keysPerMaster, startRedisCluster, type RedisClusterProcesses } from "@pigeon/testing";
+import { describeWithRedisBinaries, keysPerMaster, useRedisCluster } from "@pigeon/testing";
 
 describeWithRedisBinaries("three nodes on a 3-shard Redis Cluster", () => {
-  let redis: RedisClusterProcesses | undefined;
   // Registered before the suite's own hooks: the Cluster starts before the nodes and stops after them.
-  beforeAll(async () => {
-    redis = await startRedisCluster();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  const cluster = crossNodeSuite(() => {
-    if (redis === undefined) throw new Error("the Redis Cluster did not start");
-    return { url: redis.url, cluster: true };
-  }, "cluster");
+  const redis = useRedisCluster();
+  const cluster = crossNodeSuite(() => ({ url: redis().url, cluster: true }), "cluster");
 
   it("spreads what the nodes keep over every shard", async () => {
     const { redis: target, prefix } = cluster();

@@ -1,17 +1,16 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import {
   describeWithRedisBinaries,
   nextEvent,
   record,
   shardSubscribers,
-  startRedisCluster,
   testIdentity,
   testKeyPrefix,
   useKeyed,
+  useRedisCluster,
   useRelay,
   waitUntil,
-  type RedisClusterProcesses,
   type TestSocket,
 } from "@pigeon/testing";
 import { KeyLayout } from "../store/redis/keys.js";
@@ -32,17 +31,11 @@ const OTHER_NODE_WAIT_MS = 20_000;
 type Received = { readonly seq: number; readonly id: string; readonly user: string; readonly replayed?: boolean };
 
 describeWithRedisBinaries("relay nodes on a Redis Cluster whose master of a room's shard dies and is replaced by its replica", () => {
-  let cluster: RedisClusterProcesses;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3, { replicas: 1 });
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
+  const cluster = useRedisCluster(3, { replicas: 1 });
 
   it("delivers every message accepted during and after the failover to the member on the other node, once, in order", async () => {
     const redisPrefix = testKeyPrefix("cluster-failover");
-    const ports = cluster.nodes.map(({ port }) => port);
+    const ports = cluster().nodes.map(({ port }) => port);
     const channelOf = (room: string) => `${redisPrefix}:sio#/#${room}#`;
 
     // A room whose keys and channel are on one shard, so that one master's death takes both away.
@@ -57,14 +50,14 @@ describeWithRedisBinaries("relay nodes on a Redis Cluster whose master of a room
     for (let index = 0; room === undefined; index += 1) {
       const candidate = `lobby-${index}`;
       slot = await slotOf(channelOf(candidate));
-      const [channelShard, keyShard] = await Promise.all([cluster.shardOf(slot), cluster.shardOf(await slotOf(keys.room(candidate).meta))]);
+      const [channelShard, keyShard] = await Promise.all([cluster().shardOf(slot), cluster().shardOf(await slotOf(keys.room(candidate).meta))]);
       if (channelShard.master === keyShard.master) room = candidate;
     }
     admin.disconnect();
     const channel = channelOf(room);
 
     // Members retry a refused send for as long as the shard is down: not against their rate limit.
-    const startNode = () => useRelay({ store: "redis", redisUrl: cluster.url, redisCluster: true, redisPrefix, messagesPerMinute: 100_000 });
+    const startNode = () => useRelay({ store: "redis", redisUrl: cluster().url, redisCluster: true, redisPrefix, messagesPerMinute: 100_000 });
     const [nodeA, nodeB] = [await startNode(), await startNode()];
     const alice = await useKeyed(nodeA, testIdentity(), "alice", [room]);
     const bob = await useKeyed(nodeB, testIdentity(), "bob", [room]);
@@ -104,10 +97,10 @@ describeWithRedisBinaries("relay nodes on a Redis Cluster whose master of a room
     for (const member of [alice, bob]) expect(await member.emitWithAck("ack", { room, seq: 2 })).toMatchObject({ ok: true });
 
     // The master serving the room dies; its replica takes over by itself.
-    const { master, replicas } = await cluster.shardOf(slot);
+    const { master, replicas } = await cluster().shardOf(slot);
     expect(replicas).toHaveLength(1);
     const caughtUp = { alice: record(alice, "caughtUp"), bob: record(bob, "caughtUp") };
-    const { promoted } = await cluster.killMaster(master);
+    const { promoted } = await cluster().killMaster(master);
     // Each member sends at once, while the shard is down: held or refused until the store reaches the replica.
     const during = Promise.all([send(alice, "alice"), send(bob, "bob")]);
     const replica = await promoted;

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   describeWithRedisBinaries,
   nextEvent,
   record,
   shardSubscribers,
-  startRedisCluster,
   testIdentity,
   testKeyPrefix,
   useKeyed,
+  useRedisCluster,
   useRelay,
   useShardGate,
   waitUntil,
-  type RedisClusterProcesses,
 } from "@pigeon/testing";
 
 // deaf-node.test.ts on a Redis Cluster, where a node's subscriber is not one connection but one
@@ -21,19 +20,13 @@ import {
 // replays them to its members from the store once it hears that shard again.
 
 describeWithRedisBinaries("a node on a Redis Cluster that could not hear one shard for a while", () => {
-  let cluster: RedisClusterProcesses;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
+  const cluster = useRedisCluster(3);
 
   it("replays to its members what their rooms took on that shard meanwhile, once it hears it again", async () => {
     const redisPrefix = testKeyPrefix("deaf-node-cluster");
-    const ports = cluster.nodes.map(({ port }) => port);
+    const ports = cluster().nodes.map(({ port }) => port);
     const channel = `${redisPrefix}:sio#/#lobby#`;
-    const startNode = () => useRelay({ store: "redis", redisUrl: cluster.url, redisCluster: true, redisPrefix });
+    const startNode = () => useRelay({ store: "redis", redisUrl: cluster().url, redisCluster: true, redisPrefix });
 
     // The deaf node first: on lobby's shard, its subscriber connection is then the only one.
     const deaf = await startNode();

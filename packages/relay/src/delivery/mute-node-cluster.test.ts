@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   describeWithRedisBinaries,
   nextEvent,
   record,
   shardSubscribers,
-  startRedisCluster,
   testIdentity,
   testKeyPrefix,
   useKeyed,
+  useRedisCluster,
   useRelay,
   useShardGate,
   waitUntil,
-  type RedisClusterProcesses,
   type TestServerOptions,
 } from "@pigeon/testing";
 
@@ -22,20 +21,14 @@ import {
 // reaches the members on that node at once, and those on other nodes once the shard is back.
 
 describeWithRedisBinaries("a node on a Redis Cluster that could not publish on one shard for a while", () => {
-  let cluster: RedisClusterProcesses;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
+  const cluster = useRedisCluster(3);
 
   it("delivers its members' message on the node at once, and to the other nodes once the shard is back", async () => {
     const redisPrefix = testKeyPrefix("mute-node-cluster");
-    const ports = cluster.nodes.map(({ port }) => port);
+    const ports = cluster().nodes.map(({ port }) => port);
     const channel = `${redisPrefix}:sio#/#lobby#`;
     const startNode = (options?: TestServerOptions) =>
-      useRelay({ store: "redis", redisUrl: cluster.url, redisCluster: true, redisPrefix }, options);
+      useRelay({ store: "redis", redisUrl: cluster().url, redisCluster: true, redisPrefix }, options);
 
     // Whatever the mute node's store appends next, it appends, then the publisher's connection drops.
     let afterAppend: (() => Promise<void>) | undefined;

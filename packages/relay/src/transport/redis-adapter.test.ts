@@ -11,10 +11,9 @@ import { createRedisAdapter, skipOwnBroadcasts } from "./redis-adapter.js";
 import {
   describeWithRedisBinaries,
   shardSubscribers,
-  startRedisCluster,
   startRedisServer,
+  useRedisCluster,
   waitUntil,
-  type RedisClusterProcesses,
   type RedisServerProcess,
 } from "@pigeon/testing";
 
@@ -59,23 +58,16 @@ describeWithRedisBinaries("the sharded Redis adapter", () => {
   const received = (client: ClientSocket) => new Promise((resolve) => client.once("news", resolve));
 
   describe("on a Redis Cluster", () => {
-    let cluster: RedisClusterProcesses;
-    beforeAll(async () => {
-      cluster = await startRedisCluster(3);
-    });
-    afterAll(async () => {
-      await cluster.stop();
-    });
+    const cluster = useRedisCluster(3);
 
     it("delivers io.to(room).emit on one node to the room's socket on another", async () => {
-      const [a, b] = [await startNode(cluster.url, true), await startNode(cluster.url, true)];
+      const [a, b] = [await startNode(cluster().url, true), await startNode(cluster().url, true)];
       const [clientA, clientB] = [await joinedClient(a.url), await joinedClient(b.url)];
-      await subscribed(cluster.nodes.map(({ port }) => port), LOBBY_CHANNEL, 2);
+      await subscribed(cluster().nodes.map(({ port }) => port), LOBBY_CHANNEL, 2);
       const news = [received(clientA), received(clientB)];
       a.io.to("lobby").emit("news", "from node a");
       expect(await Promise.all(news)).toEqual(["from node a", "from node a"]);
     });
-
   });
 
   describe("on one Redis, which may go down", () => {

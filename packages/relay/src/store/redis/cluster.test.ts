@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { RedisStore } from "../redis-store.js";
 import { CONTRACT_LIMITS, describeRelayStore } from "@pigeon/testing";
 import { roomKeyList, KeyLayout } from "./keys.js";
-import { startRedisCluster, type RedisClusterProcesses } from "@pigeon/testing";
+import { useRedisCluster } from "@pigeon/testing";
 import { describeWithRedisBinaries } from "@pigeon/testing";
 
 const ROOMS = Array.from({ length: 24 }, (_, index) => `room-${index}`);
@@ -26,29 +26,23 @@ async function keysOnNode(port: number, prefix: string): Promise<string[]> {
 }
 
 describeWithRedisBinaries("RedisStore on a Redis Cluster", () => {
-  let cluster: RedisClusterProcesses;
+  const cluster = useRedisCluster(3);
   let count = 0;
   const nextPrefix = () => `cluster:${(count += 1)}`;
   const open: { close(): Promise<unknown> }[] = [];
 
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-  });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((store) => store.close()));
   });
-  afterAll(async () => {
-    await cluster.stop();
-  });
 
   // No script reaches a shared counter on a Cluster: the held budget is Redis's maxmemory there.
-  describeRelayStore("redis cluster", (limits) => RedisStore.connect({ url: cluster.url, limits, prefix: nextPrefix(), cluster: true }), undefined, {
+  describeRelayStore("redis cluster", (limits) => RedisStore.connect({ url: cluster().url, limits, prefix: nextPrefix(), cluster: true }), undefined, {
     heldBudget: false,
   });
 
   it("keeps all keys of a room on one slot, and spreads rooms over every shard", async () => {
     const prefix = nextPrefix();
-    const store = await RedisStore.connect({ url: cluster.url, limits: CONTRACT_LIMITS, prefix, cluster: true, nodeId: "n1" });
+    const store = await RedisStore.connect({ url: cluster().url, limits: CONTRACT_LIMITS, prefix, cluster: true, nodeId: "n1" });
     open.push(store);
     await store.claimName("alice", { kind: "keyed", publicKey: "A".repeat(43) }, "c1", 0);
     await store.heartbeat(0);
@@ -59,14 +53,14 @@ describeWithRedisBinaries("RedisStore on a Redis Cluster", () => {
       await store.append(room, { id: `${room}-m1`, user: "alice", message: "hi", sentAt: 0 });
     }
 
-    const redis = new Redis({ port: cluster.nodes[0]?.port, host: "127.0.0.1" });
+    const redis = new Redis({ port: cluster().nodes[0]?.port, host: "127.0.0.1" });
     open.push({ close: () => redis.quit() });
     const keys = new KeyLayout(prefix, { cluster: true });
     for (const room of ROOMS) {
       const slots = await Promise.all(roomKeyList(keys.room(room)).map((key) => redis.cluster("KEYSLOT", key)));
       expect(new Set(slots).size).toBe(1);
     }
-    const perNode = await Promise.all(cluster.nodes.map(({ port }) => keysOnNode(port, prefix)));
+    const perNode = await Promise.all(cluster().nodes.map(({ port }) => keysOnNode(port, prefix)));
     const roomsPerNode = perNode.map((found) => new Set(found.flatMap((key) => /\{r:(.*)\}:/.exec(key)?.slice(1) ?? [])));
     for (const room of ROOMS) expect(roomsPerNode.filter((rooms) => rooms.has(room))).toHaveLength(1);
     expect(roomsPerNode.map((rooms) => rooms.size > 0)).toEqual([true, true, true]);

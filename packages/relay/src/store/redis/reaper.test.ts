@@ -1,6 +1,6 @@
 // The node-liveness tests (heartbeat, reapDeadNodes), run against one Redis and a Redis Cluster.
 // Times are injected, never waited for.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RedisStore } from "../redis-store.js";
 import {
   CONTRACT_LIMITS,
@@ -10,9 +10,8 @@ import {
   GUEST,
   KEY_A,
   KEY_B,
-  startRedisCluster,
   testKeyPrefix,
-  type RedisClusterProcesses,
+  useRedisCluster,
 } from "@pigeon/testing";
 import { connectRedis } from "./connect.js";
 import { KeyLayout, nodeKeyList } from "./keys.js";
@@ -243,18 +242,8 @@ await describeWithRedis("RedisStore on one Redis", (url) => {
 });
 
 describeWithRedisBinaries("RedisStore on a Redis Cluster", () => {
-  let cluster: RedisClusterProcesses | undefined;
+  const cluster = useRedisCluster(3);
   let count = 0;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  const url = () => {
-    if (cluster === undefined) throw new Error("the cluster has not started");
-    return cluster.url;
-  };
 
-  describeNodeLiveness("Redis Cluster", { url, cluster: true, prefix: () => `reaper-cluster:${(count += 1)}` });
+  describeNodeLiveness("Redis Cluster", { url: () => cluster().url, cluster: true, prefix: () => `reaper-cluster:${(count += 1)}` });
 });
