@@ -87,7 +87,7 @@ export function bridgeClient(client: PigeonClient, host: BridgeHost): () => void
 }
 
 /** What the person reads when this browser cannot save an encrypted room (its storage full), and when it can again. */
-export function storageText(room: string, saved: boolean, code: string | undefined): string {
+function storageText(room: string, saved: boolean, code: string | undefined): string {
   if (saved) return `#${room} is saved in this browser again.`;
   const why = code === "QuotaExceededError" ? "its storage for this site is full" : `it said ${code ?? "no more"}`;
   return `This browser could not save #${room}: ${why}. New messages are shown, and the server keeps them until it can.`;
