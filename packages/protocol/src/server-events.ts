@@ -136,7 +136,8 @@ export type Receipt = z.infer<typeof Receipt>;
 
 /**
  * `receipts`: delivery progress of the recipient's own messages in `room`, coalesced (at
- * most a few per second per room, each covering every message that changed).
+ * most a few per second per room, each covering every message that changed). An encrypted
+ * room's group operations (MLS commits and proposals) are not messages and get none.
  *
  * @example
  * socket.on("receipts", ({ room, receipts }) => receipts.forEach(render));

@@ -9,6 +9,7 @@ export { redisReachable } from "./store/redis/connect.js";
 export { QuotaExceededError, senderShare } from "./store/relay-store.js";
 export type {
   Committer,
+  DeletedEntry,
   DeliveryState,
   ExpiredRange,
   GroupChange,

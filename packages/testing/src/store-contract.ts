@@ -1,6 +1,6 @@
 // The contract every RelayStore implementation passes: run it from each store's test file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { QuotaExceededError, type Committer, type GroupLeaf, type GroupRecordInput, type MlsSubmission, type RelayStore, type RetentionLimits, type StoredEntry } from "@pigeon/relay";
+import { QuotaExceededError, type Committer, type DeletedEntry, type GroupLeaf, type GroupRecordInput, type MlsSubmission, type RelayStore, type RetentionLimits, type StoredEntry } from "@pigeon/relay";
 import { describeQuotaContract } from "./quota-contract.js";
 
 /** Limits small enough for tests to reach. */
@@ -490,6 +490,21 @@ function describeGroupContract(current: () => RelayStore, share: ShareStore): vo
       const sent = await store.appendMls("team", mlsEntry("alice", 0), application);
       expect(sent).toMatchObject({ seq: 1, changed: false, group: { epoch: 0, pending: [] } });
       expect((await store.entriesAfter("team", 0)).entries[0]).toMatchObject({ seq: 1, user: "alice", message: "mls-0", mls: "application", epoch: 0 });
+    });
+
+    it("names each entry's MLS kind for receipts, in the delivery state and in what an ack deletes", async () => {
+      const store = current();
+      const groupId = await team();
+      await store.appendMls("team", mlsEntry("bob", 0, "commit"), commit(groupId, record(groupId, 1, [leaf(0, "alice", A), leaf(1, "bob", B)]), "external"));
+      await store.appendMls("team", mlsEntry("alice", 1), application);
+      const kinds = (entries: readonly DeletedEntry[]) => entries.map(({ seq, user, mls }) => ({ seq, user, mls }));
+      const both = [
+        { seq: 1, user: "bob", mls: "commit" },
+        { seq: 2, user: "alice", mls: "application" },
+      ];
+      expect(kinds((await store.deliveryState("team", 10)).entries)).toEqual(both);
+      await store.ack("team", "alice", 2, 0);
+      expect(kinds((await store.ack("team", "bob", 2, 0))?.deleted ?? [])).toEqual(both);
     });
 
     it("answers a retried client key with the original, before any check", async () => {

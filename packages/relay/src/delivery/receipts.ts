@@ -22,7 +22,8 @@ interface RoomReceipts {
  * room's delivery state is read once and each sender gets one `receipts` event with the
  * messages whose count changed. A room of 1,000 members acking a message thus costs its sender
  * a handful of events, not 1,000. Only the seqs the acks moved cursors over are read (a count
- * changes nowhere else), and a message nobody has confirmed yet gets no receipt.
+ * changes nowhere else), and a message nobody has confirmed yet gets no receipt. Receipts are
+ * for messages: an encrypted room's commits and proposals get none.
  *
  * @example
  * receipts.touch("lobby", result.deleted);
@@ -102,10 +103,12 @@ export class ReceiptScheduler implements Receipts {
     const counter = deliveryCounter(delivery);
     for (const entry of deleted) {
       state.reported.delete(entry.seq);
+      if (!isMessage(entry)) continue;
       const total = counter.total(entry.user);
       add(entry.user, { seq: entry.seq, id: entry.id, delivered: total, total, deleted: true });
     }
     for (const entry of delivery.entries) {
+      if (!isMessage(entry)) continue;
       const { delivered, total } = counter.count(entry);
       // Nobody has it yet (or still the count last told): nothing to say.
       if ((state.reported.get(entry.seq) ?? 0) === delivered) continue;
@@ -130,6 +133,11 @@ export class ReceiptScheduler implements Receipts {
 }
 
 const NOTHING_MOVED: SeqRange = { after: 0, through: 0 };
+
+/** Whether the entry is a message, which gets receipts, rather than an encrypted room's group operation (a commit, a proposal), which does not. */
+function isMessage({ mls }: DeletedEntry): boolean {
+  return mls === undefined || mls === "application";
+}
 
 function isEmpty({ after, through }: SeqRange): boolean {
   return through <= after;

@@ -79,6 +79,26 @@ describeEachStore("mls", (store) => {
     expect(after).toMatchObject({ ok: true, data: { epoch: 2 } });
   });
 
+  it("sends receipts for a member's messages, never for its commits", async () => {
+    const server = await useRelay({ store });
+    const alice = await useMlsMember(server, "alice", ["team"]);
+    await createRoomGroup(alice, "team");
+    const bob = await useMlsMember(server, "bob", ["team"]);
+    const joined = await joinRoomGroup(bob, "team");
+    expect(joined.ack).toMatchObject({ ok: true, data: { seq: 1, kind: "commit" } });
+    const receipts = record(bob.socket, "receipts");
+    const gone = nextEvent(bob.socket, "receipts", (event) => event.receipts.some(({ seq, deleted }) => seq === 2 && deleted));
+    expect(await send(bob.socket, joined.group, "hi alice")).toMatchObject({ ok: true, data: { seq: 2, kind: "application" } });
+    await alice.socket.emitWithAck("ack", { room: "team", seq: 1 });
+    await alice.socket.emitWithAck("ack", { room: "team", seq: 2 });
+    await bob.socket.emitWithAck("ack", { room: "team", seq: 2 });
+    // The commit is deleted no later than the message after it, so its receipt would be here by now.
+    await gone;
+    const seqs = receipts.flatMap((event) => event.receipts.map(({ seq }) => seq));
+    expect(seqs).toContain(2);
+    expect(seqs).not.toContain(1);
+  });
+
   it("replays MLS entries with kind and epoch to a member who was away", async () => {
     const { server, alice, aliceGroup, bob, joined } = await aliceAndBobInTeam(store);
     const offline = nextEvent(alice.socket, "memberChanges", ({ changes }) => changes.some(({ name, online }) => name === "bob" && !online));

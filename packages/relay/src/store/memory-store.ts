@@ -278,7 +278,7 @@ export class MemoryStore implements RelayStore {
     const start = Math.max(range === undefined ? 0 : firstAbove(log, range.after), end - Math.max(0, limit));
     return Promise.resolve({
       cursors: [...state.members.values()].map(({ name, acked }) => ({ name, acked })),
-      entries: log.slice(start, end).map(({ seq, id, user }) => ({ seq, id, user })),
+      entries: log.slice(start, end).map(ref),
     });
   }
 
@@ -493,7 +493,11 @@ function range(entries: readonly StoredEntry[]): ExpiredRange | undefined {
 
 /** What receipts need of deleted entries. */
 function refs(entries: readonly StoredEntry[]): DeletedEntry[] {
-  return entries.map(({ seq, id, user }) => ({ seq, id, user }));
+  return entries.map(ref);
+}
+
+function ref({ seq, id, user, mls }: StoredEntry): DeletedEntry {
+  return mls === undefined ? { seq, id, user } : { seq, id, user, mls };
 }
 
 /** The index of the first entry of `log` (seqs increasing) whose seq is above `seq`. */

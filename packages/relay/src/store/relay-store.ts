@@ -45,8 +45,12 @@ export interface SeqRange {
   readonly through: number;
 }
 
-/** An entry every member has (or that nobody is owed any more), so the store deleted it: what a receipt names. */
-export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user">;
+/**
+ * An entry every member has (or that nobody is owed any more), so the store deleted it: what a
+ * receipt names. `mls` says what an encrypted room's entry was: receipts are for messages, not
+ * for group operations (commits, proposals).
+ */
+export type DeletedEntry = Pick<StoredEntry, "seq" | "id" | "user" | "mls">;
 
 /**
  * A keyed identity's place in a room: the last seq it confirmed, of the room's incarnation.
@@ -189,7 +193,7 @@ export interface DeliveryState {
   /** Every member's cursor. */
   readonly cursors: readonly { readonly name: string; readonly acked: number }[];
   /** The held entries, oldest first (at most `limit`, the newest ones). */
-  readonly entries: readonly Pick<StoredEntry, "seq" | "id" | "user">[];
+  readonly entries: readonly DeletedEntry[];
 }
 
 /** Bounds on what the store holds. */

@@ -28,12 +28,13 @@ export function str(value: unknown): string {
   return value;
 }
 
-/** A flat `seq, id, user, ...` reply as entry references. */
+/** A flat `seq, id, user, MLS kind or '', ...` reply as entry references. */
 export function entryRefs(value: unknown): DeletedEntry[] {
   const flat = list(value);
   const refs: DeletedEntry[] = [];
-  for (let index = 0; index + 2 < flat.length; index += 3) {
-    refs.push({ seq: num(flat[index]), id: str(flat[index + 1]), user: str(flat[index + 2]) });
+  for (let index = 0; index + 3 < flat.length; index += 4) {
+    const [seq, id, user, kind] = [num(flat[index]), str(flat[index + 1]), str(flat[index + 2]), flat[index + 3]];
+    refs.push(kind === "" ? { seq, id, user } : { seq, id, user, mls: mlsKind(kind) });
   }
   return refs;
 }

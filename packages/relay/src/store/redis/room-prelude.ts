@@ -51,7 +51,7 @@ local function count_entry(sign, user, seq, bytes)
 end
 
 -- Deletes the oldest entries (up to end_id) while take(fields, taken, taken_bytes) says so,
--- appending seq, id, user of each to out when given. Returns the first and last seq deleted.
+-- appending seq, id, user and MLS kind ('' for a plain entry) of each to out when given. Returns the first and last seq deleted.
 local function shift_while(end_id, batch, take, out)
   local first, last, taken, bytes, start = nil, nil, 0, 0, '-'
   while true do
@@ -64,7 +64,7 @@ local function shift_while(end_id, batch, take, out)
       taken = taken + 1
       bytes = bytes + tonumber(f[10])
       count_entry(-1, f[4], last, tonumber(f[10]))
-      if out then out[#out + 1] = last; out[#out + 1] = f[2]; out[#out + 1] = f[4] end
+      if out then out[#out + 1] = last; out[#out + 1] = f[2]; out[#out + 1] = f[4]; out[#out + 1] = f[12] or '' end
     end
     if done or #items < batch then break end
     start = '(' .. items[#items][1]

@@ -43,7 +43,7 @@ return replies
  * Moves members' cursors in one room, in order, then deletes what every member now has: a
  * batch of acks (./batches.ts gathers them), each as if alone, with one deletion pass for all.
  * ARGV: nameKey, seq, nameKey, seq, ... Returns {replies, deleted}: per ack false for a
- * non-member, else {acked, the cursor before}; deleted as {seq, id, user, ...}.
+ * non-member, else {acked, the cursor before}; deleted as {seq, id, user, MLS kind or '', ...}.
  */
 export const ACK = `${ROOM_PRELUDE}
 local latest, replies, any = tonumber(redis.call('HGET', meta, 'seq') or '0'), {}, false
@@ -141,7 +141,7 @@ local inc = incarnation(ARGV[2], true)
 return {tonumber(redis.call('HGET', meta, 'seq') or '0'), redis.call('XRANGE', log, ARGV[1], '+'), inc}
 `;
 
-/** ARGV: limit. Returns {{name, acked, ...}, {seq, id, user, ...} of the newest \`limit\` entries}. */
+/** ARGV: limit. Returns {{name, acked, ...}, {seq, id, user, MLS kind or '', ...} of the newest \`limit\` entries}. */
 export const DELIVERY_STATE = `${ROOM_PRELUDE}
 local NAMES_PER_READ = 1000
 local cursor_list = redis.call('ZRANGE', cursors, 0, -1, 'WITHSCORES')
@@ -165,7 +165,7 @@ local items = {}
 if tonumber(ARGV[1]) > 0 then items = redis.call('XREVRANGE', log, ARGV[3], ARGV[2], 'COUNT', ARGV[1]) end
 for i = #items, 1, -1 do
   local f = items[i][2]
-  newest[#newest + 1] = seq_of(items[i][1]); newest[#newest + 1] = f[2]; newest[#newest + 1] = f[4]
+  newest[#newest + 1] = seq_of(items[i][1]); newest[#newest + 1] = f[2]; newest[#newest + 1] = f[4]; newest[#newest + 1] = f[12] or ''
 end
 return {named, newest}
 `;
