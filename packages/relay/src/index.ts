@@ -12,6 +12,7 @@ export type {
   DeletedEntry,
   DeliveryState,
   ExpiredRange,
+  FullReason,
   GroupChange,
   GroupLeaf,
   GroupRecordInput,

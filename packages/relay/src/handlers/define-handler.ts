@@ -138,8 +138,8 @@ export function refusal(code: ErrorCode, message: string, retryAfterMs?: number)
 
 function refusalOf(context: RelayContext, socket: RelaySocket, event: ClientEventName, cause: unknown): RelayError {
   if (!(cause instanceof RelayError) && context.store.isFullError(cause)) {
-    // Redis refused the write for want of memory: nothing changed; the operator must free some.
-    context.logger.warn({ event, socket: socket.id }, "store full: write refused");
+    // Redis refused the write for want of memory or of disk: nothing changed; the operator must free some.
+    context.logger.warn({ event, socket: socket.id, reason: context.store.whyFull() }, "store full: write refused");
     return new RelayError(ErrorCode.STORE_FULL, "the server's store is full and takes no new messages or logins now; try again later");
   }
   if (!(cause instanceof RelayError) && (!context.store.healthy() || context.store.isUnavailableError(cause))) {

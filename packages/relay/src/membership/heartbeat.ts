@@ -32,7 +32,7 @@ export class Heartbeat {
       presumedDead = await store.heartbeat(now);
     } catch (error) {
       this.#beatingSince = undefined;
-      // A heartbeat refused for want of memory makes the store full (/healthz 503) before any client write fails.
+      // A heartbeat refused for want of memory or of disk makes the store full (/healthz 503) before any client write fails.
       store.isFullError(error);
       throw error;
     }

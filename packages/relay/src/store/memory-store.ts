@@ -331,8 +331,8 @@ export class MemoryStore implements RelayStore {
   }
 
   // The heap is not a store that fills up: the budget refuses before it could.
-  full(): boolean {
-    return false;
+  whyFull(): undefined {
+    return undefined;
   }
 
   isFullError(_error: unknown): boolean {

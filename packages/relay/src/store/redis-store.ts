@@ -19,6 +19,7 @@ import {
   newIncarnation,
   type Appended,
   type DeletedEntry,
+  type FullReason,
   type DeliveryState,
   type SeqRange,
   type GroupChange,
@@ -328,8 +329,8 @@ export class RedisStore implements RelayStore {
     return this.#context.redis.status === "ready";
   }
 
-  full(): boolean {
-    return this.#fullness.full;
+  whyFull(): FullReason | undefined {
+    return this.#fullness.reason;
   }
 
   isFullError(error: unknown): boolean {

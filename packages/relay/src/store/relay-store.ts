@@ -1,6 +1,9 @@
 import { randomText } from "./random-text.js";
 import type { GroupStatus, Member, MlsKind, RoomMode } from "@pigeon/protocol";
 
+/** Why a store refuses every write, as `/healthz` tells the operator. */
+export type FullReason = "out of memory" | "cannot save to its disk";
+
 /** How a login claims a name: a guest for this connection, or a keyed identity. */
 export type NameClaim = { readonly kind: "guest" } | { readonly kind: "keyed"; readonly publicKey: string };
 
@@ -407,13 +410,14 @@ export interface RelayStore {
   /** Held entries and the bytes they count against `maxHeldBytes`, cheaply (a counter), for metrics. */
   usage(): Promise<StoreUsage>;
   /**
-   * True while the store refuses writes for want of memory (Redis answered OOM); a cheap write
-   * probe clears it once writes succeed again. `/healthz` answers 503 meanwhile.
+   * Why the store refuses every write, while it does: Redis answered OOM (out of memory) or
+   * MISCONF (it cannot save to its disk); a cheap write probe clears it once writes succeed
+   * again. `/healthz` answers 503 meanwhile. Undefined while writes are taken.
    */
-  full(): boolean;
+  whyFull(): FullReason | undefined;
   /**
-   * Whether an error thrown by this store means it is out of memory (the client should hear
-   * STORE_FULL); such an error also makes `full()` true until a write succeeds again.
+   * Whether an error thrown by this store is such a refusal (the client should hear
+   * STORE_FULL); such an error also sets `whyFull()` until a write succeeds again.
    */
   isFullError(error: unknown): boolean;
 

@@ -8,7 +8,7 @@ import { webRoutes } from "./web-routes.js";
 /**
  * Plain HTTP beside socket.io (which answers /socket.io/ itself): the web client at `/`, and `/healthz` for load
  * balancers and orchestrators: 200 while the node can serve, 503 while its store is
- * unreachable or refuses writes (full), or while its Redis adapter is disconnected (broadcasts
+ * unreachable or refuses writes (out of memory, or unable to save to its disk), or while its Redis adapter is disconnected (broadcasts
  * from other nodes would not reach it; each client reconnects on its own schedule, so the store
  * can be back before the subscriptions are). Anyone gets the status; only the operator (`healthToken`,
  * `healthAllowFrom`) gets the details, which tell an attacker the node's name, store and load.
@@ -23,13 +23,14 @@ export function httpRoutes(context: RelayContext, metrics?: PrometheusMetrics) {
     if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
       // 503 takes an unhealthy node out of a load balancer's rotation until it recovers.
       const reachable = context.store.healthy();
-      const full = reachable && context.store.full();
+      const why = reachable ? context.store.whyFull() : undefined;
+      const full = why !== undefined;
       const broadcasts = context.broadcastsFlow();
       const healthy = reachable && !full && broadcasts;
       const status = healthy ? "ok" : full ? "store-full" : "unavailable";
       sendJson(response, healthy ? 200 : 503, !operator(request) ? { status } : {
         status,
-        ...(full ? { reason: "the store refuses writes: out of memory" } : {}),
+        ...(full ? { reason: `the store refuses writes: ${why}` } : {}),
         node: context.config.nodeId,
         store: context.store.kind,
         storeReachable: reachable,

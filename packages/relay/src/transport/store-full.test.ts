@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import {
   describeWithRedisBinaries,
   startRedisServer,
@@ -15,7 +18,8 @@ describeWithRedisBinaries("a relay whose Redis is out of memory", () => {
   let server: RedisServerProcess;
   let admin: Redis;
   beforeAll(async () => {
-    server = await startRedisServer({ args: ["--maxmemory-policy", "noeviction"] });
+    // `dir` is a protected setting since Redis 7: the disk test moves it.
+    server = await startRedisServer({ args: ["--maxmemory-policy", "noeviction", "--enable-protected-configs", "yes"] });
     admin = new Redis(server.url);
   });
   afterAll(async () => {
@@ -40,5 +44,36 @@ describeWithRedisBinaries("a relay whose Redis is out of memory", () => {
     await waitUntil(async () => (await fetch(`${relay.url}/healthz`)).status === 200, "/healthz is 200 again once Redis takes writes");
     expect(await alice.emitWithAck("chat", { room: "lobby", text: "hello again" })).toMatchObject({ ok: true });
     expect(await carol.emitWithAck("login", "carol")).toMatchObject({ ok: true });
+  });
+
+  it("answers STORE_FULL and fails /healthz while Redis cannot save to its disk (MISCONF), and recovers once it can", async () => {
+    const relay = await useRelay({ store: "redis", redisUrl: server.url, redisPrefix: "misconf", healthAllowFrom: "127.0.0.1" });
+    const alice = await useKeyed(relay, testIdentity(), "alice", ["lobby"]);
+    // A snapshot that cannot be written (here its directory is gone; on a server, a full disk)
+    // makes Redis refuse every write while `stop-writes-on-bgsave-error` is on, its default.
+    const gone = await mkdtemp(join(tmpdir(), "pigeon-misconf-"));
+    const good = await mkdtemp(join(tmpdir(), "pigeon-misconf-"));
+    onTestFinished(async () => {
+      await Promise.all([gone, good].map((dir) => rm(dir, { recursive: true, force: true })));
+    });
+    await admin.config("SET", "save", "3600 1");
+    await admin.config("SET", "dir", gone);
+    await rm(gone, { recursive: true });
+    await admin.bgsave();
+    await waitUntil(async () => (await admin.info("persistence")).includes("rdb_last_bgsave_status:err"), "the snapshot failed");
+
+    expect(await alice.emitWithAck("chat", { room: "lobby", text: "hello" })).toMatchObject({ ok: false, error: { code: "STORE_FULL" } });
+    const carol = await useSocket(relay);
+    expect(await carol.emitWithAck("login", "carol")).toMatchObject({ ok: false, error: { code: "STORE_FULL" } });
+    const health = await fetch(`${relay.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: "store-full", storeReachable: true, reason: expect.stringContaining("cannot save to its disk") });
+
+    await admin.config("SET", "dir", good);
+    await admin.bgsave();
+    await waitUntil(async () => (await fetch(`${relay.url}/healthz`)).status === 200, "/healthz is 200 again once Redis saves again");
+    expect(await alice.emitWithAck("chat", { room: "lobby", text: "hello again" })).toMatchObject({ ok: true });
+    expect(await carol.emitWithAck("login", "carol")).toMatchObject({ ok: true });
+    await admin.config("SET", "save", "");
   });
 });

@@ -1,10 +1,16 @@
-// Redis out of memory: with `maxmemory` and the `noeviction` policy it refuses every write with
-// "OOM command not allowed when used memory > 'maxmemory'". A script is refused at its first
-// write, so nothing is left half-done; the store only has to say so (STORE_FULL, /healthz 503)
-// and notice when writes succeed again.
+// Redis refuses every write, with nothing left half-done (a script is refused at its first write),
+// in two cases an operator must fix: out of memory ("OOM command not allowed when used memory >
+// 'maxmemory'", with `maxmemory` and the `noeviction` policy), and unable to save to its disk
+// ("MISCONF ...": a snapshot failed while `stop-writes-on-bgsave-error` is on, the default with
+// save points, or the append-only file could not be written; a full disk, most often). The store
+// only has to say so (STORE_FULL, /healthz 503) and notice when writes succeed again.
+import type { FullReason } from "../relay-store.js";
 import type { RedisClient } from "./scripts.js";
 
-const OUT_OF_MEMORY = /\bOOM command not allowed\b/;
+const REFUSALS: readonly (readonly [RegExp, FullReason])[] = [
+  [/\bOOM command not allowed\b/, "out of memory"],
+  [/\bMISCONF\b/, "cannot save to its disk"],
+];
 
 /** How often a full store tries a write, to learn that it takes writes again. */
 export const FULL_PROBE_INTERVAL_MS = 1_000;
@@ -12,8 +18,8 @@ export const FULL_PROBE_INTERVAL_MS = 1_000;
 const PROBE_TTL_MS = 10_000;
 
 /**
- * Remembers that Redis refused a write for want of memory, until a cheap write (one small key
- * with a TTL, every `FULL_PROBE_INTERVAL_MS`) succeeds.
+ * Remembers that Redis refused a write (out of memory, or unable to save), and why, until a
+ * cheap write (one small key with a TTL, every `FULL_PROBE_INTERVAL_MS`) succeeds.
  *
  * @example
  * const fullness = new Fullness(redis, "pigeon:probe");
@@ -21,20 +27,24 @@ const PROBE_TTL_MS = 10_000;
  */
 export class Fullness {
   #probe: NodeJS.Timeout | undefined;
+  #reason: FullReason | undefined;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly probeKey: string,
   ) {}
 
-  /** True while the last write was refused and no probe has succeeded since. */
-  get full(): boolean {
-    return this.#probe !== undefined;
+  /** Why the last write was refused, while no probe has succeeded since. */
+  get reason(): FullReason | undefined {
+    return this.#reason;
   }
 
-  /** Whether `error` is Redis's out-of-memory refusal; if so, the store is full from now. */
+  /** Whether `error` is one of Redis's refusals of every write; if so, the store is full from now. */
   check(error: unknown): boolean {
-    if (!(error instanceof Error) || !OUT_OF_MEMORY.test(error.message)) return false;
+    if (!(error instanceof Error)) return false;
+    const reason = REFUSALS.find(([pattern]) => pattern.test(error.message))?.[1];
+    if (reason === undefined) return false;
+    this.#reason = reason;
     this.#probe ??= setInterval(() => void this.#tryWrite(), FULL_PROBE_INTERVAL_MS).unref();
     return true;
   }
@@ -43,6 +53,7 @@ export class Fullness {
   stop(): void {
     clearInterval(this.#probe);
     this.#probe = undefined;
+    this.#reason = undefined;
   }
 
   async #tryWrite(): Promise<void> {
