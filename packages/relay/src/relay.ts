@@ -3,9 +3,12 @@ import { createApp, type Relay } from "./transport/app.js";
 import type { RelayConfig } from "./config.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { listenMetrics } from "./transport/metrics-server.js";
-import { createRedisAdapter } from "./transport/redis-adapter.js";
+import { createRedisAdapter, type RedisAdapter } from "./transport/redis-adapter.js";
 import { createStore } from "./store/create-store.js";
 import type { RelayStore } from "./store/relay-store.js";
+
+/** At most one warning this often while Redis refuses writes as a replica. */
+const READ_ONLY_WARNING_MS = 10_000;
 
 /** What `createRelay` may be given besides the configuration. */
 export interface RelayOptions {
@@ -33,9 +36,22 @@ export interface RelayOptions {
  */
 export async function createRelay(httpServer: HttpServer, config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
   const logger = options.logger ?? silentLogger();
+  // A Redis that failed over refuses the store's writes (READONLY) and the store's client
+  // reconnects; the adapter's clients never write, so they are told to reconnect with it, or
+  // this node would go on publishing to the old primary, where the other nodes no longer listen.
+  const failover: { adapter?: RedisAdapter } = {};
+  let warnedAt = -Infinity;
+  const onReadOnly = () => {
+    // Every write in flight is refused at once: one line for the lot.
+    if (Date.now() - warnedAt > READ_ONLY_WARNING_MS) {
+      warnedAt = Date.now();
+      logger.warn("Redis refused a write as a read-only replica (a failover?): reconnecting");
+    }
+    failover.adapter?.reconnect();
+  };
   // Side by side, so that a Redis that is not there delays startup once, not twice.
   const [store, adapter] = await Promise.allSettled([
-    options.store ?? createStore(config, logger),
+    options.store ?? createStore(config, logger, { onReadOnly }),
     config.store === "redis" ? createRedisAdapter(config) : undefined,
   ]);
   if (store.status === "rejected" || adapter.status === "rejected") {
@@ -44,6 +60,7 @@ export async function createRelay(httpServer: HttpServer, config: RelayConfig, o
     if (adapter.status === "fulfilled") await adapter.value?.close();
     throw store.status === "rejected" ? store.reason : (adapter as PromiseRejectedResult).reason;
   }
+  if (adapter.value) failover.adapter = adapter.value;
   const relay = createApp(httpServer, {
     config,
     store: store.value,

@@ -9,6 +9,11 @@ export interface TcpProxy {
   cut(): void;
   /** Lets connections through again. */
   mend(): void;
+  /**
+   * Sends new connections to `target` (host:port) from now on and leaves open ones where they
+   * are, as a DNS name moved to another server does (a managed Redis's failover).
+   */
+  retarget(target: string): void;
   close(): Promise<void>;
 }
 
@@ -21,7 +26,7 @@ export interface TcpProxy {
  * proxy.cut(); // this client's Redis is gone; everyone else's is not
  */
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const { hostname, port } = new URL(`tcp://${target}`);
+  let { hostname, port } = new URL(`tcp://${target}`);
   const open = new Set<Socket>();
   let cut = false;
   const server = createServer((client) => {
@@ -53,6 +58,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     },
     mend() {
       cut = false;
+    },
+    retarget(next) {
+      ({ hostname, port } = new URL(`tcp://${next}`));
     },
     close() {
       for (const socket of open) socket.destroy();

@@ -9,12 +9,13 @@ import type { RelayStore, RetentionLimits } from "./relay-store.js";
  * The store the configuration names. The Redis client is loaded only when Redis is
  * configured, and Redis need not be reachable yet: the store then starts unhealthy, which is
  * logged once, and becomes healthy by itself when Redis answers (logged too). Only a
- * configuration error (a malformed `REDIS_URL`) makes this reject.
+ * configuration error (a malformed `REDIS_URL`) makes this reject. `onReadOnly`: see
+ * `RedisStoreOptions`.
  *
  * @example
  * const store = await createStore(RelayConfig.parse({ store: "redis" }), logger);
  */
-export async function createStore(config: RelayConfig, logger: Logger): Promise<RelayStore> {
+export async function createStore(config: RelayConfig, logger: Logger, options: { readonly onReadOnly?: () => void } = {}): Promise<RelayStore> {
   const limits = retentionLimits(config);
   if (config.store === "memory") return new MemoryStore(limits);
   const { RedisStore } = await import("./redis-store.js");
@@ -24,6 +25,7 @@ export async function createStore(config: RelayConfig, logger: Logger): Promise<
     prefix: config.redisPrefix,
     cluster: config.redisCluster,
     nodeId: config.nodeId,
+    ...options,
   });
   if (unreachable !== undefined) {
     const redis = withoutPassword(config.redisUrl);

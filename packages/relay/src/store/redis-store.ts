@@ -57,6 +57,8 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
   /** How long `RedisStore.open` waits for Redis before it reports it unreachable. Default 5 s. */
   readonly startupWaitMs?: number;
+  /** Called when Redis refused a write as a read-only replica (a failover), as the store's client reconnects. */
+  readonly onReadOnly?: () => void;
 }
 
 /** A store `RedisStore.open` returned, and how its first attempt to reach Redis went. */
@@ -95,8 +97,9 @@ interface Acked {
 
 // What ioredis throws when it cannot reach Redis: a closed or unwritable connection, the
 // offline queue being off, a command cut off or timed out, a Cluster none of whose nodes
-// answers, or the socket's own errors.
-const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available/;
+// answers, or the socket's own errors; and a write refused by a primary that became a replica
+// (READONLY: the client reconnects, see ./redis/connect.ts).
+const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available|^READONLY\b/;
 
 function counts([entries, bytes]: (string | null)[]): StoreUsage {
   return { entries: Number(entries ?? 0), bytes: Number(bytes ?? 0) };

@@ -33,6 +33,12 @@ export interface RedisAdapter {
    * the subscriber's connection to one shard is back, the others having stayed.
    */
   onResubscribed(listener: () => void): void;
+  /**
+   * Reconnects both clients to one Redis (nothing on a Cluster): the store found that the
+   * Redis they reach became a replica. Publishes cut off go out again once the publisher is
+   * ready, and the subscriber's catch-up replays what was missed (as after any reconnect).
+   */
+  reconnect(): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,11 @@ export async function createRedisAdapter(
     connected: () => pub.status === "ready" && sub.status === "ready",
     onResubscribed(listener) {
       resubscribed.add(listener);
+    },
+    reconnect() {
+      // A Cluster follows its failovers itself (MOVED, the slots refresh).
+      if (pub instanceof Cluster || sub instanceof Cluster) return;
+      for (const client of [pub, sub]) if (client.status === "ready") client.disconnect(true);
     },
     async close() {
       await Promise.all([pub, sub].map(closeClient));

@@ -17,7 +17,21 @@ export interface ConnectOptions {
   /** `url` names one node of a Redis Cluster. */
   readonly cluster?: boolean;
   readonly commandTimeoutMs?: number;
+  /**
+   * Called when one Redis (not a Cluster) refused a write as a read-only replica, just before
+   * the client reconnects: see {@link READ_ONLY}.
+   */
+  readonly onReadOnly?: () => void;
 }
+
+/**
+ * A managed Redis fails over by promoting its replica, making the old primary a replica of it,
+ * and moving its DNS name; connections open to the old primary stay open, and every write there
+ * is refused with READONLY. The client then reconnects, through the name, to the new primary
+ * (ioredis's `reconnectOnError`, as its README shows for this case). The command that was
+ * refused fails (the store's clients never resend one: it may be a script).
+ */
+const READ_ONLY = /^READONLY\b/;
 
 /**
  * The delay before reconnect attempt `attempt` (1, 2, ...): linear, capped at 2 s. The same
@@ -135,12 +149,27 @@ function newClient(options: ConnectOptions, retry: (attempt: number) => number |
         clusterRetryStrategy: retry,
         redisOptions: { ...failFast, ...clusterNodeOptions(url) },
       })
-    : new Redis(url, { lazyConnect: true, enableAutoPipelining: true, retryStrategy: retry, ...failFast });
+    : new Redis(url, { lazyConnect: true, enableAutoPipelining: true, retryStrategy: retry, reconnectOnError: reconnectOnReadOnly(options.onReadOnly), ...failFast });
   // Connection errors surface as failed commands and `healthy()`; without a listener ioredis
   // would also print each reconnect attempt's error.
   client.on("error", () => undefined);
   defineScripts(client);
   return client;
+}
+
+/**
+ * ioredis's `reconnectOnError` for one Redis that may become a replica: reconnect (without
+ * sending the refused command again) when a write is refused as READONLY, telling `onReadOnly`.
+ *
+ * @example
+ * new Redis(url, { reconnectOnError: reconnectOnReadOnly(() => adapter.reconnect()) });
+ */
+export function reconnectOnReadOnly(onReadOnly?: () => void): (error: Error) => boolean {
+  return (error) => {
+    if (!READ_ONLY.test(error.message)) return false;
+    onReadOnly?.();
+    return true;
+  };
 }
 
 /**
