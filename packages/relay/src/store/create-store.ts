@@ -9,8 +9,8 @@ import type { RelayStore, RetentionLimits } from "./relay-store.js";
  * The store the configuration names. The Redis client is loaded only when Redis is
  * configured, and Redis need not be reachable yet: the store then starts unhealthy, which is
  * logged once, and becomes healthy by itself when Redis answers (logged too). Only a
- * configuration error (a malformed `REDIS_URL`) makes this reject. `onReadOnly`: see
- * `RedisStoreOptions`.
+ * configuration error (a malformed `REDIS_URL`) makes this reject. Once connected, it warns if
+ * Redis may evict keys. `onReadOnly`: see `RedisStoreOptions`.
  *
  * @example
  * const store = await createStore(RelayConfig.parse({ store: "redis" }), logger);
@@ -27,8 +27,8 @@ export async function createStore(config: RelayConfig, logger: Logger, options: 
     nodeId: config.nodeId,
     ...options,
   });
+  const redis = withoutPassword(config.redisUrl);
   if (unreachable !== undefined) {
-    const redis = withoutPassword(config.redisUrl);
     logger.warn(
       { err: unreachable, redis },
       "Redis is unreachable: starting anyway, unhealthy (/healthz 503, logins refused with UNAVAILABLE) until it connects; retrying in the background",
@@ -37,6 +37,14 @@ export async function createStore(config: RelayConfig, logger: Logger, options: 
       logger.info({ redis }, "Redis reached: the store is healthy");
     });
   }
+  void connected.then(async () => {
+    const policy = await store.evictionPolicy();
+    if (policy === undefined || policy === "noeviction") return;
+    logger.warn(
+      { redis, maxmemoryPolicy: policy },
+      "Redis may evict keys when full (maxmemory-policy is not noeviction): it would drop parts of rooms (held messages, cursors, members) without a word; set maxmemory-policy noeviction",
+    );
+  });
   return store;
 }
 

@@ -344,6 +344,19 @@ export class RedisStore implements RelayStore {
     return isConnectionError(error);
   }
 
+  /**
+   * Redis's `maxmemory-policy`, or undefined where CONFIG is not allowed (many managed Redis
+   * services rename or refuse it). On a Cluster, that of the node the command reaches.
+   */
+  async evictionPolicy(): Promise<string | undefined> {
+    try {
+      const [, value] = list(await this.#context.redis.call("CONFIG", "GET", "maxmemory-policy"));
+      return typeof value === "string" ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     this.#fullness.stop();
     // QUIT skips ioredis's auto-pipeline: let what is gathered go out and be answered first.
