@@ -35,6 +35,14 @@ const MLS_ECHO_ANSWERS_FROM = 7;
 const RATE_LIMITED_ATTEMPTS = 5;
 /** `send` waits out a RATE_LIMITED refusal by itself only if the server asks for at most this long. */
 const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+/**
+ * How often `send` tries a message the server refuses as UNAVAILABLE (its store away for a
+ * moment: Redis restarting or failing over; nothing was stored), waiting 250 ms, then twice as
+ * long each time up to 2 s: about 6 s in all.
+ */
+const UNAVAILABLE_ATTEMPTS = 6;
+const UNAVAILABLE_FIRST_WAIT_MS = 250;
+const UNAVAILABLE_MAX_WAIT_MS = 2_000;
 
 /** The SDK sends `typing` for a room at most this often (the server relays one per 2 s). */
 const TYPING_RESEND_MS = 1000;
@@ -315,7 +323,8 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
    * restored, under the same client id, so the server stores it once whatever happened. In an
    * encrypted room the text is encrypted for the room's MLS group: pending removals are committed
    * first, and a refusal because another member's commit came first is followed by itself.
-   * Refused as RATE_LIMITED, it waits as long as the server says (up to 10 s) and tries again.
+   * Refused as RATE_LIMITED, it waits as long as the server says (up to 10 s) and tries again;
+   * refused as UNAVAILABLE (the server's store away for a moment), it tries again for about 6 s.
    *
    * @example
    * const { seq } = await client.send("lobby", "hello");
@@ -335,11 +344,9 @@ export class PigeonClient extends TypedEmitter<ClientEventMap> {
         if (echoed) return await this.#echoes.send(socket, payload, this.#timeoutMs);
         return await request(socket, "chat", payload, this.#timeoutMs);
       } catch (error) {
-        const lost = error instanceof PigeonError && error.code === "DISCONNECTED" && !this.#closed && this.#state !== "disconnected";
-        const waitMs = error instanceof PigeonError && error.code === "RATE_LIMITED" ? (error.retryAfterMs ?? MAX_RATE_LIMIT_WAIT_MS + 1) : undefined;
-        const slowed = waitMs !== undefined && waitMs <= MAX_RATE_LIMIT_WAIT_MS && !this.#closed;
-        if ((!lost && !slowed) || attempt >= (slowed ? RATE_LIMITED_ATTEMPTS : SEND_ATTEMPTS)) throw error;
-        if (slowed) await new Promise((resolve) => setTimeout(resolve, waitMs));
+        const waitMs = this.#closed ? undefined : sendRetryWait(error, attempt, this.#state);
+        if (waitMs === undefined) throw error;
+        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
   }
@@ -592,5 +599,27 @@ async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolea
     return await Promise.race([work.then(() => true, () => true), late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * How long `send` waits before trying `attempt` + 1 after `error`, or undefined to give up: at
+ * once for an answer lost with the connection (the session is being restored), as long as the
+ * server says for RATE_LIMITED, growing waits for UNAVAILABLE. Every try carries the same
+ * client id, so the server stores the message once.
+ */
+function sendRetryWait(error: unknown, attempt: number, state: ConnectionState): number | undefined {
+  if (!(error instanceof PigeonError)) return undefined;
+  switch (error.code) {
+    case "DISCONNECTED":
+      return state !== "disconnected" && attempt < SEND_ATTEMPTS ? 0 : undefined;
+    case "RATE_LIMITED": {
+      const waitMs = error.retryAfterMs ?? MAX_RATE_LIMIT_WAIT_MS + 1;
+      return waitMs <= MAX_RATE_LIMIT_WAIT_MS && attempt < RATE_LIMITED_ATTEMPTS ? waitMs : undefined;
+    }
+    case "UNAVAILABLE":
+      return attempt < UNAVAILABLE_ATTEMPTS ? Math.min(UNAVAILABLE_FIRST_WAIT_MS * 2 ** (attempt - 1), UNAVAILABLE_MAX_WAIT_MS) : undefined;
+    default:
+      return undefined;
   }
 }

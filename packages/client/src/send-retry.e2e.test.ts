@@ -1,5 +1,16 @@
-import { afterEach, expect, it } from "vitest";
-import { clientPool, describeEachStore, nextEvent, useRelay, waitUntil, withStoreMethod, type TestServer } from "@pigeon/testing";
+import { afterEach, expect, it, onTestFinished } from "vitest";
+import {
+  clientPool,
+  deleteKeysWithPrefix,
+  describeEachStore,
+  describeWithRedis,
+  nextEvent,
+  testKeyPrefix,
+  useRelay,
+  waitUntil,
+  withStoreMethod,
+  type TestServer,
+} from "@pigeon/testing";
 
 type RelayStore = TestServer["relay"]["context"]["store"];
 
@@ -42,5 +53,49 @@ describeEachStore("a send whose answer was lost", (store) => {
       ["next", 2, expect.any(String)],
     ]);
     expect((await server.relay.context.store.entriesAfter("lobby", 0)).lastSeq).toBe(2);
+  });
+});
+
+// A store that is away for a moment (Redis restarting, failing over) makes the relay refuse a
+// send as UNAVAILABLE, with nothing stored. The SDK tries again by itself, under the same
+// client id, for a few seconds, rather than drop what the person typed.
+
+await describeWithRedis("a send while the server's store is away", (redisUrl) => {
+  /** `store` whose appends fail as a Redis that cannot be reached does while `away()` says so; counts them. */
+  function awayWhile(away: () => boolean, refused: { count: number }) {
+    return (store: RelayStore): RelayStore =>
+      withStoreMethod(store, "append", (append, ...args) => {
+        if (!away()) return append(...args);
+        refused.count += 1;
+        return Promise.reject(new Error("Connection is closed."));
+      });
+  }
+
+  async function relayAway(away: (refused: number) => boolean) {
+    const redisPrefix = testKeyPrefix("store-away");
+    onTestFinished(async () => {
+      await deleteKeysWithPrefix(redisUrl, redisPrefix);
+    });
+    const refused = { count: 0 };
+    const server = await useRelay({ store: "redis", redisUrl, redisPrefix }, { wrapStore: awayWhile(() => away(refused.count), refused) });
+    return { server, refused };
+  }
+
+  it("sends again, under the same client id, until the store takes it", async () => {
+    const { server, refused } = await relayAway((count) => count < 2);
+    const alice = await pool.keyed(server.url, "alice", "lobby");
+    const bob = await pool.keyed(server.url, "bob", "lobby");
+    const ack = await alice.client.send("lobby", "through the blip");
+    expect(refused.count).toBe(2);
+    expect(ack).toMatchObject({ room: "lobby", seq: 1 });
+    await waitUntil(() => bob.received.get("lobby")?.length === 1, "bob has it");
+    expect(bob.received.get("lobby")?.map(({ message, id }) => [message, id])).toEqual([["through the blip", ack.id]]);
+  });
+
+  it("gives up with UNAVAILABLE when the store stays away", async () => {
+    const { server, refused } = await relayAway(() => true);
+    const alice = await pool.keyed(server.url, "alice", "lobby");
+    await expect(alice.client.send("lobby", "never")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    expect(refused.count).toBeGreaterThan(2);
   });
 });
