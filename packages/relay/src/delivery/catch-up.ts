@@ -11,8 +11,7 @@ const CONCURRENT_IDENTITIES = 16;
  * away (a dropped link, a Redis restart). Redis pub/sub keeps nothing for a subscriber that is
  * gone, so what other nodes broadcast meanwhile reached nobody here; the entries are in the store
  * until every member has them. Each keyed member connected here gets what its rooms hold after
- * its cursor, as after a login but not marked `replayed` (the member was here: it is late, not
- * held while it was away): what it had already comes again and is dropped by seq.
+ * its cursor, exactly as after a login: what it had already comes again and is dropped by seq.
  * A guest has no cursor, and misses what it would have missed while disconnected.
  *
  * A failed round is tried again every second for the identities still connected here, until
@@ -53,7 +52,7 @@ async function catchUpIdentity(context: RelayContext, name: string, sockets: rea
       const memberships = await context.store.memberships(name);
       for (const socket of connected) {
         for (const { room, acked } of memberships) {
-          if (socket.connected && socket.data.rooms.includes(room)) await replay(context, socket, room, acked, { late: true });
+          if (socket.connected && socket.data.rooms.includes(room)) await replay(context, socket, room, acked);
         }
       }
       return;

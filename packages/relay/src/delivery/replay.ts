@@ -6,18 +6,15 @@ import type { StoredEntry } from "../store/relay-store.js";
  * then `caughtUp`. The socket is already in the socket.io room, so a message accepted while
  * this runs arrives live as well: the client drops the duplicate by seq, and nothing can fall
  * between the two. A gap between the cursor and the first held entry was expired: say so.
- * `late`: the member was connected all along and this node missed broadcasts meanwhile, so
- * what it sends is late, not held while the member was away: not marked `replayed`.
  *
  * @example
  * await replay(context, socket, "lobby", 41);
  */
-export async function replay(context: RelayContext, socket: RelaySocket, room: string, acked: number, { late = false } = {}): Promise<void> {
+export async function replay(context: RelayContext, socket: RelaySocket, room: string, acked: number): Promise<void> {
   const { entries, lastSeq, incarnation } = await context.store.entriesAfter(room, acked);
   const firstHeld = entries[0]?.seq ?? lastSeq + 1;
   if (firstHeld > acked + 1) socket.emit("expired", { room, from: acked + 1, to: firstHeld - 1, incarnation });
-  const message = late ? lateMessage : replayed;
-  for (const entry of entries) socket.emit("message", message(entry, room, incarnation));
+  for (const entry of entries) socket.emit("message", replayed(entry, room, incarnation));
   socket.emit("caughtUp", { room, seq: lastSeq, incarnation });
 }
 
@@ -29,11 +26,4 @@ function replayed({ seq, id, user, message, sentAt, mls, epoch }: StoredEntry, r
   if (mls === undefined) return { seq, id, user, message, sentAt, room, incarnation, replayed: true };
   if (epoch === undefined) return { seq, id, user, message, sentAt, mls, room, incarnation, replayed: true };
   return { seq, id, user, message, sentAt, mls, epoch, room, incarnation, replayed: true };
-}
-
-/** A held entry as a message sent late (see `replay`), built as `replayed` builds its own. */
-function lateMessage({ seq, id, user, message, sentAt, mls, epoch }: StoredEntry, room: string, incarnation: string) {
-  if (mls === undefined) return { seq, id, user, message, sentAt, room, incarnation };
-  if (epoch === undefined) return { seq, id, user, message, sentAt, mls, room, incarnation };
-  return { seq, id, user, message, sentAt, mls, epoch, room, incarnation };
 }
