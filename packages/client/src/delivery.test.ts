@@ -47,6 +47,24 @@ describe("Delivery", () => {
     expect(shown(delivery.message(message("lobby", 1)))).toEqual(["lobby#1"]);
   });
 
+  it("marks replayed only what a login's replay brings: a node's catch-up later in the session is late, not away", () => {
+    const delivery = new Delivery(100, 10);
+    delivery.loggingIn(true);
+    expect(shown(delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 1 }])))).toEqual([]);
+    expect(shown(delivery.message(message("lobby", 2, { replayed: true })))).toEqual(["lobby#2 replayed"]);
+    expect(shown(delivery.caughtUp({ room: "lobby", seq: 2, incarnation: "i1" }))).toEqual(["lobby caughtUp 2"]);
+    expect(shown(delivery.message(message("lobby", 3)))).toEqual(["lobby#3"]);
+    // The node missed seq 4 while its Redis link was down, and sends it once it hears again.
+    expect(shown(delivery.message(message("lobby", 3, { replayed: true })))).toEqual([]);
+    expect(shown(delivery.message(message("lobby", 4, { replayed: true })))).toEqual(["lobby#4"]);
+    expect(shown(delivery.caughtUp({ room: "lobby", seq: 4, incarnation: "i1" }))).toEqual(["lobby caughtUp 4"]);
+    // The next login's replay is away again, even before its ack is handled.
+    delivery.loggingIn(true);
+    expect(shown(delivery.message(message("lobby", 5, { replayed: true })))).toEqual(["lobby#5 replayed"]);
+    expect(shown(delivery.loggedIn(keyedLogin([{ room: "lobby", acked: 4 }])))).toEqual([]);
+    expect(shown(delivery.message(message("lobby", 6, { replayed: true })))).toEqual(["lobby#6 replayed"]);
+  });
+
   it("orders a replay that arrives before the keyed login's ack is handled, from the ack's cursor", () => {
     const delivery = new Delivery(100, 10);
     delivery.loggingIn(true);

@@ -4,7 +4,8 @@ import { RecentIds } from "./recent-ids.js";
 
 /**
  * A chat message as the SDK hands it to the app: `replayed` is true for a message the server
- * held while this identity was away and sent after it logged in again; `encrypted` is true in
+ * held while this identity was away and sent after it logged in again (not for one its node
+ * sends late, mid-session, after it missed broadcasts); `encrypted` is true in
  * an encrypted room, where `message` is the text the SDK decrypted and `user` the sender, both
  * as the relay authenticated them and as the MLS group confirmed them.
  *
@@ -53,6 +54,12 @@ export class Delivery {
   readonly #inboxes = new Map<string, Inbox>();
   // Rooms the identity is a member of, by the latest login and joins since.
   readonly #memberships = new Set<string>();
+  // A keyed login is on its way: what comes replayed now was held while the identity was away.
+  #loggingIn = false;
+  // Rooms whose login (or join) replay has not reached its caughtUp yet. A replayed message in
+  // another room is a node's catch-up after it missed broadcasts (see the relay's catch-up.ts):
+  // late, not held while the identity was away, so not handed on as `replayed`.
+  readonly #replaying = new Set<string>();
   readonly #recent: RecentIds;
 
   constructor(
@@ -78,13 +85,17 @@ export class Delivery {
    */
   loggingIn(keyed: boolean): void {
     this.#keyed = keyed;
+    this.#loggingIn = keyed;
   }
 
   /** A successful login: a keyed one resumes each room from the server's cursor. */
   loggedIn(ack: LoginAck): DeliveryOutput[] {
     this.#keyed = ack.kind === "keyed";
+    this.#loggingIn = false;
     this.#memberships.clear();
+    this.#replaying.clear();
     if (!this.#keyed) return [];
+    for (const { room } of ack.rooms) this.#replaying.add(room);
     return ack.rooms.flatMap(({ room, acked, incarnation }) => {
       this.#memberships.add(room);
       return this.#hand(room, this.#inbox(room).resume(acked, incarnation));
@@ -95,12 +106,14 @@ export class Delivery {
   joined({ room, seq, incarnation }: JoinAck): DeliveryOutput[] {
     if (!this.#keyed || this.#memberships.has(room) || incarnation === undefined) return [];
     this.#memberships.add(room);
+    this.#replaying.add(room);
     return this.#hand(room, this.#inbox(room).start(seq, incarnation));
   }
 
   /** The room was left: its order is forgotten. */
   left(room: string): void {
     this.#memberships.delete(room);
+    this.#replaying.delete(room);
     this.#inboxes.delete(room);
   }
 
@@ -150,10 +163,11 @@ export class Delivery {
     return outputs.map((output): DeliveryOutput => {
       switch (output.kind) {
         case "message":
-          return { kind: "message", message: delivered(output.message) };
+          return { kind: "message", message: delivered(output.message, this.#loggingIn || this.#replaying.has(room)) };
         case "expired":
           return output;
         case "caughtUp":
+          this.#replaying.delete(room);
           return { kind: "caughtUp", event: { room, seq: output.seq, incarnation: this.#inbox(room).incarnation ?? "" } };
         case "overflow":
           return { kind: "overflow", room };
@@ -167,6 +181,7 @@ export class Delivery {
 }
 
 // As the app gets it: an encrypted room's entries become `encrypted` once their group read them.
-function delivered(message: ChatMessage): DeliveredMessage {
-  return { ...message, replayed: message.replayed === true, encrypted: false };
+// `replayed` only where the server replays what it held while the identity was away.
+function delivered(message: ChatMessage, away = true): DeliveredMessage {
+  return { ...message, replayed: message.replayed === true && away, encrypted: false };
 }
