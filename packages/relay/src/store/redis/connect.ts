@@ -164,7 +164,7 @@ function newClient(options: ConnectOptions, retry: (attempt: number) => number |
  * @example
  * new Redis(url, { reconnectOnError: reconnectOnReadOnly(() => adapter.reconnect()) });
  */
-export function reconnectOnReadOnly(onReadOnly?: () => void): (error: Error) => boolean {
+function reconnectOnReadOnly(onReadOnly?: () => void): (error: Error) => boolean {
   return (error) => {
     if (!READ_ONLY.test(error.message)) return false;
     onReadOnly?.();
