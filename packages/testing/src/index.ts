@@ -23,6 +23,7 @@ export {
 export {
   aliceAndBobInTeam,
   base64,
+  chatUntilTaken,
   createRoomGroup,
   greeting,
   helloOf,
@@ -37,6 +38,7 @@ export {
   useSocket,
   useSocketFrom,
   type MlsTestMember,
+  type Taken,
   type TestSocket,
 } from "./relay-sockets.js";
 export { clientPool, recordingLogger, useClients, type ClientPool, type KeyedUser, type PoolClientOptions, type TestClients } from "./sdk-fixtures.js";

@@ -7,6 +7,7 @@ import { onTestFinished } from "vitest";
 import { useRelay, type TestServer } from "./test-server.js";
 import type { StoreKind } from "./each-store.js";
 import type { LoginContext, TestIdentity } from "./signer.js";
+import { waitUntil } from "./wait.js";
 import { MemoryStore, RelayConfig, retentionLimits, type RelayConfigInput } from "@pigeon/relay";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -96,6 +97,34 @@ export async function useKeyed(server: RelayAddress, identity: TestIdentity, nam
     if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);
   }
   return socket;
+}
+
+/** What {@link chatUntilTaken} got: the relay's answer, and the codes of the refusals before it. */
+export interface Taken {
+  readonly seq: number;
+  readonly id: string;
+  readonly refusals: ReadonlySet<string>;
+}
+
+/**
+ * Sends a chat under one `clientId` until the relay takes it (an outage's refusals meanwhile),
+ * as a client that retries does: with one clientId, a retry of a send the store took after all
+ * is answered with its place, never stored twice.
+ *
+ * @example
+ * const { seq, refusals } = await chatUntilTaken(alice, { room: "lobby", text: "hi", clientId: "client-1" });
+ */
+export async function chatUntilTaken(socket: TestSocket, chat: { readonly room: string; readonly text: string; readonly clientId: string }): Promise<Taken> {
+  const refusals = new Set<string>();
+  let taken: { seq: number; id: string } | undefined;
+  await waitUntil(async () => {
+    const answer = await socket.emitWithAck("chat", chat);
+    if (answer.ok) taken = { seq: answer.data.seq, id: answer.data.id };
+    else refusals.add(answer.error.code);
+    return answer.ok;
+  }, () => `"${chat.text}" is taken (refused meanwhile with ${[...refusals].join(", ")})`);
+  if (taken === undefined) throw new Error("taken without an answer");
+  return { ...taken, refusals };
 }
 
 // Encrypted rooms: keyed members that make real MLS messages with @pigeon/crypto's MlsGroup.

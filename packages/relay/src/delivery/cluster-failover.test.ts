@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { expect, it, onTestFinished } from "vitest";
 import {
+  chatUntilTaken,
   describeWithRedisBinaries,
   nextEvent,
   record,
@@ -65,23 +66,16 @@ describeWithRedisBinaries("relay nodes on a Redis Cluster whose master of a room
     const atAlice: Received[] = record(alice, "message");
     const atBob: Received[] = record(bob, "message");
 
-    // A send, retried until the relay accepts it; with one clientId, a retry of a send the store
-    // took after all is answered with its seq, never stored twice.
+    // Every send is retried under its clientId until the relay takes it; its refusals are gathered.
     const accepted: Received[] = [];
     const refusals = new Set<string>();
     let sends = 0;
     const send = async (member: TestSocket, user: string): Promise<number> => {
       sends += 1;
       const clientId = `failover-${sends}`;
-      let taken: Received | undefined;
-      await waitUntil(async () => {
-        const answer = await member.emitWithAck("chat", { room, text: `message ${clientId}`, clientId });
-        if (answer.ok) taken = { seq: answer.data.seq, id: answer.data.id, user };
-        else refusals.add(answer.error.code);
-        return answer.ok;
-      }, `${user}'s ${clientId} is accepted`);
-      if (taken === undefined) throw new Error("accepted without an answer");
-      accepted.push(taken);
+      const taken = await chatUntilTaken(member, { room, text: `message ${clientId}`, clientId });
+      for (const code of taken.refusals) refusals.add(code);
+      accepted.push({ seq: taken.seq, id: taken.id, user });
       return taken.seq;
     };
     const has = (received: readonly Received[], seq: number) => received.some((message) => message.seq === seq);

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { expect, it, onTestFinished } from "vitest";
 import {
+  chatUntilTaken,
   describeWithRedisBinaries,
   nextEvent,
   record,
@@ -35,16 +36,9 @@ describeWithRedisBinaries("a relay whose Redis fails over behind one address", (
 
   /** Sends under one clientId until the relay takes it: refusals meanwhile must say the store is away. */
   async function sendUntilTaken(socket: TestSocket, text: string, clientId: string): Promise<number> {
-    const refusals = new Set<string>();
-    let seq: number | undefined;
-    await waitUntil(async () => {
-      const answer = await socket.emitWithAck("chat", { room: "lobby", text, clientId });
-      if (answer.ok) seq = answer.data.seq;
-      else refusals.add(answer.error.code);
-      return answer.ok;
-    }, () => `"${text}" is taken (refused meanwhile with ${[...refusals].join(", ")})`);
+    const { seq, refusals } = await chatUntilTaken(socket, { room: "lobby", text, clientId });
     expect([...refusals].filter((code) => code !== "UNAVAILABLE")).toEqual([]);
-    return seq ?? 0;
+    return seq;
   }
 
   it("reconnects to the promoted replica: every node takes messages again and hears the others", async () => {
