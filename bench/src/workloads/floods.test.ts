@@ -2,7 +2,7 @@
 // lowered so that tiny floods meet them, and of the limits-off switch the limits-cost rows
 // use. Nothing here asserts on timing: only that the table comes out and the floods were refused.
 import { afterAll, describe, expect, it } from "vitest";
-import { FLOODS } from "../clients/flooders.js";
+import { FLOODS, runFlood } from "../clients/flooders.js";
 import { ThinClient } from "../clients/thin-client.js";
 import { waitUntil } from "../measure/wait.js";
 import { floodsMarkdown } from "../report/floods-markdown.js";
@@ -64,6 +64,18 @@ describe("floods", () => {
       versions: versions(),
     });
     expect(table.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| flood") && !line.startsWith("| ---"))).toHaveLength(FLOODS.length);
+  });
+});
+
+describe("a flood whose window closes before it is set up", () => {
+  it("still sends its first round: a loaded machine may take a short window to connect and log in", async () => {
+    const server = await startPigeon({ limits: "defaults" });
+    try {
+      const outcome = await runFlood({ kind: "chat", port: server.port, count: 100, durationMs: 0, concurrency: 1 });
+      expect(outcome.attempted).toBeGreaterThan(0);
+    } finally {
+      await server.kill();
+    }
   });
 });
 
