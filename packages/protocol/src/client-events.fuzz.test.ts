@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { ChatPayload, quickChatPayload } from "./client-events.js";
 import { clientEvents, type ClientEventName } from "./events.js";
 import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
 
@@ -214,5 +215,48 @@ describe.each(EVENTS)("%s schemas under fuzzing", (event) => {
       }),
       RUNS,
     );
+  });
+});
+
+describe("quickChatPayload under fuzzing", () => {
+  // The relay takes a chat through quickChatPayload first, and through ChatPayload only when it
+  // says undefined: it must never accept what ChatPayload refuses, nor give another value.
+  const agrees = (input: unknown): boolean => {
+    const quick = quickChatPayload(input);
+    if (quick === undefined) return false;
+    const parsed = ChatPayload.safeParse(input);
+    expect(parsed.success).toBe(true);
+    expect(quick).toStrictEqual(parsed.data);
+    return true;
+  };
+  // Near every edge the two must agree on: padding trim() removes (or not), lengths at and past
+  // each limit, characters either side of each pattern.
+  const padding = fc.constantFrom("", " ", "\t", "\n", "\u00a0", "\u3000", "\ufeff", "\u200b", "\u0085");
+  const padded = (core: fc.Arbitrary<string>) => fc.tuple(padding, core, padding).map(([before, middle, after]) => before + middle + after);
+  const lengths = (min: number, max: number) => fc.constantFrom(min - 1, min, max, max + 1).filter((n) => n >= 0);
+  const made = (chars: fc.Arbitrary<string>, min: number, max: number) =>
+    fc.tuple(lengths(min, max), chars).map(([n, char]) => char.repeat(n));
+  const room = fc.oneof(
+    padded(fc.constantFrom("lobby", "team-1", "ロビー", "a.b", "_a", "-a", "a b", "a/b", "é", "e\u0301", "٣")),
+    padded(made(fc.constantFrom("r", "é", "_"), 1, MAX_ROOM_LENGTH)),
+    hostileString,
+  );
+  const text = fc.oneof(fc.constantFrom(...(VALID_FIELD.text ?? [])), made(fc.constantFrom("x", "\u{1F600}"), 1, MAX_TEXT_LENGTH), hostileString);
+  const clientId = fc.oneof(
+    fc.constantFrom(...(VALID_FIELD.clientId ?? []), "abcdefg!", "abcdefgh ", " abcdefgh", "abcdéfgh"),
+    made(fc.constantFrom("a", "Z", "9", "_", "-", "+", "="), 8, 64),
+    hostileString,
+  );
+  const valid = fc.record({ room, text, clientId }, { requiredKeys: ["room", "text"] });
+
+  it("accepts only what ChatPayload accepts, as ChatPayload gives it", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(anything, shaped(ChatPayload), valid, hostileString), (input) => {
+        if (agrees(input)) accepted += 1;
+      }),
+      { ...RUNS, numRuns: 2_000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import {
   Membership,
   MlsAck,
   MlsPayload,
+  quickChatPayload,
 } from "./client-events.js";
 import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
 
@@ -84,6 +85,32 @@ describe("JoinPayload", () => {
     ["unknown keys", { room: "test", extra: 1 }],
   ])("rejects %s", (_label, input) => {
     expect(JoinPayload.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("quickChatPayload", () => {
+  it("takes the forms clients send as ChatPayload does", () => {
+    expect(quickChatPayload("hello")).toBe("hello");
+    expect(quickChatPayload({ room: " lobby ", text: "  hi  " })).toStrictEqual({ room: "lobby", text: "  hi  " });
+    const clientId = "3f1b7c2e-9d4a-4c1e-8b2a-1f0e9d8c7b6a";
+    expect(quickChatPayload({ room: "ロビー", text: "hi", clientId })).toStrictEqual({ room: "ロビー", text: "hi", clientId });
+    expect(quickChatPayload("x".repeat(MAX_TEXT_LENGTH))).toBe("x".repeat(MAX_TEXT_LENGTH));
+  });
+
+  it.each([
+    ["empty text", ""],
+    ["text too long", "x".repeat(MAX_TEXT_LENGTH + 1)],
+    ["no text", { room: "lobby" }],
+    ["a blank room", { room: "  ", text: "hi" }],
+    ["a room with a space", { room: "a b", text: "hi" }],
+    ["a room too long", { room: "r".repeat(MAX_ROOM_LENGTH + 1), text: "hi" }],
+    ["a short clientId", { room: "lobby", text: "hi", clientId: "short" }],
+    ["an unknown key", { room: "lobby", text: "hi", extra: 1 }],
+    ["an own __proto__", JSON.parse('{"room":"lobby","text":"hi","__proto__":{"x":1}}') as unknown],
+    ["an array", ["hi"]],
+    ["a null prototype", Object.assign(Object.create(null) as object, { room: "lobby", text: "hi" })],
+  ])("leaves %s to ChatPayload", (_, input) => {
+    expect(quickChatPayload(input)).toBeUndefined();
   });
 });
 

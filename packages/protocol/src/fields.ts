@@ -5,7 +5,9 @@ import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from
 // letter or digit so that they read well in a member list and cannot imitate a system line.
 const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u;
 // Rooms are identifiers: no spaces, so `/join lobby` on a command line is unambiguous.
-const ROOM_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+export const ROOM_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+// A client's message id: what a UUID or a random token is made of.
+export const CLIENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 // Invisible code points (Unicode's Default_Ignorable_Code_Point: zero-width spaces and joiners,
 // direction marks, soft hyphens, variation selectors, tag characters, and the Hangul fillers,
 // which count as letters) would let a name pass for another one, or for no name at all.
@@ -108,9 +110,7 @@ export type Incarnation = z.infer<typeof Incarnation>;
  * @example
  * ClientMessageId.parse(crypto.randomUUID())
  */
-export const ClientMessageId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, _ or -");
+export const ClientMessageId = z.string().regex(CLIENT_MESSAGE_ID_PATTERN, "clientId must be 8 to 64 letters, digits, _ or -");
 /** A client's own id for a message it sends. */
 export type ClientMessageId = z.infer<typeof ClientMessageId>;
 

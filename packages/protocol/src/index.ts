@@ -41,6 +41,7 @@ export {
   type AckPayloadInput,
   ChatAck,
   ChatPayload,
+  quickChatPayload,
   CreateGroupPayload,
   GroupAck,
   GroupInfoAck,

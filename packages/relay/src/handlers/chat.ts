@@ -1,4 +1,4 @@
-import { ErrorCode } from "@pigeon/protocol";
+import { ErrorCode, quickChatPayload } from "@pigeon/protocol";
 import { messageId } from "../delivery/message-id.js";
 import { RelayError } from "../errors.js";
 import { nameKey } from "../store/relay-store.js";
@@ -47,4 +47,4 @@ export const chat = defineHandler("chat", async (context, socket, payload, _afte
   const later = stepInOrder(order, STEP.broadcast, broadcast);
   if (later !== undefined) await later;
   return { room, id, seq, incarnation, sentAt };
-}, { overlaps: true });
+}, { overlaps: true, quick: quickChatPayload });
