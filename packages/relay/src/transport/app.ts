@@ -22,6 +22,7 @@ import type { RelayStore } from "../store/relay-store.js";
 import { installMetrics } from "../metrics/install.js";
 import type { PrometheusMetrics } from "../metrics/relay-metrics.js";
 import { originCheck } from "./origins.js";
+import { jsonParser } from "./json-parser.js";
 
 /** A running relay, attached to an HTTP server that its creator listens on. */
 export interface Relay {
@@ -70,6 +71,7 @@ export function createApp(httpServer: HttpServer, options: AppOptions): Relay {
   httpServer.on("request", (request, response) => routes.handle?.(request, response));
   const io: RelayServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_PACKET_BYTES,
+    parser: jsonParser,
     ...(adapter ? { adapter: adapter.adapter } : {}),
     serveClient: false,
     // Unset allowedOrigins: any page may connect, as the seed's clients expect; nothing here
