@@ -61,6 +61,23 @@ describe("TimerlessRateLimiterMemory", () => {
     expect(await limiter.get("a")).toMatchObject({ consumedPoints: 1, msBeforeNext: 60_000 });
   });
 
+  it("keeps each key as given, in storage of its own: limiters with other prefixes share no count", async () => {
+    const messages = new TimerlessRateLimiterMemory({ keyPrefix: "messages", points: 1, duration: 60 });
+    const logins = new TimerlessRateLimiterMemory({ keyPrefix: "logins", points: 1, duration: 60 });
+    expect(messages.getKey("alice")).toBe("alice");
+    expect(messages.consumeNow("alice")).toBeUndefined();
+    expect(logins.consumeNow("alice")).toBeUndefined();
+    expect(messages.consumeNow("alice")).toMatchObject({ consumedPoints: 2, msBeforeNext: 60_000 });
+    expect(await logins.get("alice")).toMatchObject({ consumedPoints: 1 });
+    expect(messages.dump().storage.map(({ key }) => key)).toEqual(["alice"]);
+  });
+
+  it("refuses a first check that asks for more points than the limit", () => {
+    const limiter = new TimerlessRateLimiterMemory({ keyPrefix: "t", points: 2, duration: 60 });
+    expect(limiter.consumeNow("a", 3)).toMatchObject({ consumedPoints: 3, msBeforeNext: 60_000, isFirstInDuration: true });
+    expect(limiter.consumeNow("b", 2)).toBeUndefined();
+  });
+
   it("refuses options consumeNow would ignore", () => {
     expect(() => new TimerlessRateLimiterMemory({ points: 2, duration: 60, blockDuration: 10 })).toThrow(RangeError);
     expect(() => new TimerlessRateLimiterMemory({ points: 2, duration: 60, execEvenly: true })).toThrow(RangeError);
