@@ -26,12 +26,12 @@ class TimerlessStorage {
     const entry = this.#live(key, now);
     if (entry === undefined) return this.set(key, value, durationSec);
     entry.value = Math.trunc(entry.value + value);
-    return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false);
+    return answer(entry, now);
   }
 
   /**
    * `incrby` for the per-message path: undefined while the key's count stays within `limit`,
-   * else the count as `incrby` would answer it. Nothing is allocated on the way to yes.
+   * else the count as `incrby` would answer it. A yes for a key already counted allocates nothing.
    */
   incrbyWithin(key: string, value: number, durationSec: number, limit: number): RateLimiterRes | undefined {
     const now = Date.now();
@@ -42,7 +42,7 @@ class TimerlessStorage {
     }
     entry.value = Math.trunc(entry.value + value);
     if (entry.value <= limit) return undefined;
-    return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false);
+    return answer(entry, now);
   }
 
   set(key: string, value: number, durationSec: number): RateLimiterRes {
@@ -58,7 +58,7 @@ class TimerlessStorage {
     const now = Date.now();
     const entry = this.#live(key, now);
     if (entry === undefined) return null;
-    return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false);
+    return answer(entry, now);
   }
 
   delete(key: string): boolean {
@@ -83,6 +83,11 @@ class TimerlessStorage {
     this.#nextSweepAt = now + SWEEP_INTERVAL_MS;
     for (const [key, entry] of this._storage) if (expired(entry, now)) this._storage.delete(key);
   }
+}
+
+/** What the library's storage answers for an existing key. */
+function answer(entry: Entry, now: number): RateLimiterRes {
+  return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false);
 }
 
 function expired(entry: Entry, now: number): boolean {
