@@ -62,6 +62,9 @@ function takenMessage(name: string, { holder, heldAs }: NameTaken): string {
   return `${which} ${holder === "key" ? "belongs to another key" : "is in use"}`;
 }
 
+/** Every guest's claim: one object, not one per connection held in the store's name record. */
+const GUEST: NameClaim = Object.freeze({ kind: "guest" });
+
 /** Marks the connection logged in; its challenge is spent, so it cannot log in as anyone else. */
 function loggedIn(socket: RelaySocket, name: string, claim: NameClaim): void {
   socket.data.name = name;
@@ -76,7 +79,7 @@ async function claimOf(
   { name, publicKey, origin, signature }: LoginPayload,
   challenge: string,
 ): Promise<NameClaim> {
-  if (publicKey === undefined || signature === undefined || origin === undefined) return { kind: "guest" };
+  if (publicKey === undefined || signature === undefined || origin === undefined) return GUEST;
   // A proof for another server is what a hostile server holds after passing this relay's
   // challenge to a user: refused, whatever its signature, and counted as a failed login.
   if (!context.origins.has(origin)) {
