@@ -3,6 +3,7 @@ import { ErrorCode, LIMITS, PROTOCOL_VERSION } from "@pigeon/protocol";
 import type { RelayContext, RelaySocket } from "../context.js";
 import { answer, refusal, type Ack } from "../handlers/define-handler.js";
 import { disconnect, handlers, type Handler } from "../handlers/index.js";
+import { compactConnection } from "./compact-connection.js";
 import { compactHandshake } from "./handshake.js";
 import { SerialQueue } from "./serial-queue.js";
 import { TokenBucket } from "../limits/token-bucket.js";
@@ -97,6 +98,7 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
     buckets.set(socket, new TokenBucket(config.eventsPerSecond, config.eventBurst, monotonicClock));
     socket.onAny(onEvent);
     socket.on("disconnect", onDisconnect);
+    compactConnection(socket);
     socket.emit("hello", {
       protocolVersion: PROTOCOL_VERSION,
       serverId: context.config.nodeId,
