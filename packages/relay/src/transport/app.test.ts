@@ -101,17 +101,4 @@ describe("relay", () => {
     expect(sources(tcp, "close")).not.toContain('() => this.emit("close")');
     expect(ws.listeners("error").map((listener) => listener.name)).not.toContain("onUpgradeError");
   });
-
-  it("takes a connection's events through one listener, with no table of listeners per event", async () => {
-    const server = await useRelay();
-    const alice = await useMember(server, "alice", ["lobby"]);
-    const [socket] = server.relay.io.of("/").sockets.values();
-    if (socket === undefined) throw new Error("no connection");
-    // socket.io's own no-op "error" listener and the relay's "disconnect": nothing per event.
-    expect(socket.eventNames().sort()).toEqual(["disconnect", "error"]);
-    expect(socket.listenersAny()).toHaveLength(1);
-    const heard = nextEvent(alice, "message");
-    untyped(alice).emit("chat", "still heard");
-    expect(await heard).toMatchObject({ user: "alice", message: "still heard" });
-  });
 });

@@ -19,21 +19,19 @@ const monotonicClock = () => performance.now();
 
 /**
  * Builds what sets up each connection: greets it with `hello`, hands every event to its
- * handler behind the connection's serial queue, and cleans up after it closes. One `onAny`
- * listener, made once per relay (socket.io calls it with `this` set to the socket), takes every
- * event: it hands the protocol's events to their handlers and refuses the rest. An idle
- * connection so costs the relay its queue and `socket.data`, and not a listener table with an
- * entry per event (socket.io keeps each socket's `socket.on` listeners in a table of its own,
- * about 290 bytes more for the protocol's events than for `disconnect` alone). socket.io runs
- * `onAny` listeners before any `socket.use` middleware, so such middleware sees the relay's
- * events only after their handlers have them: the relay uses none.
+ * handler behind the connection's serial queue, and cleans up after it closes. The listeners
+ * are made once per relay (socket.io calls them with `this` set to the socket), so an idle
+ * connection costs the relay only its queue and `socket.data`, not a closure per event
+ * (`compactConnection` then makes socket.io's table of them an ordinary object).
+ * They go on with `socket.on`, behind any `socket.use` middleware; an `onAny` listener, which
+ * socket.io runs before middlewares, only refuses events the protocol does not have.
  * `queues` holds each open connection's queue, for the relay to drain at shutdown. Each
  * connection's events go through its token bucket first (`eventsPerSecond`, `eventBurst`):
  * past it they are refused with RATE_LIMITED, and a connection that keeps sending through a
  * whole burst of refusals is closed.
  */
 export function connectionHandler(context: RelayContext, queues: Map<RelaySocket, SerialQueue>): (socket: RelaySocket) => void {
-  const byEvent = new Map<unknown, Handler>(handlers.map((handler) => [handler.event, handler]));
+  const known = new Set<string>(handlers.map((handler) => handler.event));
   const { config } = context;
   const buckets = new WeakMap<RelaySocket, TokenBucket>();
 
@@ -71,13 +69,16 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
     });
     context.logger.debug({ socket: socket.id, reason }, "disconnected");
   };
-  function onEvent(this: RelaySocket, event: unknown, ...args: unknown[]): void {
-    const handler = byEvent.get(event);
-    if (handler !== undefined) {
+  const listeners = handlers.map((handler) => {
+    const listener = function (this: RelaySocket, ...args: unknown[]): void {
       receive(this, handler, args);
-      return;
-    }
-    const shown = String(event).slice(0, MAX_ECHOED_EVENT_NAME);
+    };
+    return { event: handler.event, listener };
+  });
+  function onUnknown(this: RelaySocket, event: unknown, ...args: unknown[]): void {
+    const name = String(event);
+    if (known.has(name)) return;
+    const shown = name.slice(0, MAX_ECHOED_EVENT_NAME);
     const ack = takeAck(args);
     if (allowed(this, shown, ack)) answer(this, shown, ack, refusal(ErrorCode.BAD_REQUEST, `unknown event "${shown}"`));
   }
@@ -96,7 +97,8 @@ export function connectionHandler(context: RelayContext, queues: Map<RelaySocket
     const queue = new SerialQueue(context.config.maxPendingEvents, onError);
     queues.set(socket, queue);
     buckets.set(socket, new TokenBucket(config.eventsPerSecond, config.eventBurst, monotonicClock));
-    socket.onAny(onEvent);
+    for (const { event, listener } of listeners) socket.on(event, listener);
+    socket.onAny(onUnknown);
     socket.on("disconnect", onDisconnect);
     compactConnection(socket);
     socket.emit("hello", {
