@@ -409,13 +409,16 @@ async function slowReaderFlood(settings: FloodSettings, tally: Tally, deadline: 
       await sender.request("join", room);
       await blast(sender, tally, settings.count, deadline, () => sender.emit("chat", { room, text: LONG_TEXT }));
       await sleep(Math.max(0, deadline - performance.now()));
+      // The answers still on their way count too, as in the other floods: closing first lost
+      // them all on a loaded machine, where the whole window's refusals came after it.
+      if (!sender.closed) await settle(tally);
       sender.close();
     }),
   );
   // A reader the relay cut off sees the end of its stream once it reads again.
   for (const reader of readers) (reader.ws as unknown as { _socket?: { resume(): void } })._socket?.resume();
-  const settle = performance.now() + 3_000;
-  while (readers.some((reader) => !reader.closed) && performance.now() < settle) await sleep(50);
+  const closedBy = performance.now() + 3_000;
+  while (readers.some((reader) => !reader.closed) && performance.now() < closedBy) await sleep(50);
   const cut = readers.filter((reader) => reader.closed).length;
   for (const reader of readers) reader.close();
   return { note: `${String(cut)} of ${String(readers.length)} stalled readers closed by the relay` };
