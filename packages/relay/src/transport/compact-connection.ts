@@ -34,13 +34,14 @@ const NO_KEYS: object = Object.create(null) as object;
 
 /**
  * Trims what socket.io, engine.io, ws and Node keep for each open WebSocket connection, once it
- * is set up and nothing more is added to it: about 1.9 KB of the 11 KB an idle connection held
- * (heap snapshots of 2,000 idle guests, 10.95 -> 9.03 KB; bare socket.io holds 11.95 KB). It
+ * is set up and nothing more is added to it: about 2.1 KB of the 11.3 KB an idle connection
+ * held (heap snapshots of 2,000 idle guests, 11.27 -> 9.14 KB; bare socket.io holds 11.95 KB). It
  * changes how those objects hold their listeners, not which listeners they have or when they
  * run:
  *
  * - Listener tables. Node makes an emitter's table with `{ __proto__: null }`, which V8 keeps
- *   as a hash table of 184 bytes, 472 once it holds six events (engine.io's transport). A table
+ *   as a hash table of 184 bytes, 472 once it holds six events or more (engine.io's transport,
+ *   and the relay's socket with a listener per protocol event). A table
  *   with the same events in the same order, made with `Object.create(NO_KEYS)`, is an ordinary
  *   object of about 64 bytes, and inherits nothing either.
  * - `once` wrappers. `close` listeners on the WebSocket, its transport and engine.io's socket,
