@@ -41,9 +41,9 @@ const NO_KEYS: object = Object.create(null) as object;
  *
  * - Listener tables. Node makes an emitter's table with `{ __proto__: null }`, which V8 keeps
  *   as a hash table of 184 bytes, 472 once it holds six events or more (engine.io's transport,
- *   and the relay's socket with a listener per protocol event). A table
- *   with the same events in the same order, made with `Object.create(NO_KEYS)`, is an ordinary
- *   object of about 64 bytes, and inherits nothing either.
+ *   and the relay's socket with a listener per protocol event). A table with the same events
+ *   in the same order, made with `Object.create(NO_KEYS)`, is an ordinary object of about 64
+ *   bytes, and inherits nothing either.
  * - `once` wrappers. `close` listeners on the WebSocket, its transport and engine.io's socket,
  *   and the transport's `error` listener, are `once` ones: a bound wrapper and a state object
  *   each (about 110 bytes). Each is replaced by its listener, in its place. None of these fires
@@ -61,7 +61,8 @@ const NO_KEYS: object = Object.create(null) as object;
  * io.on("connection", (socket) => compactConnection(socket));
  */
 export function compactConnection(socket: RelaySocket): void {
-  const { conn, client } = socket as unknown as Internals;
+  const internals = socket as unknown as Internals;
+  const { conn, client } = internals;
   const { transport } = conn;
   if (transport.name !== "websocket") {
     conn.once("upgrade", () => {
@@ -72,7 +73,6 @@ export function compactConnection(socket: RelaySocket): void {
   transport.removeAllListeners("headers");
   const ws = transport.socket;
   for (const emitter of [ws?._socket, ws, transport, conn, socket as unknown as Emitter]) compactTable(emitter);
-  const internals = socket as unknown as Internals;
   if (internals._anyListeners) internals._anyListeners = internals._anyListeners.slice();
   conn.cleanupFn = conn.cleanupFn.slice();
   const callbacks = client.decoder._callbacks;
