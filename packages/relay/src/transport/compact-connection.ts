@@ -90,12 +90,16 @@ function compactTable(emitter: Emitter | undefined): void {
   const table: Table = Object.getPrototypeOf(events) === null ? (Object.create(NO_KEYS) as Table) : events;
   for (const event of Reflect.ownKeys(events)) {
     const value = events[event];
-    const once = event === "close" || event === "error";
-    table[event] = Array.isArray(value) ? value.map((raw) => (once ? unwrap(raw) : raw)) : value && once ? unwrap(value) : value;
+    const keep = event === "close" || event === "error" ? unwrap : same;
+    table[event] = Array.isArray(value) ? value.map(keep) : value && keep(value);
   }
   emitter._events = table;
 }
 
 function unwrap(raw: Raw): Raw {
   return raw.listener ?? raw;
+}
+
+function same(raw: Raw): Raw {
+  return raw;
 }
