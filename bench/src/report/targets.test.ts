@@ -57,8 +57,18 @@ describe("checkTargets", () => {
       idleMemory: [memoryResult("pigeon", 8_000), memoryResult("socketio", 12_000)],
       drain: [{ members: 1, heldPerMember: 10_000, seconds: 1.5, delivered: 10_000, serverCpuSeconds: 1, otherFrames: 0, otherBytes: 0, complete: true }],
     });
-    expect(checks.map((check) => check.met)).toEqual([true, true, false]);
-    expect(checks.map((check) => check.direction)).toEqual(["max", "max", "max"]);
+    expect(checks.map((check) => check.met)).toEqual([true, true, true, false]);
+    expect(checks.map((check) => check.direction)).toEqual(["max", "max", "max", "max"]);
+  });
+
+  it("checks idle memory's RSS and heap each against 0.8x bare socket.io", () => {
+    const pigeon = { ...memoryResult("pigeon", 8_000), heapPerConnectionBytes: 9_000 };
+    const checks = checkTargets({ fanout: [], latency: [], idleMemory: [pigeon, memoryResult("socketio", 12_000)], drain: [] });
+    expect(checks.map((check) => [check.target, check.met])).toEqual([
+      ["idle memory per connection, RSS: ≤ 0.8x bare socket.io", true],
+      ["idle memory per connection, V8 heap: ≤ 0.8x bare socket.io", false],
+    ]);
+    expect(checks[1]?.value).toBeCloseTo(1.5);
   });
 
   it("fails an incomplete drain whatever its time", () => {
