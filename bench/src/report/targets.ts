@@ -209,22 +209,19 @@ function memoryTargets(results: readonly IdleMemoryResult[]): TargetCheck[] {
   const bare = results.find((result) => result.server === "socketio");
   if (!pigeon || !bare) return [];
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-  return [
-    check(
-      "idle memory per connection, RSS: ≤ 0.8x bare socket.io",
-      `${kib(pigeon.rssPerConnectionBytes)} vs ${kib(bare.rssPerConnectionBytes)} RSS per connection`,
-      pigeon.rssPerConnectionBytes / bare.rssPerConnectionBytes,
-      0.8,
-      "max",
-    ),
-    check(
-      "idle memory per connection, V8 heap: ≤ 0.8x bare socket.io",
-      `${kib(pigeon.heapPerConnectionBytes)} vs ${kib(bare.heapPerConnectionBytes)} heap per connection`,
-      pigeon.heapPerConnectionBytes / bare.heapPerConnectionBytes,
-      0.8,
-      "max",
-    ),
+  const measures = [
+    { label: "RSS", unit: "RSS", perConnection: (result: IdleMemoryResult) => result.rssPerConnectionBytes },
+    { label: "V8 heap", unit: "heap", perConnection: (result: IdleMemoryResult) => result.heapPerConnectionBytes },
   ];
+  return measures.map(({ label, unit, perConnection }) =>
+    check(
+      `idle memory per connection, ${label}: ≤ 0.8x bare socket.io`,
+      `${kib(perConnection(pigeon))} vs ${kib(perConnection(bare))} ${unit} per connection`,
+      perConnection(pigeon) / perConnection(bare),
+      0.8,
+      "max",
+    ),
+  );
 }
 
 function drainTargets(results: readonly DrainResult[]): TargetCheck[] {
