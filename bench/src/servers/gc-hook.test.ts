@@ -38,6 +38,8 @@ describe("the gc-hook's memory report", () => {
     process.kill(server.pid, "SIGWINCH");
     expect(await waitUntil(() => server.output().includes(SNAPSHOT_MARK), 30_000)).toBe(true);
     const after = await server.memoryReport();
-    expect(Math.abs(before.heapUsed - after.heapUsed) / after.heapUsed).toBeLessThan(0.02);
+    // What the snapshot freed, as a share of the heap (the heap may also grow a little between
+    // the two reports: the snapshot's own code is compiled, and nothing here asserts on that).
+    expect((before.heapUsed - after.heapUsed) / after.heapUsed).toBeLessThan(0.02);
   });
 });

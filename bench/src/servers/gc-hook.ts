@@ -17,7 +17,7 @@ async function collectAndReport(): Promise<void> {
     // A full GC that V8 runs as a task of its own, as it runs its own GCs, not from inside
     // this handler. A GC called from JavaScript, last-resort or not, kept garbage that such a
     // GC frees at once: at 10,000 idle connections 3-15 MB in bare socket.io and 19-40 MB in
-    // Pigeon, a different amount in every run, gone in Pigeon after engine.io's first ping.
+    // Pigeon, a different amount in every run (in Pigeon, gone when V8's memory reducer ran).
     // That was the heap figure's swing of a kilobyte or more per connection between runs.
     // After this one, heap used is what a heap snapshot counts (live objects only).
     await gc({ type: "major", execution: "async" });
