@@ -109,7 +109,9 @@ describe("SentRecords", () => {
 
   it("gives back ids of messageId's form, kept as bytes, and ids of any other form, as they were", () => {
     const sent = new SentRecords(5_000, { entries: 0, bytes: 0 });
-    const ids = Array.from({ length: 3_000 }, (_, index) => (index % 3 === 0 ? `other-${String(index)}` : messageId()));
+    // Sixteen characters, one of them not base64url's (last, first, or past code 127), or fifteen.
+    const lookalikes = ["AAAAAAAAAAAAAAA+", "/AAAAAAAAAAAAAAA", "AAAAAAAAAAAAAA=A", "AAAAAAAAAAAAAAAé", "AAAAAAAAAAAAAA\u{1F600}", "AAAAAAAAAAAAAAA", "____------______"];
+    const ids = Array.from({ length: 3_000 }, (_, index) => lookalikes[index % 10] ?? (index % 3 === 0 ? `other-${String(index)}` : messageId()));
     for (const [index, id] of ids.entries()) sent.add(`k${String(index)}`, { seq: index, id, sentAt: 0 }, Infinity);
     expect(ids.map((_, index) => sent.get(`k${String(index)}`)?.id)).toEqual(ids);
   });

@@ -23,8 +23,13 @@ export const MEMORY_SENT_RECORD_BYTES = 256;
 const INITIAL_CAPACITY = 1_024;
 
 /** A message id as `messageId` makes it: 16 base64url characters, which are 12 bytes exactly. */
-const PACKABLE_ID = /^[A-Za-z0-9_-]{16}$/;
+const PACKED_ID_CHARS = 16;
 const PACKED_ID_BYTES = 12;
+
+/** A base64url character's code (all below 128) → the 6 bits it stands for; -1 for any other code. */
+const SEXTETS = new Int8Array(128).fill(-1);
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+for (let value = 0; value < BASE64URL.length; value += 1) SEXTETS[BASE64URL.charCodeAt(value)] = value;
 
 /** A slot number plus one in the index; 0 is an empty place. */
 const EMPTY = 0;
@@ -59,6 +64,9 @@ export class SentRecords {
   #seqs = new Float64Array(INITIAL_CAPACITY);
   #sentAts = new Float64Array(INITIAL_CAPACITY);
   #ids = Buffer.alloc(INITIAL_CAPACITY * PACKED_ID_BYTES);
+  /** The key hashed last and its hash: `add` follows a `get` of the same key on every append. */
+  #lastKey: string | undefined;
+  #lastHash = 0;
   /** Slot → id, for ids not in `messageId`'s form (a store's callers may pick their own). */
   readonly #otherIds = new Map<number, string>();
   /** Places of slot + 1 (`EMPTY`: none), twice the ring's capacity: a power of two. */
@@ -82,7 +90,7 @@ export class SentRecords {
   }
 
   get(key: string): SentRecord | undefined {
-    const slot = this.#find(key, hashOf(key));
+    const slot = this.#find(key, this.#hash(key));
     if (slot === undefined) return undefined;
     return { seq: this.#seqs[slot] ?? 0, id: this.#idAt(slot), sentAt: this.#sentAts[slot] ?? 0 };
   }
@@ -93,7 +101,7 @@ export class SentRecords {
    * `maxBytes`: a record never refuses an append.
    */
   add(key: string, record: SentRecord, maxBytes: number): void {
-    const hash = hashOf(key);
+    const hash = this.#hash(key);
     const earlier = this.#find(key, hash);
     if (earlier !== undefined) this.#forget(earlier);
     if (this.#used === this.#seqs.length) this.#grow();
@@ -102,8 +110,7 @@ export class SentRecords {
     this.#size += 1;
     this.#seqs[slot] = record.seq;
     this.#sentAts[slot] = record.sentAt;
-    if (PACKABLE_ID.test(record.id)) this.#ids.write(record.id, slot * PACKED_ID_BYTES, PACKED_ID_BYTES, "base64url");
-    else this.#otherIds.set(slot, record.id);
+    if (!packId(record.id, this.#ids, slot * PACKED_ID_BYTES)) this.#otherIds.set(slot, record.id);
     this.#keys[slot] = key;
     this.#hashes[slot] = hash;
     this.#insert(slot, hash);
@@ -124,6 +131,14 @@ export class SentRecords {
     this.#head = 0;
     this.#used = 0;
     this.#size = 0;
+  }
+
+  #hash(key: string): number {
+    if (key !== this.#lastKey) {
+      this.#lastKey = key;
+      this.#lastHash = hashOf(key);
+    }
+    return this.#lastHash;
   }
 
   #idAt(slot: number): string {
@@ -220,6 +235,31 @@ export class SentRecords {
     this.#index = new Int32Array(capacity * 4);
     for (let slot = 0; slot < capacity * 2; slot += 1) if (keys[slot] !== undefined) this.#insert(slot, hashes[slot] ?? 0);
   }
+}
+
+/**
+ * Writes an id of `messageId`'s form into its 12 bytes from `offset` and says whether it was of
+ * that form; when it was not, what it wrote there means nothing. It does what the form's regular
+ * expression and `Buffer.write(id, offset, 12, "base64url")` did, without the call into C++ that
+ * made the write 1.9 µs of every keyed append (CPU profile, keyed 1:1 at 6,000 messages/s).
+ */
+function packId(id: string, bytes: Buffer, offset: number): boolean {
+  if (id.length !== PACKED_ID_CHARS) return false;
+  for (let index = 0, at = offset; index < PACKED_ID_CHARS; index += 4, at += 3) {
+    const bits = (sextet(id, index) << 18) | (sextet(id, index + 1) << 12) | (sextet(id, index + 2) << 6) | sextet(id, index + 3);
+    // A -1 among them sets the sign bit (its shifted copy is negative, and OR keeps that).
+    if (bits < 0) return false;
+    bytes[at] = bits >>> 16;
+    bytes[at + 1] = (bits >>> 8) & 0xff;
+    bytes[at + 2] = bits & 0xff;
+  }
+  return true;
+}
+
+/** The 6 bits a base64url character stands for; -1 for any other character. */
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < SEXTETS.length ? (SEXTETS[code] ?? -1) : -1;
 }
 
 /** FNV-1a over the key's UTF-16 code units from a per-process seed, then murmur3's finalizer, so that every bit of the result mixes. */
