@@ -11,6 +11,7 @@ import {
   Membership,
   MlsAck,
   MlsPayload,
+  quickAckPayload,
   quickChatPayload,
 } from "./client-events.js";
 import { MAX_MLS_BYTES, MAX_NAME_LENGTH, MAX_ROOM_LENGTH, MAX_TEXT_LENGTH } from "./limits.js";
@@ -111,6 +112,30 @@ describe("quickChatPayload", () => {
     ["a null prototype", Object.assign(Object.create(null) as object, { room: "lobby", text: "hi" })],
   ])("leaves %s to ChatPayload", (_, input) => {
     expect(quickChatPayload(input)).toBeUndefined();
+  });
+});
+
+describe("quickAckPayload", () => {
+  it("takes the form clients send as AckPayload does", () => {
+    expect(quickAckPayload({ room: " lobby ", seq: 7 })).toStrictEqual({ room: "lobby", seq: 7 });
+    expect(quickAckPayload({ seq: 0, room: "ロビー" })).toStrictEqual({ room: "ロビー", seq: 0 });
+    expect(quickAckPayload({ room: "lobby", seq: Number.MAX_SAFE_INTEGER })).toStrictEqual({ room: "lobby", seq: Number.MAX_SAFE_INTEGER });
+  });
+
+  it.each([
+    ["a negative seq", { room: "lobby", seq: -1 }],
+    ["a fractional seq", { room: "lobby", seq: 1.5 }],
+    ["a seq past the safe integers", { room: "lobby", seq: 2 ** 53 }],
+    ["a seq as a string", { room: "lobby", seq: "7" }],
+    ["no seq", { room: "lobby" }],
+    ["no room", { seq: 7 }],
+    ["a room with a space", { room: "a b", seq: 7 }],
+    ["an unknown key", { room: "lobby", seq: 7, extra: 1 }],
+    ["an own __proto__", JSON.parse('{"room":"lobby","seq":7,"__proto__":{"x":1}}') as unknown],
+    ["a bare number", 7],
+    ["a null prototype", Object.assign(Object.create(null) as object, { room: "lobby", seq: 7 })],
+  ])("leaves %s to AckPayload", (_, input) => {
+    expect(quickAckPayload(input)).toBeUndefined();
   });
 });
 

@@ -182,23 +182,43 @@ export type ChatPayloadInput = z.input<typeof ChatPayload>;
  */
 export function quickChatPayload(raw: unknown): ChatPayload | undefined {
   if (typeof raw === "string") return isText(raw) ? raw : undefined;
-  if (typeof raw !== "object" || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return undefined;
-  let keys = 0;
-  for (const key in raw) {
-    if (key !== "room" && key !== "text" && key !== "clientId") return undefined;
-    keys += 1;
-  }
+  const keys = plainKeys(raw, CHAT_KEYS);
+  if (keys === undefined) return undefined;
   const { room, text, clientId } = raw as Record<string, unknown>;
-  if (typeof room !== "string" || typeof text !== "string" || !isText(text)) return undefined;
-  const trimmed = room.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_ROOM_LENGTH || !ROOM_PATTERN.test(trimmed)) return undefined;
+  if (typeof text !== "string" || !isText(text)) return undefined;
+  const trimmed = quickRoom(room);
+  if (trimmed === undefined) return undefined;
   if (keys === 2) return { room: trimmed, text };
   if (typeof clientId !== "string" || !CLIENT_MESSAGE_ID_PATTERN.test(clientId)) return undefined;
   return { room: trimmed, text, clientId };
 }
 
+const CHAT_KEYS = ["room", "text", "clientId"];
+const ACK_KEYS = ["room", "seq"];
+
 function isText(value: string): boolean {
   return value.length > 0 && value.length <= MAX_TEXT_LENGTH;
+}
+
+/**
+ * How many keys a plain object (JSON's kind) has when all are among `allowed`; undefined for
+ * anything else. A parse of it then need not ask which of the keys are there beyond the count.
+ */
+function plainKeys(raw: unknown, allowed: readonly string[]): number | undefined {
+  if (typeof raw !== "object" || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return undefined;
+  let keys = 0;
+  for (const key in raw) {
+    if (!allowed.includes(key)) return undefined;
+    keys += 1;
+  }
+  return keys;
+}
+
+/** A room field as `Room` parses it, trimmed, when it is valid; undefined otherwise. */
+function quickRoom(room: unknown): string | undefined {
+  if (typeof room !== "string") return undefined;
+  const trimmed = room.trim();
+  return trimmed.length === 0 || trimmed.length > MAX_ROOM_LENGTH || !ROOM_PATTERN.test(trimmed) ? undefined : trimmed;
 }
 
 /**
@@ -229,6 +249,25 @@ export type ChatAck = z.infer<typeof ChatAck>;
 export const AckPayload = z.strictObject({ room: Room, seq: z.int().nonnegative() });
 /** `ack` as handlers see it. */
 export type AckPayload = z.output<typeof AckPayload>;
+
+/**
+ * {@link AckPayload} for the form clients send, `{ room, seq }`, without zod's machinery, as
+ * {@link quickChatPayload} is for `chat`: what it parses to, or undefined and `AckPayload`
+ * decides. Every keyed member acks about once a second, between many messages, and zod's parse
+ * of an ack, which never gets hot there, took 25 µs of the relay's CPU per ack (keyed 1:1 at
+ * 6,000 messages/s) against 1 µs in a loop of its own.
+ *
+ * @example
+ * quickAckPayload({ room: " lobby ", seq: 7 }) // { room: "lobby", seq: 7 }
+ * quickAckPayload({ room: "lobby", seq: -1 }) // undefined: AckPayload says what is wrong
+ */
+export function quickAckPayload(raw: unknown): AckPayload | undefined {
+  if (plainKeys(raw, ACK_KEYS) !== 2) return undefined;
+  const { room, seq } = raw as Record<string, unknown>;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+  const trimmed = quickRoom(room);
+  return trimmed === undefined ? undefined : { room: trimmed, seq };
+}
 /** `ack` as clients may send it. */
 export type AckPayloadInput = z.input<typeof AckPayload>;
 

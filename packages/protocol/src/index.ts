@@ -41,6 +41,7 @@ export {
   type AckPayloadInput,
   ChatAck,
   ChatPayload,
+  quickAckPayload,
   quickChatPayload,
   CreateGroupPayload,
   GroupAck,
