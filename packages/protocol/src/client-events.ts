@@ -250,6 +250,9 @@ export const AckPayload = z.strictObject({ room: Room, seq: z.int().nonnegative(
 /** `ack` as handlers see it. */
 export type AckPayload = z.output<typeof AckPayload>;
 
+/** `ack` as clients may send it. */
+export type AckPayloadInput = z.input<typeof AckPayload>;
+
 /**
  * {@link AckPayload} for the form clients send, `{ room, seq }`, without zod's machinery, as
  * {@link quickChatPayload} is for `chat`: what it parses to, or undefined and `AckPayload`
@@ -268,8 +271,6 @@ export function quickAckPayload(raw: unknown): AckPayload | undefined {
   const trimmed = quickRoom(room);
   return trimmed === undefined ? undefined : { room: trimmed, seq };
 }
-/** `ack` as clients may send it. */
-export type AckPayloadInput = z.input<typeof AckPayload>;
 
 /**
  * Data of a successful `ack` ack: the member's cursor after it.
