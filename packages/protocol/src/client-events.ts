@@ -249,7 +249,6 @@ export type ChatAck = z.infer<typeof ChatAck>;
 export const AckPayload = z.strictObject({ room: Room, seq: z.int().nonnegative() });
 /** `ack` as handlers see it. */
 export type AckPayload = z.output<typeof AckPayload>;
-
 /** `ack` as clients may send it. */
 export type AckPayloadInput = z.input<typeof AckPayload>;
 
